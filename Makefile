@@ -1,0 +1,94 @@
+# exfilguard build. `make` builds build/exfilguard with the BPF object embedded
+# through a libbpf skeleton; `make test` runs unit and end-to-end tests.
+
+CC        ?= cc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib
+ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+
+BUILD     ?= build
+SANITIZE  ?=
+CFLAGS    ?= -O2 -g
+# Recursive (=) on purpose: pkg-config runs when a recipe does, after `deps`
+# has installed the packages on a fresh machine.
+# -Wformat-truncation is off as in the kernel: paths are bounded by PATH_MAX by design.
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -I$(BUILD) -Iuser -Imaps \
+             $(SANITIZE)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+LDFLAGS   += $(SANITIZE)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lelf
+
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
+              $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
+
+USER_SRCS := $(wildcard user/*.c)
+# Everything but main.c also links into the unit tests.
+LIB_SRCS  := $(filter-out user/main.c,$(USER_SRCS))
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+TEST_LIB  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+E2E_BINS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
+TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/fuzz_%.c,$(wildcard tools/*.c)))
+
+.PHONY: all deps run test test-unit test-e2e test-sanitize fuzz bench format clean
+all: $(BUILD)/exfilguard
+
+# Installs missing Debian packages (needs root then); instant when all are there.
+deps:
+	@tools/install-deps.sh
+
+$(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c $(wildcard bpf/*.h) maps/exfilguard.h | deps
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/exfilguard.skel.h: $(BUILD)/exfilguard.bpf.o
+	$(BPFTOOL) gen skeleton $< name exfilguard_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/exfilguard.skel.h $(wildcard user/*.h tests/lib/*.h bpf/*.h maps/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/exfilguard: $(BUILD)/obj/user/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS) $(TEST_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+
+$(BUILD)/tests/test_e2e%: $(BUILD)/obj/tests/e2e/test_e2e%.o $(LIB_OBJS) $(TEST_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+
+POLICY ?= examples/policy.yaml
+ARGS   ?=
+# The guard itself, on this host (root).
+run: $(BUILD)/exfilguard
+	$(BUILD)/exfilguard run --policy $(POLICY) $(ARGS)
+
+# Unit tests need no privileges; end-to-end tests need root and a BPF-capable kernel.
+test-unit: $(UNIT_BINS)
+	tests/run.sh $(UNIT_BINS)
+
+test-e2e: $(BUILD)/exfilguard $(E2E_BINS) $(TOOL_BINS)
+	EXFILGUARD=$(abspath $(BUILD)/exfilguard) tests/run.sh $(E2E_BINS)
+
+test: $(BUILD)/exfilguard $(UNIT_BINS) $(E2E_BINS) $(TOOL_BINS)
+	EXFILGUARD=$(abspath $(BUILD)/exfilguard) tests/run.sh $(UNIT_BINS) $(E2E_BINS)
+
+# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize:
+	$(MAKE) BUILD=build/sanitize \
+	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  test-unit
+
+format:
+	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h maps/*.h tests/*/*.c tests/*/*.h tools/*.c)
+
+clean:
+	rm -rf build

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The decision: given what the tries found for a destination, which action
+ * applies and what the kernel does about it. Pure functions over ABI structs,
+ * compiled into the BPF object and into the userspace binary, so that
+ * `exfilguard lookup` answers with the very code the hooks run.
+ */
+#ifndef EXFILGUARD_DECIDE_BPF_H
+#define EXFILGUARD_DECIDE_BPF_H
+
+#include "../maps/exfilguard.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+struct eg_decision {
+	__u8 action;    /* enum eg_action that applied */
+	__u8 verdict;   /* enum eg_verdict: what the kernel does */
+	__u8 match;     /* enum eg_match: which selector decided */
+	__u8 prefixlen; /* matched prefix length as written */
+	__u16 rule;     /* rule index or EG_RULE_DEFAULT */
+	__u8 mode;      /* enum eg_mode of the deciding policy */
+	__u8 pad;
+};
+
+/* IPv4 (net order) to its 16-byte form ::ffff:a.b.c.d. */
+static __always_inline void eg_addr_from_v4(__u8 out[16], __u32 ip4_net)
+{
+	__u32 words[4] = {0, 0, 0, 0};
+
+	((__u8 *)&words[2])[2] = 0xff;
+	((__u8 *)&words[2])[3] = 0xff;
+	words[3] = ip4_net;
+	__builtin_memcpy(out, words, 16);
+}
+
+/* The rule-trie key for a full (/128) lookup of addr under a policy. */
+static __always_inline void eg_rule_key_for(struct eg_rule_key *key, __u32 policy_net,
+					    const __u8 addr[16])
+{
+	key->prefixlen = 32 + 128;
+	key->policy = policy_net;
+	__builtin_memcpy(key->addr, addr, 16);
+}
+
+/*
+ * What the lookups found for one destination. Precedence, strongest first:
+ * the longest matching CIDR; then an ASN or provider rule; then a country or
+ * jurisdiction rule; then the policy default. Two hits on one level: the
+ * rule written first in the policy wins.
+ */
+struct eg_hits {
+	const struct eg_rule *cidr;
+	const struct eg_rule *asn;
+	const struct eg_rule *provider;
+	const struct eg_rule *country;
+	const struct eg_rule *jur_by_country;  /* jurisdiction rule naming the located country */
+	const struct eg_rule *jur_by_provider; /* jurisdiction rule naming the provider's country */
+};
+
+/* Of two candidate hits, the one written first (either may be NULL). */
+static __always_inline const struct eg_rule *eg_first_written(const struct eg_rule *a,
+							      const struct eg_rule *b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return b->index < a->index ? b : a;
+}
+
+static __always_inline void eg_take_rule(struct eg_decision *d, const struct eg_rule *r, __u8 match)
+{
+	d->action = r->action;
+	d->match = match;
+	d->rule = r->index;
+	d->prefixlen = r->plen;
+}
+
+static __always_inline void eg_take_default(struct eg_decision *d, __u8 action, __u8 match)
+{
+	d->action = action;
+	d->match = match;
+	d->rule = EG_RULE_DEFAULT;
+	d->prefixlen = 0;
+}
+
+static __always_inline void eg_decide_hits(const struct eg_policy_hdr *pol, const struct eg_hits *h,
+					   struct eg_decision *d)
+{
+	const struct eg_rule *level2 = eg_first_written(h->asn, h->provider);
+	const struct eg_rule *juris = eg_first_written(h->jur_by_country, h->jur_by_provider);
+	const struct eg_rule *level3 = eg_first_written(h->country, juris);
+
+	d->mode = pol ? pol->mode : EG_MODE_ENFORCE;
+	d->pad = 0;
+	if (!pol || !pol->loaded)
+		eg_take_default(d, EG_ACT_ALLOW, EG_MATCH_NO_POLICY);
+	else if (h->cidr)
+		eg_take_rule(d, h->cidr, EG_MATCH_CIDR);
+	else if (level2)
+		eg_take_rule(d, level2, level2 == h->asn ? EG_MATCH_ASN : EG_MATCH_PROVIDER);
+	else if (level3)
+		eg_take_rule(d, level3, level3 == h->country ? EG_MATCH_COUNTRY : EG_MATCH_JURISDICTION);
+	else
+		eg_take_default(d, pol->default_action, EG_MATCH_DEFAULT);
+
+	/* Audit mode turns every deny into a reported allow. */
+	if (d->action == EG_ACT_DENY)
+		d->verdict = d->mode == EG_MODE_AUDIT ? EG_VERDICT_AUDIT : EG_VERDICT_DENY;
+	else if (d->action == EG_ACT_AUDIT)
+		d->verdict = EG_VERDICT_AUDIT;
+	else
+		d->verdict = EG_VERDICT_ALLOW;
+}
+
+/* Only a CIDR hit (or none): the policy without classification selectors. */
+static __always_inline void eg_decide(const struct eg_policy_hdr *pol, const struct eg_rule *cidr_hit,
+				      struct eg_decision *d)
+{
+	struct eg_hits h = {.cidr = cidr_hit};
+
+	eg_decide_hits(pol, &h, d);
+}
+
+#endif /* EXFILGUARD_DECIDE_BPF_H */

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Everything a hook does around the decision: find the policy in force, look
+ * the destination up, count, report, and remember allowed destinations per
+ * socket so that the egress backstop stays cheap.
+ */
+#ifndef EXFILGUARD_JUDGE_BPF_H
+#define EXFILGUARD_JUDGE_BPF_H
+
+#include "maps.bpf.h"
+#include "decide.bpf.h"
+#include <bpf/bpf_endian.h>
+
+/* The classification tables, for classify.bpf.h (the context argument is unused in BPF). */
+#define EG_TABLES_T const void *
+
+static __always_inline const struct eg_span *eg_tbl_v4_span(const void *t, __u32 i)
+{
+	(void)t;
+	return bpf_map_lookup_elem(&EG_MAP_V4_INDEX, &i);
+}
+
+static __always_inline const struct eg_v4_bound *eg_tbl_v4_bound(const void *t, __u32 i)
+{
+	(void)t;
+	return bpf_map_lookup_elem(&EG_MAP_V4_BOUNDS, &i);
+}
+
+static __always_inline const struct eg_span *eg_tbl_v6_span(const void *t, __u32 i)
+{
+	(void)t;
+	return bpf_map_lookup_elem(&EG_MAP_V6_INDEX, &i);
+}
+
+static __always_inline const struct eg_v6_bound *eg_tbl_v6_bound(const void *t, __u32 i)
+{
+	(void)t;
+	return bpf_map_lookup_elem(&EG_MAP_V6_BOUNDS, &i);
+}
+
+#include "classify.bpf.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+#ifndef AF_INET6
+#define AF_INET6 10
+#endif
+
+/* A destination being judged, as the hooks see it. */
+struct eg_dest {
+	__u8 addr[16]; /* net order, IPv4 mapped */
+	__u16 port;    /* host order */
+	__u8 family;   /* the socket's family */
+	__u8 proto;
+	__u8 hook;
+	__u8 pad[3];
+	__u32 bytes;
+};
+
+static __always_inline void eg_count(__u32 slot)
+{
+	__u64 *ctr = bpf_map_lookup_elem(&EG_MAP_COUNTERS, &slot);
+
+	if (ctr)
+		*ctr += 1; /* per-CPU slot: no atomics needed */
+}
+
+static __always_inline struct eg_config *eg_config_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&EG_MAP_CONFIG, &zero);
+}
+
+static __always_inline const struct eg_rule *eg_selector(__u32 policy, __u32 kind, __u32 value,
+							  __u8 kinds_used)
+{
+	struct eg_selector_key key = {.policy = policy, .kind = kind, .value = value};
+
+	if (!value || !(kinds_used & (1u << kind)))
+		return NULL;
+	return bpf_map_lookup_elem(&EG_MAP_SELECTORS, &key);
+}
+
+/* The selector rules that match a destination's class. */
+static __always_inline void eg_class_hits(__u32 policy, __u8 kinds, const struct eg_class *cls,
+					  struct eg_hits *h)
+{
+	h->asn = eg_selector(policy, EG_MATCH_ASN, cls->asn, kinds);
+	h->provider = eg_selector(policy, EG_MATCH_PROVIDER, cls->provider, kinds);
+	h->country = eg_selector(policy, EG_MATCH_COUNTRY, cls->country, kinds);
+	h->jur_by_country = eg_selector(policy, EG_MATCH_JURISDICTION, cls->country, kinds);
+	h->jur_by_provider = eg_selector(policy, EG_MATCH_JURISDICTION, cls->jurisdiction, kinds);
+}
+
+static __always_inline __u32 eg_class_of(const struct eg_dest *dest)
+{
+	return eg_classify(NULL, dest->addr);
+}
+
+/*
+ * Decide for dest under the policy in force. *class_id is the destination's
+ * class when the decision needed it, else EG_CLASS_UNRESOLVED: allowed
+ * traffic under a CIDR-only policy never pays for classification.
+ */
+#define EG_CLASS_UNRESOLVED 0xffffffffu
+static __always_inline void eg_judge(const struct eg_config *cfg, const struct eg_dest *dest,
+				     struct eg_decision *d, __u32 *class_id)
+{
+	struct eg_policy_hdr *pol = NULL;
+	struct eg_rule_key key;
+	struct eg_hits h = {};
+	__u32 policy = 0;
+
+	*class_id = EG_CLASS_UNRESOLVED;
+	if (cfg) {
+		policy = cfg->policy;
+		pol = bpf_map_lookup_elem(&EG_MAP_POLICY, &policy);
+	}
+	if (pol && pol->loaded) {
+		eg_rule_key_for(&key, bpf_htonl(policy), dest->addr);
+		h.cidr = bpf_map_lookup_elem(&EG_MAP_RULES, &key);
+	}
+	if (pol && pol->loaded && !h.cidr && pol->selector_kinds) {
+		struct eg_class *cls;
+
+		*class_id = eg_class_of(dest);
+		cls = bpf_map_lookup_elem(&EG_MAP_CLASSES, class_id);
+		if (cls)
+			eg_class_hits(policy, pol->selector_kinds, cls, &h);
+	}
+	eg_decide_hits(pol, &h, d);
+}
+
+static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
+				      const struct eg_decision *d, __u32 class_id, __u64 cgroup_id,
+				      __u32 uid)
+{
+	struct eg_event *ev = bpf_ringbuf_reserve(&EG_MAP_EVENTS, sizeof(*ev), 0);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!ev) {
+		/* Never lose an event silently: userspace reports this count. */
+		eg_count(EG_CTR_EVENTS_DROPPED);
+		return;
+	}
+	ev->ts_boot_ns = bpf_ktime_get_boot_ns();
+	ev->cgroup_id = cgroup_id;
+	ev->pid = pid_tgid >> 32;
+	ev->tid = (__u32)pid_tgid;
+	ev->uid = uid;
+	ev->policy = cfg ? cfg->policy : 0;
+	ev->bytes = dest->bytes;
+	ev->class_id = class_id == EG_CLASS_UNRESOLVED ? eg_class_of(dest) : class_id;
+	ev->data_gen = cfg ? cfg->data_gen : 0;
+	ev->dport = dest->port;
+	ev->rule = d->rule;
+	__builtin_memcpy(ev->daddr, dest->addr, 16);
+	ev->family = dest->family;
+	ev->proto = dest->proto;
+	ev->hook = dest->hook;
+	ev->verdict = d->verdict;
+	ev->mode = d->mode;
+	ev->match = d->match;
+	ev->prefixlen = d->prefixlen;
+	ev->pad = 0;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	bpf_ringbuf_submit(ev, 0);
+}
+
+static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
+{
+	__u64 a0, a1, b0, b1;
+
+	__builtin_memcpy(&a0, a, 8);
+	__builtin_memcpy(&a1, a + 8, 8);
+	__builtin_memcpy(&b0, b, 8);
+	__builtin_memcpy(&b1, b + 8, 8);
+	return a0 == b0 && a1 == b1;
+}
+
+/* Remember that this socket was allowed to reach addr under this generation. */
+static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struct eg_config *cfg,
+						const __u8 addr[16])
+{
+	struct eg_skstate *st;
+
+	if (!sk || !cfg)
+		return;
+	st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!st)
+		return;
+	__builtin_memcpy(st->daddr, addr, 16);
+	st->generation = cfg->generation;
+}
+
+/*
+ * Read a context field where it is written. Without the empty asm, clang may
+ * merge the loads of user_ip4 and user_ip6[3] of the two branches into one
+ * load through a computed pointer, which the verifier refuses ("dereference
+ * of modified ctx ptr").
+ */
+#define EG_CTX_READ(field)                                                                         \
+	({                                                                                         \
+		__u32 v_ = (field);                                                                \
+		asm volatile("" : "+r"(v_));                                                       \
+		v_;                                                                                \
+	})
+
+/* Common body of connect4/6 and sendmsg4/6: 1 lets the call through, 0 fails it with EPERM. */
+static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
+{
+	struct eg_config *cfg = eg_config_get();
+	struct eg_decision d;
+	struct eg_dest dest = {};
+	__u32 class_id;
+
+	/* hook is a constant: each program keeps only its family's branch, as the verifier
+	 * lets IPv4 programs read only user_ip4 and IPv6 programs only user_ip6. */
+	if (hook == EG_HOOK_CONNECT4 || hook == EG_HOOK_SENDMSG4) {
+		eg_addr_from_v4(dest.addr, EG_CTX_READ(ctx->user_ip4));
+	} else {
+		__u32 ip6[4] = {EG_CTX_READ(ctx->user_ip6[0]), EG_CTX_READ(ctx->user_ip6[1]),
+				EG_CTX_READ(ctx->user_ip6[2]), EG_CTX_READ(ctx->user_ip6[3])};
+
+		__builtin_memcpy(dest.addr, ip6, 16);
+	}
+	dest.port = bpf_ntohs((__u16)ctx->user_port);
+	dest.family = ctx->family;
+	dest.proto = ctx->protocol;
+	dest.hook = hook;
+
+	eg_judge(cfg, &dest, &d, &class_id);
+	eg_count(EG_CTR_HOOK(hook, d.verdict));
+	if (d.verdict != EG_VERDICT_ALLOW)
+		eg_report(cfg, &dest, &d, class_id, bpf_get_current_cgroup_id(),
+			  (__u32)bpf_get_current_uid_gid());
+	if (d.verdict == EG_VERDICT_DENY)
+		return 0;
+	eg_skstate_remember(ctx->sk, cfg, dest.addr);
+	return 1;
+}
+
+#define EG_ETH_P_IP   0x0800
+#define EG_ETH_P_IPV6 0x86DD
+#define EG_IPPROTO_TCP 6
+#define EG_IPPROTO_UDP 17
+
+/* Fill dest from the IP header at the start of skb; 0 when it is not IP. */
+static __always_inline int eg_parse_skb(struct __sk_buff *skb, struct eg_dest *dest)
+{
+	__u32 l4_off;
+	__u16 ports[2];
+
+	if (skb->protocol == bpf_htons(EG_ETH_P_IP)) {
+		__u8 vihl, proto;
+		__u32 daddr;
+
+		if (bpf_skb_load_bytes(skb, 0, &vihl, 1) || bpf_skb_load_bytes(skb, 9, &proto, 1) ||
+		    bpf_skb_load_bytes(skb, 16, &daddr, 4))
+			return 0;
+		eg_addr_from_v4(dest->addr, daddr);
+		dest->family = AF_INET;
+		dest->proto = proto;
+		l4_off = (vihl & 0xf) * 4;
+	} else if (skb->protocol == bpf_htons(EG_ETH_P_IPV6)) {
+		__u8 nexthdr;
+
+		if (bpf_skb_load_bytes(skb, 6, &nexthdr, 1) ||
+		    bpf_skb_load_bytes(skb, 24, dest->addr, 16))
+			return 0;
+		dest->family = AF_INET6;
+		dest->proto = nexthdr; /* extension headers are not walked */
+		l4_off = 40;
+	} else {
+		return 0;
+	}
+	if ((dest->proto == EG_IPPROTO_TCP || dest->proto == EG_IPPROTO_UDP) &&
+	    !bpf_skb_load_bytes(skb, l4_off, ports, sizeof(ports)))
+		dest->port = bpf_ntohs(ports[1]);
+	dest->hook = EG_HOOK_EGRESS;
+	dest->bytes = skb->len;
+	return 1;
+}
+
+/*
+ * The backstop: packets the socket hooks never judged (raw and ping sockets,
+ * sockets connected before the guard started, sockets created before the
+ * policy changed). Packets of a socket whose destination a hook already
+ * allowed under the current generation pass after one storage lookup.
+ * Returns 1 to pass the packet, 0 to drop it.
+ */
+static __always_inline int eg_skb_egress(struct __sk_buff *skb)
+{
+	struct eg_config *cfg = eg_config_get();
+	struct eg_skstate *st = NULL;
+	struct bpf_sock *sk = skb->sk;
+	struct eg_dest dest = {};
+	struct eg_decision d;
+	__u32 generation = cfg ? cfg->generation : 0, class_id;
+
+	if (!eg_parse_skb(skb, &dest))
+		return 1;
+	if (sk)
+		sk = bpf_sk_fullsock(sk);
+	if (sk)
+		st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, 0);
+	if (st && st->generation == generation && eg_addr_equal(st->daddr, dest.addr)) {
+		eg_count(EG_CTR_EGRESS_CACHED);
+		return 1;
+	}
+
+	eg_count(EG_CTR_EGRESS_LOOKUPS);
+	eg_judge(cfg, &dest, &d, &class_id);
+	eg_count(EG_CTR_HOOK(EG_HOOK_EGRESS, d.verdict));
+	if (d.verdict != EG_VERDICT_ALLOW) {
+		/* One event per socket and generation, not one per retransmit. */
+		if (sk && !st)
+			st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (!st || st->reported != generation + 1) {
+			eg_report(cfg, &dest, &d, class_id, bpf_skb_cgroup_id(skb),
+				  bpf_get_socket_uid(skb));
+			if (st)
+				st->reported = generation + 1;
+		}
+	}
+	if (d.verdict == EG_VERDICT_DENY)
+		return 0;
+	eg_skstate_remember(sk, cfg, dest.addr);
+	return 1;
+}
+
+#endif /* EXFILGUARD_JUDGE_BPF_H */

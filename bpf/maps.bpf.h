@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Map definitions of the exfilguard object; layouts live in maps/exfilguard.h. */
+#ifndef EXFILGUARD_MAPS_BPF_H
+#define EXFILGUARD_MAPS_BPF_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "../maps/exfilguard.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, EG_MAX_RULE_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* LPM tries require it */
+	__type(key, struct eg_rule_key);
+	__type(value, struct eg_rule);
+} EG_MAP_RULES SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EG_MAX_POLICIES);
+	__type(key, __u32);
+	__type(value, struct eg_policy_hdr);
+} EG_MAP_POLICY SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_config);
+} EG_MAP_CONFIG SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EG_CTR_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} EG_MAP_COUNTERS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, EG_RINGBUF_BYTES);
+} EG_MAP_EVENTS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct eg_skstate);
+} EG_MAP_SKSTATE SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_info);
+} EG_MAP_INFO SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EG_MAX_SELECTORS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct eg_selector_key);
+	__type(value, struct eg_rule);
+} EG_MAP_SELECTORS SEC(".maps");
+
+/* The classification tables: userspace sizes them to the data before loading. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_class);
+} EG_MAP_CLASSES SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct eg_span);
+} EG_MAP_V4_INDEX SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_v4_bound);
+} EG_MAP_V4_BOUNDS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct eg_span);
+} EG_MAP_V6_INDEX SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_v6_bound);
+} EG_MAP_V6_BOUNDS SEC(".maps");
+
+#endif /* EXFILGUARD_MAPS_BPF_H */

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * exfilguard kernel/user ABI: the one definition of every map name, key,
+ * value and event that the BPF programs and the userspace loader share.
+ *
+ * Rules for this file:
+ *  - fixed-width types only, explicit padding, sizes pinned by _Static_assert;
+ *  - byte order is stated on every multi-byte field ("net" = big-endian,
+ *    "host" = the CPU's order; BPF and userspace run on the same CPU);
+ *  - addresses are always 16 bytes: IPv4 is stored as the IPv4-mapped IPv6
+ *    address ::ffff:a.b.c.d, so one trie serves both families and an AF_INET6
+ *    socket aimed at ::ffff:a.b.c.d is judged exactly as a.b.c.d.
+ */
+#ifndef EXFILGUARD_ABI_H
+#define EXFILGUARD_ABI_H
+
+#include <linux/types.h>
+
+/* Map names as they appear in the object and under the pin directory. */
+#define EG_MAP_RULES    eg_rules    /* LPM trie: (policy, prefix) -> rule */
+#define EG_MAP_POLICY   eg_policy   /* array: policy id -> policy header */
+#define EG_MAP_CONFIG   eg_config   /* array[1]: what is in force */
+#define EG_MAP_COUNTERS eg_counters /* per-CPU array of __u64 counters */
+#define EG_MAP_EVENTS   eg_events   /* ring buffer of struct eg_event */
+#define EG_MAP_SKSTATE  eg_skstate  /* socket storage: per-socket verdict cache */
+#define EG_MAP_INFO     eg_info     /* array[1]: daemon metadata for status */
+#define EG_MAP_SELECTORS eg_selectors /* hash: (policy, selector, value) -> rule */
+#define EG_MAP_CLASSES   eg_classes   /* array: class id -> struct eg_class */
+#define EG_MAP_V4_INDEX  eg_v4_index  /* array[65536]: IPv4 /16 -> struct eg_span */
+#define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound */
+#define EG_MAP_V6_INDEX  eg_v6_index  /* array[65536]: IPv6 /16 -> struct eg_span */
+#define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_bound */
+
+#define EG_STR(x)  EG_STR_(x)
+#define EG_STR_(x) #x
+
+/* Program names (also the pin names of their links under links/). */
+#define EG_PROG_CONNECT4 eg_connect4
+#define EG_PROG_CONNECT6 eg_connect6
+#define EG_PROG_SENDMSG4 eg_sendmsg4
+#define EG_PROG_SENDMSG6 eg_sendmsg6
+#define EG_PROG_EGRESS   eg_egress
+
+#define EG_DEFAULT_PIN_DIR "/sys/fs/bpf/exfilguard"
+
+#define EG_MAX_RULE_PREFIXES 65536
+#define EG_MAX_POLICIES      256
+#define EG_MAX_SELECTORS     65536
+#define EG_RINGBUF_BYTES     (1u << 20)
+
+/* Rule actions, as written in a policy file. */
+enum eg_action {
+	EG_ACT_ALLOW = 0,
+	EG_ACT_DENY = 1,
+	EG_ACT_AUDIT = 2, /* allowed, and reported */
+};
+
+/* Policy modes. In audit mode every deny becomes a reported, allowed audit. */
+enum eg_mode {
+	EG_MODE_ENFORCE = 0,
+	EG_MODE_AUDIT = 1,
+};
+
+/* What the kernel did. */
+enum eg_verdict {
+	EG_VERDICT_ALLOW = 0,
+	EG_VERDICT_DENY = 1,
+	EG_VERDICT_AUDIT = 2,
+};
+
+/* Which selector decided. Ordered by precedence, strongest first. */
+enum eg_match {
+	EG_MATCH_CIDR = 0,
+	EG_MATCH_ASN = 1,
+	EG_MATCH_PROVIDER = 2,
+	EG_MATCH_COUNTRY = 3,
+	EG_MATCH_JURISDICTION = 4,
+	EG_MATCH_DEFAULT = 5,
+	EG_MATCH_NO_POLICY = 6, /* nothing loaded: allowed */
+};
+
+enum eg_hook {
+	EG_HOOK_CONNECT4 = 0,
+	EG_HOOK_CONNECT6 = 1,
+	EG_HOOK_SENDMSG4 = 2,
+	EG_HOOK_SENDMSG6 = 3,
+	EG_HOOK_EGRESS = 4,
+	EG_HOOK_COUNT = 5,
+};
+
+/* Counter slots of EG_MAP_COUNTERS: per hook allowed/denied/audited, then totals. */
+#define EG_CTR_HOOK(hook, verdict) ((hook) * 3 + (verdict))
+enum eg_counter {
+	EG_CTR_EVENTS_DROPPED = EG_HOOK_COUNT * 3, /* ring buffer full: event lost */
+	EG_CTR_EGRESS_CACHED,                      /* egress packets passed by the socket cache */
+	EG_CTR_EGRESS_LOOKUPS,                     /* egress packets judged by a full lookup */
+	EG_CTR_COUNT,
+};
+
+#define EG_RULE_DEFAULT 0xffffu /* eg_event.rule when the policy default decided */
+
+/*
+ * LPM key of EG_MAP_RULES. The trie is shared by every policy: the policy id
+ * is the first 32 bits of the matched data, so a rule only ever matches
+ * lookups for its own policy (and rules of a policy being built are invisible
+ * until the config points at it).
+ * prefixlen (host order) = 32 + prefix length of addr in its IPv6 form
+ * (an IPv4 /n is 96 + n).
+ */
+struct eg_rule_key {
+	__u32 prefixlen; /* host order */
+	__u32 policy;    /* net order */
+	__u8 addr[16];   /* net order, IPv4 as ::ffff:a.b.c.d */
+};
+_Static_assert(sizeof(struct eg_rule_key) == 24, "eg_rule_key ABI");
+
+struct eg_rule {
+	__u16 index;  /* host order: rule position in the policy file, from 0 */
+	__u8 action;  /* enum eg_action */
+	__u8 plen;    /* prefix length as written (IPv4 0-32, IPv6 0-128) */
+};
+_Static_assert(sizeof(struct eg_rule) == 4, "eg_rule ABI");
+
+/* EG_MAP_POLICY value: per-policy settings. */
+struct eg_policy_hdr {
+	__u8 loaded;         /* 0: slot unused */
+	__u8 mode;           /* enum eg_mode */
+	__u8 default_action; /* enum eg_action */
+	__u8 selector_kinds; /* bit (1 << enum eg_match) for each selector kind the rules use */
+	__u32 rules;         /* host order: number of rules, for status */
+};
+_Static_assert(sizeof(struct eg_policy_hdr) == 8, "eg_policy_hdr ABI");
+
+/* EG_MAP_CONFIG value. */
+struct eg_config {
+	__u32 policy;     /* host order: id of the policy in force (EG_MAP_POLICY index) */
+	__u32 generation; /* host order: bumped on every change; invalidates socket caches */
+	__u32 data_gen;   /* host order: which classification data is loaded (0: none) */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct eg_config) == 16, "eg_config ABI");
+
+/*
+ * EG_MAP_SKSTATE value: what the socket hooks last allowed for a socket, so
+ * the egress backstop passes that socket's packets without a trie lookup.
+ */
+struct eg_skstate {
+	__u8 daddr[16];   /* net order: destination last allowed by a socket hook */
+	__u32 generation; /* host order: eg_config.generation when judged */
+	__u32 reported;   /* host order: generation whose egress event was already sent */
+};
+_Static_assert(sizeof(struct eg_skstate) == 24, "eg_skstate ABI");
+
+#define EG_COMM_LEN 16
+#define EG_PATH_LEN 256
+
+/* One deny or audit, from EG_MAP_EVENTS. */
+struct eg_event {
+	__u64 ts_boot_ns; /* host order: bpf_ktime_get_boot_ns() */
+	__u64 cgroup_id;  /* host order: cgroup v2 id of the sender */
+	__u32 pid;        /* host order: tgid (0 when not known, e.g. softirq) */
+	__u32 tid;        /* host order */
+	__u32 uid;        /* host order */
+	__u32 policy;     /* host order: policy id that decided */
+	__u32 bytes;      /* host order: packet length (egress hook), else 0 */
+	__u32 class_id;   /* host order: EG_MAP_CLASSES index of the destination, 0 = unknown */
+	__u32 data_gen;   /* host order: eg_config.data_gen of the classification used */
+	__u16 dport;      /* host order */
+	__u16 rule;       /* host order: rule index, EG_RULE_DEFAULT for the default */
+	__u8 daddr[16];   /* net order, IPv4 as ::ffff:a.b.c.d */
+	__u8 family;      /* AF_INET or AF_INET6: the socket's family */
+	__u8 proto;       /* IPPROTO_* */
+	__u8 hook;        /* enum eg_hook */
+	__u8 verdict;     /* enum eg_verdict */
+	__u8 mode;        /* enum eg_mode */
+	__u8 match;       /* enum eg_match */
+	__u8 prefixlen;   /* matched prefix length as written */
+	__u8 pad;
+	char comm[EG_COMM_LEN];
+};
+_Static_assert(sizeof(struct eg_event) == 88, "eg_event ABI");
+
+/* EG_MAP_INFO value: who runs the guard, for `exfilguard status`. */
+struct eg_info {
+	__u64 started_unix_ns; /* host order */
+	__u64 cgroup_id;       /* host order: where the programs are attached */
+	__u32 pid;             /* host order: daemon pid */
+	__u32 pad;
+	char cgroup_path[EG_PATH_LEN];
+	char policy_path[EG_PATH_LEN];
+};
+_Static_assert(sizeof(struct eg_info) == 24 + 2 * EG_PATH_LEN, "eg_info ABI");
+
+/*
+ * Classification of the whole address space (country, AS, provider,
+ * jurisdiction), in DXR form: the address space is cut into ranges, each
+ * with a class id; a first-level array indexed by the top 16 bits of the
+ * address points at the sorted range starts inside that /16, which a bounded
+ * binary search walks. Memory is ~8 bytes per IPv4 range and ~24 per IPv6
+ * range (an LPM trie needs ~140 per prefix), and a lookup costs one index
+ * read and at most log2(ranges in one /16) + 1 probes whatever the data size.
+ */
+struct eg_span {
+	__u32 first; /* host order: index of the /16's first bound */
+	__u32 count; /* host order: number of bounds in the /16, >= 1 when data is loaded */
+};
+_Static_assert(sizeof(struct eg_span) == 8, "eg_span ABI");
+
+struct eg_v4_bound {
+	__u16 start; /* host order: low 16 bits of the first address of the range */
+	__u16 pad;
+	__u32 class_id; /* host order */
+};
+_Static_assert(sizeof(struct eg_v4_bound) == 8, "eg_v4_bound ABI");
+
+struct eg_v6_bound {
+	__u64 start_hi; /* host order: bits 0-63 of the range's first address */
+	__u64 start_lo; /* host order: bits 64-127 */
+	__u32 class_id; /* host order */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct eg_v6_bound) == 24, "eg_v6_bound ABI");
+
+/* Enough probes for 2^24 bounds in one /16: the verifier needs a fixed bound. */
+#define EG_SEARCH_STEPS 25
+
+/* EG_MAP_CLASSES value. Class 0 is "nothing known". */
+struct eg_class {
+	__u32 asn;          /* host order, 0 = unknown */
+	__u16 country;      /* host order, EG_CC('C','N') = 0x434e, 0 = unknown */
+	__u16 provider;     /* host order, 1-based provider catalog index, 0 = none */
+	__u16 jurisdiction; /* host order, country code controlling the provider, 0 = none */
+	__u16 pad;
+};
+_Static_assert(sizeof(struct eg_class) == 12, "eg_class ABI");
+
+/* 'C','N' -> 0x434e. */
+#define EG_CC(a, b) ((__u16)(((__u8)(a) << 8) | (__u8)(b)))
+
+/*
+ * EG_MAP_SELECTORS key: a rule that names an ASN, provider, country or
+ * jurisdiction. kind is the enum eg_match value of the selector.
+ */
+struct eg_selector_key {
+	__u32 policy; /* host order */
+	__u32 kind;   /* host order: EG_MATCH_ASN, _PROVIDER, _COUNTRY or _JURISDICTION */
+	__u32 value;  /* host order: AS number, provider index or country code */
+};
+_Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
+
+#endif /* EXFILGUARD_ABI_H */

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages exfilguard builds, runs and tests with, if any
+# is missing. Quiet and quick when everything is there already.
+set -euo pipefail
+
+packages=(
+	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	libyaml-dev libjson-c-dev libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
+	iproute2 linux-libc-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}; run as root (sudo) to install them" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

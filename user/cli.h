@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* What every subcommand shares: global options, exit codes, error output. */
+#ifndef EXFILGUARD_CLI_H
+#define EXFILGUARD_CLI_H
+
+#include <limits.h>
+#include "error.h"
+
+enum eg_exit {
+	EG_EXIT_OK = 0,
+	EG_EXIT_FAIL = 1,        /* bad input, or the operation failed */
+	EG_EXIT_USAGE = 2,       /* bad command line */
+	EG_EXIT_NOT_RUNNING = 3, /* status: nothing pinned */
+};
+
+struct eg_cli {
+	char pin_dir[PATH_MAX];
+	int json; /* --json: machine-readable output, errors included */
+	const char *cmd;
+};
+
+/* Report an operation error (text on stderr, or a JSON object on stdout); returns EG_EXIT_FAIL. */
+int eg_cli_error(const struct eg_cli *cli, const struct eg_error *err);
+/* Report a usage error with a hint to --help; returns EG_EXIT_USAGE. */
+__attribute__((format(printf, 2, 3))) int eg_cli_usage(const struct eg_cli *cli, const char *fmt, ...);
+/* Print a JSON object on stdout (pretty when a terminal). Takes ownership. */
+struct json_object;
+void eg_cli_print_json(struct json_object *obj);
+
+/* Does the process hold what loading and attaching need? Names what is missing. */
+int eg_cli_require_privileges(struct eg_error *err);
+
+int eg_cmd_run(struct eg_cli *cli, int argc, char **argv);
+int eg_cmd_check(struct eg_cli *cli, int argc, char **argv);
+int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv);
+int eg_cmd_status(struct eg_cli *cli, int argc, char **argv);
+int eg_cmd_detach(struct eg_cli *cli, int argc, char **argv);
+
+#endif

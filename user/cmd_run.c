@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* exfilguard run: load, attach, pin, then stream events until a signal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "cgroup.h"
+#include "cli.h"
+#include "events.h"
+#include "loader.h"
+#include "policy.h"
+#include "ruleset.h"
+
+static const char run_help[] =
+	"Usage: exfilguard run --policy FILE [OPTIONS]\n"
+	"\n"
+	"Loads FILE, attaches the hooks (connect4, connect6, sendmsg4, sendmsg6 and the\n"
+	"cgroup_skb egress backstop) at a cgroup v2 directory, pins them under the pin\n"
+	"directory and writes one line per denied or audited destination until SIGINT or\n"
+	"SIGTERM, then detaches and removes the pins. The policy is fully loaded before\n"
+	"any hook is attached. A denied connect or send fails with EPERM; a denied packet\n"
+	"of a socket the hooks did not judge (raw, ping, or connected before start) is\n"
+	"dropped.\n"
+	"\n"
+	"Options:\n"
+	"  -p, --policy FILE       the policy (YAML); see README.md for the format\n"
+	"  -m, --mode MODE         enforce or audit, overriding the policy's mode; in audit\n"
+	"                          mode every deny is reported and allowed\n"
+	"  -c, --cgroup DIR        cgroup v2 directory to guard, with everything below it\n"
+	"                          (absolute, or relative to the cgroup v2 mount; default:\n"
+	"                          the cgroup v2 root, so every process is guarded)\n"
+	"  -e, --events FILE       append events to FILE instead of standard output\n"
+	"  -f, --format FORMAT     json (one object per line, default) or text\n"
+	"      --ready-fd N        write \"READY=1\\n\" to file descriptor N once enforcing,\n"
+	"                          then close it (for supervisors and tests)\n"
+	"  -h, --help              this text\n"
+	"\n"
+	"Events that the kernel could not queue (ring buffer full) are counted, reported\n"
+	"in the stream as {\"event\":\"lost\"} lines, by 'exfilguard status', and at exit.\n"
+	"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_DAC_READ_SEARCH).\n";
+
+struct run_opts {
+	const char *policy_path;
+	const char *cgroup_arg;
+	const char *events_path;
+	int mode; /* -1: as the policy says */
+	enum eg_format format;
+	int ready_fd;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{"policy", required_argument, NULL, 'p'}, {"mode", required_argument, NULL, 'm'},
+		{"cgroup", required_argument, NULL, 'c'}, {"events", required_argument, NULL, 'e'},
+		{"format", required_argument, NULL, 'f'}, {"ready-fd", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},	  {0},
+	};
+	char *end;
+	int c;
+
+	*o = (struct run_opts){.mode = -1, .format = EG_FORMAT_JSON, .ready_fd = -1};
+	while ((c = getopt_long(argc, argv, "p:m:c:e:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->policy_path = optarg;
+			break;
+		case 'm':
+			o->mode = eg_mode_from_name(optarg);
+			if (o->mode < 0)
+				return eg_cli_usage(cli, "--mode must be enforce or audit, not '%s'",
+						    optarg);
+			break;
+		case 'c':
+			o->cgroup_arg = optarg;
+			break;
+		case 'e':
+			o->events_path = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
+				return eg_cli_usage(cli, "--format must be json or text, not '%s'",
+						    optarg);
+			o->format = strcmp(optarg, "json") ? EG_FORMAT_TEXT : EG_FORMAT_JSON;
+			break;
+		case 'r':
+			o->ready_fd = (int)strtol(optarg, &end, 10);
+			if (*end || o->ready_fd < 0)
+				return eg_cli_usage(cli, "--ready-fd needs a file descriptor number");
+			break;
+		case 'h':
+			fputs(run_help, stdout);
+			return -1;
+		default:
+			return eg_cli_usage(cli, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return eg_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (!o->policy_path)
+		return eg_cli_usage(cli, "--policy FILE is required");
+	return 0;
+}
+
+/* Resolve --cgroup: an absolute cgroup v2 directory, or a path below the mount. */
+static int resolve_cgroup(const char *mount, const char *arg, char *dir, size_t dirlen,
+			  char *rel, size_t rellen, struct eg_error *err)
+{
+	size_t mlen = strlen(mount);
+	char real[PATH_MAX];
+
+	if (!arg)
+		snprintf(dir, dirlen, "%s", mount);
+	else if (arg[0] == '/' && strncmp(arg, mount, mlen) == 0)
+		snprintf(dir, dirlen, "%s", arg);
+	else
+		snprintf(dir, dirlen, "%s/%s", mount, arg[0] == '/' ? arg + 1 : arg);
+	if (!realpath(dir, real))
+		return eg_fail(err, errno, "%s: %s (cgroup v2 is mounted at %s)", dir,
+			       strerror(errno), mount);
+	if (strncmp(real, mount, mlen) != 0 || (real[mlen] != '/' && real[mlen] != '\0'))
+		return eg_fail(err, EINVAL, "%s is not below the cgroup v2 mount %s", real, mount);
+	snprintf(dir, dirlen, "%s", real);
+	snprintf(rel, rellen, "%s", real[mlen] ? real + mlen : "/");
+	return 0;
+}
+
+static int open_events(const char *path, struct eg_error *err)
+{
+	int fd;
+
+	if (!path)
+		return STDOUT_FILENO;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return eg_fail(err, errno, "%s: cannot open for writing: %s", path, strerror(errno));
+	return fd;
+}
+
+static int on_ring_event(void *ctx, void *data, size_t size)
+{
+	if (size < sizeof(struct eg_event))
+		return 0;
+	eg_event_emit(ctx, data);
+	return 0;
+}
+
+/* Report newly lost events in the stream; returns the new total. */
+static uint64_t report_lost(struct eg_guard *g, struct eg_event_ctx *ev, uint64_t seen)
+{
+	uint64_t total = eg_guard_counter(g, EG_CTR_EVENTS_DROPPED);
+
+	if (total > seen)
+		eg_event_emit_lost(ev, total - seen, total);
+	return total;
+}
+
+static void notify_ready(int fd)
+{
+	static const char msg[] = "READY=1\n";
+
+	if (fd < 0)
+		return;
+	if (write(fd, msg, sizeof(msg) - 1) < 0)
+		fprintf(stderr, "exfilguard run: --ready-fd %d: %s\n", fd, strerror(errno));
+	close(fd);
+}
+
+static void stream_events(struct eg_guard *g, struct eg_event_ctx *ev)
+{
+	struct ring_buffer *rb = ring_buffer__new(eg_guard_events_fd(g), on_ring_event, ev, NULL);
+	uint64_t lost = 0;
+
+	if (!rb) {
+		fprintf(stderr, "exfilguard run: cannot open the event ring buffer: %s\n",
+			strerror(errno));
+		return;
+	}
+	while (!stop_requested) {
+		int n = ring_buffer__poll(rb, 250);
+
+		if (n < 0 && n != -EINTR) {
+			fprintf(stderr, "exfilguard run: reading events: %s\n", strerror(-n));
+			break;
+		}
+		lost = report_lost(g, ev, lost);
+	}
+	ring_buffer__consume(rb);
+	lost = report_lost(g, ev, lost);
+	ring_buffer__free(rb);
+	if (lost)
+		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
+			(unsigned long long)lost);
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+struct run_state {
+	struct eg_policy policy;
+	struct eg_ruleset rules;
+	struct eg_guard guard;
+	struct eg_event_ctx events;
+	char mount[PATH_MAX], cg_dir[PATH_MAX], cg_rel[PATH_MAX];
+	uint64_t cg_id;
+	int events_fd;
+};
+
+/* Everything up to enforcing; on failure nothing is left attached or pinned. */
+static int start_guard(struct run_state *s, const struct run_opts *o, const char *pin_dir,
+		       struct eg_error *err)
+{
+	if (eg_policy_load(o->policy_path, &s->policy, err))
+		return -1;
+	if (o->mode >= 0)
+		s->policy.mode = o->mode;
+	if (eg_cli_require_privileges(err) || eg_cgroup2_mount(s->mount, err) ||
+	    resolve_cgroup(s->mount, o->cgroup_arg, s->cg_dir, sizeof(s->cg_dir), s->cg_rel,
+			   sizeof(s->cg_rel), err) ||
+	    eg_cgroup_id_of(s->cg_dir, &s->cg_id, err) || eg_bpffs_ensure(pin_dir, err))
+		return -1;
+	if (access(pin_dir, F_OK) == 0)
+		return eg_fail(err, EEXIST,
+			       "%s already exists: a guard is running or was left pinned "
+			       "(see 'exfilguard status'; remove it with 'exfilguard detach')",
+			       pin_dir);
+	s->events_fd = open_events(o->events_path, err);
+	if (s->events_fd < 0)
+		return -1;
+	if (eg_guard_load(&s->guard, err) ||
+	    eg_ruleset_build(&s->policy, eg_guard_next_policy_id(&s->guard), &s->rules, err) ||
+	    eg_guard_apply(&s->guard, &s->rules, err) ||
+	    eg_guard_set_info(&s->guard, s->cg_rel, s->cg_id, o->policy_path, err) ||
+	    eg_guard_attach(&s->guard, s->cg_dir, err) || eg_guard_pin(&s->guard, pin_dir, err))
+		return -1;
+	eg_event_ctx_init(&s->events, o->format, s->events_fd, s->mount);
+	eg_event_ctx_set_policy(&s->events, s->guard.policy_id, &s->policy);
+	return 0;
+}
+
+static void stop_guard(struct run_state *s)
+{
+	eg_guard_destroy(&s->guard);
+	eg_ruleset_free(&s->rules);
+	eg_policy_free(&s->policy);
+	if (s->events_fd > STDOUT_FILENO)
+		close(s->events_fd);
+}
+
+int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
+{
+	static struct run_state s; /* large: keep it off the stack */
+	struct eg_error err = {0};
+	struct run_opts o;
+	int rc = parse_run_opts(cli, argc, argv, &o);
+
+	if (rc)
+		return rc < 0 ? EG_EXIT_OK : rc;
+	memset(&s, 0, sizeof(s));
+	s.events_fd = -1;
+	install_signal_handlers();
+	if (start_guard(&s, &o, cli->pin_dir, &err)) {
+		stop_guard(&s);
+		return eg_cli_error(cli, &err);
+	}
+	fprintf(stderr, "exfilguard run: %s %s at %s (policy %s, %zu rules, default %s)\n",
+		eg_mode_name(s.policy.mode), "guarding", s.cg_rel, o.policy_path, s.policy.n_rules,
+		eg_action_name(s.policy.default_action));
+	notify_ready(o.ready_fd);
+	stream_events(&s.guard, &s.events);
+	stop_guard(&s);
+	fprintf(stderr, "exfilguard run: stopped; hooks detached\n");
+	return EG_EXIT_OK;
+}

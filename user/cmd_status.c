@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* exfilguard status and detach: read or remove what is pinned. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include "cli.h"
+#include "events.h"
+#include "loader.h"
+#include "policy.h"
+
+static const char status_help[] =
+	"Usage: exfilguard [--json] status\n"
+	"\n"
+	"Shows the guard pinned under the pin directory: the daemon (pid, whether it is\n"
+	"alive), where each hook is attached, the policy in force (mode, default, rules),\n"
+	"per-hook counters of allowed, denied and audited destinations, and events lost\n"
+	"because the ring buffer was full. Exit 0 when a guard is pinned, 3 when none is.\n";
+
+static const char detach_help[] =
+	"Usage: exfilguard detach\n"
+	"\n"
+	"Detaches every hook pinned under the pin directory and removes the pins, even if\n"
+	"the daemon that pinned them is gone; a running daemon is asked to stop (SIGTERM).\n"
+	"Succeeds when nothing is pinned.\n";
+
+/* No options but --help. Returns <0 after help, >0 on a usage error. */
+static int parse_no_opts(struct eg_cli *cli, int argc, char **argv, const char *help)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			return -1;
+		}
+		return eg_cli_usage(cli, "unknown option");
+	}
+	if (optind < argc)
+		return eg_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static int open_pinned_map(const char *pin_dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	eg_pin_path(path, sizeof(path), pin_dir, "maps", name);
+	return bpf_obj_get(path);
+}
+
+static int read_array0(const char *pin_dir, const char *name, void *value)
+{
+	int fd = open_pinned_map(pin_dir, name), rc;
+	uint32_t zero = 0;
+
+	if (fd < 0)
+		return -1;
+	rc = bpf_map_lookup_elem(fd, &zero, value);
+	close(fd);
+	return rc;
+}
+
+static uint64_t read_counter(int fd, uint32_t slot)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	uint64_t *vals, sum = 0;
+
+	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
+		return 0;
+	if (bpf_map_lookup_elem(fd, &slot, vals) == 0)
+		for (i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+static json_object *counters_json(const char *pin_dir)
+{
+	int fd = open_pinned_map(pin_dir, EG_STR(EG_MAP_COUNTERS));
+	json_object *obj = json_object_new_object(), *hooks = json_object_new_object();
+	unsigned hook, v;
+
+	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+		json_object *h = json_object_new_object();
+
+		for (v = 0; v < 3; v++)
+			json_object_object_add(h, eg_verdict_name(v),
+					       json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_HOOK(hook, v))));
+		json_object_object_add(hooks, eg_hook_name(hook), h);
+	}
+	json_object_object_add(obj, "hooks", hooks);
+	json_object_object_add(obj, "events_lost",
+			       json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EVENTS_DROPPED)));
+	json_object_object_add(obj, "egress_cached",
+			       json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EGRESS_CACHED)));
+	json_object_object_add(obj, "egress_lookups",
+			       json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EGRESS_LOOKUPS)));
+	if (fd >= 0)
+		close(fd);
+	return obj;
+}
+
+static json_object *links_json(const char *pin_dir)
+{
+	static const char *const names[EG_HOOK_COUNT] = {
+		EG_STR(EG_PROG_CONNECT4), EG_STR(EG_PROG_CONNECT6), EG_STR(EG_PROG_SENDMSG4),
+		EG_STR(EG_PROG_SENDMSG6), EG_STR(EG_PROG_EGRESS)};
+	json_object *arr = json_object_new_array();
+	char path[PATH_MAX];
+	unsigned hook;
+
+	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+		struct bpf_link_info info = {0};
+		uint32_t len = sizeof(info);
+		json_object *l = json_object_new_object();
+		int fd;
+
+		eg_pin_path(path, sizeof(path), pin_dir, "links", names[hook]);
+		fd = bpf_obj_get(path);
+		json_object_object_add(l, "hook", json_object_new_string(eg_hook_name(hook)));
+		json_object_object_add(l, "pinned", json_object_new_boolean(fd >= 0));
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
+			json_object_object_add(l, "link_id", json_object_new_int64(info.id));
+			json_object_object_add(l, "prog_id", json_object_new_int64(info.prog_id));
+			/* A detached cgroup link reports cgroup id 0. */
+			json_object_object_add(l, "attached",
+					       json_object_new_boolean(info.cgroup.cgroup_id != 0));
+			json_object_object_add(l, "cgroup_id",
+					       json_object_new_uint64(info.cgroup.cgroup_id));
+		}
+		if (fd >= 0)
+			close(fd);
+		json_object_array_add(arr, l);
+	}
+	return arr;
+}
+
+static json_object *policy_json(const char *pin_dir, const struct eg_config *cfg)
+{
+	int fd = open_pinned_map(pin_dir, EG_STR(EG_MAP_POLICY));
+	json_object *obj = json_object_new_object();
+	struct eg_policy_hdr hdr = {0};
+	uint32_t id = cfg->policy;
+
+	if (fd >= 0) {
+		bpf_map_lookup_elem(fd, &id, &hdr);
+		close(fd);
+	}
+	json_object_object_add(obj, "loaded", json_object_new_boolean(hdr.loaded));
+	json_object_object_add(obj, "mode", json_object_new_string(eg_mode_name(hdr.mode)));
+	json_object_object_add(obj, "default",
+			       json_object_new_string(eg_action_name(hdr.default_action)));
+	json_object_object_add(obj, "rules", json_object_new_int64(hdr.rules));
+	json_object_object_add(obj, "slot", json_object_new_int64(cfg->policy));
+	json_object_object_add(obj, "generation", json_object_new_int64(cfg->generation));
+	return obj;
+}
+
+static json_object *status_json(const char *pin_dir, const struct eg_info *info,
+				const struct eg_config *cfg)
+{
+	json_object *obj = json_object_new_object(), *daemon = json_object_new_object();
+	char when[48];
+
+	json_object_object_add(obj, "pin_dir", json_object_new_string(pin_dir));
+	json_object_object_add(daemon, "pid", json_object_new_int64(info->pid));
+	json_object_object_add(daemon, "alive", json_object_new_boolean(
+							info->pid && kill((pid_t)info->pid, 0) == 0));
+	eg_format_time((int64_t)info->started_unix_ns, when, sizeof(when));
+	json_object_object_add(daemon, "started", json_object_new_string(when));
+	json_object_object_add(daemon, "policy_file", json_object_new_string(info->policy_path));
+	json_object_object_add(obj, "daemon", daemon);
+	json_object_object_add(obj, "cgroup", json_object_new_string(info->cgroup_path));
+	json_object_object_add(obj, "cgroup_id", json_object_new_uint64(info->cgroup_id));
+	json_object_object_add(obj, "links", links_json(pin_dir));
+	json_object_object_add(obj, "policy", policy_json(pin_dir, cfg));
+	json_object_object_add(obj, "counters", counters_json(pin_dir));
+	return obj;
+}
+
+#define GET(obj, key) json_object_object_get(obj, key)
+
+static void print_status_text(json_object *s)
+{
+	json_object *d = GET(s, "daemon"), *p = GET(s, "policy"), *c = GET(s, "counters");
+	json_object *links = GET(s, "links"), *hooks = GET(c, "hooks");
+	size_t i;
+
+	printf("pinned at   %s\n", json_object_get_string(GET(s, "pin_dir")));
+	printf("daemon      pid %d (%s), started %s\n", json_object_get_int(GET(d, "pid")),
+	       json_object_get_boolean(GET(d, "alive")) ? "running" : "gone; hooks stay in force",
+	       json_object_get_string(GET(d, "started")));
+	printf("cgroup      %s (id %s)\n", json_object_get_string(GET(s, "cgroup")),
+	       json_object_get_string(GET(s, "cgroup_id")));
+	printf("policy      %s: %s mode, default %s, %d rules, generation %u\n",
+	       json_object_get_string(GET(d, "policy_file")),
+	       json_object_get_string(GET(p, "mode")), json_object_get_string(GET(p, "default")),
+	       json_object_get_int(GET(p, "rules")), (unsigned)json_object_get_int64(GET(p, "generation")));
+	printf("%-10s  %-9s %12s %12s %12s\n", "hook", "attached", "allowed", "denied", "audited");
+	for (i = 0; i < json_object_array_length(links); i++) {
+		json_object *l = json_object_array_get_idx(links, i);
+		const char *name = json_object_get_string(GET(l, "hook"));
+		json_object *h = GET(hooks, name);
+
+		printf("%-10s  %-9s %12s %12s %12s\n", name,
+		       json_object_get_boolean(GET(l, "attached")) ? "yes" : "NO",
+		       json_object_get_string(GET(h, "allow")), json_object_get_string(GET(h, "deny")),
+		       json_object_get_string(GET(h, "audit")));
+	}
+	printf("events lost %s (ring buffer full)\n", json_object_get_string(GET(c, "events_lost")));
+}
+
+int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)
+{
+	int rc = parse_no_opts(cli, argc, argv, status_help);
+	struct eg_config cfg = {0};
+	struct eg_info info = {0};
+	json_object *s;
+
+	if (rc)
+		return rc < 0 ? EG_EXIT_OK : rc;
+	if (read_array0(cli->pin_dir, EG_STR(EG_MAP_INFO), &info) ||
+	    read_array0(cli->pin_dir, EG_STR(EG_MAP_CONFIG), &cfg)) {
+		struct eg_error err;
+
+		if (errno == EPERM || errno == EACCES) {
+			eg_fail(&err, errno, "%s: %s (status needs root)", cli->pin_dir, strerror(errno));
+			return eg_cli_error(cli, &err);
+		}
+		if (cli->json) {
+			json_object *obj = json_object_new_object();
+
+			json_object_object_add(obj, "pin_dir", json_object_new_string(cli->pin_dir));
+			json_object_object_add(obj, "running", json_object_new_boolean(0));
+			eg_cli_print_json(obj);
+		} else {
+			printf("no guard pinned at %s\n", cli->pin_dir);
+		}
+		return EG_EXIT_NOT_RUNNING;
+	}
+	s = status_json(cli->pin_dir, &info, &cfg);
+	if (cli->json) {
+		json_object_object_add(s, "running", json_object_new_boolean(1));
+		eg_cli_print_json(s);
+		return EG_EXIT_OK;
+	}
+	print_status_text(s);
+	json_object_put(s);
+	return EG_EXIT_OK;
+}
+
+int eg_cmd_detach(struct eg_cli *cli, int argc, char **argv)
+{
+	int rc = parse_no_opts(cli, argc, argv, detach_help), removed = 0;
+	struct eg_error err = {0};
+
+	if (rc)
+		return rc < 0 ? EG_EXIT_OK : rc;
+	if (eg_pinned_detach(cli->pin_dir, &removed, &err))
+		return eg_cli_error(cli, &err);
+	if (cli->json) {
+		json_object *obj = json_object_new_object();
+
+		json_object_object_add(obj, "pin_dir", json_object_new_string(cli->pin_dir));
+		json_object_object_add(obj, "removed", json_object_new_int(removed));
+		eg_cli_print_json(obj);
+	} else {
+		printf("%s: %s\n", cli->pin_dir,
+		       removed ? "detached and removed" : "nothing was pinned");
+	}
+	return EG_EXIT_OK;
+}

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "addr.h"
+#include "cgroup.h"
+#include "events.h"
+
+static const char *const hook_names[EG_HOOK_COUNT] = {"connect4", "connect6", "sendmsg4",
+						      "sendmsg6", "egress"};
+static const char *const verdict_names[] = {"allow", "deny", "audit"};
+static const char *const match_names[] = {"cidr",	  "asn",     "provider",  "country",
+					  "jurisdiction", "default", "no-policy"};
+
+const char *eg_hook_name(unsigned hook)
+{
+	return hook < EG_HOOK_COUNT ? hook_names[hook] : "unknown";
+}
+
+const char *eg_verdict_name(unsigned verdict)
+{
+	return verdict < 3 ? verdict_names[verdict] : "unknown";
+}
+
+const char *eg_match_name(unsigned match)
+{
+	return match < sizeof(match_names) / sizeof(match_names[0]) ? match_names[match] : "unknown";
+}
+
+const char *eg_proto_name(unsigned proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "ipv6-icmp";
+	case IPPROTO_SCTP:
+		return "sctp";
+	default:
+		snprintf(buf, len, "%u", proto);
+		return buf;
+	}
+}
+
+void eg_format_time(int64_t unix_ns, char *buf, size_t len)
+{
+	time_t secs = (time_t)(unix_ns / 1000000000);
+	struct tm tm;
+	char date[32];
+
+	gmtime_r(&secs, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09lldZ", date, (long long)(unix_ns % 1000000000));
+}
+
+static int64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void eg_event_ctx_init(struct eg_event_ctx *ctx, enum eg_format format, int out_fd,
+		       const char *cgroup_mount)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->format = format;
+	ctx->out_fd = out_fd;
+	snprintf(ctx->cgroup_mount, sizeof(ctx->cgroup_mount), "%s", cgroup_mount);
+	ctx->boot_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	ctx->slots[0].id = ctx->slots[1].id = UINT32_MAX;
+}
+
+void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, uint32_t id, const struct eg_policy *policy)
+{
+	ctx->slots[1] = ctx->slots[0];
+	ctx->slots[0].id = id;
+	ctx->slots[0].policy = policy;
+}
+
+static const struct eg_policy_rule *event_rule(const struct eg_event_ctx *ctx,
+					       const struct eg_event *ev)
+{
+	int i;
+
+	if (ev->rule == EG_RULE_DEFAULT)
+		return NULL;
+	for (i = 0; i < EG_POLICY_SLOTS; i++) {
+		const struct eg_policy *p = ctx->slots[i].policy;
+
+		if (p && ctx->slots[i].id == ev->policy && ev->rule < p->n_rules)
+			return &p->rules[ev->rule];
+	}
+	return NULL;
+}
+
+/* Cgroup path by id, cached: ids are never reused while the system runs. */
+static const char *cgroup_path(struct eg_event_ctx *ctx, uint64_t id)
+{
+	struct eg_cgroup_cache_entry *slot = &ctx->cgroups[id % EG_CGROUP_CACHE];
+
+	if (slot->id == id && slot->path[0])
+		return slot->path;
+	if (eg_cgroup_path_of(ctx->cgroup_mount, id, slot->path, sizeof(slot->path)))
+		return NULL; /* gone already: not cached, the id is reported alone */
+	slot->id = id;
+	return slot->path;
+}
+
+void eg_matched_prefix(const uint8_t addr[16], uint8_t plen, char *buf, size_t len)
+{
+	struct eg_cidr cidr = {.plen = plen};
+	int v4 = eg_addr_is_v4mapped(addr);
+	unsigned i;
+
+	cidr.family = v4 ? AF_INET : AF_INET6;
+	memcpy(cidr.addr, addr, 16);
+	for (i = v4 ? 96u + plen : plen; i < 128; i++)
+		cidr.addr[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
+	eg_cidr_format(&cidr, buf, len);
+}
+
+static json_object *rule_json(struct eg_event_ctx *ctx, const struct eg_event *ev)
+{
+	const struct eg_policy_rule *rule = event_rule(ctx, ev);
+	json_object *obj = json_object_new_object();
+
+	if (ev->rule == EG_RULE_DEFAULT) {
+		json_object_object_add(obj, "index", NULL);
+		json_object_object_add(obj, "text", json_object_new_string("default"));
+	} else {
+		json_object_object_add(obj, "index", json_object_new_int(ev->rule));
+		if (rule) {
+			json_object_object_add(obj, "action",
+					       json_object_new_string(eg_action_name(rule->action)));
+			json_object_object_add(obj, "text", json_object_new_string(rule->text));
+			json_object_object_add(obj, "line", json_object_new_int((int)rule->line));
+			if (rule->name)
+				json_object_object_add(obj, "name",
+						       json_object_new_string(rule->name));
+		}
+	}
+	return obj;
+}
+
+static void add_str(json_object *obj, const char *key, const char *val)
+{
+	json_object_object_add(obj, key, val ? json_object_new_string(val) : NULL);
+}
+
+json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *ev)
+{
+	json_object *obj = json_object_new_object();
+	char buf[EG_ADDR_STRLEN], proto[16];
+
+	eg_format_time((int64_t)ev->ts_boot_ns + ctx->boot_to_real_ns, buf, sizeof(buf));
+	add_str(obj, "time", buf);
+	add_str(obj, "event", "verdict");
+	add_str(obj, "verdict", eg_verdict_name(ev->verdict));
+	add_str(obj, "mode", eg_mode_name(ev->mode));
+	add_str(obj, "hook", eg_hook_name(ev->hook));
+	add_str(obj, "proto", eg_proto_name(ev->proto, proto, sizeof(proto)));
+	add_str(obj, "family", ev->family == AF_INET ? "ipv4" : "ipv6");
+	eg_addr_format(ev->daddr, buf, sizeof(buf));
+	add_str(obj, "daddr", buf);
+	json_object_object_add(obj, "dport", json_object_new_int(ev->dport));
+	json_object_object_add(obj, "pid", json_object_new_int64(ev->pid));
+	json_object_object_add(obj, "tid", json_object_new_int64(ev->tid));
+	json_object_object_add(obj, "uid", json_object_new_int64(ev->uid));
+	add_str(obj, "comm", ev->comm[0] ? ev->comm : NULL);
+	json_object_object_add(obj, "cgroup_id", json_object_new_uint64(ev->cgroup_id));
+	add_str(obj, "cgroup", cgroup_path(ctx, ev->cgroup_id));
+	add_str(obj, "match", eg_match_name(ev->match));
+	json_object_object_add(obj, "rule", rule_json(ctx, ev));
+	if (ev->match == EG_MATCH_CIDR) {
+		eg_matched_prefix(ev->daddr, ev->prefixlen, buf, sizeof(buf));
+		add_str(obj, "prefix", buf);
+	} else {
+		add_str(obj, "prefix", NULL);
+	}
+	if (ev->hook == EG_HOOK_EGRESS)
+		json_object_object_add(obj, "bytes", json_object_new_int64(ev->bytes));
+	return obj;
+}
+
+void eg_event_to_text(struct eg_event_ctx *ctx, const struct eg_event *ev, char *buf, size_t len)
+{
+	const struct eg_policy_rule *rule = event_rule(ctx, ev);
+	char when[48], addr[EG_ADDR_STRLEN], proto[16], prefix[EG_ADDR_STRLEN] = "-", desc[512];
+	const char *cg = cgroup_path(ctx, ev->cgroup_id);
+	int v6 = !eg_addr_is_v4mapped(ev->daddr);
+
+	eg_format_time((int64_t)ev->ts_boot_ns + ctx->boot_to_real_ns, when, sizeof(when));
+	eg_addr_format(ev->daddr, addr, sizeof(addr));
+	if (ev->match == EG_MATCH_CIDR)
+		eg_matched_prefix(ev->daddr, ev->prefixlen, prefix, sizeof(prefix));
+	if (ev->rule == EG_RULE_DEFAULT)
+		snprintf(desc, sizeof(desc), "default");
+	else
+		snprintf(desc, sizeof(desc), "#%u%s%s", ev->rule, rule ? " " : "",
+			 rule ? rule->text : "");
+	snprintf(buf, len, "%s %s %s %s %s%s%s:%u pid=%u comm=%s uid=%u cgroup=%s prefix=%s rule=%s\n",
+		 when, eg_verdict_name(ev->verdict), eg_hook_name(ev->hook),
+		 eg_proto_name(ev->proto, proto, sizeof(proto)), v6 ? "[" : "", addr, v6 ? "]" : "",
+		 ev->dport, ev->pid, ev->comm[0] ? ev->comm : "-", ev->uid, cg ? cg : "?", prefix,
+		 desc);
+}
+
+static int write_line(int fd, const char *line, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, line, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		line += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int emit_json(struct eg_event_ctx *ctx, json_object *obj)
+{
+	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+								    JSON_C_TO_STRING_NOSLASHESCAPE);
+	char line[4096];
+	int n = snprintf(line, sizeof(line), "%s\n", s);
+	int rc = write_line(ctx->out_fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+
+	json_object_put(obj);
+	return rc;
+}
+
+int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev)
+{
+	char line[2048];
+
+	if (ctx->format == EG_FORMAT_JSON)
+		return emit_json(ctx, eg_event_to_json(ctx, ev));
+	eg_event_to_text(ctx, ev, line, sizeof(line));
+	return write_line(ctx->out_fd, line, strlen(line));
+}
+
+int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total)
+{
+	char when[48], line[256];
+	json_object *obj;
+
+	eg_format_time(clock_ns(CLOCK_REALTIME), when, sizeof(when));
+	if (ctx->format == EG_FORMAT_TEXT) {
+		snprintf(line, sizeof(line),
+			 "%s lost %llu events (ring buffer full; %llu lost since start)\n", when,
+			 (unsigned long long)count, (unsigned long long)total);
+		return write_line(ctx->out_fd, line, strlen(line));
+	}
+	obj = json_object_new_object();
+	add_str(obj, "time", when);
+	add_str(obj, "event", "lost");
+	json_object_object_add(obj, "count", json_object_new_uint64(count));
+	json_object_object_add(obj, "total", json_object_new_uint64(total));
+	return emit_json(ctx, obj);
+}

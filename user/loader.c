@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "exfilguard.skel.h"
+#include "loader.h"
+
+static const char *const hook_prog_names[EG_HOOK_COUNT] = {
+	EG_STR(EG_PROG_CONNECT4), EG_STR(EG_PROG_CONNECT6), EG_STR(EG_PROG_SENDMSG4),
+	EG_STR(EG_PROG_SENDMSG6), EG_STR(EG_PROG_EGRESS),
+};
+
+static char libbpf_last_error[512];
+
+/* Keep libbpf's last warning: it is what explains a failed load. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	if (getenv("EXFILGUARD_DEBUG_LIBBPF")) {
+		va_list copy;
+
+		va_copy(copy, ap);
+		vfprintf(stderr, fmt, copy);
+		va_end(copy);
+	}
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	if (line[0])
+		snprintf(libbpf_last_error, sizeof(libbpf_last_error), "%s", line);
+	return 0;
+}
+
+void eg_pin_path(char *out, size_t len, const char *pin_dir, const char *kind, const char *name)
+{
+	snprintf(out, len, "%s/%s/%s", pin_dir, kind, name);
+}
+
+int eg_guard_load(struct eg_guard *g, struct eg_error *err)
+{
+	uint32_t seed = 0;
+
+	libbpf_set_print(libbpf_print);
+	memset(g, 0, sizeof(*g));
+	g->skel = exfilguard_bpf__open_and_load();
+	if (!g->skel) {
+		int e = errno;
+
+		if ((e == EPERM || e == EACCES) && geteuid() != 0)
+			return eg_fail(err, e,
+				       "cannot load BPF programs: %s; exfilguard needs CAP_BPF, "
+				       "CAP_NET_ADMIN and CAP_PERFMON (run it as root)",
+				       strerror(e));
+		return eg_fail(err, e,
+			       "cannot load BPF programs: %s (libbpf: %s); the kernel needs "
+			       "CONFIG_BPF_SYSCALL, CONFIG_CGROUP_BPF and BTF; set "
+			       "EXFILGUARD_DEBUG_LIBBPF=1 for the verifier log",
+			       strerror(e), libbpf_last_error);
+	}
+	/* A random first generation: a restarted guard never trusts socket state left before it. */
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = (uint32_t)time(NULL);
+	g->generation = seed;
+	g->policy_id = EG_MAX_POLICIES - 1; /* nothing applied yet: the first policy gets slot 0 */
+	return 0;
+}
+
+uint32_t eg_guard_next_policy_id(const struct eg_guard *g)
+{
+	/* Two slots alternate: the one in force and the one being built. */
+	return g->policy_id == 0 ? 1 : 0;
+}
+
+static int map_fd(const struct eg_guard *g, const struct bpf_map *map)
+{
+	(void)g;
+	return bpf_map__fd(map);
+}
+
+/*
+ * Delete every rule of policy slots other than `keep`. Keys are collected
+ * first: deleting while walking a trie with get_next_key restarts the walk.
+ */
+static void rules_prune(struct eg_guard *g, uint32_t keep)
+{
+	int fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
+	struct eg_rule_key *keys = NULL, *grown, key;
+	size_t n = 0, cap = 0, i;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			grown = realloc(keys, cap * sizeof(*keys));
+			if (!grown)
+				break;
+			keys = grown;
+		}
+		keys[n++] = key;
+		prev = &keys[n - 1];
+	}
+	for (i = 0; i < n; i++)
+		if (ntohl(keys[i].policy) != keep)
+			bpf_map_delete_elem(fd, &keys[i]);
+	free(keys);
+}
+
+int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
+{
+	int rules_fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
+	int policy_fd = map_fd(g, g->skel->maps.EG_MAP_POLICY);
+	int config_fd = map_fd(g, g->skel->maps.EG_MAP_CONFIG);
+	uint32_t id = eg_guard_next_policy_id(g), zero = 0;
+	struct eg_config cfg;
+	size_t i;
+
+	if (rs->n_entries && ntohl(rs->entries[0].key.policy) != id)
+		return eg_fail(err, EINVAL, "internal: ruleset built for slot %u, expected %u",
+			       ntohl(rs->entries[0].key.policy), id);
+	rules_prune(g, g->policy_id); /* leftovers of an earlier failed apply */
+	for (i = 0; i < rs->n_entries; i++) {
+		if (bpf_map_update_elem(rules_fd, &rs->entries[i].key, &rs->entries[i].value,
+					BPF_ANY)) {
+			int e = errno;
+
+			rules_prune(g, g->policy_id);
+			return eg_fail(err, e, "cannot load rule prefix %zu of %zu into the kernel: %s",
+				       i + 1, rs->n_entries, strerror(e));
+		}
+	}
+	if (bpf_map_update_elem(policy_fd, &id, &rs->hdr, BPF_ANY))
+		return eg_fail(err, errno, "cannot store the policy header: %s", strerror(errno));
+
+	/* The switch: one write of the config entry. */
+	cfg.policy = id;
+	cfg.generation = g->generation + 1;
+	if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY))
+		return eg_fail(err, errno, "cannot switch to the new policy: %s", strerror(errno));
+	g->policy_id = id;
+	g->generation = cfg.generation;
+	rules_prune(g, id);
+	return 0;
+}
+
+int eg_guard_set_info(struct eg_guard *g, const char *cgroup_path, uint64_t cgroup_id,
+		      const char *policy_path, struct eg_error *err)
+{
+	struct eg_info info = {0};
+	struct timespec now;
+	uint32_t zero = 0;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	info.started_unix_ns = (uint64_t)now.tv_sec * 1000000000ull + now.tv_nsec;
+	info.cgroup_id = cgroup_id;
+	info.pid = getpid();
+	snprintf(info.cgroup_path, sizeof(info.cgroup_path), "%s", cgroup_path);
+	snprintf(info.policy_path, sizeof(info.policy_path), "%s", policy_path);
+	if (bpf_map_update_elem(map_fd(g, g->skel->maps.EG_MAP_INFO), &zero, &info, BPF_ANY))
+		return eg_fail(err, errno, "cannot store daemon info: %s", strerror(errno));
+	return 0;
+}
+
+static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
+{
+	return bpf_object__find_program_by_name(g->skel->obj, hook_prog_names[hook]);
+}
+
+static struct bpf_link **hook_link(struct eg_guard *g, int hook)
+{
+	struct bpf_link **links[EG_HOOK_COUNT] = {
+		&g->skel->links.EG_PROG_CONNECT4, &g->skel->links.EG_PROG_CONNECT6,
+		&g->skel->links.EG_PROG_SENDMSG4, &g->skel->links.EG_PROG_SENDMSG6,
+		&g->skel->links.EG_PROG_EGRESS,
+	};
+	return links[hook];
+}
+
+int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err)
+{
+	int cg_fd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int hook;
+
+	if (cg_fd < 0)
+		return eg_fail(err, errno, "%s: cannot open cgroup: %s", cgroup_dir, strerror(errno));
+	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+		struct bpf_link *link = bpf_program__attach_cgroup(hook_prog(g, hook), cg_fd);
+
+		if (!link) {
+			int e = errno;
+
+			close(cg_fd);
+			while (--hook >= 0) {
+				bpf_link__destroy(*hook_link(g, hook));
+				*hook_link(g, hook) = NULL;
+			}
+			return eg_fail(err, e, "%s: cannot attach %s: %s", cgroup_dir,
+				       hook_prog_names[hook < 0 ? 0 : hook], strerror(e));
+		}
+		*hook_link(g, hook) = link;
+	}
+	close(cg_fd);
+	return 0;
+}
+
+static int mkdir_private(const char *path, struct eg_error *err)
+{
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return eg_fail(err, errno, "%s: cannot create: %s", path, strerror(errno));
+	return 0;
+}
+
+static int pin_all(struct eg_guard *g, struct eg_error *err)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map;
+	int hook;
+
+	bpf_object__for_each_map(map, g->skel->obj) {
+		eg_pin_path(path, sizeof(path), g->pin_dir, "maps", bpf_map__name(map));
+		if (bpf_map__pin(map, path))
+			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
+	}
+	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+		eg_pin_path(path, sizeof(path), g->pin_dir, "links", hook_prog_names[hook]);
+		if (bpf_link__pin(*hook_link(g, hook), path))
+			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err)
+{
+	char sub[PATH_MAX];
+
+	if (mkdir(pin_dir, 0700)) {
+		if (errno == EEXIST)
+			return eg_fail(err, EEXIST,
+				       "%s already exists: a guard is running or was left pinned "
+				       "(see 'exfilguard status'; remove it with 'exfilguard detach')",
+				       pin_dir);
+		return eg_fail(err, errno, "%s: cannot create: %s", pin_dir, strerror(errno));
+	}
+	snprintf(g->pin_dir, sizeof(g->pin_dir), "%s", pin_dir);
+	snprintf(sub, sizeof(sub), "%s/maps", pin_dir);
+	if (mkdir_private(sub, err))
+		return -1;
+	snprintf(sub, sizeof(sub), "%s/links", pin_dir);
+	if (mkdir_private(sub, err))
+		return -1;
+	return pin_all(g, err);
+}
+
+int eg_guard_events_fd(const struct eg_guard *g)
+{
+	return bpf_map__fd(g->skel->maps.EG_MAP_EVENTS);
+}
+
+uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t sum = 0;
+	uint64_t *vals;
+	int i;
+
+	if (ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
+		return 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(g->skel->maps.EG_MAP_COUNTERS), &slot, vals) == 0)
+		for (i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+/* Remove every file under pin_dir/kind, detaching links first. */
+static int unpin_kind(const char *pin_dir, const char *kind, int *removed)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/%s", pin_dir, kind);
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		eg_pin_path(path, sizeof(path), pin_dir, kind, de->d_name);
+		if (strcmp(kind, "links") == 0) {
+			int fd = bpf_obj_get(path);
+
+			/* Detach even while another process (a live daemon) holds the link. */
+			if (fd >= 0) {
+				bpf_link_detach(fd);
+				close(fd);
+			}
+		}
+		if (unlink(path) == 0 && removed)
+			(*removed)++;
+	}
+	closedir(d);
+	rmdir(dir);
+	return 0;
+}
+
+static void stop_daemon(const char *pin_dir)
+{
+	char path[PATH_MAX], comm[32] = "";
+	struct eg_info info;
+	uint32_t zero = 0;
+	FILE *f;
+	int fd;
+
+	eg_pin_path(path, sizeof(path), pin_dir, "maps", EG_STR(EG_MAP_INFO));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	if (bpf_map_lookup_elem(fd, &zero, &info) == 0 && info.pid && info.pid != (uint32_t)getpid()) {
+		snprintf(path, sizeof(path), "/proc/%u/comm", info.pid);
+		f = fopen(path, "r");
+		if (f) {
+			if (fgets(comm, sizeof(comm), f) && strncmp(comm, "exfilguard", 10) == 0)
+				kill((pid_t)info.pid, SIGTERM);
+			fclose(f);
+		}
+	}
+	close(fd);
+}
+
+int eg_pinned_detach(const char *pin_dir, int *removed, struct eg_error *err)
+{
+	struct stat st;
+
+	if (stat(pin_dir, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		return eg_fail(err, errno, "%s: %s", pin_dir, strerror(errno));
+	}
+	stop_daemon(pin_dir);
+	if (unpin_kind(pin_dir, "links", removed) || unpin_kind(pin_dir, "maps", removed))
+		return eg_fail(err, errno, "%s: cannot remove: %s", pin_dir, strerror(errno));
+	if (rmdir(pin_dir) && errno != ENOENT)
+		return eg_fail(err, errno, "%s: cannot remove: %s", pin_dir, strerror(errno));
+	return 0;
+}
+
+void eg_guard_destroy(struct eg_guard *g)
+{
+	if (g->pin_dir[0])
+		eg_pinned_detach(g->pin_dir, NULL, NULL);
+	if (g->skel)
+		exfilguard_bpf__destroy(g->skel); /* closes links: detaches */
+	memset(g, 0, sizeof(*g));
+}

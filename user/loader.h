@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The BPF side's lifecycle, after libbpf-bootstrap: open -> load -> fill the
+ * maps -> attach -> pin, and one cleanup path. The maps are filled before any
+ * program is attached, so there is no instant at which the hooks run without
+ * the policy.
+ */
+#ifndef EXFILGUARD_LOADER_H
+#define EXFILGUARD_LOADER_H
+
+#include <limits.h>
+#include <stdint.h>
+#include "error.h"
+#include "ruleset.h"
+
+struct exfilguard_bpf;
+
+struct eg_guard {
+	struct exfilguard_bpf *skel;
+	char pin_dir[PATH_MAX]; /* non-empty once pinned */
+	uint32_t policy_id;     /* policy slot in force */
+	uint32_t generation;
+};
+
+/* Open and load the embedded object; explains missing privileges or BPF support. */
+int eg_guard_load(struct eg_guard *g, struct eg_error *err);
+
+/*
+ * Put a compiled policy in force: its rules go into an unused policy slot,
+ * then one config write switches to it, then the old slot's rules are
+ * removed. Lookups see either the old policy or the new one, never a mix.
+ * The ruleset must have been built for eg_guard_next_policy_id().
+ */
+uint32_t eg_guard_next_policy_id(const struct eg_guard *g);
+int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err);
+
+/* Record who runs the guard (for status). */
+int eg_guard_set_info(struct eg_guard *g, const char *cgroup_path, uint64_t cgroup_id,
+		      const char *policy_path, struct eg_error *err);
+
+/* Attach every hook at the cgroup directory; all or nothing. */
+int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err);
+
+/* Pin links and maps under pin_dir (created 0700; must not exist). */
+int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err);
+
+/* File descriptor of the event ring buffer. */
+int eg_guard_events_fd(const struct eg_guard *g);
+/* Sum of a per-CPU counter. */
+uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot);
+
+/* Unpin, detach and free everything; safe on a partly set-up guard. */
+void eg_guard_destroy(struct eg_guard *g);
+
+/* `detach`: remove a pinned guard (links detached even if a daemon holds them). */
+int eg_pinned_detach(const char *pin_dir, int *removed, struct eg_error *err);
+
+/* Path of a pinned object: pin_dir/maps/NAME or pin_dir/links/NAME. */
+void eg_pin_path(char *out, size_t len, const char *pin_dir, const char *kind, const char *name);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Policy files (YAML, read with libyaml) and their in-memory form. */
+#ifndef EXFILGUARD_POLICY_H
+#define EXFILGUARD_POLICY_H
+
+#include <stddef.h>
+#include "addr.h"
+#include "error.h"
+#include "../maps/exfilguard.h"
+
+/* Larger policy files are refused before parsing. */
+#define EG_POLICY_MAX_BYTES (16u << 20)
+
+struct eg_policy_rule {
+	enum eg_action action;
+	char *name;            /* optional "name:", NULL when absent */
+	struct eg_cidr *cidrs; /* "cidr:" selector, in file order */
+	size_t n_cidrs;
+	unsigned line, column; /* 1-based position of the rule in the file */
+	char *text;            /* the rule as written, on one line, e.g. "deny cidr: [198.51.100.0/24]" */
+};
+
+struct eg_policy {
+	char *path; /* as given to eg_policy_load, or the name given to eg_policy_parse */
+	enum eg_mode mode;
+	enum eg_action default_action;
+	struct eg_policy_rule *rules;
+	size_t n_rules;
+};
+
+/* Read and validate a policy file. On failure *policy is left empty and err says file:line:column: what. */
+int eg_policy_load(const char *path, struct eg_policy *policy, struct eg_error *err);
+/* The same from memory; name is used in messages in place of a path. */
+int eg_policy_parse(const char *buf, size_t len, const char *name, struct eg_policy *policy,
+		    struct eg_error *err);
+void eg_policy_free(struct eg_policy *policy);
+
+const char *eg_action_name(enum eg_action action);
+const char *eg_mode_name(enum eg_mode mode);
+/* -1 when the word names no action/mode. */
+int eg_action_from_name(const char *name);
+int eg_mode_from_name(const char *name);
+
+#endif

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * A policy compiled into rule-trie entries, and a userspace mirror of the
+ * kernel's LPM trie: a path-compressed binary trie over 128-bit addresses.
+ * Each node holds a prefix; a node either carries an entry (a rule's CIDR)
+ * or is a glue node where two prefixes part ways. Like the kernel trie, an
+ * exact prefix holds one value, which is why duplicates are refused.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ruleset.h"
+
+struct eg_lpm_node {
+	uint8_t prefix[16];                    /* bits after plen are zero */
+	unsigned plen;                         /* 0-128, in the 16-byte form */
+	const struct eg_ruleset_entry *entry;  /* NULL for a glue node */
+	struct eg_lpm_node *child[2];          /* by the bit right after plen */
+};
+
+/*
+ * All nodes come from one array: node 0 is the permanent /0 root, and each
+ * insert takes at most two more (its own node and one glue node). So the
+ * tree is freed with a single free(rs->root) and building never half-fails.
+ */
+struct node_pool {
+	struct eg_lpm_node *nodes;
+	size_t used, cap;
+};
+
+static unsigned addr_bit(const uint8_t addr[16], unsigned i)
+{
+	return (addr[i / 8] >> (7 - i % 8)) & 1;
+}
+
+/* Number of leading bits a and b share, at most limit. */
+static unsigned common_bits(const uint8_t a[16], const uint8_t b[16], unsigned limit)
+{
+	unsigned n = 0;
+
+	while (n + 8 <= limit && a[n / 8] == b[n / 8])
+		n += 8;
+	while (n < limit && addr_bit(a, n) == addr_bit(b, n))
+		n++;
+	return n;
+}
+
+static struct eg_lpm_node *pool_node(struct node_pool *pool, const uint8_t prefix[16],
+				     unsigned plen)
+{
+	struct eg_lpm_node *node = &pool->nodes[pool->used++];
+	unsigned byte = plen / 8;
+
+	memset(node, 0, sizeof(*node));
+	memcpy(node->prefix, prefix, 16);
+	/* Keep only the first plen bits, so glue nodes hold clean prefixes. */
+	if (byte < 16) {
+		if (plen % 8)
+			node->prefix[byte++] &= (uint8_t)(0xff00u >> (plen % 8));
+		memset(node->prefix + byte, 0, 16 - byte);
+	}
+	node->plen = plen;
+	return node;
+}
+
+/* Insert entry (prefix addr/plen); returns the entry already at that exact prefix, if any. */
+static const struct eg_ruleset_entry *trie_insert(struct node_pool *pool, struct eg_lpm_node *root,
+						  const struct eg_ruleset_entry *entry, unsigned plen)
+{
+	const uint8_t *addr = entry->key.addr;
+	struct eg_lpm_node **slot, *node = root, *fresh, *glue;
+	unsigned common;
+
+	/* Walk down while the node's prefix covers the new one. */
+	for (;;) {
+		if (node->plen == plen) {
+			if (node->entry)
+				return node->entry;
+			node->entry = entry; /* a glue node becomes a real one */
+			return NULL;
+		}
+		slot = &node->child[addr_bit(addr, node->plen)];
+		if (!*slot || common_bits((*slot)->prefix, addr, (*slot)->plen) < (*slot)->plen ||
+		    (*slot)->plen > plen)
+			break;
+		node = *slot;
+	}
+
+	fresh = pool_node(pool, addr, plen);
+	fresh->entry = entry;
+	if (!*slot) {
+		*slot = fresh;
+		return NULL;
+	}
+	common = common_bits((*slot)->prefix, addr, plen < (*slot)->plen ? plen : (*slot)->plen);
+	if (common == plen) {
+		/* The new prefix covers the child: it slides in above it. */
+		fresh->child[addr_bit((*slot)->prefix, plen)] = *slot;
+		*slot = fresh;
+		return NULL;
+	}
+	/* They part ways at bit `common`: a glue node holds both. */
+	glue = pool_node(pool, addr, common);
+	glue->child[addr_bit((*slot)->prefix, common)] = *slot;
+	glue->child[addr_bit(addr, common)] = fresh;
+	*slot = glue;
+	return NULL;
+}
+
+const struct eg_rule *eg_ruleset_lookup(const struct eg_ruleset *rs, const uint8_t addr[16])
+{
+	const struct eg_ruleset_entry *best = NULL;
+	const struct eg_lpm_node *node = rs->root;
+
+	while (node && common_bits(node->prefix, addr, node->plen) == node->plen) {
+		if (node->entry)
+			best = node->entry;
+		if (node->plen == 128)
+			break;
+		node = node->child[addr_bit(addr, node->plen)];
+	}
+	return best ? &best->value : NULL;
+}
+
+void eg_ruleset_free(struct eg_ruleset *rs)
+{
+	if (!rs)
+		return;
+	free(rs->entries);
+	free(rs->root); /* the node pool; see struct node_pool */
+	memset(rs, 0, sizeof(*rs));
+}
+
+static int duplicate_error(const struct eg_policy *policy, const struct eg_policy_rule *rule,
+			   size_t rule_index, const struct eg_cidr *cidr,
+			   const struct eg_ruleset_entry *first, struct eg_error *err)
+{
+	const struct eg_policy_rule *other = &policy->rules[first->value.index];
+	char text[EG_ADDR_STRLEN];
+
+	eg_cidr_format(cidr, text, sizeof(text));
+	if (first->value.index == rule_index)
+		return eg_fail(err, EINVAL, "%s:%u:%u: prefix %s is listed twice in rule %zu",
+			       policy->path, rule->line, rule->column, text, rule_index + 1);
+	return eg_fail(err, EINVAL,
+		       "%s:%u:%u: prefix %s is already in rule %u (line %u); one prefix can belong to one rule",
+		       policy->path, rule->line, rule->column, text, first->value.index + 1u,
+		       other->line);
+}
+
+static int check_limits(const struct eg_policy *policy, size_t n_prefixes, struct eg_error *err)
+{
+	if (policy->n_rules >= EG_RULE_DEFAULT)
+		return eg_fail(err, E2BIG, "%s: %zu rules; a policy holds at most %u", policy->path,
+			       policy->n_rules, EG_RULE_DEFAULT - 1);
+	if (n_prefixes > EG_MAX_RULE_PREFIXES)
+		return eg_fail(err, E2BIG, "%s: %zu prefixes; the rule trie holds at most %d",
+			       policy->path, n_prefixes, EG_MAX_RULE_PREFIXES);
+	return 0;
+}
+
+static void fill_entry(struct eg_ruleset_entry *entry, uint32_t policy_id, size_t rule_index,
+		       const struct eg_policy_rule *rule, const struct eg_cidr *cidr)
+{
+	memset(entry, 0, sizeof(*entry));
+	entry->key.prefixlen = 32 + eg_cidr_plen16(cidr);
+	entry->key.policy = htonl(policy_id);
+	memcpy(entry->key.addr, cidr->addr, 16);
+	entry->value.index = (__u16)rule_index;
+	entry->value.action = (__u8)rule->action;
+	entry->value.plen = cidr->plen;
+}
+
+static int add_entries(const struct eg_policy *policy, uint32_t policy_id, struct eg_ruleset *rs,
+		       struct node_pool *pool, struct eg_error *err)
+{
+	for (size_t r = 0; r < policy->n_rules; r++) {
+		const struct eg_policy_rule *rule = &policy->rules[r];
+
+		for (size_t c = 0; c < rule->n_cidrs; c++) {
+			struct eg_ruleset_entry *entry = &rs->entries[rs->n_entries];
+			const struct eg_ruleset_entry *first;
+
+			fill_entry(entry, policy_id, r, rule, &rule->cidrs[c]);
+			first = trie_insert(pool, rs->root, entry, eg_cidr_plen16(&rule->cidrs[c]));
+			if (first)
+				return duplicate_error(policy, rule, r, &rule->cidrs[c], first, err);
+			rs->n_entries++;
+		}
+	}
+	return 0;
+}
+
+int eg_ruleset_build(const struct eg_policy *policy, uint32_t policy_id, struct eg_ruleset *rs,
+		     struct eg_error *err)
+{
+	struct node_pool pool = {0};
+	size_t n_prefixes = 0;
+	uint8_t zero[16] = {0};
+
+	memset(rs, 0, sizeof(*rs));
+	for (size_t r = 0; r < policy->n_rules; r++)
+		n_prefixes += policy->rules[r].n_cidrs;
+	if (check_limits(policy, n_prefixes, err))
+		return -1;
+
+	pool.cap = 1 + 2 * n_prefixes;
+	pool.nodes = calloc(pool.cap, sizeof(*pool.nodes));
+	rs->entries = calloc(n_prefixes ? n_prefixes : 1, sizeof(*rs->entries));
+	if (!pool.nodes || !rs->entries) {
+		free(pool.nodes);
+		eg_ruleset_free(rs);
+		return eg_fail(err, ENOMEM, "%s: out of memory", policy->path);
+	}
+	rs->root = pool_node(&pool, zero, 0);
+	if (add_entries(policy, policy_id, rs, &pool, err)) {
+		eg_ruleset_free(rs);
+		return -1;
+	}
+	rs->hdr.loaded = 1;
+	rs->hdr.mode = (__u8)policy->mode;
+	rs->hdr.default_action = (__u8)policy->default_action;
+	rs->hdr.rules = (__u32)policy->n_rules;
+	return 0;
+}
