@@ -14,7 +14,7 @@ CFLAGS    ?= -O2 -g
 # Recursive (=) on purpose: pkg-config runs when a recipe does, after `deps`
 # has installed the packages on a fresh machine.
 # -Wformat-truncation is off as in the kernel: paths are bounded by PATH_MAX by design.
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -I$(BUILD) -Iuser -Imaps \
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -I$(BUILD) -Iuser -Imaps -Itests/lib \
              $(SANITIZE)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 LDFLAGS   += $(SANITIZE)
@@ -72,8 +72,8 @@ run: $(BUILD)/exfilguard
 	$(BUILD)/exfilguard run --policy $(POLICY) $(ARGS)
 
 # Unit tests need no privileges; end-to-end tests need root and a BPF-capable kernel.
-test-unit: $(UNIT_BINS)
-	tests/run.sh $(UNIT_BINS)
+test-unit: $(BUILD)/exfilguard $(UNIT_BINS)
+	EXFILGUARD=$(abspath $(BUILD)/exfilguard) tests/run.sh $(UNIT_BINS)
 
 test-e2e: $(BUILD)/exfilguard $(E2E_BINS) $(TOOL_BINS)
 	EXFILGUARD=$(abspath $(BUILD)/exfilguard) tests/run.sh $(E2E_BINS)

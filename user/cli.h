@@ -35,5 +35,6 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv);
 int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv);
 int eg_cmd_status(struct eg_cli *cli, int argc, char **argv);
 int eg_cmd_detach(struct eg_cli *cli, int argc, char **argv);
+int eg_cmd_data(struct eg_cli *cli, int argc, char **argv);
 
 #endif

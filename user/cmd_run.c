@@ -246,7 +246,7 @@ static int start_guard(struct run_state *s, const struct run_opts *o, const char
 	s->events_fd = open_events(o->events_path, err);
 	if (s->events_fd < 0)
 		return -1;
-	if (eg_guard_load(&s->guard, err) ||
+	if (eg_guard_load(&s->guard, NULL, err) ||
 	    eg_ruleset_build(&s->policy, eg_guard_next_policy_id(&s->guard), &s->rules, err) ||
 	    eg_guard_apply(&s->guard, &s->rules, err) ||
 	    eg_guard_set_info(&s->guard, s->cg_rel, s->cg_id, o->policy_path, err) ||

@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <json-c/json.h>
+#include "catalog.h"
+#include "datasrc.h"
 #include "policy.h"
+#include "world.h"
 #include "../maps/exfilguard.h"
 
 enum eg_format {
@@ -34,6 +37,20 @@ struct eg_event_ctx {
 		const struct eg_policy *policy;
 	} slots[EG_POLICY_SLOTS];
 	struct eg_cgroup_cache_entry cgroups[EG_CGROUP_CACHE];
+	/* Classification in force, to name a destination's class (all may be NULL). */
+	const struct eg_world *world;
+	const struct eg_catalog *catalog;
+	const struct eg_dataset *asn_data; /* AS organisation names */
+};
+
+/* A destination's classification in words. */
+struct eg_class_names {
+	char country[3];      /* "" when unknown */
+	uint32_t asn;         /* 0 when unknown */
+	const char *as_org;   /* NULL when unknown */
+	const char *provider; /* catalog id, NULL when none */
+	const char *provider_name;
+	char jurisdiction[3]; /* "" when none */
 };
 
 void eg_event_ctx_init(struct eg_event_ctx *ctx, enum eg_format format, int out_fd,
@@ -47,6 +64,11 @@ void eg_event_to_text(struct eg_event_ctx *ctx, const struct eg_event *ev, char 
 int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev);
 /* Write a line saying `count` more events were lost in the kernel (ring buffer full). */
 int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total);
+
+void eg_class_describe(const struct eg_class *cls, const struct eg_catalog *cat,
+		       const struct eg_dataset *asn_data, struct eg_class_names *out);
+/* Add country, asn, as_org, provider, jurisdiction to a JSON object. */
+void eg_class_names_to_json(const struct eg_class_names *n, json_object *obj);
 
 const char *eg_hook_name(unsigned hook);
 const char *eg_verdict_name(unsigned verdict);

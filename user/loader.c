@@ -49,14 +49,40 @@ void eg_pin_path(char *out, size_t len, const char *pin_dir, const char *kind, c
 	snprintf(out, len, "%s/%s/%s", pin_dir, kind, name);
 }
 
-int eg_guard_load(struct eg_guard *g, struct eg_error *err)
+/* Size the classification maps to the data (array maps need at least one entry). */
+static int size_world_maps(struct eg_guard *g, const struct eg_world *w)
+{
+	size_t classes = w && w->n_classes ? w->n_classes : 1;
+	size_t v4 = w && w->n_v4_bounds ? w->n_v4_bounds : 1;
+	size_t v6 = w && w->n_v6_bounds ? w->n_v6_bounds : 1;
+
+	return bpf_map__set_max_entries(g->skel->maps.EG_MAP_CLASSES, (uint32_t)classes) ||
+	       bpf_map__set_max_entries(g->skel->maps.EG_MAP_V4_BOUNDS, (uint32_t)v4) ||
+	       bpf_map__set_max_entries(g->skel->maps.EG_MAP_V6_BOUNDS, (uint32_t)v6);
+}
+
+static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w)
+{
+	g->skel = exfilguard_bpf__open();
+	if (!g->skel)
+		return NULL;
+	if (size_world_maps(g, w) || exfilguard_bpf__load(g->skel)) {
+		int e = errno;
+
+		exfilguard_bpf__destroy(g->skel);
+		g->skel = NULL;
+		errno = e;
+	}
+	return g->skel;
+}
+
+int eg_guard_load(struct eg_guard *g, const struct eg_world *world, struct eg_error *err)
 {
 	uint32_t seed = 0;
 
 	libbpf_set_print(libbpf_print);
 	memset(g, 0, sizeof(*g));
-	g->skel = exfilguard_bpf__open_and_load();
-	if (!g->skel) {
+	if (!open_and_load(g, world)) {
 		int e = errno;
 
 		if ((e == EPERM || e == EACCES) && geteuid() != 0)
@@ -75,6 +101,60 @@ int eg_guard_load(struct eg_guard *g, struct eg_error *err)
 		seed = (uint32_t)time(NULL);
 	g->generation = seed;
 	g->policy_id = EG_MAX_POLICIES - 1; /* nothing applied yet: the first policy gets slot 0 */
+	return 0;
+}
+
+/* Write entries 0..n-1 of an array map in batches. */
+static int array_fill(int fd, const void *values, size_t value_size, size_t n)
+{
+	const size_t batch = 65536;
+	uint32_t *keys = malloc(batch * sizeof(*keys));
+	size_t done = 0, i;
+
+	if (!keys)
+		return -ENOMEM;
+	while (done < n) {
+		uint32_t count = (uint32_t)(n - done < batch ? n - done : batch);
+
+		for (i = 0; i < count; i++)
+			keys[i] = (uint32_t)(done + i);
+		if (bpf_map_update_batch(fd, keys, (const char *)values + done * value_size, &count,
+					 NULL)) {
+			int e = errno;
+
+			free(keys);
+			return -e;
+		}
+		done += count;
+	}
+	free(keys);
+	return 0;
+}
+
+int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err)
+{
+	struct {
+		struct bpf_map *map;
+		const void *values;
+		size_t size, n;
+	} tables[] = {
+		{g->skel->maps.EG_MAP_CLASSES, w->classes, sizeof(*w->classes), w->n_classes},
+		{g->skel->maps.EG_MAP_V4_INDEX, w->v4_index, sizeof(w->v4_index[0]), 65536},
+		{g->skel->maps.EG_MAP_V4_BOUNDS, w->v4_bounds, sizeof(*w->v4_bounds), w->n_v4_bounds},
+		{g->skel->maps.EG_MAP_V6_INDEX, w->v6_index, sizeof(w->v6_index[0]), 65536},
+		{g->skel->maps.EG_MAP_V6_BOUNDS, w->v6_bounds, sizeof(*w->v6_bounds), w->n_v6_bounds},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		int rc = array_fill(bpf_map__fd(tables[i].map), tables[i].values, tables[i].size,
+				    tables[i].n);
+
+		if (rc)
+			return eg_fail(err, -rc, "cannot load %s into the kernel: %s",
+				       bpf_map__name(tables[i].map), strerror(-rc));
+	}
+	g->data_gen++;
 	return 0;
 }
 
@@ -145,8 +225,10 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 		return eg_fail(err, errno, "cannot store the policy header: %s", strerror(errno));
 
 	/* The switch: one write of the config entry. */
+	memset(&cfg, 0, sizeof(cfg));
 	cfg.policy = id;
 	cfg.generation = g->generation + 1;
+	cfg.data_gen = g->data_gen;
 	if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY))
 		return eg_fail(err, errno, "cannot switch to the new policy: %s", strerror(errno));
 	g->policy_id = id;

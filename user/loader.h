@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "error.h"
 #include "ruleset.h"
+#include "world.h"
 
 struct exfilguard_bpf;
 
@@ -20,10 +21,17 @@ struct eg_guard {
 	char pin_dir[PATH_MAX]; /* non-empty once pinned */
 	uint32_t policy_id;     /* policy slot in force */
 	uint32_t generation;
+	uint32_t data_gen; /* bumped per classification load; 0 = none */
 };
 
-/* Open and load the embedded object; explains missing privileges or BPF support. */
-int eg_guard_load(struct eg_guard *g, struct eg_error *err);
+/*
+ * Open and load the embedded object, its classification maps sized for
+ * world (NULL: no classification data); explains missing privileges or BPF
+ * support.
+ */
+int eg_guard_load(struct eg_guard *g, const struct eg_world *world, struct eg_error *err);
+/* Copy the classification tables into the kernel (before attaching). */
+int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err);
 
 /*
  * Put a compiled policy in force: its rules go into an unused policy slot,

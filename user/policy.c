@@ -347,11 +347,14 @@ static int scalar_list_get(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t 
 }
 
 /* Count n more prefixes against the kernel trie's size, before allocating them. */
-static int reserve_prefixes(struct parse_ctx *ctx, yaml_node_t *value, size_t n, size_t rule_no)
+static int reserve_prefixes(struct parse_ctx *ctx, yaml_node_t *key, size_t n, size_t rule_no)
 {
-	/* Also what keeps alias-multiplied lists ("billion laughs") from exploding. */
+	/*
+	 * Also what keeps alias-multiplied lists ("billion laughs") from
+	 * exploding. The key, not the value: an alias's value sits at its anchor.
+	 */
 	if (n > EG_MAX_RULE_PREFIXES - ctx->n_prefixes)
-		return fail_at(ctx, value->start_mark,
+		return fail_at(ctx, key->start_mark,
 			       "rule %zu takes the policy past %d prefixes, the most the rule trie holds",
 			       rule_no, EG_MAX_RULE_PREFIXES);
 	ctx->n_prefixes += n;
@@ -367,7 +370,7 @@ static int parse_cidr(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *valu
 	const char *why;
 
 	if (scalar_list_get(ctx, key, value, rule_no, &list) ||
-	    reserve_prefixes(ctx, value, list.n, rule_no))
+	    reserve_prefixes(ctx, key, list.n, rule_no))
 		return -1;
 	rule->cidrs = calloc(list.n, sizeof(*rule->cidrs));
 	if (!rule->cidrs)

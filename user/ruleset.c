@@ -222,5 +222,11 @@ int eg_ruleset_build(const struct eg_policy *policy, uint32_t policy_id, struct 
 	rs->hdr.mode = (__u8)policy->mode;
 	rs->hdr.default_action = (__u8)policy->default_action;
 	rs->hdr.rules = (__u32)policy->n_rules;
+	/*
+	 * selector_kinds lists the classification selectors (ASN, provider,
+	 * country, jurisdiction) only: when it is non-zero the kernel
+	 * classifies every destination no CIDR matched. CIDR-only: zero.
+	 */
+	rs->hdr.selector_kinds = 0;
 	return 0;
 }

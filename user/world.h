@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The classification of the whole address space, built from a country
+ * dataset, an ASN dataset and the provider catalog, in the DXR form the
+ * kernel holds (maps/exfilguard.h). Built in userspace once per dataset; a
+ * policy change never rebuilds or reloads it.
+ */
+#ifndef EXFILGUARD_WORLD_H
+#define EXFILGUARD_WORLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "catalog.h"
+#include "datasrc.h"
+#include "error.h"
+
+/* A maximal run of addresses with one class. */
+struct eg_segment {
+	unsigned __int128 first, last; /* inclusive, 16-byte form as a number */
+	uint32_t class_id;
+};
+
+struct eg_world {
+	struct eg_class *classes; /* [0] is "nothing known" */
+	size_t n_classes;
+	struct eg_span v4_index[65536];
+	struct eg_v4_bound *v4_bounds;
+	size_t n_v4_bounds;
+	struct eg_span v6_index[65536];
+	struct eg_v6_bound *v6_bounds;
+	size_t n_v6_bounds;
+	struct eg_segment *segments; /* the whole space, in order, no gaps */
+	size_t n_segments;
+	char dataset[80]; /* short version of the data: hashes of the inputs */
+};
+
+/*
+ * Build from the datasets (either may be NULL) and the catalog (may be
+ * NULL). Providers are assigned by catalog CIDR first, else by the ASN that
+ * announces the range.
+ */
+int eg_world_build(struct eg_world *w, const struct eg_dataset *country, const struct eg_dataset *asn,
+		   const struct eg_catalog *catalog, struct eg_error *err);
+void eg_world_free(struct eg_world *w);
+
+/* Class id of an address (16-byte form), by the very search the kernel runs. */
+uint32_t eg_world_classify(const struct eg_world *w, const uint8_t addr[16]);
+const struct eg_class *eg_world_class(const struct eg_world *w, uint32_t class_id);
+/* The largest CIDR around addr inside its class's segment: the "prefix" that classified it. */
+void eg_world_prefix(const struct eg_world *w, const uint8_t addr[16], char *buf, size_t len);
+/* Kernel memory the tables take (array maps: entries x value size). */
+uint64_t eg_world_kernel_bytes(const struct eg_world *w);
+
+static inline unsigned __int128 eg_u128_from_addr(const uint8_t a[16])
+{
+	unsigned __int128 v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		v = (v << 8) | a[i];
+	return v;
+}
+
+static inline void eg_u128_to_addr(unsigned __int128 v, uint8_t a[16])
+{
+	int i;
+
+	for (i = 15; i >= 0; i--) {
+		a[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+#endif
