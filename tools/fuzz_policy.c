@@ -21,7 +21,18 @@ static void check_message(const struct eg_error *err)
 		abort();
 }
 
-/* Each rule's own prefixes must find a rule at least as specific. */
+/* Does rule hold a prefix of length plen (as written) around addr, at least min16 long? */
+static int rule_explains(const struct eg_policy_rule *rule, unsigned plen, const uint8_t addr[16],
+			 unsigned min16)
+{
+	for (size_t c = 0; c < rule->n_cidrs; c++)
+		if (rule->cidrs[c].plen == plen && eg_cidr_plen16(&rule->cidrs[c]) >= min16 &&
+		    eg_cidr_contains(&rule->cidrs[c], addr))
+			return 1;
+	return 0;
+}
+
+/* Each prefix's own address must find its rule or a more specific one. */
 static void check_lookups(const struct eg_policy *policy, const struct eg_ruleset *rs)
 {
 	for (size_t r = 0; r < policy->n_rules; r++) {
@@ -29,7 +40,9 @@ static void check_lookups(const struct eg_policy *policy, const struct eg_rulese
 			const struct eg_cidr *cidr = &policy->rules[r].cidrs[c];
 			const struct eg_rule *hit = eg_ruleset_lookup(rs, cidr->addr);
 
-			if (!hit || hit->plen < cidr->plen)
+			if (!hit || hit->index >= policy->n_rules ||
+			    !rule_explains(&policy->rules[hit->index], hit->plen, cidr->addr,
+					   eg_cidr_plen16(cidr)))
 				abort();
 		}
 	}

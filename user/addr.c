@@ -170,7 +170,8 @@ static int parse_cidr_plen(const char *plen_text, int max, int *plen, const char
 	}
 	*plen = parse_plen(plen_text);
 	if (*plen < 0) {
-		*why = *plen_text ? "prefix length is not a number" : "missing prefix length after \"/\"";
+		*why = *plen_text ? "prefix length is not a number"
+				  : "missing prefix length after \"/\"";
 		return -1;
 	}
 	if (*plen > max) {
@@ -215,7 +216,8 @@ int eg_cidr_parse(const char *text, struct eg_cidr *out, const char **why)
 		return -1;
 	}
 	slash = strchr(text, '/');
-	if (parse_cidr_addr(text, slash ? (size_t)(slash - text) : strlen(text), &cidr, &max, why) ||
+	if (parse_cidr_addr(text, slash ? (size_t)(slash - text) : strlen(text), &cidr, &max,
+			    why) ||
 	    parse_cidr_plen(slash ? slash + 1 : NULL, max, &plen, why) ||
 	    normalize_v4mapped(&cidr, &plen, why))
 		return -1;

@@ -134,8 +134,8 @@ __attribute__((format(printf, 3, 4))) static int fail_at(struct parse_ctx *ctx, 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return eg_fail(ctx->err, EINVAL, "%s:%zu:%zu: %s", ctx->name, mark.line + 1, mark.column + 1,
-		       what);
+	return eg_fail(ctx->err, EINVAL, "%s:%zu:%zu: %s", ctx->name, mark.line + 1,
+		       mark.column + 1, what);
 }
 
 static int is_null(const yaml_node_t *node)
@@ -182,7 +182,10 @@ static const char *key_list(const struct key_handler *table, size_t n, int selec
 
 /* ---- scalars ---- */
 
-/* A scalar's text, refused when it hides a NUL (YAML allows "\0"). key: whose value, NULL for a key. */
+/*
+ * A scalar's text, refused when it hides a NUL (YAML allows "\0").
+ * key: the key whose value this is, NULL when the scalar is itself a key.
+ */
 static int scalar_text(struct parse_ctx *ctx, yaml_node_t *node, const char *key, const char **text)
 {
 	const char *v = (const char *)node->data.scalar.value;
@@ -194,6 +197,12 @@ static int scalar_text(struct parse_ctx *ctx, yaml_node_t *node, const char *key
 	return 0;
 }
 
+/* Where to point for a bad value: an empty value's own position is past the line's end. */
+static yaml_mark_t value_mark(const yaml_node_t *key, const yaml_node_t *value)
+{
+	return value->type == YAML_SCALAR_NODE ? key->start_mark : value->start_mark;
+}
+
 /* A one-word value such as a mode or an action: a non-empty scalar. */
 static int word_value(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
 		      const char *expected, const char **text)
@@ -201,10 +210,8 @@ static int word_value(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *valu
 	const char *k = (const char *)key->data.scalar.value;
 
 	if (value->type != YAML_SCALAR_NODE || is_null(value))
-		return fail_at(ctx, value->type == YAML_SCALAR_NODE ? key->start_mark
-								    : value->start_mark,
-			       "\"%s\" must be a scalar (%s), got %s", k, expected,
-			       node_kind(value));
+		return fail_at(ctx, value_mark(key, value), "\"%s\" must be a scalar (%s), got %s",
+			       k, expected, node_kind(value));
 	return scalar_text(ctx, value, k, text);
 }
 
@@ -223,14 +230,15 @@ static int parse_mode(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *valu
 		return -1;
 	mode = eg_mode_from_name(text);
 	if (mode < 0)
-		return fail_at(ctx, value->start_mark, "unknown mode %s (expected enforce or audit)",
+		return fail_at(ctx, value->start_mark,
+			       "unknown mode %s (expected enforce or audit)",
 			       show_scalar(value, shown));
 	policy->mode = mode;
 	return 0;
 }
 
-static int parse_default(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
-			 void *target, size_t rule_no)
+static int parse_default(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			 size_t rule_no)
 {
 	struct eg_policy *policy = target;
 	char shown[SHOW_MAX + 16];
@@ -329,8 +337,7 @@ static int scalar_list_get(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t 
 		list->n = value->data.sequence.items.top - value->data.sequence.items.start;
 	}
 	if (!list->n)
-		return fail_at(ctx, value->type == YAML_SCALAR_NODE ? key->start_mark
-								    : value->start_mark,
+		return fail_at(ctx, value_mark(key, value),
 			       "\"%s\" of rule %zu is empty (expected one value or a list)", k,
 			       rule_no);
 	for (size_t i = 0; i < list->n; i++) {
@@ -354,9 +361,10 @@ static int reserve_prefixes(struct parse_ctx *ctx, yaml_node_t *key, size_t n, s
 	 * exploding. The key, not the value: an alias's value sits at its anchor.
 	 */
 	if (n > EG_MAX_RULE_PREFIXES - ctx->n_prefixes)
-		return fail_at(ctx, key->start_mark,
-			       "rule %zu takes the policy past %d prefixes, the most the rule trie holds",
-			       rule_no, EG_MAX_RULE_PREFIXES);
+		return fail_at(
+			ctx, key->start_mark,
+			"rule %zu takes the policy past %d prefixes, the most the rule trie holds",
+			rule_no, EG_MAX_RULE_PREFIXES);
 	ctx->n_prefixes += n;
 	return 0;
 }
@@ -440,8 +448,8 @@ static int walk_mapping(struct parse_ctx *ctx, yaml_node_t *map, const struct ke
 				       key_list(table, n, 0, expected, sizeof(expected)));
 		if (seen[i])
 			return fail_at(ctx, key->start_mark,
-				       "duplicate key \"%s\" %s (first at line %zu, column %zu)", text,
-				       where, seen[i]->start_mark.line + 1,
+				       "duplicate key \"%s\" %s (first at line %zu, column %zu)",
+				       text, where, seen[i]->start_mark.line + 1,
 				       seen[i]->start_mark.column + 1);
 		seen[i] = key;
 		if (table[i].parse(ctx, key, value, target, rule_no))
@@ -543,8 +551,9 @@ static int parse_top(struct parse_ctx *ctx)
 	yaml_mark_t start = ctx->doc->start_mark;
 
 	if (!root || is_null(root))
-		return fail_at(ctx, root ? root->start_mark : start,
-			       "the policy is empty (expected a mapping with mode, default and rules)");
+		return fail_at(
+			ctx, root ? root->start_mark : start,
+			"the policy is empty (expected a mapping with mode, default and rules)");
 	if (root->type != YAML_MAPPING_NODE)
 		return fail_at(ctx, root->start_mark,
 			       "the top level must be a mapping (mode, default, rules), got %s",
@@ -596,8 +605,8 @@ static int yaml_failure(struct parse_ctx *ctx, const yaml_parser_t *parser)
 		break;
 	}
 	if (parser->context)
-		return fail_at(ctx, mark, "invalid YAML: %s (%s at line %zu, column %zu)%s", problem,
-			       parser->context, parser->context_mark.line + 1,
+		return fail_at(ctx, mark, "invalid YAML: %s (%s at line %zu, column %zu)%s",
+			       problem, parser->context, parser->context_mark.line + 1,
 			       parser->context_mark.column + 1, tab_hint(ctx, mark));
 	return fail_at(ctx, mark, "invalid YAML: %s%s", problem, tab_hint(ctx, mark));
 }
@@ -649,13 +658,16 @@ int eg_policy_parse(const char *buf, size_t len, const char *name, struct eg_pol
 		    struct eg_error *err)
 {
 	struct eg_policy parsed = {.mode = EG_MODE_ENFORCE, .default_action = EG_ACT_ALLOW};
-	struct parse_ctx ctx = {.name = name ? name : "(policy)", .buf = buf, .len = len,
-				.err = err, .policy = &parsed};
+	struct parse_ctx ctx = {.name = name ? name : "(policy)",
+				.buf = buf,
+				.len = len,
+				.err = err,
+				.policy = &parsed};
 
 	memset(policy, 0, sizeof(*policy));
 	if (len > EG_POLICY_MAX_BYTES)
-		return eg_fail(err, EFBIG, "%s: %zu bytes; a policy can be at most %u MiB", ctx.name,
-			       len, EG_POLICY_MAX_BYTES >> 20);
+		return eg_fail(err, EFBIG, "%s: %zu bytes; a policy can be at most %u MiB",
+			       ctx.name, len, EG_POLICY_MAX_BYTES >> 20);
 	parsed.path = strdup(ctx.name);
 	if (!parsed.path)
 		return eg_fail(err, ENOMEM, "%s: out of memory", ctx.name);
@@ -668,8 +680,7 @@ int eg_policy_parse(const char *buf, size_t len, const char *name, struct eg_pol
 }
 
 /* Read all of fd, refusing more than EG_POLICY_MAX_BYTES. */
-static int read_policy_file(const char *path, int fd, char **buf, size_t *len,
-			    struct eg_error *err)
+static int read_policy_file(const char *path, int fd, char **buf, size_t *len, struct eg_error *err)
 {
 	size_t cap = 4096, used = 0;
 	struct stat st;
@@ -689,13 +700,14 @@ static int read_policy_file(const char *path, int fd, char **buf, size_t *len,
 
 		if (used == cap) {
 			/* cap reaches EG_POLICY_MAX_BYTES + 1: filling it means too big. */
-			size_t bigger_cap = cap * 2 > EG_POLICY_MAX_BYTES ? EG_POLICY_MAX_BYTES + 1
-									   : cap * 2;
+			size_t bigger_cap =
+				cap * 2 > EG_POLICY_MAX_BYTES ? EG_POLICY_MAX_BYTES + 1 : cap * 2;
 			char *bigger;
 
 			if (cap > EG_POLICY_MAX_BYTES) {
 				free(data);
-				return eg_fail(err, EFBIG, "%s: larger than %u MiB, the most a policy can be",
+				return eg_fail(err, EFBIG,
+					       "%s: larger than %u MiB, the most a policy can be",
 					       path, EG_POLICY_MAX_BYTES >> 20);
 			}
 			bigger = realloc(data, bigger_cap);

@@ -13,10 +13,10 @@
 #include "ruleset.h"
 
 struct eg_lpm_node {
-	uint8_t prefix[16];                    /* bits after plen are zero */
-	unsigned plen;                         /* 0-128, in the 16-byte form */
-	const struct eg_ruleset_entry *entry;  /* NULL for a glue node */
-	struct eg_lpm_node *child[2];          /* by the bit right after plen */
+	uint8_t prefix[16];		      /* bits after plen are zero */
+	unsigned plen;			      /* 0-128, in the 16-byte form */
+	const struct eg_ruleset_entry *entry; /* NULL for a glue node */
+	struct eg_lpm_node *child[2];	      /* by the bit right after plen */
 };
 
 /*
@@ -66,7 +66,8 @@ static struct eg_lpm_node *pool_node(struct node_pool *pool, const uint8_t prefi
 
 /* Insert entry (prefix addr/plen); returns the entry already at that exact prefix, if any. */
 static const struct eg_ruleset_entry *trie_insert(struct node_pool *pool, struct eg_lpm_node *root,
-						  const struct eg_ruleset_entry *entry, unsigned plen)
+						  const struct eg_ruleset_entry *entry,
+						  unsigned plen)
 {
 	const uint8_t *addr = entry->key.addr;
 	struct eg_lpm_node **slot, *node = root, *fresh, *glue;
@@ -144,7 +145,8 @@ static int duplicate_error(const struct eg_policy *policy, const struct eg_polic
 		return eg_fail(err, EINVAL, "%s:%u:%u: prefix %s is listed twice in rule %zu",
 			       policy->path, rule->line, rule->column, text, rule_index + 1);
 	return eg_fail(err, EINVAL,
-		       "%s:%u:%u: prefix %s is already in rule %u (line %u); one prefix can belong to one rule",
+		       "%s:%u:%u: prefix %s is already in rule %u (line %u); one prefix can belong "
+		       "to one rule",
 		       policy->path, rule->line, rule->column, text, first->value.index + 1u,
 		       other->line);
 }
@@ -185,7 +187,8 @@ static int add_entries(const struct eg_policy *policy, uint32_t policy_id, struc
 			fill_entry(entry, policy_id, r, rule, &rule->cidrs[c]);
 			first = trie_insert(pool, rs->root, entry, eg_cidr_plen16(&rule->cidrs[c]));
 			if (first)
-				return duplicate_error(policy, rule, r, &rule->cidrs[c], first, err);
+				return duplicate_error(policy, rule, r, &rule->cidrs[c], first,
+						       err);
 			rs->n_entries++;
 		}
 	}

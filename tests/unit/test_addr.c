@@ -4,8 +4,8 @@
 #include "../lib/check.h"
 #include "addr.h"
 
-static const uint8_t v4_198_51_100_7[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
-					     198, 51, 100, 7};
+static const uint8_t v4_198_51_100_7[16] = {0, 0, 0,	0,    0,   0,  0,   0,
+					    0, 0, 0xff, 0xff, 198, 51, 100, 7};
 
 static void test_addr_parse_v4(void)
 {
@@ -49,8 +49,8 @@ static void test_addr_parse_mapped(void)
 
 static void test_addr_parse_bad(void)
 {
-	static const char *const bad[] = {"",        "1.2.3",   "1.2.3.4.5", "256.1.1.1",
-					  " 1.2.3.4", "1.2.3.4 ", "2001:db8::1::2", "example.com",
+	static const char *const bad[] = {"",		"1.2.3",    "1.2.3.4.5",      "256.1.1.1",
+					  " 1.2.3.4",	"1.2.3.4 ", "2001:db8::1::2", "example.com",
 					  "1.2.3.4/32", "01.2.3.4"};
 	uint8_t addr[16], family;
 
@@ -86,9 +86,9 @@ static int cidr_round_trip(const char *text, const char *canonical, int family, 
 	eg_cidr_format(&cidr, out, sizeof(out));
 	if (strcmp(out, canonical) || cidr.family != family || cidr.plen != plen ||
 	    eg_cidr_plen16(&cidr) != plen16) {
-		CHECK_FAIL_("\"%s\": got %s family %d plen %u plen16 %u; expected %s %d %u %u", text,
-			    out, cidr.family, cidr.plen, eg_cidr_plen16(&cidr), canonical, family,
-			    plen, plen16);
+		CHECK_FAIL_("\"%s\": got %s family %d plen %u plen16 %u; expected %s %d %u %u",
+			    text, out, cidr.family, cidr.plen, eg_cidr_plen16(&cidr), canonical,
+			    family, plen, plen16);
 		return -1;
 	}
 	return 0;
@@ -128,8 +128,8 @@ static int cidr_refused(const char *text, const char *why_part)
 		return -1;
 	}
 	if (!why || !strstr(why, why_part)) {
-		CHECK_FAIL_("\"%s\": why \"%s\" does not contain \"%s\"", text, why ? why : "(null)",
-			    why_part);
+		CHECK_FAIL_("\"%s\": why \"%s\" does not contain \"%s\"", text,
+			    why ? why : "(null)", why_part);
 		return -1;
 	}
 	return 0;

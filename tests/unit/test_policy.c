@@ -115,7 +115,8 @@ static void test_good_policy(void)
 	ASSERT_STREQ(text, "2001:db8:bad::/48", "rule 1 cidr 2");
 	ASSERT_EQ(p.rules[0].line, 5, "rule 1 line");
 	ASSERT_EQ(p.rules[0].column, 5, "rule 1 column");
-	ASSERT_STREQ(p.rules[0].text, "deny cidr: [198.51.100.0/24, 2001:db8:bad::/48] name: bad-nets",
+	ASSERT_STREQ(p.rules[0].text,
+		     "deny cidr: [198.51.100.0/24, 2001:db8:bad::/48] name: bad-nets",
 		     "rule 1 text");
 
 	ASSERT_EQ(p.rules[1].action, EG_ACT_ALLOW, "rule 2 action");
@@ -147,7 +148,8 @@ static void test_defaults(void)
 	struct eg_error err = {0};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		ASSERT_EQ(eg_policy_parse(texts[i], strlen(texts[i]), "d.yaml", &p, &err), 0, err.msg);
+		ASSERT_EQ(eg_policy_parse(texts[i], strlen(texts[i]), "d.yaml", &p, &err), 0,
+			  err.msg);
 		ASSERT_EQ(p.mode, EG_MODE_ENFORCE, "mode defaults to enforce");
 		ASSERT_EQ(p.default_action, EG_ACT_ALLOW, "default defaults to allow");
 		ASSERT_EQ(p.n_rules, 0, "no rules");
@@ -174,10 +176,12 @@ static void test_unknown_key(void)
 			       "  - action: deny\n"
 			       "    cidr: 10.0.0.0/8\n"
 			       "  - acton: deny\n",
-			       "5:5", "unknown key \"acton\" in rule 2 (expected action, cidr, name)"),
+			       "5:5",
+			       "unknown key \"acton\" in rule 2 (expected action, cidr, name)"),
 		  0, "rule key");
-	ASSERT_EQ(expect_error("mode: enforce\nrule:\n", "2:1",
-			       "unknown key \"rule\" at the top level (expected mode, default, rules)"),
+	ASSERT_EQ(expect_error(
+			  "mode: enforce\nrule:\n", "2:1",
+			  "unknown key \"rule\" at the top level (expected mode, default, rules)"),
 		  0, "top-level key");
 	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    country: [DE]\n", "3:5",
 			       "unknown key \"country\" in rule 1"),
@@ -192,13 +196,15 @@ static void test_bad_cidr(void)
 	ASSERT_EQ(expect_error("rules:\n"
 			       "  - action: deny\n"
 			       "    cidr: [10.0.0.0/8, 198.51.100.0/33]\n",
-			       "3:24", "bad CIDR \"198.51.100.0/33\": prefix length must be 0-32 for IPv4"),
+			       "3:24",
+			       "bad CIDR \"198.51.100.0/33\": prefix length must be 0-32 for IPv4"),
 		  0, "/33");
 	ASSERT_EQ(expect_error("rules:\n"
 			       "  - action: deny\n"
 			       "    cidr: 198.51.100.7/24\n",
 			       "3:11",
-			       "bad CIDR \"198.51.100.7/24\": host bits set; did you mean 198.51.100.0/24?"),
+			       "bad CIDR \"198.51.100.7/24\": host bits set; did you mean "
+			       "198.51.100.0/24?"),
 		  0, "host bits");
 	ASSERT_EQ(expect_error("rules:\n"
 			       "  - action: deny\n"
@@ -226,16 +232,19 @@ static void test_not_a_scalar(void)
 	ASSERT_EQ(expect_error("mode: [enforce]\n", "1:7",
 			       "\"mode\" must be a scalar (enforce or audit), got a sequence"),
 		  0, "mode sequence");
-	ASSERT_EQ(expect_error("default: {a: b}\n", "1:10",
-			       "\"default\" must be a scalar (allow, deny or audit), got a mapping"),
-		  0, "default mapping");
+	ASSERT_EQ(
+		expect_error("default: {a: b}\n", "1:10",
+			     "\"default\" must be a scalar (allow, deny or audit), got a mapping"),
+		0, "default mapping");
 	ASSERT_EQ(expect_error("mode:\n", "1:1",
 			       "\"mode\" must be a scalar (enforce or audit), got nothing"),
 		  0, "mode empty");
-	ASSERT_EQ(expect_error("rules:\n  - action: [deny]\n    cidr: 10.0.0.0/8\n", "2:13",
-			       "\"action\" must be a scalar (allow, deny or audit), got a sequence"),
-		  0, "action sequence");
-	ASSERT_EQ(expect_error("rules: deny\n", "1:8", "\"rules\" must be a sequence of rules, got a scalar"),
+	ASSERT_EQ(
+		expect_error("rules:\n  - action: [deny]\n    cidr: 10.0.0.0/8\n", "2:13",
+			     "\"action\" must be a scalar (allow, deny or audit), got a sequence"),
+		0, "action sequence");
+	ASSERT_EQ(expect_error("rules: deny\n", "1:8",
+			       "\"rules\" must be a sequence of rules, got a scalar"),
 		  0, "rules scalar");
 	ASSERT_EQ(expect_error("rules:\n  - deny\n", "2:5",
 			       "rule 1 must be a mapping (action, cidr, name), got a scalar"),
@@ -243,8 +252,9 @@ static void test_not_a_scalar(void)
 	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    cidr: 10.0.0.0/8\n    name: [x]\n",
 			       "4:11", "\"name\" must be a scalar"),
 		  0, "name sequence");
-	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    cidr: 10.0.0.0/8\n    name: \"a\\nb\"\n",
-			       "4:11", "\"name\" must be one line of printable text"),
+	ASSERT_EQ(expect_error(
+			  "rules:\n  - action: deny\n    cidr: 10.0.0.0/8\n    name: \"a\\nb\"\n",
+			  "4:11", "\"name\" must be one line of printable text"),
 		  0, "name with a newline");
 }
 
@@ -285,30 +295,35 @@ static void test_missing_parts(void)
 
 static void test_duplicate_keys(void)
 {
-	ASSERT_EQ(expect_error("mode: enforce\ndefault: deny\nmode: audit\n", "3:1",
-			       "duplicate key \"mode\" at the top level (first at line 1, column 1)"),
-		  0, "top level");
+	ASSERT_EQ(
+		expect_error("mode: enforce\ndefault: deny\nmode: audit\n", "3:1",
+			     "duplicate key \"mode\" at the top level (first at line 1, column 1)"),
+		0, "top level");
 	ASSERT_EQ(expect_error("rules:\n"
 			       "  - action: deny\n"
 			       "    cidr: 10.0.0.0/8\n"
 			       "    action: allow\n",
-			       "4:5", "duplicate key \"action\" in rule 1 (first at line 2, column 5)"),
+			       "4:5",
+			       "duplicate key \"action\" in rule 1 (first at line 2, column 5)"),
 		  0, "in a rule");
 	ASSERT_EQ(expect_error("rules:\n"
 			       "  - action: deny\n"
 			       "    cidr: 10.0.0.0/8\n"
 			       "    \"cidr\": 10.1.0.0/16\n",
-			       "4:5", "duplicate key \"cidr\" in rule 1 (first at line 3, column 5)"),
+			       "4:5",
+			       "duplicate key \"cidr\" in rule 1 (first at line 3, column 5)"),
 		  0, "quoted duplicate");
 }
 
 static void test_yaml_syntax(void)
 {
 	ASSERT_EQ(expect_error("rules:\n  - action: deny\n   cidr: 10.0.0.0/8\n", "3:4",
-			       "invalid YAML: did not find expected '-' indicator (while parsing a block collection at line 2, column 3)"),
+			       "invalid YAML: did not find expected '-' indicator (while parsing a "
+			       "block collection at line 2, column 3)"),
 		  0, "bad indentation");
 	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    cidr: [10.0.0.0/8\n", "4:1",
-			       "invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 3, column 11)"),
+			       "invalid YAML: did not find expected ',' or ']' (while parsing a "
+			       "flow sequence at line 3, column 11)"),
 		  0, "unclosed bracket");
 	ASSERT_EQ(expect_error("mode: *nothing\n", "1:7", "invalid YAML: found undefined alias"), 0,
 		  "undefined alias");
@@ -331,11 +346,13 @@ static void test_not_a_policy(void)
 	ASSERT_EQ(expect_error("", "1:1", "the policy is empty"), 0, "empty file");
 	ASSERT_EQ(expect_error("# only a comment\n", "1:1", "the policy is empty"), 0, "comment");
 	ASSERT_EQ(expect_error("---\n", "2:1", "the policy is empty"), 0, "empty document");
-	ASSERT_EQ(expect_error("- mode: enforce\n", "1:1",
-			       "the top level must be a mapping (mode, default, rules), got a sequence"),
+	ASSERT_EQ(expect_error(
+			  "- mode: enforce\n", "1:1",
+			  "the top level must be a mapping (mode, default, rules), got a sequence"),
 		  0, "sequence");
-	ASSERT_EQ(expect_error("enforce\n", "1:1",
-			       "the top level must be a mapping (mode, default, rules), got a scalar"),
+	ASSERT_EQ(expect_error(
+			  "enforce\n", "1:1",
+			  "the top level must be a mapping (mode, default, rules), got a scalar"),
 		  0, "scalar");
 }
 
@@ -372,8 +389,9 @@ static void test_too_many_prefixes(void)
 		used += snprintf(text + used, cap - used, "  - action: deny\n    cidr: *n\n");
 	/* Rule 257 starts on line 2 + 2 * 256; its cidr key is on the line after. */
 	snprintf(pos, sizeof(pos), "%d:5", 2 + 2 * 256 + 1);
-	rc = expect_error(text, pos,
-			  "rule 257 takes the policy past 65536 prefixes, the most the rule trie holds");
+	rc = expect_error(
+		text, pos,
+		"rule 257 takes the policy past 65536 prefixes, the most the rule trie holds");
 	free(text);
 	ASSERT_EQ(rc, 0, "refused");
 }

@@ -99,8 +99,9 @@ static void test_longest_prefix_wins(void)
 /* The same rules written as IPv4 and as IPv4-mapped IPv6 compile to the same entries. */
 static void test_v4_and_mapped_agree(void)
 {
-	static const char *const addrs[] = {"198.51.100.7", "::ffff:198.51.100.7", "198.51.100.9",
-					    "::ffff:198.51.100.9", "198.51.99.1", "::ffff:198.51.99.1"};
+	static const char *const addrs[] = {"198.51.100.7", "::ffff:198.51.100.7",
+					    "198.51.100.9", "::ffff:198.51.100.9",
+					    "198.51.99.1",  "::ffff:198.51.99.1"};
 	const char *mapped_policy = "rules:\n"
 				    "  - action: deny\n"
 				    "    cidr: ::ffff:198.51.100.0/120\n"
@@ -117,7 +118,8 @@ static void test_v4_and_mapped_agree(void)
 		  "identical trie entries");
 	ASSERT_EQ(rs6.entries[0].value.plen, 24, "mapped /120 is stored as plen 24");
 	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
-		const struct eg_rule *a = lookup_text(&rs4, addrs[i]), *b = lookup_text(&rs6, addrs[i]);
+		const struct eg_rule *a = lookup_text(&rs4, addrs[i]),
+				     *b = lookup_text(&rs6, addrs[i]);
 		const struct eg_rule *v4 = lookup_text(&rs4, addrs[i & ~1u]);
 
 		ASSERT_EQ(!a, !b, addrs[i]);
@@ -205,37 +207,41 @@ static int expect_build_error(const char *text, const char *msg)
 
 static void test_duplicate_prefix(void)
 {
-	ASSERT_EQ(expect_build_error("mode: enforce\n"
-				     "rules:\n"
-				     "  - action: deny\n"
-				     "    cidr: [198.51.100.0/24]\n"
-				     "  - action: allow\n"
-				     "    cidr: 10.0.0.0/8\n"
-				     "  - action: allow\n"
-				     "    cidr: [192.0.2.0/24, 198.51.100.0/24]\n",
-				     "policy.yaml:7:5: prefix 198.51.100.0/24 is already in rule 1 (line 3); "
-				     "one prefix can belong to one rule"),
+	ASSERT_EQ(expect_build_error(
+			  "mode: enforce\n"
+			  "rules:\n"
+			  "  - action: deny\n"
+			  "    cidr: [198.51.100.0/24]\n"
+			  "  - action: allow\n"
+			  "    cidr: 10.0.0.0/8\n"
+			  "  - action: allow\n"
+			  "    cidr: [192.0.2.0/24, 198.51.100.0/24]\n",
+			  "policy.yaml:7:5: prefix 198.51.100.0/24 is already in rule 1 (line 3); "
+			  "one prefix can belong to one rule"),
 		  0, "same spelling");
-	ASSERT_EQ(expect_build_error("rules:\n"
-				     "  - action: deny\n"
-				     "    cidr: 198.51.100.0/24\n"
-				     "  - action: audit\n"
-				     "    cidr: ::ffff:198.51.100.0/120\n",
-				     "policy.yaml:4:5: prefix 198.51.100.0/24 is already in rule 1 (line 2); "
-				     "one prefix can belong to one rule"),
+	ASSERT_EQ(expect_build_error(
+			  "rules:\n"
+			  "  - action: deny\n"
+			  "    cidr: 198.51.100.0/24\n"
+			  "  - action: audit\n"
+			  "    cidr: ::ffff:198.51.100.0/120\n",
+			  "policy.yaml:4:5: prefix 198.51.100.0/24 is already in rule 1 (line 2); "
+			  "one prefix can belong to one rule"),
 		  0, "mapped spelling");
-	ASSERT_EQ(expect_build_error("rules:\n"
-				     "  - action: deny\n"
-				     "    cidr: [2001:db8::/32, 2001:DB8:0::/32]\n",
-				     "policy.yaml:2:5: prefix 2001:db8::/32 is listed twice in rule 1"),
+	ASSERT_EQ(expect_build_error(
+			  "rules:\n"
+			  "  - action: deny\n"
+			  "    cidr: [2001:db8::/32, 2001:DB8:0::/32]\n",
+			  "policy.yaml:2:5: prefix 2001:db8::/32 is listed twice in rule 1"),
 		  0, "twice in one rule");
-	ASSERT_EQ(expect_build_error("rules:\n"
-				     "  - action: deny\n"
-				     "    cidr: &nets [10.0.0.0/8, 10.1.0.0/16]\n"
-				     "  - action: audit\n"
-				     "    cidr: *nets\n",
-				     "policy.yaml:4:5: prefix 10.0.0.0/8 is already in rule 1 (line 2); "
-				     "one prefix can belong to one rule"),
+	ASSERT_EQ(expect_build_error(
+			  "rules:\n"
+			  "  - action: deny\n"
+			  "    cidr: &nets [10.0.0.0/8, 10.1.0.0/16]\n"
+			  "  - action: audit\n"
+			  "    cidr: *nets\n",
+			  "policy.yaml:4:5: prefix 10.0.0.0/8 is already in rule 1 (line 2); "
+			  "one prefix can belong to one rule"),
 		  0, "alias");
 }
 
@@ -278,12 +284,12 @@ static void decide_text(const struct eg_ruleset *rs, const char *addr, struct eg
 }
 
 static const char decide_rules[] = "rules:\n"
-				    "  - action: deny\n"
-				    "    cidr: 198.51.100.0/24\n"
-				    "  - action: allow\n"
-				    "    cidr: 198.51.100.7\n"
-				    "  - action: audit\n"
-				    "    cidr: 2001:db8::/32\n";
+				   "  - action: deny\n"
+				   "    cidr: 198.51.100.0/24\n"
+				   "  - action: allow\n"
+				   "    cidr: 198.51.100.7\n"
+				   "  - action: audit\n"
+				   "    cidr: 2001:db8::/32\n";
 
 /* decide_rules with its mode and default filled in. */
 static int build_decide(const char *mode, const char *def, struct eg_policy *p,
@@ -403,7 +409,7 @@ static uint32_t rng(void)
 static void mask_to(uint8_t addr[16], unsigned plen16)
 {
 	for (unsigned i = plen16; i < 128; i++)
-		addr[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		addr[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
 }
 
 /* A few bases, so random prefixes nest and share bits the way real policies do. */
@@ -477,13 +483,14 @@ static const struct eg_rule *linear_lookup(const struct eg_ruleset *rs, const ui
 }
 
 #define N_PREFIXES 2000
-#define N_ADDRS    20000
+#define N_ADDRS	   20000
 
 static void test_random_cross_check(void)
 {
 	static struct eg_policy_rule rules[N_PREFIXES];
 	static struct eg_cidr cidrs[N_PREFIXES];
-	struct eg_policy p = {.path = "random.yaml", .rules = rules, .default_action = EG_ACT_ALLOW};
+	struct eg_policy p = {
+		.path = "random.yaml", .rules = rules, .default_action = EG_ACT_ALLOW};
 	uint64_t seed = 0x6567667573656564ull; /* fixed: the run is reproducible */
 	struct eg_ruleset rs;
 	struct eg_error err = {0};
@@ -500,8 +507,8 @@ static void test_random_cross_check(void)
 			dup = same_cidr(c, &cidrs[i]);
 		if (dup)
 			continue;
-		rules[p.n_rules] = (struct eg_policy_rule){.action = rng() % 3, .cidrs = c,
-							    .n_cidrs = 1, .line = p.n_rules + 1};
+		rules[p.n_rules] = (struct eg_policy_rule){
+			.action = rng() % 3, .cidrs = c, .n_cidrs = 1, .line = p.n_rules + 1};
 		p.n_rules++;
 	}
 	ASSERT_EQ(eg_ruleset_build(&p, 1, &rs, &err), 0, err.msg);
