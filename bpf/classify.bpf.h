@@ -4,16 +4,22 @@
  * the BPF programs and userspace (`exfilguard lookup`, tests, benchmarks).
  *
  * The includer defines the table accessors first, each returning NULL when
- * out of range:
+ * out of range or absent:
  *   const struct eg_span     *eg_tbl_v4_span(EG_TABLES_T t, __u32 slash16);
  *   const struct eg_v4_bound *eg_tbl_v4_bound(EG_TABLES_T t, __u32 index);
  *   const struct eg_span     *eg_tbl_v6_span(EG_TABLES_T t, __u32 slash16);
  *   const struct eg_v6_bound *eg_tbl_v6_bound(EG_TABLES_T t, __u32 index);
+ *   const struct eg_class    *eg_tbl_class(EG_TABLES_T t, __u32 class_id);
+ *   const struct eg_rule     *eg_tbl_rule(EG_TABLES_T t, __u32 policy, const __u8 addr[16]);
+ *   const struct eg_rule     *eg_tbl_selector(EG_TABLES_T t, const struct eg_selector_key *k);
+ * and eg_judge_tables() is then the whole decision, the same in the kernel
+ * and in userspace.
  */
 #ifndef EXFILGUARD_CLASSIFY_BPF_H
 #define EXFILGUARD_CLASSIFY_BPF_H
 
 #include "../maps/exfilguard.h"
+#include "decide.bpf.h"
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -97,6 +103,55 @@ static __always_inline __u32 eg_classify(EG_TABLES_T t, const __u8 addr[16])
 		return eg_classify_v4(t, ((__u32)addr[12] << 24) | ((__u32)addr[13] << 16) |
 						 ((__u32)addr[14] << 8) | addr[15]);
 	return eg_classify_v6(t, eg_be64_at(addr), eg_be64_at(addr + 8));
+}
+
+static __always_inline const struct eg_rule *eg_selector(EG_TABLES_T t, __u32 policy, __u32 kind,
+							  __u32 value, __u8 kinds_used)
+{
+	struct eg_selector_key key = {.policy = policy, .kind = kind, .value = value};
+
+	if (!value || !(kinds_used & (1u << kind)))
+		return (const struct eg_rule *)0;
+	return eg_tbl_selector(t, &key);
+}
+
+/* The selector rules that match a destination's class. */
+static __always_inline void eg_class_hits(EG_TABLES_T t, __u32 policy, __u8 kinds,
+					  const struct eg_class *cls, struct eg_hits *h)
+{
+	h->asn = eg_selector(t, policy, EG_MATCH_ASN, cls->asn, kinds);
+	h->provider = eg_selector(t, policy, EG_MATCH_PROVIDER, cls->provider, kinds);
+	h->country = eg_selector(t, policy, EG_MATCH_COUNTRY, cls->country, kinds);
+	h->jur_by_country = eg_selector(t, policy, EG_MATCH_JURISDICTION, cls->country, kinds);
+	h->jur_by_provider = eg_selector(t, policy, EG_MATCH_JURISDICTION, cls->jurisdiction, kinds);
+}
+
+#define EG_CLASS_UNRESOLVED 0xffffffffu
+
+/*
+ * The decision for addr under policy `policy` (header pol, may be NULL).
+ * *class_id is the destination's class when the decision needed it, else
+ * EG_CLASS_UNRESOLVED: allowed traffic under a CIDR-only policy, or a CIDR
+ * hit, never pays for classification.
+ */
+static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_policy_hdr *pol,
+					    __u32 policy, const __u8 addr[16],
+					    struct eg_decision *d, __u32 *class_id)
+{
+	struct eg_hits h = {};
+
+	*class_id = EG_CLASS_UNRESOLVED;
+	if (pol && pol->loaded)
+		h.cidr = eg_tbl_rule(t, policy, addr);
+	if (pol && pol->loaded && !h.cidr && pol->selector_kinds) {
+		const struct eg_class *cls;
+
+		*class_id = eg_classify(t, addr);
+		cls = eg_tbl_class(t, *class_id);
+		if (cls)
+			eg_class_hits(t, policy, pol->selector_kinds, cls, &h);
+	}
+	eg_decide_hits(pol, &h, d);
 }
 
 #endif /* EXFILGUARD_CLASSIFY_BPF_H */

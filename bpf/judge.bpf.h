@@ -38,6 +38,29 @@ static __always_inline const struct eg_v6_bound *eg_tbl_v6_bound(const void *t, 
 	return bpf_map_lookup_elem(&EG_MAP_V6_BOUNDS, &i);
 }
 
+static __always_inline const struct eg_class *eg_tbl_class(const void *t, __u32 id)
+{
+	(void)t;
+	return bpf_map_lookup_elem(&EG_MAP_CLASSES, &id);
+}
+
+static __always_inline const struct eg_rule *eg_tbl_rule(const void *t, __u32 policy,
+							 const __u8 addr[16])
+{
+	struct eg_rule_key key;
+
+	(void)t;
+	eg_rule_key_for(&key, bpf_htonl(policy), addr);
+	return bpf_map_lookup_elem(&EG_MAP_RULES, &key);
+}
+
+static __always_inline const struct eg_rule *eg_tbl_selector(const void *t,
+							     const struct eg_selector_key *key)
+{
+	(void)t;
+	return bpf_map_lookup_elem(&EG_MAP_SELECTORS, key);
+}
+
 #include "classify.bpf.h"
 
 #ifndef AF_INET
@@ -73,64 +96,23 @@ static __always_inline struct eg_config *eg_config_get(void)
 	return bpf_map_lookup_elem(&EG_MAP_CONFIG, &zero);
 }
 
-static __always_inline const struct eg_rule *eg_selector(__u32 policy, __u32 kind, __u32 value,
-							  __u8 kinds_used)
-{
-	struct eg_selector_key key = {.policy = policy, .kind = kind, .value = value};
-
-	if (!value || !(kinds_used & (1u << kind)))
-		return NULL;
-	return bpf_map_lookup_elem(&EG_MAP_SELECTORS, &key);
-}
-
-/* The selector rules that match a destination's class. */
-static __always_inline void eg_class_hits(__u32 policy, __u8 kinds, const struct eg_class *cls,
-					  struct eg_hits *h)
-{
-	h->asn = eg_selector(policy, EG_MATCH_ASN, cls->asn, kinds);
-	h->provider = eg_selector(policy, EG_MATCH_PROVIDER, cls->provider, kinds);
-	h->country = eg_selector(policy, EG_MATCH_COUNTRY, cls->country, kinds);
-	h->jur_by_country = eg_selector(policy, EG_MATCH_JURISDICTION, cls->country, kinds);
-	h->jur_by_provider = eg_selector(policy, EG_MATCH_JURISDICTION, cls->jurisdiction, kinds);
-}
-
 static __always_inline __u32 eg_class_of(const struct eg_dest *dest)
 {
 	return eg_classify(NULL, dest->addr);
 }
 
-/*
- * Decide for dest under the policy in force. *class_id is the destination's
- * class when the decision needed it, else EG_CLASS_UNRESOLVED: allowed
- * traffic under a CIDR-only policy never pays for classification.
- */
-#define EG_CLASS_UNRESOLVED 0xffffffffu
+/* Decide for dest under the policy in force (see eg_judge_tables for class_id). */
 static __always_inline void eg_judge(const struct eg_config *cfg, const struct eg_dest *dest,
 				     struct eg_decision *d, __u32 *class_id)
 {
 	struct eg_policy_hdr *pol = NULL;
-	struct eg_rule_key key;
-	struct eg_hits h = {};
 	__u32 policy = 0;
 
-	*class_id = EG_CLASS_UNRESOLVED;
 	if (cfg) {
 		policy = cfg->policy;
 		pol = bpf_map_lookup_elem(&EG_MAP_POLICY, &policy);
 	}
-	if (pol && pol->loaded) {
-		eg_rule_key_for(&key, bpf_htonl(policy), dest->addr);
-		h.cidr = bpf_map_lookup_elem(&EG_MAP_RULES, &key);
-	}
-	if (pol && pol->loaded && !h.cidr && pol->selector_kinds) {
-		struct eg_class *cls;
-
-		*class_id = eg_class_of(dest);
-		cls = bpf_map_lookup_elem(&EG_MAP_CLASSES, class_id);
-		if (cls)
-			eg_class_hits(policy, pol->selector_kinds, cls, &h);
-	}
-	eg_decide_hits(pol, &h, d);
+	eg_judge_tables(NULL, pol, policy, dest->addr, d, class_id);
 }
 
 static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
+#include "country.h"
 #include "policy.h"
 
 #define SHOW_MAX 64 /* longest user text quoted in a message */
@@ -25,6 +26,7 @@ struct parse_ctx {
 	struct eg_error *err;
 	struct eg_policy *policy;
 	size_t n_prefixes; /* CIDRs so far, against EG_MAX_RULE_PREFIXES */
+	size_t n_selectors; /* class selector values so far, against EG_MAX_SELECTORS */
 };
 
 /* One key of a mapping and what to do with its value. */
@@ -84,11 +86,23 @@ void eg_policy_free(struct eg_policy *policy)
 	if (!policy)
 		return;
 	for (size_t i = 0; policy->rules && i < policy->n_rules; i++) {
-		free(policy->rules[i].name);
-		free(policy->rules[i].cidrs);
-		free(policy->rules[i].text);
+		struct eg_policy_rule *rule = &policy->rules[i];
+
+		for (size_t j = 0; j < rule->n_selectors; j++)
+			free(rule->selectors[j].provider);
+		free(rule->selectors);
+		free(rule->name);
+		free(rule->cidrs);
+		free(rule->text);
 	}
 	free(policy->rules);
+	for (size_t i = 0; i < policy->data.n_country; i++)
+		free(policy->data.country[i]);
+	for (size_t i = 0; i < policy->data.n_asn; i++)
+		free(policy->data.asn[i]);
+	free(policy->data.country);
+	free(policy->data.asn);
+	free(policy->data.providers);
 	free(policy->path);
 	memset(policy, 0, sizeof(*policy));
 }
@@ -260,9 +274,13 @@ static int parse_default(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *v
 static int parse_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
 		       size_t rule_no);
 
+static int parse_data(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		      size_t rule_no);
+
 static const struct key_handler top_keys[] = {
 	{.key = "mode", .parse = parse_mode},
 	{.key = "default", .parse = parse_default},
+	{.key = "data", .parse = parse_data},
 	{.key = "rules", .parse = parse_rules},
 };
 
@@ -398,6 +416,8 @@ static void render_cidr(FILE *out, const struct eg_policy_rule *rule)
 {
 	char text[EG_ADDR_STRLEN];
 
+	if (!rule->n_cidrs)
+		return;
 	fputs(" cidr: [", out);
 	for (size_t i = 0; i < rule->n_cidrs; i++) {
 		eg_cidr_format(&rule->cidrs[i], text, sizeof(text));
@@ -406,14 +426,249 @@ static void render_cidr(FILE *out, const struct eg_policy_rule *rule)
 	fputs("]", out);
 }
 
+/* ---- class selectors: country, asn, provider, jurisdiction ---- */
+
+static int add_selector(struct parse_ctx *ctx, struct eg_policy_rule *rule,
+			const struct eg_policy_selector *sel)
+{
+	struct eg_policy_selector *grown =
+		realloc(rule->selectors, (rule->n_selectors + 1) * sizeof(*grown));
+
+	if (!grown)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	rule->selectors = grown;
+	rule->selectors[rule->n_selectors++] = *sel;
+	return 0;
+}
+
+/* "45102" or "AS45102" (any case). */
+static int parse_asn_text(const char *text, uint32_t *asn)
+{
+	unsigned long long v = 0;
+	const char *p = text;
+
+	if ((p[0] == 'A' || p[0] == 'a') && (p[1] == 'S' || p[1] == 's'))
+		p += 2;
+	if (!*p || strlen(p) > 10)
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (v == 0 || v > UINT32_MAX)
+		return -1;
+	*asn = (uint32_t)v;
+	return 0;
+}
+
+/* Provider ids as the catalog writes them: lowercase letters, digits and dashes. */
+static int provider_id_ok(const char *text)
+{
+	size_t n = strlen(text);
+
+	if (!n || n >= 64)
+		return 0;
+	for (const char *c = text; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+			return 0;
+	return 1;
+}
+
+static int selector_value(struct parse_ctx *ctx, yaml_node_t *item, enum eg_match kind,
+			  struct eg_policy_selector *sel)
+{
+	const char *text = (const char *)item->data.scalar.value;
+	char shown[SHOW_MAX + 16];
+	uint16_t cc;
+
+	sel->kind = kind;
+	sel->line = item->start_mark.line + 1;
+	sel->column = item->start_mark.column + 1;
+	switch (kind) {
+	case EG_MATCH_COUNTRY:
+	case EG_MATCH_JURISDICTION:
+		if (eg_country_parse(text, &cc))
+			return fail_at(ctx, item->start_mark,
+				       "unknown country code %s (expected an ISO 3166-1 alpha-2 "
+				       "code such as CN or US)",
+				       show_scalar(item, shown));
+		sel->value = cc;
+		return 0;
+	case EG_MATCH_ASN:
+		if (parse_asn_text(text, &sel->value))
+			return fail_at(ctx, item->start_mark,
+				       "bad AS number %s (expected 1-4294967295, or AS45102)",
+				       show_scalar(item, shown));
+		return 0;
+	default:
+		if (!provider_id_ok(text))
+			return fail_at(ctx, item->start_mark,
+				       "bad provider id %s (lowercase letters, digits and dashes, "
+				       "as in the provider catalog)",
+				       show_scalar(item, shown));
+		sel->provider = strdup(text);
+		return sel->provider ? 0 : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	}
+}
+
+static int parse_selector_list(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			       struct eg_policy_rule *rule, size_t rule_no, enum eg_match kind)
+{
+	struct scalar_list list;
+
+	if (scalar_list_get(ctx, key, value, rule_no, &list))
+		return -1;
+	if (list.n > EG_MAX_SELECTORS - ctx->n_selectors)
+		return fail_at(ctx, key->start_mark,
+			       "rule %zu takes the policy past %d selector values", rule_no,
+			       EG_MAX_SELECTORS);
+	ctx->n_selectors += list.n;
+	for (size_t i = 0; i < list.n; i++) {
+		struct eg_policy_selector sel = {0};
+
+		if (selector_value(ctx, scalar_list_at(ctx, &list, i), kind, &sel) ||
+		    add_selector(ctx, rule, &sel)) {
+			free(sel.provider);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define SELECTOR_PARSER(fn, kind)                                                               \
+	static int fn(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target, \
+		      size_t rule_no)                                                           \
+	{                                                                                       \
+		return parse_selector_list(ctx, key, value, target, rule_no, kind);             \
+	}
+SELECTOR_PARSER(parse_country, EG_MATCH_COUNTRY)
+SELECTOR_PARSER(parse_asn, EG_MATCH_ASN)
+SELECTOR_PARSER(parse_provider, EG_MATCH_PROVIDER)
+SELECTOR_PARSER(parse_jurisdiction, EG_MATCH_JURISDICTION)
+
+static void render_selectors(FILE *out, const struct eg_policy_rule *rule, enum eg_match kind,
+			     const char *key)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < rule->n_selectors; i++) {
+		const struct eg_policy_selector *sel = &rule->selectors[i];
+
+		if (sel->kind != kind)
+			continue;
+		fprintf(out, "%s", first ? " " : ", ");
+		if (first)
+			fprintf(out, "%s: [", key);
+		first = 0;
+		if (kind == EG_MATCH_ASN)
+			fprintf(out, "%u", sel->value);
+		else if (kind == EG_MATCH_PROVIDER)
+			fputs(sel->provider, out);
+		else
+			fprintf(out, "%c%c", sel->value >> 8, sel->value & 0xff);
+	}
+	if (!first)
+		fputs("]", out);
+}
+
+#define SELECTOR_RENDERER(fn, kind, key)                                                        \
+	static void fn(FILE *out, const struct eg_policy_rule *rule)                            \
+	{                                                                                       \
+		render_selectors(out, rule, kind, key);                                         \
+	}
+SELECTOR_RENDERER(render_country, EG_MATCH_COUNTRY, "country")
+SELECTOR_RENDERER(render_asn, EG_MATCH_ASN, "asn")
+SELECTOR_RENDERER(render_provider, EG_MATCH_PROVIDER, "provider")
+SELECTOR_RENDERER(render_jurisdiction, EG_MATCH_JURISDICTION, "jurisdiction")
+
 /*
- * The keys a rule may have. A new selector (country, asn, ...) is one more
- * row: its parser, .selector = 1 and a renderer.
+ * The keys a rule may have. A new selector is one more row: its parser,
+ * .selector = 1 and a renderer.
  */
 static const struct key_handler rule_keys[] = {
 	{.key = "action", .parse = parse_action},
 	{.key = "cidr", .parse = parse_cidr, .selector = 1, .render = render_cidr},
+	{.key = "asn", .parse = parse_asn, .selector = 1, .render = render_asn},
+	{.key = "provider", .parse = parse_provider, .selector = 1, .render = render_provider},
+	{.key = "country", .parse = parse_country, .selector = 1, .render = render_country},
+	{.key = "jurisdiction",
+	 .parse = parse_jurisdiction,
+	 .selector = 1,
+	 .render = render_jurisdiction},
 	{.key = "name", .parse = parse_name},
+};
+
+/* ---- data: where the classification comes from ---- */
+
+/* path as written, made relative to the policy file's directory. */
+static char *resolve_path(const struct parse_ctx *ctx, const char *path)
+{
+	const char *slash = strrchr(ctx->name, '/');
+	char *out;
+
+	if (path[0] == '/' || !slash)
+		return strdup(path);
+	if (asprintf(&out, "%.*s/%s", (int)(slash - ctx->name), ctx->name, path) < 0)
+		return NULL;
+	return out;
+}
+
+static int parse_path_list(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			   char ***paths, size_t *n)
+{
+	struct scalar_list list;
+
+	if (scalar_list_get(ctx, key, value, 0, &list))
+		return -1;
+	*paths = calloc(list.n, sizeof(**paths));
+	if (!*paths)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	for (size_t i = 0; i < list.n; i++) {
+		(*paths)[i] = resolve_path(
+			ctx, (const char *)scalar_list_at(ctx, &list, i)->data.scalar.value);
+		if (!(*paths)[i])
+			return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		*n = i + 1;
+	}
+	return 0;
+}
+
+static int parse_data_country(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			      void *target, size_t rule_no)
+{
+	struct eg_policy_data *data = target;
+
+	(void)rule_no;
+	return parse_path_list(ctx, key, value, &data->country, &data->n_country);
+}
+
+static int parse_data_asn(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			  void *target, size_t rule_no)
+{
+	struct eg_policy_data *data = target;
+
+	(void)rule_no;
+	return parse_path_list(ctx, key, value, &data->asn, &data->n_asn);
+}
+
+static int parse_data_providers(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+				void *target, size_t rule_no)
+{
+	struct eg_policy_data *data = target;
+	const char *text;
+
+	(void)rule_no;
+	if (word_value(ctx, key, value, "a catalog file", &text))
+		return -1;
+	data->providers = resolve_path(ctx, text);
+	return data->providers ? 0 : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+}
+
+static const struct key_handler data_keys[] = {
+	{.key = "country", .parse = parse_data_country},
+	{.key = "asn", .parse = parse_data_asn},
+	{.key = "providers", .parse = parse_data_providers},
 };
 
 #define MAX_KEYS 8 /* the most keys in any table above */
@@ -493,7 +748,7 @@ static int parse_rule(struct parse_ctx *ctx, yaml_node_t *node, size_t rule_no,
 	rule->column = node->start_mark.column + 1;
 	if (node->type != YAML_MAPPING_NODE)
 		return fail_at(ctx, node->start_mark,
-			       "rule %zu must be a mapping (action, cidr, name), got %s", rule_no,
+			       "rule %zu must be a mapping (action, a selector, name), got %s", rule_no,
 			       node_kind(node));
 	snprintf(where, sizeof(where), "in rule %zu", rule_no);
 	if (walk_mapping(ctx, node, rule_keys, ARRAY_SIZE(rule_keys), where, rule, rule_no, seen))
@@ -542,6 +797,22 @@ static int parse_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *val
 	return 0;
 }
 
+static int parse_data(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		      size_t rule_no)
+{
+	struct eg_policy *policy = target;
+	yaml_node_t *seen[MAX_KEYS] = {0};
+
+	(void)rule_no;
+	policy->data.line = key->start_mark.line + 1;
+	if (value->type != YAML_MAPPING_NODE)
+		return fail_at(ctx, value_mark(key, value),
+			       "\"data\" must be a mapping (country, asn, providers), got %s",
+			       node_kind(value));
+	return walk_mapping(ctx, value, data_keys, ARRAY_SIZE(data_keys), "in data",
+			    &policy->data, 0, seen);
+}
+
 /* ---- documents ---- */
 
 static int parse_top(struct parse_ctx *ctx)
@@ -556,7 +827,7 @@ static int parse_top(struct parse_ctx *ctx)
 			"the policy is empty (expected a mapping with mode, default and rules)");
 	if (root->type != YAML_MAPPING_NODE)
 		return fail_at(ctx, root->start_mark,
-			       "the top level must be a mapping (mode, default, rules), got %s",
+			       "the top level must be a mapping (mode, default, data, rules), got %s",
 			       node_kind(root));
 	return walk_mapping(ctx, root, top_keys, ARRAY_SIZE(top_keys), "at the top level",
 			    ctx->policy, 0, seen);

@@ -4,6 +4,7 @@
 #define EXFILGUARD_POLICY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "addr.h"
 #include "error.h"
 #include "../maps/exfilguard.h"
@@ -11,17 +12,41 @@
 /* Larger policy files are refused before parsing. */
 #define EG_POLICY_MAX_BYTES (16u << 20)
 
+/*
+ * A selector that matches by classification: country, asn, provider or
+ * jurisdiction. kind is the enum eg_match of the selector.
+ */
+struct eg_policy_selector {
+	enum eg_match kind;
+	uint32_t value;        /* country code (EG_CC), AS number, or provider index once resolved */
+	char *provider;        /* EG_MATCH_PROVIDER: the id as written, resolved against the catalog */
+	unsigned line, column; /* where the value is written */
+};
+
 struct eg_policy_rule {
 	enum eg_action action;
 	char *name;            /* optional "name:", NULL when absent */
 	struct eg_cidr *cidrs; /* "cidr:" selector, in file order */
 	size_t n_cidrs;
+	struct eg_policy_selector *selectors; /* country/asn/provider/jurisdiction, in file order */
+	size_t n_selectors;
 	unsigned line, column; /* 1-based position of the rule in the file */
 	char *text;            /* the rule as written, on one line, e.g. "deny cidr: [198.51.100.0/24]" */
 };
 
+/* The "data:" section: where classification data comes from (paths resolved against the policy's directory). */
+struct eg_policy_data {
+	char **country; /* country datasets, merged in order */
+	size_t n_country;
+	char **asn; /* ASN datasets, merged in order */
+	size_t n_asn;
+	char *providers; /* provider catalog; NULL: the one built in */
+	unsigned line;   /* of the data: key, for messages */
+};
+
 struct eg_policy {
 	char *path; /* as given to eg_policy_load, or the name given to eg_policy_parse */
+	struct eg_policy_data data;
 	enum eg_mode mode;
 	enum eg_action default_action;
 	struct eg_policy_rule *rules;

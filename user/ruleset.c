@@ -8,8 +8,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "catalog.h"
 #include "ruleset.h"
 
 struct eg_lpm_node {
@@ -129,6 +131,7 @@ void eg_ruleset_free(struct eg_ruleset *rs)
 	if (!rs)
 		return;
 	free(rs->entries);
+	free(rs->selectors);
 	free(rs->root); /* the node pool; see struct node_pool */
 	memset(rs, 0, sizeof(*rs));
 }
@@ -195,29 +198,137 @@ static int add_entries(const struct eg_policy *policy, uint32_t policy_id, struc
 	return 0;
 }
 
+static int selector_key_cmp(const void *a, const void *b)
+{
+	const struct eg_selector_key *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return 0;
+}
+
+/* "a, b, c": the catalog's provider ids, for an unknown-provider message. */
+static void provider_ids(const struct eg_catalog *catalog, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < catalog->n_providers && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "",
+					 catalog->providers[i].id);
+}
+
+static int resolve_selector(const struct eg_policy *policy, const struct eg_policy_selector *sel,
+			    const struct eg_catalog *catalog, uint32_t *value, struct eg_error *err)
+{
+	const struct eg_provider *prov;
+	char known[400];
+
+	if (sel->kind != EG_MATCH_PROVIDER) {
+		*value = sel->value;
+		return 0;
+	}
+	if (!catalog)
+		return eg_fail(err, EINVAL, "%s:%u:%u: provider \"%s\" named, but no provider "
+			       "catalog is loaded", policy->path, sel->line, sel->column,
+			       sel->provider);
+	prov = eg_catalog_find(catalog, sel->provider);
+	if (!prov) {
+		provider_ids(catalog, known, sizeof(known));
+		return eg_fail(err, EINVAL, "%s:%u:%u: unknown provider \"%s\" (%s has: %s)",
+			       policy->path, sel->line, sel->column, sel->provider, catalog->path,
+			       known);
+	}
+	*value = prov->index;
+	return 0;
+}
+
+static int add_selectors(const struct eg_policy *policy, const struct eg_catalog *catalog,
+			 uint32_t policy_id, struct eg_ruleset *rs, struct eg_error *err)
+{
+	for (size_t r = 0; r < policy->n_rules; r++) {
+		const struct eg_policy_rule *rule = &policy->rules[r];
+
+		for (size_t i = 0; i < rule->n_selectors; i++) {
+			const struct eg_policy_selector *sel = &rule->selectors[i];
+			struct eg_selector_entry *e = &rs->selectors[rs->n_selectors];
+			const struct eg_rule *first;
+
+			e->key.policy = policy_id;
+			e->key.kind = sel->kind;
+			if (resolve_selector(policy, sel, catalog, &e->key.value, err))
+				return -1;
+			first = eg_ruleset_selector(rs, e->key.kind, e->key.value);
+			if (first)
+				return eg_fail(err, EINVAL,
+					       "%s:%u:%u: rule %zu selects what rule %u already "
+					       "selects; one value can belong to one rule",
+					       policy->path, sel->line, sel->column, r + 1,
+					       first->index + 1u);
+			e->value = (struct eg_rule){.index = (__u16)r, .action = (__u8)rule->action};
+			rs->n_selectors++;
+			rs->hdr.selector_kinds |= (__u8)(1u << sel->kind);
+			/* Kept sorted as it grows: policies hold few selectors. */
+			qsort(rs->selectors, rs->n_selectors, sizeof(*rs->selectors),
+			      selector_key_cmp);
+		}
+	}
+	return 0;
+}
+
+const struct eg_rule *eg_ruleset_selector(const struct eg_ruleset *rs, uint32_t kind, uint32_t value)
+{
+	struct eg_selector_key key = {.kind = kind, .value = value};
+	const struct eg_selector_entry *e;
+
+	if (!rs->n_selectors)
+		return NULL;
+	e = bsearch(&key, rs->selectors, rs->n_selectors, sizeof(*rs->selectors),
+		    selector_key_cmp);
+	return e ? &e->value : NULL;
+}
+
 int eg_ruleset_build(const struct eg_policy *policy, uint32_t policy_id, struct eg_ruleset *rs,
 		     struct eg_error *err)
 {
+	return eg_ruleset_build_with(policy, NULL, policy_id, rs, err);
+}
+
+int eg_ruleset_build_with(const struct eg_policy *policy, const struct eg_catalog *catalog,
+			  uint32_t policy_id, struct eg_ruleset *rs, struct eg_error *err)
+{
 	struct node_pool pool = {0};
-	size_t n_prefixes = 0;
+	size_t n_prefixes = 0, n_selectors = 0;
 	uint8_t zero[16] = {0};
 
 	memset(rs, 0, sizeof(*rs));
-	for (size_t r = 0; r < policy->n_rules; r++)
+	for (size_t r = 0; r < policy->n_rules; r++) {
 		n_prefixes += policy->rules[r].n_cidrs;
+		n_selectors += policy->rules[r].n_selectors;
+	}
 	if (check_limits(policy, n_prefixes, err))
 		return -1;
 
 	pool.cap = 1 + 2 * n_prefixes;
 	pool.nodes = calloc(pool.cap, sizeof(*pool.nodes));
 	rs->entries = calloc(n_prefixes ? n_prefixes : 1, sizeof(*rs->entries));
-	if (!pool.nodes || !rs->entries) {
+	rs->selectors = calloc(n_selectors ? n_selectors : 1, sizeof(*rs->selectors));
+	if (!pool.nodes || !rs->entries || !rs->selectors) {
 		free(pool.nodes);
 		eg_ruleset_free(rs);
 		return eg_fail(err, ENOMEM, "%s: out of memory", policy->path);
 	}
 	rs->root = pool_node(&pool, zero, 0);
-	if (add_entries(policy, policy_id, rs, &pool, err)) {
+	/*
+	 * selector_kinds lists the classification selectors (ASN, provider,
+	 * country, jurisdiction) only: when it is non-zero the kernel
+	 * classifies every destination no CIDR matched. CIDR-only: zero.
+	 */
+	rs->hdr.selector_kinds = 0;
+	if (add_entries(policy, policy_id, rs, &pool, err) ||
+	    add_selectors(policy, catalog, policy_id, rs, err)) {
 		eg_ruleset_free(rs);
 		return -1;
 	}
@@ -225,11 +336,5 @@ int eg_ruleset_build(const struct eg_policy *policy, uint32_t policy_id, struct 
 	rs->hdr.mode = (__u8)policy->mode;
 	rs->hdr.default_action = (__u8)policy->default_action;
 	rs->hdr.rules = (__u32)policy->n_rules;
-	/*
-	 * selector_kinds lists the classification selectors (ASN, provider,
-	 * country, jurisdiction) only: when it is non-zero the kernel
-	 * classifies every destination no CIDR matched. CIDR-only: zero.
-	 */
-	rs->hdr.selector_kinds = 0;
 	return 0;
 }

@@ -92,6 +92,46 @@ static const char good_policy[] = "# exfilguard policy\n"
 				  "      - \"2001:db8::1\"\n"
 				  "  - {cidr: 192.0.2.0/24, action: deny}\n";
 
+static void test_class_selectors_and_data(void)
+{
+	static const char text[] = "data:\n"
+				   "  country: geo/country.mmdb\n"
+				   "  asn: [asn-v4.csv, /abs/asn-v6.csv.gz]\n"
+				   "  providers: cat.conf\n"
+				   "rules:\n"
+				   "  - action: deny\n"
+				   "    provider: [alibaba-cloud, tencent-cloud]\n"
+				   "    asn: [45102, AS37963]\n"
+				   "  - action: deny\n"
+				   "    jurisdiction: cn\n"
+				   "    country: [CN, hk]\n";
+	const struct eg_policy_rule *r0, *r1;
+	struct eg_error err = {0};
+	struct eg_policy p;
+
+	ASSERT_EQ(eg_policy_parse(text, sizeof(text) - 1, "etc/x/policy.yaml", &p, &err), 0, err.msg);
+	ASSERT_EQ(p.data.n_country, 1, "country sources");
+	ASSERT_STREQ(p.data.country[0], "etc/x/geo/country.mmdb", "relative to the policy");
+	ASSERT_EQ(p.data.n_asn, 2, "asn sources");
+	ASSERT_STREQ(p.data.asn[1], "/abs/asn-v6.csv.gz", "absolute kept");
+	ASSERT_STREQ(p.data.providers, "etc/x/cat.conf", "catalog");
+	r0 = &p.rules[0];
+	r1 = &p.rules[1];
+	ASSERT_EQ(r0->n_selectors, 4, "rule 1 selectors");
+	ASSERT_EQ(r0->selectors[0].kind, EG_MATCH_PROVIDER, "provider kind");
+	ASSERT_STREQ(r0->selectors[1].provider, "tencent-cloud", "provider id");
+	ASSERT_EQ(r0->selectors[2].kind, EG_MATCH_ASN, "asn kind");
+	ASSERT_EQ(r0->selectors[3].value, 37963, "AS37963");
+	ASSERT_EQ(r0->selectors[3].line, 8, "line of the value");
+	ASSERT_STREQ(r0->text, "deny asn: [45102, 37963] provider: [alibaba-cloud, tencent-cloud]",
+		     "rule text");
+	ASSERT_EQ(r1->selectors[0].kind, EG_MATCH_JURISDICTION, "jurisdiction kind");
+	ASSERT_EQ(r1->selectors[0].value, EG_CC('C', 'N'), "cn upper-cased");
+	ASSERT_EQ(r1->selectors[2].value, EG_CC('H', 'K'), "hk");
+	ASSERT_STREQ(r1->text, "deny country: [CN, HK] jurisdiction: [CN]", "rule 2 text");
+	eg_policy_free(&p);
+}
+
 static void test_good_policy(void)
 {
 	const char *path = write_policy(good_policy, strlen(good_policy));
@@ -177,15 +217,24 @@ static void test_unknown_key(void)
 			       "    cidr: 10.0.0.0/8\n"
 			       "  - acton: deny\n",
 			       "5:5",
-			       "unknown key \"acton\" in rule 2 (expected action, cidr, name)"),
+			       "unknown key \"acton\" in rule 2 (expected action, cidr, asn, provider, country, jurisdiction, name)"),
 		  0, "rule key");
 	ASSERT_EQ(expect_error(
 			  "mode: enforce\nrule:\n", "2:1",
-			  "unknown key \"rule\" at the top level (expected mode, default, rules)"),
+			  "unknown key \"rule\" at the top level (expected mode, default, data, rules)"),
 		  0, "top-level key");
-	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    country: [DE]\n", "3:5",
-			       "unknown key \"country\" in rule 1"),
-		  0, "selector not supported yet");
+	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    country: [DE, XX]\n", "3:19",
+			       "unknown country code \"XX\" (expected an ISO 3166-1 alpha-2 code"),
+		  0, "unknown country code");
+	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    asn: [AS0]\n", "3:11",
+			       "bad AS number \"AS0\""),
+		  0, "bad ASN");
+	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    provider: Alibaba\n", "3:15",
+			       "bad provider id \"Alibaba\""),
+		  0, "bad provider id");
+	ASSERT_EQ(expect_error("data:\n  geo: x.mmdb\n", "2:3",
+			       "unknown key \"geo\" in data (expected country, asn, providers)"),
+		  0, "unknown data key");
 	ASSERT_EQ(expect_error("? [a]\n: b\n", "1:3",
 			       "keys at the top level must be words, got a sequence"),
 		  0, "non-scalar key");
@@ -247,7 +296,7 @@ static void test_not_a_scalar(void)
 			       "\"rules\" must be a sequence of rules, got a scalar"),
 		  0, "rules scalar");
 	ASSERT_EQ(expect_error("rules:\n  - deny\n", "2:5",
-			       "rule 1 must be a mapping (action, cidr, name), got a scalar"),
+			       "rule 1 must be a mapping (action, a selector, name), got a scalar"),
 		  0, "rule scalar");
 	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    cidr: 10.0.0.0/8\n    name: [x]\n",
 			       "4:11", "\"name\" must be a scalar"),
@@ -287,7 +336,7 @@ static void test_missing_parts(void)
 			       "    cidr: 10.0.0.0/8\n"
 			       "  - action: deny\n"
 			       "    name: nothing-to-match\n",
-			       "4:5", "rule 2 has no selector (cidr)"),
+			       "4:5", "rule 2 has no selector (cidr, asn, provider, country, jurisdiction)"),
 		  0, "no selector");
 	ASSERT_EQ(expect_error("rules:\n  - {}\n", "2:5", "rule 1 has no \"action\""), 0,
 		  "empty rule");
@@ -348,11 +397,11 @@ static void test_not_a_policy(void)
 	ASSERT_EQ(expect_error("---\n", "2:1", "the policy is empty"), 0, "empty document");
 	ASSERT_EQ(expect_error(
 			  "- mode: enforce\n", "1:1",
-			  "the top level must be a mapping (mode, default, rules), got a sequence"),
+			  "the top level must be a mapping (mode, default, data, rules), got a sequence"),
 		  0, "sequence");
 	ASSERT_EQ(expect_error(
 			  "enforce\n", "1:1",
-			  "the top level must be a mapping (mode, default, rules), got a scalar"),
+			  "the top level must be a mapping (mode, default, data, rules), got a scalar"),
 		  0, "scalar");
 }
 
@@ -474,6 +523,7 @@ int main(void)
 		return 2;
 	}
 	RUN_TEST(test_good_policy);
+	RUN_TEST(test_class_selectors_and_data);
 	RUN_TEST(test_defaults);
 	RUN_TEST(test_default_audit);
 	RUN_TEST(test_unknown_key);

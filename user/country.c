@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <ctype.h>
+#include <string.h>
+#include "country.h"
+#include "../maps/exfilguard.h"
+
+/*
+ * The officially assigned ISO 3166-1 alpha-2 codes, plus XK (Kosovo, user
+ * assigned but used by every GeoIP dataset) and EU/AP (MaxMind's legacy
+ * continent-level records).
+ */
+static const char assigned[] =
+	"AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+	"BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
+	"DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
+	"GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
+	"KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ "
+	"MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
+	"PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
+	"SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
+	"VN VU WF WS YE YT ZA ZM ZW XK EU AP";
+
+int eg_country_known(uint16_t cc)
+{
+	const char *p;
+
+	for (p = assigned; *p; p += p[2] ? 3 : 2)
+		if (EG_CC(p[0], p[1]) == cc)
+			return 1;
+	return 0;
+}
+
+int eg_country_parse(const char *text, uint16_t *cc)
+{
+	uint16_t v;
+
+	if (strlen(text) != 2 || !isalpha((unsigned char)text[0]) ||
+	    !isalpha((unsigned char)text[1]))
+		return -1;
+	v = EG_CC(toupper((unsigned char)text[0]), toupper((unsigned char)text[1]));
+	if (!eg_country_known(v))
+		return -1;
+	*cc = v;
+	return 0;
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stddef.h>
+#include "judge.h"
+
+/* The accessors classify.bpf.h needs, over userspace tables. */
+#define EG_TABLES_T const struct eg_tables *
+
+static inline const struct eg_span *eg_tbl_v4_span(const struct eg_tables *t, uint32_t i)
+{
+	return t->world && i < 65536 ? &t->world->v4_index[i] : NULL;
+}
+
+static inline const struct eg_v4_bound *eg_tbl_v4_bound(const struct eg_tables *t, uint32_t i)
+{
+	return t->world && i < t->world->n_v4_bounds ? &t->world->v4_bounds[i] : NULL;
+}
+
+static inline const struct eg_span *eg_tbl_v6_span(const struct eg_tables *t, uint32_t i)
+{
+	return t->world && i < 65536 ? &t->world->v6_index[i] : NULL;
+}
+
+static inline const struct eg_v6_bound *eg_tbl_v6_bound(const struct eg_tables *t, uint32_t i)
+{
+	return t->world && i < t->world->n_v6_bounds ? &t->world->v6_bounds[i] : NULL;
+}
+
+static inline const struct eg_class *eg_tbl_class(const struct eg_tables *t, uint32_t id)
+{
+	return t->world && id < t->world->n_classes ? &t->world->classes[id] : NULL;
+}
+
+static inline const struct eg_rule *eg_tbl_rule(const struct eg_tables *t, uint32_t policy,
+						const uint8_t addr[16])
+{
+	(void)policy; /* a userspace ruleset holds one policy */
+	return eg_ruleset_lookup(t->rs, addr);
+}
+
+static inline const struct eg_rule *eg_tbl_selector(const struct eg_tables *t,
+						    const struct eg_selector_key *key)
+{
+	return eg_ruleset_selector(t->rs, key->kind, key->value);
+}
+
+#include "../bpf/classify.bpf.h"
+
+void eg_judge_user(const struct eg_tables *t, const uint8_t addr[16], struct eg_decision *d,
+		   uint32_t *class_id)
+{
+	eg_judge_tables(t, &t->rs->hdr, 0, addr, d, class_id);
+}
+
+uint32_t eg_world_classify(const struct eg_world *w, const uint8_t addr[16])
+{
+	struct eg_tables t = {.world = w};
+
+	return eg_classify(&t, addr);
+}
