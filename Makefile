@@ -32,7 +32,9 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/te
 E2E_BINS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/fuzz_%.c,$(wildcard tools/*.c)))
 
-.PHONY: all deps run test test-unit test-e2e test-sanitize fuzz bench format clean
+.PHONY: all deps run test test-unit test-e2e test-sanitize fuzz fuzz-smoke bench format clean
+# Keep objects make considers intermediate (and say nothing about them).
+.SECONDARY:
 all: $(BUILD)/exfilguard
 
 # Installs missing Debian packages (needs root then); instant when all are there.
@@ -46,7 +48,7 @@ $(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c $(wildcard bpf/*.h) maps/exfilgu
 $(BUILD)/exfilguard.skel.h: $(BUILD)/exfilguard.bpf.o
 	$(BPFTOOL) gen skeleton $< name exfilguard_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: %.c $(BUILD)/exfilguard.skel.h $(wildcard user/*.h tests/lib/*.h bpf/*.h maps/*.h)
+$(BUILD)/obj/%.o: %.c $(BUILD)/exfilguard.skel.h $(wildcard user/*.h tests/lib/*.h bpf/*.h maps/*)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
@@ -86,6 +88,25 @@ test-sanitize:
 	$(MAKE) BUILD=build/sanitize \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  test-unit
+
+# Each libFuzzer target for a short while (CI); `make fuzz FUZZ_SECONDS=600` for longer.
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := $(patsubst tools/%.c,$(BUILD)/fuzz/%,$(wildcard tools/fuzz_*.c))
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE \
+                -I$(BUILD) -Iuser -Imaps
+
+$(BUILD)/fuzz/%: tools/%.c $(LIB_SRCS) $(wildcard user/*.h maps/*.h bpf/*.h) $(BUILD)/exfilguard.skel.h
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(LIB_SRCS) $(PKG_LIBS) -o $@
+
+fuzz-smoke: $(FUZZ_TARGETS)
+	@for f in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/fuzz/corpus-$${f##*/}; \
+	  echo "== $${f##*/} ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(BUILD)/fuzz/corpus-$${f##*/} 2>&1 | tail -n 2 || exit 1; \
+	done
+
+fuzz: fuzz-smoke
 
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h maps/*.h tests/*/*.c tests/*/*.h tools/*.c)

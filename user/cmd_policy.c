@@ -4,19 +4,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "../bpf/decide.bpf.h"
 #include "addr.h"
+#include "bundle.h"
 #include "cli.h"
 #include "events.h"
-#include "policy.h"
-#include "ruleset.h"
+#include "judge.h"
 
 static const char check_help[] =
 	"Usage: exfilguard check [--policy] FILE\n"
 	"\n"
 	"Validates a policy file as 'run' would load it, without privileges and without\n"
-	"touching the kernel: YAML syntax, keys, actions, CIDRs, and prefixes listed by two\n"
-	"rules. Errors name FILE:LINE:COLUMN. Exit 0 when valid, 1 when not.\n"
+	"touching the kernel: YAML syntax, keys, actions, CIDRs, country codes, ASNs,\n"
+	"providers (against the catalog), values selected by two rules, and the datasets\n"
+	"of its data: section, which are read and turned into the classification the\n"
+	"kernel would hold. Errors name FILE:LINE:COLUMN (or the dataset and its line or\n"
+	"offset). Exit 0 when valid, 1 when not.\n"
 	"\n"
 	"Options:\n"
 	"  -p, --policy FILE   the policy to check\n"
@@ -25,9 +27,11 @@ static const char check_help[] =
 static const char lookup_help[] =
 	"Usage: exfilguard lookup --policy FILE ADDRESS...\n"
 	"\n"
-	"Shows, for each IPv4 or IPv6 address, the rule that matches it, the matched prefix\n"
-	"and the verdict the kernel would give (the hooks' own decision code, compiled in).\n"
-	"An IPv4-mapped IPv6 address (::ffff:a.b.c.d) gets the IPv4 address's answer.\n"
+	"Shows, for each IPv4 or IPv6 address, its classification (country, AS number and\n"
+	"organisation, provider, jurisdiction) from the policy's data, the rule that\n"
+	"matches it, the matched prefix and the verdict the kernel would give: the hooks'\n"
+	"own decision code and lookup tables, compiled into this binary. An IPv4-mapped\n"
+	"IPv6 address (::ffff:a.b.c.d) gets the IPv4 address's answer.\n"
 	"\n"
 	"Options:\n"
 	"  -p, --policy FILE   the policy to consult\n"
@@ -68,12 +72,38 @@ static size_t count_prefixes(const struct eg_policy *p)
 	return n;
 }
 
+static void check_json(const char *path, const struct eg_bundle *b)
+{
+	json_object *obj = json_object_new_object();
+	const struct eg_policy *p = &b->policy;
+
+	json_object_object_add(obj, "policy", json_object_new_string(path));
+	json_object_object_add(obj, "valid", json_object_new_boolean(1));
+	json_object_object_add(obj, "mode", json_object_new_string(eg_mode_name(p->mode)));
+	json_object_object_add(obj, "default",
+			       json_object_new_string(eg_action_name(p->default_action)));
+	json_object_object_add(obj, "rules", json_object_new_int64((int64_t)p->n_rules));
+	json_object_object_add(obj, "prefixes", json_object_new_int64((int64_t)count_prefixes(p)));
+	json_object_object_add(obj, "providers",
+			       json_object_new_int64((int64_t)b->catalog.n_providers));
+	if (b->have_world) {
+		json_object_object_add(obj, "classes", json_object_new_int64((int64_t)b->world.n_classes));
+		json_object_object_add(obj, "ipv4_ranges",
+				       json_object_new_int64((int64_t)b->world.n_v4_bounds));
+		json_object_object_add(obj, "ipv6_ranges",
+				       json_object_new_int64((int64_t)b->world.n_v6_bounds));
+		json_object_object_add(obj, "kernel_bytes",
+				       json_object_new_int64((int64_t)eg_world_kernel_bytes(&b->world)));
+		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
+	}
+	eg_cli_print_json(obj);
+}
+
 int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 {
-	struct eg_policy policy = {0};
-	struct eg_ruleset rs = {0};
 	struct eg_error err = {0};
 	const char *path = NULL;
+	struct eg_bundle b;
 	int rc = parse_policy_opts(cli, argc, argv, check_help, &path);
 
 	if (rc)
@@ -84,36 +114,31 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 		return eg_cli_usage(cli, "a policy FILE is required");
 	if (optind < argc)
 		return eg_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if (eg_policy_load(path, &policy, &err) || eg_ruleset_build(&policy, 0, &rs, &err)) {
-		eg_policy_free(&policy);
+	if (eg_bundle_load(path, -1, 0, &b, &err))
 		return eg_cli_error(cli, &err);
-	}
 	if (cli->json) {
-		json_object *obj = json_object_new_object();
-
-		json_object_object_add(obj, "policy", json_object_new_string(path));
-		json_object_object_add(obj, "valid", json_object_new_boolean(1));
-		json_object_object_add(obj, "mode", json_object_new_string(eg_mode_name(policy.mode)));
-		json_object_object_add(obj, "default", json_object_new_string(
-								eg_action_name(policy.default_action)));
-		json_object_object_add(obj, "rules", json_object_new_int64((int64_t)policy.n_rules));
-		json_object_object_add(obj, "prefixes",
-				       json_object_new_int64((int64_t)count_prefixes(&policy)));
-		eg_cli_print_json(obj);
+		check_json(path, &b);
 	} else {
 		printf("%s: valid: %s mode, default %s, %zu rules, %zu prefixes\n", path,
-		       eg_mode_name(policy.mode), eg_action_name(policy.default_action),
-		       policy.n_rules, count_prefixes(&policy));
+		       eg_mode_name(b.policy.mode), eg_action_name(b.policy.default_action),
+		       b.policy.n_rules, count_prefixes(&b.policy));
+		if (b.have_world)
+			printf("classification: %zu IPv4 + %zu IPv6 ranges, %zu classes, %llu KiB "
+			       "of kernel memory (dataset %s)\n",
+			       b.world.n_v4_bounds, b.world.n_v6_bounds, b.world.n_classes,
+			       (unsigned long long)eg_world_kernel_bytes(&b.world) >> 10,
+			       b.world.dataset);
 	}
-	eg_ruleset_free(&rs);
-	eg_policy_free(&policy);
+	eg_bundle_free(&b);
 	return EG_EXIT_OK;
 }
 
-static json_object *decision_json(const char *text, const struct eg_policy *p,
+static json_object *decision_json(const char *text, const struct eg_bundle *b,
 				  const struct eg_decision *d, const uint8_t addr[16])
 {
+	const struct eg_policy *p = &b->policy;
 	json_object *obj = json_object_new_object();
+	struct eg_class_names names;
 	char buf[EG_ADDR_STRLEN];
 
 	json_object_object_add(obj, "address", json_object_new_string(text));
@@ -123,6 +148,16 @@ static json_object *decision_json(const char *text, const struct eg_policy *p,
 	json_object_object_add(obj, "action", json_object_new_string(eg_action_name(d->action)));
 	json_object_object_add(obj, "mode", json_object_new_string(eg_mode_name(d->mode)));
 	json_object_object_add(obj, "match", json_object_new_string(eg_match_name(d->match)));
+	if (b->have_world) {
+		eg_class_describe(eg_world_class(&b->world, eg_world_classify(&b->world, addr)),
+				  &b->catalog, b->have_asn ? &b->asn : NULL, &names);
+		eg_class_names_to_json(&names, obj);
+		json_object_object_add(obj, "provider_name", names.provider_name
+			? json_object_new_string(names.provider_name) : NULL);
+		eg_world_prefix(&b->world, addr, buf, sizeof(buf));
+		json_object_object_add(obj, "class_prefix", json_object_new_string(buf));
+		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
+	}
 	if (d->rule == EG_RULE_DEFAULT) {
 		json_object_object_add(obj, "rule", NULL);
 		json_object_object_add(obj, "prefix", NULL);
@@ -134,7 +169,10 @@ static json_object *decision_json(const char *text, const struct eg_policy *p,
 		json_object_object_add(rule, "line", json_object_new_int((int)r->line));
 		json_object_object_add(rule, "text", json_object_new_string(r->text));
 		json_object_object_add(obj, "rule", rule);
-		eg_matched_prefix(addr, d->prefixlen, buf, sizeof(buf));
+		if (d->match == EG_MATCH_CIDR)
+			eg_matched_prefix(addr, d->prefixlen, buf, sizeof(buf));
+		else
+			eg_world_prefix(&b->world, addr, buf, sizeof(buf));
 		json_object_object_add(obj, "prefix", json_object_new_string(buf));
 	}
 	return obj;
@@ -155,24 +193,36 @@ static void print_decision_text(json_object *d)
 		       json_object_get_string(json_object_object_get(rule, "text")),
 		       json_object_get_string(prefix));
 	printf("\n");
+	if (json_object_object_get_ex(d, "dataset", NULL)) {
+		json_object *asn = json_object_object_get(d, "asn");
+
+		printf("%-28s        country %s, AS%s %s, provider %s, jurisdiction %s, prefix %s\n",
+		       "", json_object_get_string(json_object_object_get(d, "country")) ?: "?",
+		       asn ? json_object_get_string(asn) : "?",
+		       json_object_get_string(json_object_object_get(d, "as_org")) ?: "",
+		       json_object_get_string(json_object_object_get(d, "provider")) ?: "none",
+		       json_object_get_string(json_object_object_get(d, "jurisdiction")) ?: "none",
+		       json_object_get_string(json_object_object_get(d, "class_prefix")));
+	}
 }
 
-static int lookup_addresses(struct eg_cli *cli, const struct eg_policy *p,
-			    const struct eg_ruleset *rs, int argc, char **argv)
+static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int argc, char **argv)
 {
 	json_object *all = json_object_new_array();
 	int i;
 
 	for (i = 0; i < argc; i++) {
+		struct eg_tables t = {.world = b->have_world ? &b->world : NULL, .rs = &b->rules};
 		struct eg_decision d;
 		uint8_t addr[16], family;
+		uint32_t class_id;
 
 		if (eg_addr_parse(argv[i], addr, &family)) {
 			json_object_put(all);
 			return eg_cli_usage(cli, "'%s' is not an IPv4 or IPv6 address", argv[i]);
 		}
-		eg_decide(&rs->hdr, eg_ruleset_lookup(rs, addr), &d);
-		json_object_array_add(all, decision_json(argv[i], p, &d, addr));
+		eg_judge_user(&t, addr, &d, &class_id);
+		json_object_array_add(all, decision_json(argv[i], b, &d, addr));
 	}
 	if (cli->json) {
 		eg_cli_print_json(all);
@@ -186,10 +236,9 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_policy *p,
 
 int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv)
 {
-	struct eg_policy policy = {0};
-	struct eg_ruleset rs = {0};
 	struct eg_error err = {0};
 	const char *path = NULL;
+	struct eg_bundle b;
 	int rc = parse_policy_opts(cli, argc, argv, lookup_help, &path);
 
 	if (rc)
@@ -198,12 +247,9 @@ int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv)
 		return eg_cli_usage(cli, "--policy FILE is required");
 	if (optind >= argc)
 		return eg_cli_usage(cli, "give at least one ADDRESS");
-	if (eg_policy_load(path, &policy, &err) || eg_ruleset_build(&policy, 0, &rs, &err)) {
-		eg_policy_free(&policy);
+	if (eg_bundle_load(path, -1, 0, &b, &err))
 		return eg_cli_error(cli, &err);
-	}
-	rc = lookup_addresses(cli, &policy, &rs, argc - optind, argv + optind);
-	eg_ruleset_free(&rs);
-	eg_policy_free(&policy);
+	rc = lookup_addresses(cli, &b, argc - optind, argv + optind);
+	eg_bundle_free(&b);
 	return rc;
 }

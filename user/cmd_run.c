@@ -13,8 +13,7 @@
 #include "cli.h"
 #include "events.h"
 #include "loader.h"
-#include "policy.h"
-#include "ruleset.h"
+#include "bundle.h"
 
 static const char run_help[] =
 	"Usage: exfilguard run --policy FILE [OPTIONS]\n"
@@ -216,8 +215,7 @@ static void install_signal_handlers(void)
 }
 
 struct run_state {
-	struct eg_policy policy;
-	struct eg_ruleset rules;
+	struct eg_bundle b;
 	struct eg_guard guard;
 	struct eg_event_ctx events;
 	char mount[PATH_MAX], cg_dir[PATH_MAX], cg_rel[PATH_MAX];
@@ -229,10 +227,12 @@ struct run_state {
 static int start_guard(struct run_state *s, const struct run_opts *o, const char *pin_dir,
 		       struct eg_error *err)
 {
-	if (eg_policy_load(o->policy_path, &s->policy, err))
+	const struct eg_world *world;
+
+	/* Everything the policy needs is loaded and checked before the kernel is touched. */
+	if (eg_bundle_load(o->policy_path, o->mode, 0, &s->b, err))
 		return -1;
-	if (o->mode >= 0)
-		s->policy.mode = o->mode;
+	world = s->b.have_world ? &s->b.world : NULL;
 	if (eg_cli_require_privileges(err) || eg_cgroup2_mount(s->mount, err) ||
 	    resolve_cgroup(s->mount, o->cgroup_arg, s->cg_dir, sizeof(s->cg_dir), s->cg_rel,
 			   sizeof(s->cg_rel), err) ||
@@ -246,22 +246,24 @@ static int start_guard(struct run_state *s, const struct run_opts *o, const char
 	s->events_fd = open_events(o->events_path, err);
 	if (s->events_fd < 0)
 		return -1;
-	if (eg_guard_load(&s->guard, NULL, err) ||
-	    eg_ruleset_build(&s->policy, eg_guard_next_policy_id(&s->guard), &s->rules, err) ||
-	    eg_guard_apply(&s->guard, &s->rules, err) ||
+	if (eg_guard_load(&s->guard, world, err) ||
+	    (world && eg_guard_set_world(&s->guard, world, err)) ||
+	    eg_guard_apply(&s->guard, &s->b.rules, err) ||
 	    eg_guard_set_info(&s->guard, s->cg_rel, s->cg_id, o->policy_path, err) ||
 	    eg_guard_attach(&s->guard, s->cg_dir, err) || eg_guard_pin(&s->guard, pin_dir, err))
 		return -1;
 	eg_event_ctx_init(&s->events, o->format, s->events_fd, s->mount);
-	eg_event_ctx_set_policy(&s->events, s->guard.policy_id, &s->policy);
+	eg_event_ctx_set_policy(&s->events, s->guard.policy_id, &s->b.policy);
+	s->events.world = world;
+	s->events.catalog = &s->b.catalog;
+	s->events.asn_data = s->b.have_asn ? &s->b.asn : NULL;
 	return 0;
 }
 
 static void stop_guard(struct run_state *s)
 {
 	eg_guard_destroy(&s->guard);
-	eg_ruleset_free(&s->rules);
-	eg_policy_free(&s->policy);
+	eg_bundle_free(&s->b);
 	if (s->events_fd > STDOUT_FILENO)
 		close(s->events_fd);
 }
@@ -282,9 +284,15 @@ int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
 		stop_guard(&s);
 		return eg_cli_error(cli, &err);
 	}
-	fprintf(stderr, "exfilguard run: %s %s at %s (policy %s, %zu rules, default %s)\n",
-		eg_mode_name(s.policy.mode), "guarding", s.cg_rel, o.policy_path, s.policy.n_rules,
-		eg_action_name(s.policy.default_action));
+	fprintf(stderr,
+		"exfilguard run: guarding %s in %s mode (policy %s: %zu rules, default %s; "
+		"classification: %zu IPv4 + %zu IPv6 ranges, %zu classes, %llu KiB of kernel "
+		"memory, dataset %s)\n",
+		s.cg_rel, eg_mode_name(s.b.policy.mode), o.policy_path, s.b.policy.n_rules,
+		eg_action_name(s.b.policy.default_action), s.b.world.n_v4_bounds,
+		s.b.world.n_v6_bounds, s.b.world.n_classes,
+		(unsigned long long)(s.b.have_world ? eg_world_kernel_bytes(&s.b.world) >> 10 : 0),
+		s.b.have_world ? s.b.world.dataset : "none");
 	notify_ready(o.ready_fd);
 	stream_events(&s.guard, &s.events);
 	stop_guard(&s);

@@ -30,7 +30,7 @@ int eg_country_known(uint16_t cc)
 	return 0;
 }
 
-int eg_country_parse(const char *text, uint16_t *cc)
+int eg_iso_country_parse(const char *text, uint16_t *cc)
 {
 	uint16_t v;
 

@@ -157,10 +157,52 @@ static void add_str(json_object *obj, const char *key, const char *val)
 	json_object_object_add(obj, key, val ? json_object_new_string(val) : NULL);
 }
 
+static void cc_text(uint16_t cc, char out[3])
+{
+	out[0] = cc ? (char)(cc >> 8) : '\0';
+	out[1] = cc ? (char)(cc & 0xff) : '\0';
+	out[2] = '\0';
+}
+
+void eg_class_describe(const struct eg_class *cls, const struct eg_catalog *cat,
+		       const struct eg_dataset *asn_data, struct eg_class_names *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!cls)
+		return;
+	cc_text(cls->country, out->country);
+	cc_text(cls->jurisdiction, out->jurisdiction);
+	out->asn = cls->asn;
+	if (cls->asn && asn_data)
+		out->as_org = eg_dataset_asn_name(asn_data, cls->asn);
+	if (cls->provider && cat && cls->provider <= cat->n_providers) {
+		out->provider = cat->providers[cls->provider - 1].id;
+		out->provider_name = cat->providers[cls->provider - 1].name;
+	}
+}
+
+void eg_class_names_to_json(const struct eg_class_names *n, json_object *obj)
+{
+	add_str(obj, "country", n->country[0] ? n->country : NULL);
+	json_object_object_add(obj, "asn", n->asn ? json_object_new_int64(n->asn) : NULL);
+	add_str(obj, "as_org", n->as_org);
+	add_str(obj, "provider", n->provider);
+	add_str(obj, "jurisdiction", n->jurisdiction[0] ? n->jurisdiction : NULL);
+}
+
+/* The event's class, if the classification it was judged with is still the one here. */
+static const struct eg_class *event_class(const struct eg_event_ctx *ctx, const struct eg_event *ev)
+{
+	if (!ctx->world || !ev->class_id)
+		return NULL;
+	return eg_world_class(ctx->world, ev->class_id);
+}
+
 json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *ev)
 {
 	json_object *obj = json_object_new_object();
 	char buf[EG_ADDR_STRLEN], proto[16];
+	struct eg_class_names names;
 
 	eg_format_time((int64_t)ev->ts_boot_ns + ctx->boot_to_real_ns, buf, sizeof(buf));
 	add_str(obj, "time", buf);
@@ -181,12 +223,19 @@ json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	add_str(obj, "cgroup", cgroup_path(ctx, ev->cgroup_id));
 	add_str(obj, "match", eg_match_name(ev->match));
 	json_object_object_add(obj, "rule", rule_json(ctx, ev));
+	eg_class_describe(event_class(ctx, ev), ctx->catalog, ctx->asn_data, &names);
+	eg_class_names_to_json(&names, obj);
+	/* The prefix that decided: the rule's CIDR, else the classification's prefix. */
 	if (ev->match == EG_MATCH_CIDR) {
 		eg_matched_prefix(ev->daddr, ev->prefixlen, buf, sizeof(buf));
+		add_str(obj, "prefix", buf);
+	} else if (ctx->world) {
+		eg_world_prefix(ctx->world, ev->daddr, buf, sizeof(buf));
 		add_str(obj, "prefix", buf);
 	} else {
 		add_str(obj, "prefix", NULL);
 	}
+	add_str(obj, "dataset", ctx->world ? ctx->world->dataset : NULL);
 	if (ev->hook == EG_HOOK_EGRESS)
 		json_object_object_add(obj, "bytes", json_object_new_int64(ev->bytes));
 	return obj;
@@ -197,22 +246,30 @@ void eg_event_to_text(struct eg_event_ctx *ctx, const struct eg_event *ev, char 
 	const struct eg_policy_rule *rule = event_rule(ctx, ev);
 	char when[48], addr[EG_ADDR_STRLEN], proto[16], prefix[EG_ADDR_STRLEN] = "-", desc[512];
 	const char *cg = cgroup_path(ctx, ev->cgroup_id);
+	struct eg_class_names names;
 	int v6 = !eg_addr_is_v4mapped(ev->daddr);
 
 	eg_format_time((int64_t)ev->ts_boot_ns + ctx->boot_to_real_ns, when, sizeof(when));
 	eg_addr_format(ev->daddr, addr, sizeof(addr));
 	if (ev->match == EG_MATCH_CIDR)
 		eg_matched_prefix(ev->daddr, ev->prefixlen, prefix, sizeof(prefix));
+	else if (ctx->world)
+		eg_world_prefix(ctx->world, ev->daddr, prefix, sizeof(prefix));
 	if (ev->rule == EG_RULE_DEFAULT)
 		snprintf(desc, sizeof(desc), "default");
 	else
 		snprintf(desc, sizeof(desc), "#%u%s%s", ev->rule, rule ? " " : "",
 			 rule ? rule->text : "");
-	snprintf(buf, len, "%s %s %s %s %s%s%s:%u pid=%u comm=%s uid=%u cgroup=%s prefix=%s rule=%s\n",
+	eg_class_describe(event_class(ctx, ev), ctx->catalog, ctx->asn_data, &names);
+	snprintf(buf, len,
+		 "%s %s %s %s %s%s%s:%u pid=%u comm=%s uid=%u cgroup=%s prefix=%s rule=%s "
+		 "country=%s asn=%u provider=%s jurisdiction=%s\n",
 		 when, eg_verdict_name(ev->verdict), eg_hook_name(ev->hook),
 		 eg_proto_name(ev->proto, proto, sizeof(proto)), v6 ? "[" : "", addr, v6 ? "]" : "",
 		 ev->dport, ev->pid, ev->comm[0] ? ev->comm : "-", ev->uid, cg ? cg : "?", prefix,
-		 desc);
+		 desc, names.country[0] ? names.country : "-", names.asn,
+		 names.provider ? names.provider : "-",
+		 names.jurisdiction[0] ? names.jurisdiction : "-");
 }
 
 static int write_line(int fd, const char *line, size_t len)

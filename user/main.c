@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"  lookup   show the rule and verdict a policy gives to addresses\n"
 	"  status   show what is attached, the policy in force and counters\n"
 	"  detach   remove a pinned guard\n"
+	"  data     fetch the real GeoIP and ASN datasets (exfilguard data fetch [DIR])\n"
 	"  help     show this text, or a command's (exfilguard help run)\n"
 	"\n"
 	"Global options:\n"
@@ -44,7 +45,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"run", eg_cmd_run},	   {"check", eg_cmd_check},   {"lookup", eg_cmd_lookup},
-	{"status", eg_cmd_status}, {"detach", eg_cmd_detach},
+	{"status", eg_cmd_status}, {"detach", eg_cmd_detach}, {"data", eg_cmd_data},
 };
 
 static const struct command *find_command(const char *name)

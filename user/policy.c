@@ -488,7 +488,7 @@ static int selector_value(struct parse_ctx *ctx, yaml_node_t *item, enum eg_matc
 	switch (kind) {
 	case EG_MATCH_COUNTRY:
 	case EG_MATCH_JURISDICTION:
-		if (eg_country_parse(text, &cc))
+		if (eg_iso_country_parse(text, &cc))
 			return fail_at(ctx, item->start_mark,
 				       "unknown country code %s (expected an ISO 3166-1 alpha-2 "
 				       "code such as CN or US)",
