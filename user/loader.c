@@ -198,6 +198,43 @@ static void rules_prune(struct eg_guard *g, uint32_t keep)
 	free(keys);
 }
 
+/* Delete every selector of policy slots other than `keep` (keys collected first, as above). */
+static void selectors_prune(struct eg_guard *g, uint32_t keep)
+{
+	int fd = map_fd(g, g->skel->maps.EG_MAP_SELECTORS);
+	struct eg_selector_key *keys = NULL, *grown, key;
+	size_t n = 0, cap = 0, i;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			grown = realloc(keys, cap * sizeof(*keys));
+			if (!grown)
+				break;
+			keys = grown;
+		}
+		keys[n++] = key;
+		prev = &keys[n - 1];
+	}
+	for (i = 0; i < n; i++)
+		if (keys[i].policy != keep)
+			bpf_map_delete_elem(fd, &keys[i]);
+	free(keys);
+}
+
+static int load_selectors(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
+{
+	int fd = map_fd(g, g->skel->maps.EG_MAP_SELECTORS);
+	size_t i;
+
+	for (i = 0; i < rs->n_selectors; i++)
+		if (bpf_map_update_elem(fd, &rs->selectors[i].key, &rs->selectors[i].value, BPF_ANY))
+			return eg_fail(err, errno, "cannot load selector %zu of %zu into the kernel: %s",
+				       i + 1, rs->n_selectors, strerror(errno));
+	return 0;
+}
+
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
 {
 	int rules_fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
@@ -221,6 +258,12 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 				       i + 1, rs->n_entries, strerror(e));
 		}
 	}
+	selectors_prune(g, g->policy_id);
+	if (load_selectors(g, rs, err)) {
+		rules_prune(g, g->policy_id);
+		selectors_prune(g, g->policy_id);
+		return -1;
+	}
 	if (bpf_map_update_elem(policy_fd, &id, &rs->hdr, BPF_ANY))
 		return eg_fail(err, errno, "cannot store the policy header: %s", strerror(errno));
 
@@ -234,6 +277,7 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 	g->policy_id = id;
 	g->generation = cfg.generation;
 	rules_prune(g, id);
+	selectors_prune(g, id);
 	return 0;
 }
 
