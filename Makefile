@@ -32,7 +32,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/te
 E2E_BINS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/fuzz_%.c,$(wildcard tools/*.c)))
 
-.PHONY: all deps run test test-unit test-e2e test-sanitize fuzz fuzz-smoke bench format clean
+.PHONY: all deps run data-fetch test test-unit test-e2e test-sanitize fuzz fuzz-smoke bench format clean
 # Keep objects make considers intermediate (and say nothing about them).
 .SECONDARY:
 all: $(BUILD)/exfilguard
@@ -67,11 +67,19 @@ $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
 
-POLICY ?= examples/policy.yaml
-ARGS   ?=
-# The guard itself, on this host (root).
-run: $(BUILD)/exfilguard
+POLICY   ?= examples/policy.yaml
+DATA_DIR ?= data
+ARGS     ?=
+# The guard itself, on this host (root), on the real datasets (fetched once).
+run: $(BUILD)/exfilguard $(DATA_DIR)/SOURCES.json
 	$(BUILD)/exfilguard run --policy $(POLICY) $(ARGS)
+
+$(DATA_DIR)/SOURCES.json: | $(BUILD)/exfilguard
+	$(BUILD)/exfilguard data fetch $(DATA_DIR)
+
+# Re-fetch the datasets (replaced only once the new copies are verified).
+data-fetch: $(BUILD)/exfilguard
+	$(BUILD)/exfilguard data fetch $(DATA_DIR)
 
 # Unit tests need no privileges; end-to-end tests need root and a BPF-capable kernel.
 test-unit: $(BUILD)/exfilguard $(UNIT_BINS)
@@ -88,6 +96,22 @@ test-sanitize:
 	$(MAKE) BUILD=build/sanitize \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  test-unit
+
+# Benchmarks (root): datasets to kernel maps (time, peak memory, kernel memory)
+# and the kernel's verdict cost, side by side. Figures go in BENCHMARKS.md.
+BENCH_DIR := $(BUILD)/bench
+bench: $(BUILD)/tools/bench $(DATA_DIR)/SOURCES.json
+	@mkdir -p $(BENCH_DIR)/fixtures
+	@perl tools/gen_fixtures.pl $(BENCH_DIR)/fixtures
+	@printf 'data:\n  country: %s\n  asn: [%s, %s]\nrules:\n  - action: deny\n    country: [KP]\n' \
+	  $(abspath $(DATA_DIR))/dbip-country.mmdb $(abspath $(DATA_DIR))/asn-ipv4.csv \
+	  $(abspath $(DATA_DIR))/asn-ipv6.csv > $(BENCH_DIR)/full.yaml
+	@printf 'data:\n  country: %s\n  asn: [%s]\nrules:\n  - action: deny\n    country: [KP]\n' \
+	  $(abspath $(BENCH_DIR))/fixtures/geolite2-country.mmdb \
+	  $(abspath $(BENCH_DIR))/fixtures/asn.csv > $(BENCH_DIR)/small.yaml
+	@printf 'rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\n' > $(BENCH_DIR)/cidr.yaml
+	/usr/bin/time -f "bench: %e s wall, %M KiB peak RSS" \
+	  $(BUILD)/tools/bench $(BENCH_DIR)/full.yaml $(BENCH_DIR)/small.yaml $(BENCH_DIR)/cidr.yaml
 
 # Each libFuzzer target for a short while (CI); `make fuzz FUZZ_SECONDS=600` for longer.
 FUZZ_SECONDS ?= 20

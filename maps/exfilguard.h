@@ -153,6 +153,7 @@ _Static_assert(sizeof(struct eg_skstate) == 24, "eg_skstate ABI");
 
 #define EG_COMM_LEN 16
 #define EG_PATH_LEN 256
+#define EG_DATASET_LEN 80
 
 /* One deny or audit, from EG_MAP_EVENTS. */
 struct eg_event {
@@ -188,8 +189,9 @@ struct eg_info {
 	__u32 pad;
 	char cgroup_path[EG_PATH_LEN];
 	char policy_path[EG_PATH_LEN];
+	char dataset[EG_DATASET_LEN]; /* version of the classification data, "" when none */
 };
-_Static_assert(sizeof(struct eg_info) == 24 + 2 * EG_PATH_LEN, "eg_info ABI");
+_Static_assert(sizeof(struct eg_info) == 24 + 2 * EG_PATH_LEN + EG_DATASET_LEN, "eg_info ABI");
 
 /*
  * Classification of the whole address space (country, AS, provider,

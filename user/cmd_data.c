@@ -191,7 +191,7 @@ static int install_files(const char *dest, char dirs[][PATH_MAX], json_object *s
 		}
 	}
 	snprintf(to, sizeof(to), "%s/SOURCES.json", dest);
-	if (json_object_to_file_ext(to, sources, JSON_C_TO_STRING_PRETTY))
+	if (json_object_to_file_ext(to, sources, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE))
 		return eg_fail(err, EIO, "%s: cannot write", to);
 	return 0;
 }

@@ -249,7 +249,8 @@ static int start_guard(struct run_state *s, const struct run_opts *o, const char
 	if (eg_guard_load(&s->guard, world, err) ||
 	    (world && eg_guard_set_world(&s->guard, world, err)) ||
 	    eg_guard_apply(&s->guard, &s->b.rules, err) ||
-	    eg_guard_set_info(&s->guard, s->cg_rel, s->cg_id, o->policy_path, err) ||
+	    eg_guard_set_info(&s->guard, s->cg_rel, s->cg_id, o->policy_path,
+			      world ? world->dataset : NULL, err) ||
 	    eg_guard_attach(&s->guard, s->cg_dir, err) || eg_guard_pin(&s->guard, pin_dir, err))
 		return -1;
 	eg_event_ctx_init(&s->events, o->format, s->events_fd, s->mount);

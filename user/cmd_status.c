@@ -164,6 +164,54 @@ static json_object *policy_json(const char *pin_dir, const struct eg_config *cfg
 	return obj;
 }
 
+/* Entries and kernel memory (fdinfo memlock) of a pinned map. */
+static void map_usage(const char *pin_dir, const char *name, uint32_t *entries,
+		      unsigned long long *bytes)
+{
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info);
+	char path[64], line[128];
+	int fd = open_pinned_map(pin_dir, name);
+	FILE *f;
+
+	*entries = 0;
+	if (fd < 0)
+		return;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+		*entries = info.max_entries;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "memlock: %llu", &v) == 1)
+			*bytes += v;
+	}
+	if (f)
+		fclose(f);
+	close(fd);
+}
+
+static json_object *classification_json(const char *pin_dir, const struct eg_info *info)
+{
+	json_object *obj = json_object_new_object();
+	unsigned long long bytes = 0;
+	uint32_t classes, v4, v6, idx;
+
+	map_usage(pin_dir, EG_STR(EG_MAP_CLASSES), &classes, &bytes);
+	map_usage(pin_dir, EG_STR(EG_MAP_V4_BOUNDS), &v4, &bytes);
+	map_usage(pin_dir, EG_STR(EG_MAP_V6_BOUNDS), &v6, &bytes);
+	map_usage(pin_dir, EG_STR(EG_MAP_V4_INDEX), &idx, &bytes);
+	map_usage(pin_dir, EG_STR(EG_MAP_V6_INDEX), &idx, &bytes);
+	json_object_object_add(obj, "dataset",
+			       info->dataset[0] ? json_object_new_string(info->dataset) : NULL);
+	json_object_object_add(obj, "classes", json_object_new_int64(info->dataset[0] ? classes : 0));
+	json_object_object_add(obj, "ipv4_ranges", json_object_new_int64(info->dataset[0] ? v4 : 0));
+	json_object_object_add(obj, "ipv6_ranges", json_object_new_int64(info->dataset[0] ? v6 : 0));
+	json_object_object_add(obj, "kernel_bytes", json_object_new_int64((int64_t)bytes));
+	return obj;
+}
+
 static json_object *status_json(const char *pin_dir, const struct eg_info *info,
 				const struct eg_config *cfg)
 {
@@ -182,6 +230,7 @@ static json_object *status_json(const char *pin_dir, const struct eg_info *info,
 	json_object_object_add(obj, "cgroup_id", json_object_new_uint64(info->cgroup_id));
 	json_object_object_add(obj, "links", links_json(pin_dir));
 	json_object_object_add(obj, "policy", policy_json(pin_dir, cfg));
+	json_object_object_add(obj, "classification", classification_json(pin_dir, info));
 	json_object_object_add(obj, "counters", counters_json(pin_dir));
 	return obj;
 }
@@ -204,6 +253,17 @@ static void print_status_text(json_object *s)
 	       json_object_get_string(GET(d, "policy_file")),
 	       json_object_get_string(GET(p, "mode")), json_object_get_string(GET(p, "default")),
 	       json_object_get_int(GET(p, "rules")), (unsigned)json_object_get_int64(GET(p, "generation")));
+	{
+		json_object *cl = GET(s, "classification");
+
+		printf("data        %s: %s IPv4 + %s IPv6 ranges, %s classes, %.1f MiB of kernel "
+		       "memory\n",
+		       json_object_get_string(GET(cl, "dataset")) ?: "none",
+		       json_object_get_string(GET(cl, "ipv4_ranges")),
+		       json_object_get_string(GET(cl, "ipv6_ranges")),
+		       json_object_get_string(GET(cl, "classes")),
+		       (double)json_object_get_int64(GET(cl, "kernel_bytes")) / (1 << 20));
+	}
 	printf("%-10s  %-9s %12s %12s %12s\n", "hook", "attached", "allowed", "denied", "audited");
 	for (i = 0; i < json_object_array_length(links); i++) {
 		json_object *l = json_object_array_get_idx(links, i);

@@ -462,7 +462,8 @@ int eg_names_finish(struct eg_name_table *t, struct eg_dataset *ds)
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].asn)
 			t->slots[n++] = t->slots[i];
-	qsort(t->slots, n, sizeof(*t->slots), name_cmp);
+	if (n)
+		qsort(t->slots, n, sizeof(*t->slots), name_cmp);
 	ds->names = t->slots;
 	ds->n_names = n;
 	memset(t, 0, sizeof(*t));

@@ -282,7 +282,7 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 }
 
 int eg_guard_set_info(struct eg_guard *g, const char *cgroup_path, uint64_t cgroup_id,
-		      const char *policy_path, struct eg_error *err)
+		      const char *policy_path, const char *dataset, struct eg_error *err)
 {
 	struct eg_info info = {0};
 	struct timespec now;
@@ -294,6 +294,7 @@ int eg_guard_set_info(struct eg_guard *g, const char *cgroup_path, uint64_t cgro
 	info.pid = getpid();
 	snprintf(info.cgroup_path, sizeof(info.cgroup_path), "%s", cgroup_path);
 	snprintf(info.policy_path, sizeof(info.policy_path), "%s", policy_path);
+	snprintf(info.dataset, sizeof(info.dataset), "%s", dataset ? dataset : "");
 	if (bpf_map_update_elem(map_fd(g, g->skel->maps.EG_MAP_INFO), &zero, &info, BPF_ANY))
 		return eg_fail(err, errno, "cannot store daemon info: %s", strerror(errno));
 	return 0;
@@ -442,8 +443,10 @@ static int unpin_kind(const char *pin_dir, const char *kind, int *removed)
 	return 0;
 }
 
-static void stop_daemon(const char *pin_dir)
+/* Ask a live daemon that pinned pin_dir to stop; its pid, or 0 when none ran. */
+static pid_t stop_daemon(const char *pin_dir)
 {
+	pid_t stopped = 0;
 	char path[PATH_MAX], comm[32] = "";
 	struct eg_info info;
 	uint32_t zero = 0;
@@ -453,29 +456,46 @@ static void stop_daemon(const char *pin_dir)
 	eg_pin_path(path, sizeof(path), pin_dir, "maps", EG_STR(EG_MAP_INFO));
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return;
+		return 0;
 	if (bpf_map_lookup_elem(fd, &zero, &info) == 0 && info.pid && info.pid != (uint32_t)getpid()) {
 		snprintf(path, sizeof(path), "/proc/%u/comm", info.pid);
 		f = fopen(path, "r");
 		if (f) {
-			if (fgets(comm, sizeof(comm), f) && strncmp(comm, "exfilguard", 10) == 0)
-				kill((pid_t)info.pid, SIGTERM);
+			if (fgets(comm, sizeof(comm), f) && strncmp(comm, "exfilguard", 10) == 0 &&
+			    kill((pid_t)info.pid, SIGTERM) == 0)
+				stopped = (pid_t)info.pid;
 			fclose(f);
 		}
 	}
 	close(fd);
+	return stopped;
+}
+
+/* Give a stopping daemon up to 3 s to detach and unpin by itself. */
+static void wait_daemon_gone(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < 300 && kill(pid, 0) == 0; i++)
+		usleep(10000);
 }
 
 int eg_pinned_detach(const char *pin_dir, int *removed, struct eg_error *err)
 {
 	struct stat st;
+	pid_t daemon;
 
 	if (stat(pin_dir, &st)) {
 		if (errno == ENOENT)
 			return 0;
 		return eg_fail(err, errno, "%s: %s", pin_dir, strerror(errno));
 	}
-	stop_daemon(pin_dir);
+	daemon = stop_daemon(pin_dir);
+	if (daemon) {
+		wait_daemon_gone(daemon);
+		if (removed)
+			(*removed)++; /* the daemon's own pins count as removed */
+	}
 	if (unpin_kind(pin_dir, "links", removed) || unpin_kind(pin_dir, "maps", removed))
 		return eg_fail(err, errno, "%s: cannot remove: %s", pin_dir, strerror(errno));
 	if (rmdir(pin_dir) && errno != ENOENT)

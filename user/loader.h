@@ -44,7 +44,7 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 
 /* Record who runs the guard (for status). */
 int eg_guard_set_info(struct eg_guard *g, const char *cgroup_path, uint64_t cgroup_id,
-		      const char *policy_path, struct eg_error *err);
+		      const char *policy_path, const char *dataset, struct eg_error *err);
 
 /* Attach every hook at the cgroup directory; all or nothing. */
 int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err);
