@@ -7,7 +7,7 @@
  * the input; a success must give sorted, disjoint ranges.
  *
  *   perl tools/gen_fixtures.pl /tmp/seeds && mkdir /tmp/mmdb-seeds &&
- *     cp /tmp/seeds/*.mmdb /tmp/mmdb-seeds/
+ *     (cd /tmp/seeds && cp *.mmdb *.mmdb.gz /tmp/mmdb-seeds/)
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iuser -Imaps \
  *     tools/fuzz_mmdb.c user/datasrc.c user/range_source.c user/mmdb_source.c \
  *     user/sha256.c user/addr.c user/error.c -lmaxminddb -lz -o /tmp/fuzz_mmdb
