@@ -190,8 +190,11 @@ struct eg_info {
 	char cgroup_path[EG_PATH_LEN];
 	char policy_path[EG_PATH_LEN];
 	char dataset[EG_DATASET_LEN]; /* version of the classification data, "" when none */
+	__u32 reload_seq;    /* host order: bumped after every reload attempt */
+	__s32 reload_status; /* host order: 0, or the errno-style code of the last failed reload */
+	char reload_msg[EG_PATH_LEN]; /* what the last reload did, or why it failed */
 };
-_Static_assert(sizeof(struct eg_info) == 24 + 2 * EG_PATH_LEN + EG_DATASET_LEN, "eg_info ABI");
+_Static_assert(sizeof(struct eg_info) == 32 + 3 * EG_PATH_LEN + EG_DATASET_LEN, "eg_info ABI");
 
 /*
  * Classification of the whole address space (country, AS, provider,

@@ -95,7 +95,7 @@ sub geolite2_country {
 	$tree->insert_network( '198.51.100.0/24', $full->('CN') );
 	$tree->insert_network( '203.0.113.0/24',  $full->('US') );
 	$tree->insert_network( '192.0.2.0/25',    $full->('DE') );
-	$tree->insert_network( '192.0.2.128/25',  { registered_country => geo( 'DE', 'Germany' ) } );
+	$tree->insert_network( '192.0.2.128/25', { registered_country => geo( 'DE', 'Germany' ) } );
 	$tree->insert_network( '2001:db8:bad::/48', $full->('CN') );
 	$tree->insert_network( '2001:db8:1::/48',   $full->('US') );
 	$tree->insert_network( '2001:db8:ffff::/48',
@@ -121,11 +121,14 @@ sub dbip_country {
 
 sub geolite2_asn {
 	my $tree = new_tree( database_type => 'GeoLite2-ASN', alias_ipv6_to_ipv4 => 1 );
-	my $as   = sub { { autonomous_system_number => $_[0], autonomous_system_organization => $_[1] } };
-	$tree->insert_network( '203.0.113.0/25',   $as->( 45102, 'Alibaba (US) Technology Co., Ltd.' ) );
+	my $ali  = 'Alibaba (US) Technology Co., Ltd.';
+	my $as   = sub {
+		{ autonomous_system_number => $_[0], autonomous_system_organization => $_[1] }
+	};
+	$tree->insert_network( '203.0.113.0/25',   $as->( 45102, $ali ) );
 	$tree->insert_network( '203.0.113.128/25', $as->( 16509, 'Amazon' ) );
 	$tree->insert_network( '198.51.100.0/24',  $as->( 4134,  'Chinanet' ) );
-	$tree->insert_network( '2001:db8:1::/48',  $as->( 45102, 'Alibaba (US) Technology Co., Ltd.' ) );
+	$tree->insert_network( '2001:db8:1::/48',  $as->( 45102, $ali ) );
 	write_tree( 'geolite2-asn.mmdb', $tree );
 }
 
@@ -197,17 +200,19 @@ EOF
 
 # iptoasn ip2asn-v4.tsv: AS 0 "Not routed" rows carry no AS.
 my $ip2asn_tsv = join '', map { join( "\t", @$_ ) . "\n" } (
-	[ '0.0.0.0',       '0.255.255.255',   0,     'None', 'Not routed' ],
-	[ '192.0.2.0',     '192.0.2.255',     0,     'None', 'Not routed' ],
-	[ '198.51.100.0',  '198.51.100.255',  4134,  'CN',   'CHINANET-BACKBONE No.31,Jin-rong Street' ],
-	[ '203.0.113.0',   '203.0.113.127',   45102, 'US',   'ALIBABA-US Alibaba (US) Technology Co., Ltd.' ],
-	[ '203.0.113.128', '203.0.113.255',   16509, 'US',   'AMAZON-02' ],
+	[ '0.0.0.0',       '0.255.255.255',  0,     'None', 'Not routed' ],
+	[ '192.0.2.0',     '192.0.2.255',    0,     'None', 'Not routed' ],
+	[ '198.51.100.0',  '198.51.100.255', 4134,  'CN',   'CHINANET-BACKBONE No.31,Jin-rong St' ],
+	[ '203.0.113.0',   '203.0.113.127',  45102, 'US',   'ALIBABA-US Alibaba (US) Technology' ],
+	[ '203.0.113.128', '203.0.113.255',  16509, 'US',   'AMAZON-02' ],
 );
 
 my %bad_csv = (
-	'bad-start.csv'  => "198.51.100.0,198.51.100.255,4134\n# fine so far\n198.51.100.x,198.51.101.0,4134\n",
+	'bad-start.csv'  => "198.51.100.0,198.51.100.255,4134\n# fine so far\n"
+			  . "198.51.100.x,198.51.101.0,4134\n",
 	'bad-order.csv'  => "203.0.113.0,203.0.113.127,45102\n203.0.113.200,203.0.113.128,16509\n",
-	'bad-fields.csv' => "198.51.100.0,198.51.100.255,4134,Chinanet\n203.0.113.0,203.0.113.127\n",
+	'bad-fields.csv' => "198.51.100.0,198.51.100.255,4134,Chinanet\n"
+			  . "203.0.113.0,203.0.113.127\n",
 	'bad-asn.csv'    => "198.51.100.0,198.51.100.255,AS41x4,Chinanet\n",
 	'bad-quote.csv'  => "198.51.100.0,198.51.100.255,4134,\"Chinanet\n",
 	'bad-family.csv' => "198.51.100.0,2001:db8::ff,4134\n",

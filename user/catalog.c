@@ -17,7 +17,7 @@
 #include "../maps/exfilguard.h"
 
 #define CATALOG_MAX_BYTES (16u << 20)
-#define NAME_MAX_LEN      200
+#define NAME_MAX_LEN	  200
 
 struct token {
 	const char *text; /* NUL-terminated (quoted text unescaped) */
@@ -90,7 +90,8 @@ static int quoted(struct parser *p, const char *line, size_t len, size_t *i, cha
 		if (c == '"') {
 			(*i)++;
 			if (*i < len && line[*i] != ' ' && line[*i] != '\t' && line[*i] != '#')
-				return fail_at(p, (unsigned)*i + 1, "text right after a closing quote");
+				return fail_at(p, (unsigned)*i + 1,
+					       "text right after a closing quote");
 			return 0;
 		}
 		if (c == '\\' && *i + 1 < len && (line[*i + 1] == '"' || line[*i + 1] == '\\'))
@@ -180,10 +181,11 @@ static int stmt_provider(struct parser *p)
 		return -1;
 	id = &p->tok[1];
 	if (!valid_id(id->text, id->len))
-		return fail_at(p, id->col,
-			       "bad provider id \"%.80s\": use 1-%d of a-z, 0-9 and -, not starting "
-			       "or ending with -",
-			       id->text, EG_PROVIDER_ID_MAX - 1);
+		return fail_at(
+			p, id->col,
+			"bad provider id \"%.80s\": use 1-%d of a-z, 0-9 and -, not starting "
+			"or ending with -",
+			id->text, EG_PROVIDER_ID_MAX - 1);
 	if (eg_catalog_find(cat, id->text))
 		return fail_at(p, id->col, "provider \"%s\" is defined twice (first at line %u)",
 			       id->text, eg_catalog_find(cat, id->text)->line);
@@ -230,8 +232,10 @@ static int stmt_jurisdiction(struct parser *p, struct eg_provider *prov)
 	if (prov->jurisdiction)
 		return fail_at(p, p->tok[0].col, "provider %s has two jurisdictions", prov->id);
 	if (eg_country_parse(t->text, t->len, &cc))
-		return fail_at(p, t->col, "bad jurisdiction \"%.80s\": expected a two-letter "
-			       "ISO 3166-1 country code", t->text);
+		return fail_at(p, t->col,
+			       "bad jurisdiction \"%.80s\": expected a two-letter "
+			       "ISO 3166-1 country code",
+			       t->text);
 	prov->jurisdiction = cc;
 	return 0;
 }
@@ -267,9 +271,10 @@ static int stmt_asn(struct parser *p, struct eg_provider *prov)
 	prov->asns = asns;
 	for (size_t i = 1; i < p->n_tok; i++) {
 		if (parse_asn(p->tok[i].text, &asns[prov->n_asns]))
-			return fail_at(p, p->tok[i].col,
-				       "bad AS number \"%.80s\": expected 1-4294967295, \"AS\" optional",
-				       p->tok[i].text);
+			return fail_at(
+				p, p->tok[i].col,
+				"bad AS number \"%.80s\": expected 1-4294967295, \"AS\" optional",
+				p->tok[i].text);
 		prov->n_asns++;
 	}
 	return 0;
@@ -309,16 +314,18 @@ static int statement(struct parser *p)
 			continue;
 		if (!prov)
 			return fail_at(p, p->tok[0].col,
-				       "\"%s\" outside a provider: start one with \"provider ID\"", kw);
+				       "\"%s\" outside a provider: start one with \"provider ID\"",
+				       kw);
 		if (i == 0)
 			return stmt_name(p, prov);
 		if (i == 1)
 			return stmt_jurisdiction(p, prov);
 		return i == 2 ? stmt_asn(p, prov) : stmt_cidr(p, prov);
 	}
-	return fail_at(p, p->tok[0].col,
-		       "unknown keyword \"%.80s\": expected provider, name, jurisdiction, asn or cidr",
-		       kw);
+	return fail_at(
+		p, p->tok[0].col,
+		"unknown keyword \"%.80s\": expected provider, name, jurisdiction, asn or cidr",
+		kw);
 }
 
 /* ---- checks over the whole catalog ---- */
@@ -366,9 +373,9 @@ static int asn_uses(struct parser *p, struct asn_use **out, size_t *n_out)
 	n = 0;
 	for (size_t i = 0; i < cat->n_providers; i++)
 		for (size_t j = 0; j < cat->providers[i].n_asns; j++)
-			uses[n++] = (struct asn_use){cat->providers[i].asns[j],
-						     cat->providers[i].index,
-						     cat->providers[i].line};
+			uses[n++] =
+				(struct asn_use){cat->providers[i].asns[j], cat->providers[i].index,
+						 cat->providers[i].line};
 	qsort(uses, n, sizeof(*uses), use_cmp);
 	*out = uses;
 	*n_out = n;
@@ -399,8 +406,8 @@ static int build_asn_index(struct parser *p)
 			free(uses);
 			if (a == b)
 				return fail_at(p, 0, "provider %s lists AS%u twice", a->id, asn);
-			return fail_at(p, 0, "AS%u of provider %s is also listed by %s (line %u)", asn,
-				       b->id, a->id, a->line);
+			return fail_at(p, 0, "AS%u of provider %s is also listed by %s (line %u)",
+				       asn, b->id, a->id, a->line);
 		}
 		cat->by_asn[i] = (struct eg_catalog_asn){uses[i].asn, uses[i].provider};
 	}
@@ -428,10 +435,11 @@ static int check_cidr_overlaps(struct parser *p)
 					eg_cidr_format(x, tx, sizeof(tx));
 					eg_cidr_format(y, ty, sizeof(ty));
 					p->line = cat->providers[b].line;
-					return fail_at(p, 0,
-						       "%s of provider %s overlaps %s of %s (line %u)",
-						       ty, cat->providers[b].id, tx,
-						       cat->providers[a].id, cat->providers[a].line);
+					return fail_at(
+						p, 0,
+						"%s of provider %s overlaps %s of %s (line %u)", ty,
+						cat->providers[b].id, tx, cat->providers[a].id,
+						cat->providers[a].line);
 				}
 	return 0;
 }

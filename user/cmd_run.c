@@ -18,13 +18,19 @@
 static const char run_help[] =
 	"Usage: exfilguard run --policy FILE [OPTIONS]\n"
 	"\n"
-	"Loads FILE, attaches the hooks (connect4, connect6, sendmsg4, sendmsg6 and the\n"
-	"cgroup_skb egress backstop) at a cgroup v2 directory, pins them under the pin\n"
-	"directory and writes one line per denied or audited destination until SIGINT or\n"
-	"SIGTERM, then detaches and removes the pins. The policy is fully loaded before\n"
-	"any hook is attached. A denied connect or send fails with EPERM; a denied packet\n"
-	"of a socket the hooks did not judge (raw, ping, or connected before start) is\n"
-	"dropped.\n"
+	"Loads FILE and its datasets, attaches the hooks (connect4, connect6, sendmsg4,\n"
+	"sendmsg6 and the cgroup_skb egress backstop) at a cgroup v2 directory, pins them\n"
+	"under the pin directory and writes one line per denied or audited destination\n"
+	"until SIGINT or SIGTERM, then detaches and removes the pins (unless --persist).\n"
+	"The policy is fully loaded before any hook is attached. A denied connect or send\n"
+	"fails with EPERM; a denied packet of a socket the hooks did not judge (raw, ping,\n"
+	"or connected before start) is dropped.\n"
+	"\n"
+	"SIGHUP (or 'exfilguard reload') re-reads the policy and its datasets, builds the\n"
+	"new generation beside the one in force and switches each hook to it in one atomic\n"
+	"link update; a policy or dataset that fails to load is refused and the one in\n"
+	"force stays. The pinned hooks keep enforcing if the daemon dies (kill -9); a new\n"
+	"'run' then adopts them the same way, without a moment of no enforcement.\n"
 	"\n"
 	"Options:\n"
 	"  -p, --policy FILE       the policy (YAML); see README.md for the format\n"
@@ -37,6 +43,8 @@ static const char run_help[] =
 	"  -f, --format FORMAT     json (one object per line, default) or text\n"
 	"      --ready-fd N        write \"READY=1\\n\" to file descriptor N once enforcing,\n"
 	"                          then close it (for supervisors and tests)\n"
+	"      --persist           on SIGINT/SIGTERM leave the hooks pinned and enforcing\n"
+	"                          (for restarts and upgrades; 'exfilguard detach' removes them)\n"
 	"  -h, --help              this text\n"
 	"\n"
 	"Events that the kernel could not queue (ring buffer full) are counted, reported\n"
@@ -50,14 +58,21 @@ struct run_opts {
 	int mode; /* -1: as the policy says */
 	enum eg_format format;
 	int ready_fd;
+	int persist;
 };
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reload_requested;
 
 static void on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
 }
 
 static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_opts *o)
@@ -66,7 +81,8 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_
 		{"policy", required_argument, NULL, 'p'}, {"mode", required_argument, NULL, 'm'},
 		{"cgroup", required_argument, NULL, 'c'}, {"events", required_argument, NULL, 'e'},
 		{"format", required_argument, NULL, 'f'}, {"ready-fd", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},	  {0},
+		{"persist", no_argument, NULL, 'P'},	  {"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	char *end;
 	int c;
@@ -99,6 +115,9 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_
 			o->ready_fd = (int)strtol(optarg, &end, 10);
 			if (*end || o->ready_fd < 0)
 				return eg_cli_usage(cli, "--ready-fd needs a file descriptor number");
+			break;
+		case 'P':
+			o->persist = 1;
 			break;
 		case 'h':
 			fputs(run_help, stdout);
@@ -178,39 +197,15 @@ static void notify_ready(int fd)
 	close(fd);
 }
 
-static void stream_events(struct eg_guard *g, struct eg_event_ctx *ev)
-{
-	struct ring_buffer *rb = ring_buffer__new(eg_guard_events_fd(g), on_ring_event, ev, NULL);
-	uint64_t lost = 0;
-
-	if (!rb) {
-		fprintf(stderr, "exfilguard run: cannot open the event ring buffer: %s\n",
-			strerror(errno));
-		return;
-	}
-	while (!stop_requested) {
-		int n = ring_buffer__poll(rb, 250);
-
-		if (n < 0 && n != -EINTR) {
-			fprintf(stderr, "exfilguard run: reading events: %s\n", strerror(-n));
-			break;
-		}
-		lost = report_lost(g, ev, lost);
-	}
-	ring_buffer__consume(rb);
-	lost = report_lost(g, ev, lost);
-	ring_buffer__free(rb);
-	if (lost)
-		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
-			(unsigned long long)lost);
-}
-
 static void install_signal_handlers(void)
 {
 	struct sigaction sa = {.sa_handler = on_stop_signal};
 
+	struct sigaction hup = {.sa_handler = on_reload_signal};
+
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &hup, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -218,55 +213,192 @@ struct run_state {
 	struct eg_bundle b;
 	struct eg_guard guard;
 	struct eg_event_ctx events;
+	const struct run_opts *o;
+	const char *pin_dir;
 	char mount[PATH_MAX], cg_dir[PATH_MAX], cg_rel[PATH_MAX];
 	uint64_t cg_id;
 	int events_fd;
 };
 
-/* Everything up to enforcing; on failure nothing is left attached or pinned. */
-static int start_guard(struct run_state *s, const struct run_opts *o, const char *pin_dir,
+/* Load the object for a bundle and fill it: everything but attaching. */
+static int build_guard(struct run_state *s, struct eg_bundle *b, struct eg_guard *g,
 		       struct eg_error *err)
 {
-	const struct eg_world *world;
+	const struct eg_world *world = b->have_world ? &b->world : NULL;
+
+	if (eg_guard_load(g, world, err) || (world && eg_guard_set_world(g, world, err)) ||
+	    eg_guard_apply(g, &b->rules, err) ||
+	    eg_guard_set_info(g, s->cg_rel, s->cg_id, s->o->policy_path,
+			      world ? world->dataset : NULL, err)) {
+		eg_guard_destroy(g);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A guard already pinned: refuse while its daemon lives; adopt it when it is
+ * attached where we were asked to guard. Sets *adopt.
+ */
+static int check_pinned(struct run_state *s, int *adopt, struct eg_error *err)
+{
+	struct eg_info info;
+
+	*adopt = 0;
+	if (access(s->pin_dir, F_OK) != 0)
+		return 0;
+	if (eg_pinned_info(s->pin_dir, &info))
+		return eg_fail(err, EEXIST,
+			       "%s exists but holds no guard; remove it with 'exfilguard detach'",
+			       s->pin_dir);
+	if (eg_daemon_alive(info.pid))
+		return eg_fail(err, EEXIST, "a guard is already running (pid %u, pinned at %s)",
+			       info.pid, s->pin_dir);
+	if (info.cgroup_id != s->cg_id)
+		return eg_fail(err, EEXIST,
+			       "the guard pinned at %s is attached at %s, not %s; remove it with "
+			       "'exfilguard detach' first",
+			       s->pin_dir, info.cgroup_path, s->cg_rel);
+	*adopt = 1;
+	return 0;
+}
+
+static void set_event_sources(struct run_state *s)
+{
+	eg_event_ctx_set_policy(&s->events, s->guard.policy_id, &s->b.policy);
+	s->events.world = s->b.have_world ? &s->b.world : NULL;
+	s->events.catalog = &s->b.catalog;
+	s->events.asn_data = s->b.have_asn ? &s->b.asn : NULL;
+}
+
+/* Everything up to enforcing; on failure nothing new is left attached or pinned. */
+static int start_guard(struct run_state *s, struct eg_error *err)
+{
+	const struct run_opts *o = s->o;
+	int adopt;
 
 	/* Everything the policy needs is loaded and checked before the kernel is touched. */
 	if (eg_bundle_load(o->policy_path, o->mode, 0, &s->b, err))
 		return -1;
-	world = s->b.have_world ? &s->b.world : NULL;
 	if (eg_cli_require_privileges(err) || eg_cgroup2_mount(s->mount, err) ||
 	    resolve_cgroup(s->mount, o->cgroup_arg, s->cg_dir, sizeof(s->cg_dir), s->cg_rel,
 			   sizeof(s->cg_rel), err) ||
-	    eg_cgroup_id_of(s->cg_dir, &s->cg_id, err) || eg_bpffs_ensure(pin_dir, err))
+	    eg_cgroup_id_of(s->cg_dir, &s->cg_id, err) || eg_bpffs_ensure(s->pin_dir, err) ||
+	    check_pinned(s, &adopt, err))
 		return -1;
-	if (access(pin_dir, F_OK) == 0)
-		return eg_fail(err, EEXIST,
-			       "%s already exists: a guard is running or was left pinned "
-			       "(see 'exfilguard status'; remove it with 'exfilguard detach')",
-			       pin_dir);
 	s->events_fd = open_events(o->events_path, err);
-	if (s->events_fd < 0)
+	if (s->events_fd < 0 || build_guard(s, &s->b, &s->guard, err))
 		return -1;
-	if (eg_guard_load(&s->guard, world, err) ||
-	    (world && eg_guard_set_world(&s->guard, world, err)) ||
-	    eg_guard_apply(&s->guard, &s->b.rules, err) ||
-	    eg_guard_set_info(&s->guard, s->cg_rel, s->cg_id, o->policy_path,
-			      world ? world->dataset : NULL, err) ||
-	    eg_guard_attach(&s->guard, s->cg_dir, err) || eg_guard_pin(&s->guard, pin_dir, err))
+	if (adopt) {
+		if (eg_guard_takeover(&s->guard, NULL, s->pin_dir, err))
+			return -1;
+		fprintf(stderr, "exfilguard run: adopted the guard pinned at %s (its hooks were "
+				"enforcing throughout)\n", s->pin_dir);
+	} else if (eg_guard_attach(&s->guard, s->cg_dir, err) ||
+		   eg_guard_pin(&s->guard, s->pin_dir, err)) {
 		return -1;
+	}
 	eg_event_ctx_init(&s->events, o->format, s->events_fd, s->mount);
-	eg_event_ctx_set_policy(&s->events, s->guard.policy_id, &s->b.policy);
-	s->events.world = world;
-	s->events.catalog = &s->b.catalog;
-	s->events.asn_data = s->b.have_asn ? &s->b.asn : NULL;
+	set_event_sources(s);
 	return 0;
 }
 
-static void stop_guard(struct run_state *s)
+static void stop_guard(struct run_state *s, int persist)
 {
-	eg_guard_destroy(&s->guard);
+	if (persist)
+		eg_guard_release(&s->guard);
+	else
+		eg_guard_destroy(&s->guard);
 	eg_bundle_free(&s->b);
 	if (s->events_fd > STDOUT_FILENO)
 		close(s->events_fd);
+}
+
+static void report_reload(struct eg_guard *g, uint32_t seq, const struct eg_error *err,
+			  const char *ok_msg)
+{
+	eg_guard_set_reload(g, seq, err ? (err->code ? err->code : EINVAL) : 0,
+			    err ? err->msg : ok_msg);
+	fprintf(stderr, "exfilguard run: reload %s: %s\n", err ? "refused" : "done",
+		err ? err->msg : ok_msg);
+}
+
+/*
+ * SIGHUP: build the next generation beside the one in force and switch to
+ * it, or keep the one in force. *rb is the event ring buffer, re-opened on
+ * the new guard's map once the old one is drained.
+ */
+static void reload_guard(struct run_state *s, struct ring_buffer **rb,
+			 ring_buffer_sample_fn on_event)
+{
+	struct eg_bundle nb;
+	struct eg_guard ng, old;
+	struct eg_error err = {0};
+	struct eg_info info = {0};
+	char msg[EG_PATH_LEN];
+	uint32_t seq;
+
+	eg_guard_get_info(&s->guard, &info);
+	seq = info.reload_seq + 1;
+	if (eg_bundle_load(s->o->policy_path, s->o->mode, 0, &nb, &err)) {
+		report_reload(&s->guard, seq, &err, NULL);
+		return;
+	}
+	if (build_guard(s, &nb, &ng, &err) || eg_guard_takeover(&ng, &s->guard, s->pin_dir, &err)) {
+		if (ng.skel)
+			eg_guard_destroy(&ng);
+		eg_bundle_free(&nb);
+		report_reload(&s->guard, seq, &err, NULL);
+		return;
+	}
+	/* The old programs are off the hooks: drain what they reported, then switch over. */
+	ring_buffer__consume(*rb);
+	ring_buffer__free(*rb);
+	old = s->guard;
+	s->guard = ng;
+	eg_guard_destroy(&old);
+	eg_bundle_free(&s->b);
+	s->b = nb;
+	set_event_sources(s);
+	*rb = ring_buffer__new(eg_guard_events_fd(&s->guard), on_event, &s->events, NULL);
+	snprintf(msg, sizeof(msg), "reloaded %s: %zu rules, %s mode, dataset %s",
+		 s->o->policy_path, s->b.policy.n_rules, eg_mode_name(s->b.policy.mode),
+		 s->b.have_world ? s->b.world.dataset : "none");
+	report_reload(&s->guard, seq, NULL, msg);
+}
+
+static void stream_events(struct run_state *s)
+{
+	struct ring_buffer *rb =
+		ring_buffer__new(eg_guard_events_fd(&s->guard), on_ring_event, &s->events, NULL);
+	uint64_t lost = 0, lost_before = 0;
+
+	while (rb && !stop_requested) {
+		int n = ring_buffer__poll(rb, 250);
+
+		if (n < 0 && n != -EINTR) {
+			fprintf(stderr, "exfilguard run: reading events: %s\n", strerror(-n));
+			break;
+		}
+		lost = report_lost(&s->guard, &s->events, lost);
+		if (reload_requested) {
+			reload_requested = 0;
+			lost_before += lost;
+			reload_guard(s, &rb, on_ring_event);
+			lost = 0; /* the new guard counts from zero */
+		}
+	}
+	if (!rb) {
+		fprintf(stderr, "exfilguard run: cannot open the event ring buffer: %s\n",
+			strerror(errno));
+		return;
+	}
+	ring_buffer__consume(rb);
+	lost = report_lost(&s->guard, &s->events, lost);
+	ring_buffer__free(rb);
+	if (lost + lost_before)
+		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
+			(unsigned long long)(lost + lost_before));
 }
 
 int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
@@ -280,9 +412,11 @@ int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
 		return rc < 0 ? EG_EXIT_OK : rc;
 	memset(&s, 0, sizeof(s));
 	s.events_fd = -1;
+	s.o = &o;
+	s.pin_dir = cli->pin_dir;
 	install_signal_handlers();
-	if (start_guard(&s, &o, cli->pin_dir, &err)) {
-		stop_guard(&s);
+	if (start_guard(&s, &err)) {
+		stop_guard(&s, 0);
 		return eg_cli_error(cli, &err);
 	}
 	fprintf(stderr,
@@ -295,8 +429,9 @@ int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
 		(unsigned long long)(s.b.have_world ? eg_world_kernel_bytes(&s.b.world) >> 10 : 0),
 		s.b.have_world ? s.b.world.dataset : "none");
 	notify_ready(o.ready_fd);
-	stream_events(&s.guard, &s.events);
-	stop_guard(&s);
-	fprintf(stderr, "exfilguard run: stopped; hooks detached\n");
+	stream_events(&s);
+	stop_guard(&s, o.persist);
+	fprintf(stderr, "exfilguard run: stopped; %s\n",
+		o.persist ? "hooks left pinned and enforcing (--persist)" : "hooks detached");
 	return EG_EXIT_OK;
 }

@@ -184,7 +184,7 @@ struct sweep {
 	const struct eg_range **stack;
 	size_t depth, cap;
 	unsigned __int128 cursor; /* first address not yet emitted */
-	int done;                 /* emitted up to the last address of the space */
+	int done;		  /* emitted up to the last address of the space */
 };
 
 /* Starts ascending; of equal starts the longer first, so the shorter lands on top. */
@@ -534,8 +534,8 @@ static int inflate_step(z_stream *zs, int rc, const uint8_t *in, size_t len, con
 			return 0;
 		if (zs->avail_in < 2 || zs->next_in[0] != 0x1f || zs->next_in[1] != 0x8b)
 			return eg_fail(err, EINVAL,
-				       "%s: unexpected data after the gzip stream at byte %zu", name,
-				       (size_t)(zs->next_in - in));
+				       "%s: unexpected data after the gzip stream at byte %zu",
+				       name, (size_t)(zs->next_in - in));
 		inflateReset(zs); /* another member: `cat a.gz b.gz` is valid gzip */
 		return 1;
 	}
@@ -566,8 +566,8 @@ static int inflate_all(const uint8_t *in, size_t len, const char *name, uint8_t 
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = (uInt)len;
 	do {
-		if (used == cap && grow_output(&out, &cap, len < (1 << 20) ? 1 << 16 : len * 4,
-					       name, err)) {
+		if (used == cap &&
+		    grow_output(&out, &cap, len < (1 << 20) ? 1 << 16 : len * 4, name, err)) {
 			step = -1;
 			break;
 		}
@@ -615,15 +615,15 @@ static const char *kind_noun(enum eg_data_kind kind)
 	return kind == EG_DATA_COUNTRY ? "country" : "ASN";
 }
 
-/* Content (already inflated) into ranges. */
-static int read_content(const uint8_t *buf, size_t len, const char *name, struct eg_dataset *ds,
-			const char **format, struct eg_error *err)
+/* Content (already inflated) into ranges; *format is set to what it was. */
+static int read_content(const uint8_t *buf, size_t len, const char *name, int gzipped,
+			struct eg_dataset *ds, const char **format, struct eg_error *err)
 {
 	const uint8_t *nul;
 
 	if (len == 0)
 		return eg_fail(err, EINVAL, "%s: empty %s", name,
-			       *format ? "after decompression" : "file");
+			       gzipped ? "after decompression" : "file");
 	if (eg_is_mmdb(buf, len)) {
 		*format = "mmdb";
 		return eg_mmdb_read(buf, len, name, ds, err);
@@ -643,23 +643,21 @@ int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, con
 	struct eg_dataset out = {.kind = kind};
 	uint8_t *inflated = NULL;
 	size_t inflated_len = 0;
-	const char *format = NULL;
+	const char *format = "";
 	int gzipped = is_gzip(buf, len), rc;
 
 	memset(ds, 0, sizeof(*ds));
 	ds->kind = kind;
 	eg_sha256_hex(buf, len, out.sha256);
-	if (gzipped) {
-		if (inflate_all(buf, len, name, &inflated, &inflated_len, err))
-			return -1;
-		format = "";
-	}
-	rc = read_content(gzipped ? inflated : buf, gzipped ? inflated_len : len, name, &out,
-			  &format, err);
+	if (gzipped && inflate_all(buf, len, name, &inflated, &inflated_len, err))
+		return -1;
+	rc = read_content(gzipped ? inflated : buf, gzipped ? inflated_len : len, name, gzipped,
+			  &out, &format, err);
 	free(inflated);
 	if (rc == 0 && out.ranges.n == 0)
-		rc = eg_fail(err, EINVAL, "%s: no %s ranges in it (%zu records, %zu without a value)",
-			     name, kind_noun(kind), out.n_records, out.n_skipped);
+		rc = eg_fail(err, EINVAL,
+			     "%s: no %s ranges in it (%zu records, %zu without a value)", name,
+			     kind_noun(kind), out.n_records, out.n_skipped);
 	if (rc == 0 && eg_range_list_resolve(&out.ranges, kind, &out.n_conflicts, out.conflict,
 					     sizeof(out.conflict)))
 		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
@@ -697,7 +695,8 @@ static int read_all(int fd, const char *path, size_t cap, uint8_t **buf, size_t 
 				free(data);
 				return too_large(path, err);
 			}
-			cap = cap * 2 < eg_dataset_max_bytes + 1 ? cap * 2 : eg_dataset_max_bytes + 1;
+			cap = cap * 2 < eg_dataset_max_bytes + 1 ? cap * 2
+								 : eg_dataset_max_bytes + 1;
 			bigger = realloc(data, cap);
 			if (!bigger)
 				break;
@@ -785,8 +784,7 @@ void eg_dataset_free(struct eg_dataset *ds)
 /* ---- several files as one dataset ---- */
 
 /* Two normalized lists must agree wherever they overlap. */
-static int check_agree(const struct eg_dataset *a, const struct eg_dataset *b,
-		       struct eg_error *err)
+static int check_agree(const struct eg_dataset *a, const struct eg_dataset *b, struct eg_error *err)
 {
 	size_t i = 0, j = 0;
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "addr.h"
 #include "cgroup.h"
+#include "container.h"
 #include "events.h"
 
 static const char *const hook_names[EG_HOOK_COUNT] = {"connect4", "connect6", "sendmsg4",
@@ -157,6 +158,18 @@ static void add_str(json_object *obj, const char *key, const char *val)
 	json_object_object_add(obj, key, val ? json_object_new_string(val) : NULL);
 }
 
+/* The sender's cgroup, and the container and pod its path names (null when none). */
+static void add_cgroup(json_object *obj, const char *path)
+{
+	struct eg_container_info ci;
+
+	eg_container_from_cgroup(path, &ci);
+	add_str(obj, "cgroup", path);
+	add_str(obj, "container_id", ci.container_id[0] ? ci.container_id : NULL);
+	add_str(obj, "pod_uid", ci.pod_uid[0] ? ci.pod_uid : NULL);
+	add_str(obj, "runtime", ci.runtime[0] ? ci.runtime : NULL);
+}
+
 static void cc_text(uint16_t cc, char out[3])
 {
 	out[0] = cc ? (char)(cc >> 8) : '\0';
@@ -220,7 +233,7 @@ json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	json_object_object_add(obj, "uid", json_object_new_int64(ev->uid));
 	add_str(obj, "comm", ev->comm[0] ? ev->comm : NULL);
 	json_object_object_add(obj, "cgroup_id", json_object_new_uint64(ev->cgroup_id));
-	add_str(obj, "cgroup", cgroup_path(ctx, ev->cgroup_id));
+	add_cgroup(obj, cgroup_path(ctx, ev->cgroup_id));
 	add_str(obj, "match", eg_match_name(ev->match));
 	json_object_object_add(obj, "rule", rule_json(ctx, ev));
 	eg_class_describe(event_class(ctx, ev), ctx->catalog, ctx->asn_data, &names);

@@ -300,6 +300,26 @@ int eg_guard_set_info(struct eg_guard *g, const char *cgroup_path, uint64_t cgro
 	return 0;
 }
 
+int eg_guard_get_info(const struct eg_guard *g, struct eg_info *info)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_lookup_elem(bpf_map__fd(g->skel->maps.EG_MAP_INFO), &zero, info);
+}
+
+int eg_guard_set_reload(struct eg_guard *g, uint32_t seq, int status, const char *msg)
+{
+	struct eg_info info;
+	uint32_t zero = 0;
+
+	if (eg_guard_get_info(g, &info))
+		return -1;
+	info.reload_seq = seq;
+	info.reload_status = status;
+	snprintf(info.reload_msg, sizeof(info.reload_msg), "%s", msg);
+	return bpf_map_update_elem(bpf_map__fd(g->skel->maps.EG_MAP_INFO), &zero, &info, BPF_ANY);
+}
+
 static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
 {
 	return bpf_object__find_program_by_name(g->skel->obj, hook_prog_names[hook]);
@@ -390,6 +410,106 @@ int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err)
 	return pin_all(g, err);
 }
 
+/* Replace the pins of fresh's maps (the links stay pinned: they are the same links). */
+static int repin_maps(struct eg_guard *fresh, const char *pin_dir, struct eg_error *err)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, fresh->skel->obj) {
+		eg_pin_path(path, sizeof(path), pin_dir, "maps", bpf_map__name(map));
+		unlink(path);
+		if (bpf_map__pin(map, path))
+			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+/* The link of a hook: the old guard's, or the one pinned under pin_dir. */
+static struct bpf_link *takeover_link(struct eg_guard *old, const char *pin_dir, int hook,
+				      struct eg_error *err)
+{
+	struct bpf_link *link;
+	char path[PATH_MAX];
+
+	if (old)
+		return *hook_link(old, hook);
+	eg_pin_path(path, sizeof(path), pin_dir, "links", hook_prog_names[hook]);
+	link = bpf_link__open(path);
+	if (!link)
+		eg_fail(err, errno, "%s: cannot open the pinned link: %s", path, strerror(errno));
+	return link;
+}
+
+/*
+ * Undo a partial takeover: hooks already switched go back to old's programs
+ * (or, when adopting, keep fresh's programs but are let go without
+ * detaching: the pins hold them).
+ */
+static void takeover_rollback(struct eg_guard *fresh, struct eg_guard *old, int switched)
+{
+	int hook;
+
+	for (hook = 0; hook < switched; hook++) {
+		struct bpf_link *link = *hook_link(fresh, hook);
+
+		if (old) {
+			bpf_link__update_program(link, hook_prog(old, hook));
+			*hook_link(old, hook) = link;
+		} else {
+			bpf_link__disconnect(link);
+			bpf_link__destroy(link);
+		}
+		*hook_link(fresh, hook) = NULL;
+	}
+}
+
+int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *pin_dir,
+		      struct eg_error *err)
+{
+	int hook;
+
+	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+		struct bpf_link *link = takeover_link(old, pin_dir, hook, err);
+
+		if (!link) {
+			takeover_rollback(fresh, old, hook);
+			return -1;
+		}
+		if (bpf_link__update_program(link, hook_prog(fresh, hook))) {
+			int e = errno;
+
+			if (!old) {
+				bpf_link__disconnect(link);
+				bpf_link__destroy(link); /* only our fd: the pin keeps it attached */
+			}
+			takeover_rollback(fresh, old, hook);
+			return eg_fail(err, e, "cannot switch %s to the new program: %s",
+				       hook_prog_names[hook], strerror(e));
+		}
+		*hook_link(fresh, hook) = link;
+		if (old)
+			*hook_link(old, hook) = NULL;
+	}
+	if (repin_maps(fresh, pin_dir, err))
+		return -1;
+	snprintf(fresh->pin_dir, sizeof(fresh->pin_dir), "%s", pin_dir);
+	if (old)
+		old->pin_dir[0] = '\0'; /* its pins are fresh's now: destroying it detaches nothing */
+	return 0;
+}
+
+void eg_guard_release(struct eg_guard *g)
+{
+	int hook;
+
+	for (hook = 0; g->skel && hook < EG_HOOK_COUNT; hook++)
+		if (*hook_link(g, hook))
+			bpf_link__disconnect(*hook_link(g, hook)); /* closing no longer detaches */
+	g->pin_dir[0] = '\0';
+	eg_guard_destroy(g);
+}
+
 int eg_guard_events_fd(const struct eg_guard *g)
 {
 	return bpf_map__fd(g->skel->maps.EG_MAP_EVENTS);
@@ -469,6 +589,38 @@ static pid_t stop_daemon(const char *pin_dir)
 	}
 	close(fd);
 	return stopped;
+}
+
+int eg_pinned_info(const char *pin_dir, struct eg_info *info)
+{
+	char path[PATH_MAX];
+	uint32_t zero = 0;
+	int fd, rc;
+
+	eg_pin_path(path, sizeof(path), pin_dir, "maps", EG_STR(EG_MAP_INFO));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -1;
+	rc = bpf_map_lookup_elem(fd, &zero, info);
+	close(fd);
+	return rc;
+}
+
+int eg_daemon_alive(uint32_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+	int alive = 0;
+
+	if (!pid || pid == (uint32_t)getpid())
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	f = fopen(path, "r");
+	if (f) {
+		alive = fgets(comm, sizeof(comm), f) && strncmp(comm, "exfilguard", 10) == 0;
+		fclose(f);
+	}
+	return alive;
 }
 
 /* Give a stopping daemon up to 3 s to detach and unpin by itself. */

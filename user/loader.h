@@ -46,6 +46,27 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 int eg_guard_set_info(struct eg_guard *g, const char *cgroup_path, uint64_t cgroup_id,
 		      const char *policy_path, const char *dataset, struct eg_error *err);
 
+/* Record the outcome of a reload in the guard's info (for `exfilguard reload`). */
+int eg_guard_set_reload(struct eg_guard *g, uint32_t seq, int status, const char *msg);
+/* The info record of a guard (pinned or not). */
+int eg_guard_get_info(const struct eg_guard *g, struct eg_info *info);
+
+/*
+ * Put `fresh` (loaded and filled, not attached) in the place of the running
+ * guard: each hook's link is switched to fresh's program in one atomic
+ * update (old programs keep enforcing until then, and every verdict comes
+ * from one complete policy, the old or the new), then fresh's maps replace
+ * the pinned ones. `old` is the guard being replaced, or NULL to adopt the
+ * links pinned under pin_dir (a daemon that died). On success fresh owns the
+ * links and pins, and old (still to be destroyed by the caller, after its
+ * ring buffer is drained) no longer holds anything that detaches.
+ */
+int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *pin_dir,
+		      struct eg_error *err);
+
+/* Leave links and maps pinned and enforcing, and free the rest (run --persist). */
+void eg_guard_release(struct eg_guard *g);
+
 /* Attach every hook at the cgroup directory; all or nothing. */
 int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err);
 
@@ -59,6 +80,11 @@ uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot);
 
 /* Unpin, detach and free everything; safe on a partly set-up guard. */
 void eg_guard_destroy(struct eg_guard *g);
+
+/* The info record of the guard pinned under pin_dir; -1 when none is. */
+int eg_pinned_info(const char *pin_dir, struct eg_info *info);
+/* Is pid a running exfilguard (other than this process)? */
+int eg_daemon_alive(uint32_t pid);
 
 /* `detach`: remove a pinned guard (links detached even if a daemon holds them). */
 int eg_pinned_detach(const char *pin_dir, int *removed, struct eg_error *err);

@@ -23,6 +23,7 @@ static const char usage_text[] =
 	"  check    validate a policy file\n"
 	"  lookup   show the rule and verdict a policy gives to addresses\n"
 	"  status   show what is attached, the policy in force and counters\n"
+	"  reload   make the running guard re-read its policy and datasets, atomically\n"
 	"  detach   remove a pinned guard\n"
 	"  data     fetch the real GeoIP and ASN datasets (exfilguard data fetch [DIR])\n"
 	"  help     show this text, or a command's (exfilguard help run)\n"
@@ -46,6 +47,7 @@ struct command {
 static const struct command commands[] = {
 	{"run", eg_cmd_run},	   {"check", eg_cmd_check},   {"lookup", eg_cmd_lookup},
 	{"status", eg_cmd_status}, {"detach", eg_cmd_detach}, {"data", eg_cmd_data},
+	{"reload", eg_cmd_reload},
 };
 
 static const struct command *find_command(const char *name)

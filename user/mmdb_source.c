@@ -18,13 +18,13 @@
 #include <unistd.h>
 #include "datasrc_impl.h"
 
-#define NO_NODE UINT32_MAX
+#define NO_NODE	  UINT32_MAX
 #define STACK_MAX 132 /* one pending sibling per level of 128, and the root */
 
 /* Decoded value of one data record: many networks share one record. */
 struct cached_value {
 	uint32_t offset_plus1; /* 0: free slot */
-	uint32_t value;        /* 0: the record has no usable value */
+	uint32_t value;	       /* 0: the record has no usable value */
 };
 
 struct value_cache {
@@ -36,8 +36,8 @@ struct value_cache {
 struct walk_item {
 	uint64_t record;
 	uint32_t parent; /* node holding the record, for messages */
-	uint8_t type;    /* MMDB_RECORD_TYPE_* */
-	uint8_t depth;   /* prefix length of the network, in the 16-byte form */
+	uint8_t type;	 /* MMDB_RECORD_TYPE_* */
+	uint8_t depth;	 /* prefix length of the network, in the 16-byte form */
 	uint8_t addr[16];
 };
 
@@ -46,16 +46,16 @@ struct walker {
 	const char *name;
 	struct eg_dataset *ds;
 	struct eg_range_list v4; /* from ::/96, as ::ffff:a.b.c.d */
-	uint32_t ipv4_node;      /* node at ::/96 in an IPv6 tree, or NO_NODE */
-	int has_v4;              /* an IPv6 tree holds something at ::/96 */
+	uint32_t ipv4_node;	 /* node at ::/96 in an IPv6 tree, or NO_NODE */
+	int has_v4;		 /* an IPv6 tree holds something at ::/96 */
 	struct value_cache cache;
 	struct eg_name_table names;
 	uint64_t visits, max_visits;
 };
 
 static const uint8_t mapped_first[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0};
-static const uint8_t mapped_last[16] = {0,    0,    0,    0,    0,    0,    0,    0,
-					0,    0,    0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t mapped_last[16] = {0, 0, 0,    0,	  0,	0,    0,    0,
+					0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static int oom(struct walker *w, struct eg_error *err)
 {
@@ -108,8 +108,7 @@ static int get_path(struct walker *w, uint32_t offset, const char *const *path,
 	return data->has_data ? 1 : 0;
 }
 
-static int country_value(struct walker *w, uint32_t offset, uint32_t *value,
-			 struct eg_error *err)
+static int country_value(struct walker *w, uint32_t offset, uint32_t *value, struct eg_error *err)
 {
 	static const char *const paths[][3] = {
 		{"country", "iso_code", NULL},
@@ -129,14 +128,16 @@ static int country_value(struct walker *w, uint32_t offset, uint32_t *value,
 		if (!found)
 			continue;
 		if (data.type != MMDB_DATA_TYPE_UTF8_STRING)
-			return eg_fail(err, EINVAL, "%s: data record at offset %u: %s is not a string",
-				       w->name, offset, names[i]);
-		if (eg_country_parse(data.utf8_string, data.data_size, &cc))
 			return eg_fail(err, EINVAL,
-				       "%s: data record at offset %u: %s \"%.*s\" is not a two-letter "
-				       "country code",
-				       w->name, offset, names[i], (int)(data.data_size > 32 ? 32 : data.data_size),
-				       data.utf8_string);
+				       "%s: data record at offset %u: %s is not a string", w->name,
+				       offset, names[i]);
+		if (eg_country_parse(data.utf8_string, data.data_size, &cc))
+			return eg_fail(
+				err, EINVAL,
+				"%s: data record at offset %u: %s \"%.*s\" is not a two-letter "
+				"country code",
+				w->name, offset, names[i],
+				(int)(data.data_size > 32 ? 32 : data.data_size), data.utf8_string);
 		*value = cc;
 		return 0;
 	}
@@ -227,8 +228,8 @@ static int asn_value(struct walker *w, uint32_t offset, uint32_t *value, struct 
 			continue;
 		if (integer_asn(&data, value))
 			return eg_fail(err, EINVAL,
-				       "%s: data record at offset %u: %s is not an AS number", w->name,
-				       offset, keys[i]);
+				       "%s: data record at offset %u: %s is not an AS number",
+				       w->name, offset, keys[i]);
 		return *value ? asn_record_name(w, offset, *value, err) : 0;
 	}
 	*value = 0;
@@ -286,8 +287,7 @@ static int is_zero(const uint8_t *p, size_t n)
 }
 
 /* A native IPv6 range; the mapped IPv4 space is left to the ::/96 subtree when there is one. */
-static int add_v6(struct walker *w, const uint8_t first[16], const uint8_t last[16],
-		  uint32_t value)
+static int add_v6(struct walker *w, const uint8_t first[16], const uint8_t last[16], uint32_t value)
 {
 	struct eg_range_list *l = &w->ds->ranges;
 	unsigned __int128 lo = eg_addr_u128(first), hi = eg_addr_u128(last);
@@ -317,7 +317,8 @@ static int emit_data(struct walker *w, const struct walk_item *it, struct eg_err
 
 	/* The data section starts 16 bytes (a separator) after the tree. */
 	if (it->record < (uint64_t)node_count + 16)
-		return eg_fail(err, EINVAL, "%s: corrupt search tree: node %u points into the "
+		return eg_fail(err, EINVAL,
+			       "%s: corrupt search tree: node %u points into the "
 			       "separator before the data section (record %llu)",
 			       w->name, it->parent, (unsigned long long)it->record);
 	offset = (uint32_t)(it->record - node_count - 16);
@@ -375,8 +376,9 @@ static int expand_node(struct walker *w, const struct walk_item *it, struct walk
 	int rc;
 
 	if (it->depth >= 128)
-		return eg_fail(err, EINVAL, "%s: corrupt search tree: node %u is deeper than %d bits",
-			       w->name, node, w->db.metadata.ip_version == 4 ? 32 : 128);
+		return eg_fail(err, EINVAL,
+			       "%s: corrupt search tree: node %u is deeper than %d bits", w->name,
+			       node, w->db.metadata.ip_version == 4 ? 32 : 128);
 	if (++w->visits > w->max_visits)
 		return eg_fail(err, EINVAL,
 			       "%s: corrupt search tree: more than %llu node visits at node %u "
@@ -387,7 +389,8 @@ static int expand_node(struct walker *w, const struct walk_item *it, struct walk
 		return eg_fail(err, EINVAL, "%s: search tree node %u (from node %u): %s", w->name,
 			       node, it->parent, MMDB_strerror(rc));
 	if (*top + 2 > STACK_MAX) /* cannot happen: the depth check bounds the stack */
-		return eg_fail(err, EINVAL, "%s: search tree walk overflow at node %u", w->name, node);
+		return eg_fail(err, EINVAL, "%s: search tree walk overflow at node %u", w->name,
+			       node);
 	/* Right first so the left (lower) half is walked first: ranges come out in order. */
 	child(it, node, 1, sn.right_record, sn.right_record_type, &stack[(*top)++]);
 	child(it, node, 0, sn.left_record, sn.left_record_type, &stack[(*top)++]);
@@ -418,10 +421,11 @@ static int walk(struct walker *w, struct eg_error *err)
 			if (emit_data(w, &it, err))
 				return -1;
 		} else if (it.type != MMDB_RECORD_TYPE_EMPTY) {
-			return eg_fail(err, EINVAL,
-				       "%s: corrupt search tree: node %u has an invalid record %llu "
-				       "(back to the root, or past the data section)",
-				       w->name, it.parent, (unsigned long long)it.record);
+			return eg_fail(
+				err, EINVAL,
+				"%s: corrupt search tree: node %u has an invalid record %llu "
+				"(back to the root, or past the data section)",
+				w->name, it.parent, (unsigned long long)it.record);
 		}
 	}
 	return 0;
@@ -443,14 +447,17 @@ static int find_ipv4_subtree(struct walker *w, struct eg_error *err)
 
 		if (rc != MMDB_SUCCESS)
 			return eg_fail(err, EINVAL, "%s: search tree node %llu (from node %u): %s",
-				       w->name, (unsigned long long)record, parent, MMDB_strerror(rc));
-		/* A node twice on one path is a cycle; the walk would take it for the alias target. */
+				       w->name, (unsigned long long)record, parent,
+				       MMDB_strerror(rc));
+		/* A node twice on one path is a cycle; the walk would take it for the alias target.
+		 */
 		path[depth] = (uint32_t)record;
 		for (int i = 0; i < depth; i++)
 			if (path[i] == path[depth])
-				return eg_fail(err, EINVAL,
-					       "%s: corrupt search tree: node %u is its own descendant",
-					       w->name, path[depth]);
+				return eg_fail(
+					err, EINVAL,
+					"%s: corrupt search tree: node %u is its own descendant",
+					w->name, path[depth]);
 		parent = (uint32_t)record;
 		record = sn.left_record;
 		if (sn.left_record_type != MMDB_RECORD_TYPE_SEARCH_NODE) {
@@ -534,8 +541,8 @@ static int read_db(struct walker *w, struct eg_error *err)
 	const MMDB_metadata_s *md = &w->db.metadata;
 
 	if (md->ip_version != 4 && md->ip_version != 6)
-		return eg_fail(err, EINVAL, "%s: metadata ip_version %u is neither 4 nor 6", w->name,
-			       md->ip_version);
+		return eg_fail(err, EINVAL, "%s: metadata ip_version %u is neither 4 nor 6",
+			       w->name, md->ip_version);
 	/* A tree is walked once; aliases are skipped before they count. Some slack for writers
 	 * that share subtrees. */
 	w->max_visits = 2 * (uint64_t)md->node_count + 16;

@@ -8,11 +8,11 @@
  *   iptoasn ip2country-v4.tsv                  start<TAB>end<TAB>country
  *
  * start and end are IPv4 or IPv6 addresses (both of one family), inclusive.
- * CSV fields may be double-quoted ("" is a quote inside). Blank lines and
- * lines starting with # are skipped, and so is a header: a first line whose
- * start field is a word rather than an address. Rows of AS 0 or country
- * "None" (iptoasn: not routed) carry no value and are skipped. The first bad
- * line stops the load with "file:line: what is wrong".
+ * CSV fields may be double-quoted ("" is a quote inside). Skipped: blank
+ * lines, lines starting with #, a UTF-8 byte order mark, and a header (a
+ * first line whose start field is a word rather than an address). Rows of AS
+ * 0 or country "None" (iptoasn: not routed) carry no value and are skipped
+ * too. The first bad line stops the load with "file:line: what is wrong".
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -33,7 +33,7 @@ struct text_reader {
 	const char *name;
 	struct eg_dataset *ds;
 	struct eg_error *err;
-	char delim;       /* ',' or '\t', from the first line that is not a comment */
+	char delim; /* ',' or '\t', from the first line that is not a comment */
 	unsigned line;
 	int seen_content; /* a data line came before: no header any more */
 	char *scratch;
@@ -50,8 +50,8 @@ struct row_layout {
 	int org;
 };
 
-__attribute__((format(printf, 2, 3))) static int line_error(struct text_reader *r,
-							    const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int line_error(struct text_reader *r, const char *fmt,
+							    ...)
 {
 	char what[600];
 	va_list ap;
@@ -128,7 +128,8 @@ static int split(struct text_reader *r, const char *p, size_t len)
 			/* Quoted text keeps its spaces: mark the end before add_field trims. */
 			*out = '\0';
 			if (r->n_fields < MAX_FIELDS)
-				r->fields[r->n_fields] = (struct field){start, (size_t)(out - start)};
+				r->fields[r->n_fields] =
+					(struct field){start, (size_t)(out - start)};
 			r->n_fields++;
 			out++;
 		} else {
@@ -175,8 +176,10 @@ static int parse_addr(struct text_reader *r, const struct field *f, const char *
 	if (eg_addr_parse(f->text, addr, family) == 0)
 		return 0;
 	if (all_digits(f->text))
-		return line_error(r, "bad %s address \"%s\" (numeric addresses, as in the "
-				  "*-num.csv files, are not supported)", which, f->text);
+		return line_error(r,
+				  "bad %s address \"%s\" (numeric addresses, as in the "
+				  "*-num.csv files, are not supported)",
+				  which, f->text);
 	return line_error(r, "bad %s address \"%.80s\"", which, f->text);
 }
 
@@ -233,11 +236,12 @@ static int layout(struct text_reader *r, struct row_layout *lay)
 		return 0;
 	}
 	if (asn)
-		return line_error(r, "expected %s, found %zu field%s",
-				  tsv ? "3 or 5 tab-separated fields (start, end, asn[, country, "
-					"description])"
-				      : "3 or 4 comma-separated fields (start,end,asn[,organisation])",
-				  n, n == 1 ? "" : "s");
+		return line_error(
+			r, "expected %s, found %zu field%s",
+			tsv ? "3 or 5 tab-separated fields (start, end, asn[, country, "
+			      "description])"
+			    : "3 or 4 comma-separated fields (start,end,asn[,organisation])",
+			n, n == 1 ? "" : "s");
 	return line_error(r, "expected %s, found %zu field%s",
 			  tsv ? "3 or 5 tab-separated fields (start, end, country, or start, end, "
 				"asn, country, description)"
@@ -336,6 +340,9 @@ int eg_text_read(const char *buf, size_t len, const char *name, struct eg_datase
 	struct text_reader r = {.name = name, .ds = ds, .err = err};
 	const char *p = buf, *end = buf + len;
 	int rc = 0;
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte order mark */
+		p += 3;
 
 	while (p < end && rc == 0) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));

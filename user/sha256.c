@@ -74,32 +74,36 @@ compress_blocks_shani(uint32_t state[8], const uint8_t *data, size_t blocks)
 	const __m128i byteswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
 	__m128i state0, state1, tmp, msg, m[4], abef, cdgh;
 
-	tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[0]), 0xB1); /* CDAB */
+	tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[0]), 0xB1);    /* CDAB */
 	state1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[4]), 0x1B); /* EFGH */
-	state0 = _mm_alignr_epi8(tmp, state1, 8);    /* ABEF */
-	state1 = _mm_blend_epi16(state1, tmp, 0xF0); /* CDGH */
+	state0 = _mm_alignr_epi8(tmp, state1, 8);				       /* ABEF */
+	state1 = _mm_blend_epi16(state1, tmp, 0xF0);				       /* CDGH */
 	for (; blocks; blocks--, data += 64) {
 		abef = state0;
 		cdgh = state1;
 		for (int g = 0; g < 16; g++) {
 			if (g < 4)
 				m[g] = _mm_shuffle_epi8(
-					_mm_loadu_si128((const __m128i *)(data + 16 * g)), byteswap);
-			msg = _mm_add_epi32(m[g & 3], _mm_loadu_si128((const __m128i *)&round_constants[4 * g]));
+					_mm_loadu_si128((const __m128i *)(data + 16 * g)),
+					byteswap);
+			msg = _mm_add_epi32(
+				m[g & 3],
+				_mm_loadu_si128((const __m128i *)&round_constants[4 * g]));
 			state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
 			if (g >= 3 && g <= 14) {
 				tmp = _mm_alignr_epi8(m[g & 3], m[(g - 1) & 3], 4);
-				m[(g + 1) & 3] = _mm_sha256msg2_epu32(_mm_add_epi32(m[(g + 1) & 3], tmp),
-								      m[g & 3]);
+				m[(g + 1) & 3] = _mm_sha256msg2_epu32(
+					_mm_add_epi32(m[(g + 1) & 3], tmp), m[g & 3]);
 			}
-			state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(msg, 0x0E));
+			state0 =
+				_mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(msg, 0x0E));
 			if (g >= 1 && g <= 12)
 				m[(g - 1) & 3] = _mm_sha256msg1_epu32(m[(g - 1) & 3], m[g & 3]);
 		}
 		state0 = _mm_add_epi32(state0, abef);
 		state1 = _mm_add_epi32(state1, cdgh);
 	}
-	tmp = _mm_shuffle_epi32(state0, 0x1B);       /* FEBA */
+	tmp = _mm_shuffle_epi32(state0, 0x1B);	     /* FEBA */
 	state1 = _mm_shuffle_epi32(state1, 0xB1);    /* DCHG */
 	state0 = _mm_blend_epi16(tmp, state1, 0xF0); /* DCBA */
 	state1 = _mm_alignr_epi8(state1, tmp, 8);    /* HGFE */

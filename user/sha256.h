@@ -6,14 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EG_SHA256_LEN 32
+#define EG_SHA256_LEN	 32
 #define EG_SHA256_HEXLEN 65 /* 64 hex digits and the NUL */
 
 struct eg_sha256 {
 	uint32_t state[8];
-	uint64_t bytes;    /* total fed so far */
+	uint64_t bytes;	   /* total fed so far */
 	uint8_t block[64]; /* partial block */
-	size_t used;       /* bytes in block */
+	size_t used;	   /* bytes in block */
 };
 
 void eg_sha256_init(struct eg_sha256 *ctx);

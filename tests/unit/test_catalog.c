@@ -67,7 +67,8 @@ static void test_parse_bad(void)
 		 "t.conf:3:15: bad jurisdiction \"CHN\""},
 		{"provider a\n name \"A\"\n jurisdiction CN\n asn 12x\n",
 		 "t.conf:4:6: bad AS number \"12x\""},
-		{"provider a\n name \"A\"\n jurisdiction CN\n asn 0\n", "t.conf:4:6: bad AS number"},
+		{"provider a\n name \"A\"\n jurisdiction CN\n asn 0\n",
+		 "t.conf:4:6: bad AS number"},
 		{"provider a\n name \"A\"\n jurisdiction CN\n asn 4294967296\n", "bad AS number"},
 		{"provider a\n name \"A\"\n jurisdiction CN\n cidr 10.0.0.1/8\n",
 		 "t.conf:4:7: bad cidr \"10.0.0.1/8\": host bits set"},
@@ -78,8 +79,10 @@ static void test_parse_bad(void)
 		{"provider a\n name \"\"\n", "t.conf:2:7: a name is 1-200 bytes"},
 		{"provider a\n name \"A\"\n name \"B\"\n", "t.conf:3:2: provider a has two names"},
 		{"provider a\n jurisdiction CN\n jurisdiction US\n", "has two jurisdictions"},
-		{"provider a\n jurisdiction CN\n asn 1\n", "t.conf:1: provider a lacks a name line"},
-		{"provider a\n name \"A\"\n asn 1\n", "t.conf:1: provider a lacks a jurisdiction line"},
+		{"provider a\n jurisdiction CN\n asn 1\n",
+		 "t.conf:1: provider a lacks a name line"},
+		{"provider a\n name \"A\"\n asn 1\n",
+		 "t.conf:1: provider a lacks a jurisdiction line"},
 		{"provider a\n name \"A\"\n jurisdiction CN\n",
 		 "t.conf:1: provider a lacks an asn or cidr line"},
 		{"provider a\n name \"A\"\n jurisdiction CN\n asn 1\nprovider a\n",
@@ -100,7 +103,8 @@ static void test_parse_bad(void)
 		struct eg_catalog cat;
 		struct eg_error err = {0};
 
-		if (eg_catalog_parse(cases[i].text, strlen(cases[i].text), "t.conf", &cat, &err) == 0) {
+		if (eg_catalog_parse(cases[i].text, strlen(cases[i].text), "t.conf", &cat, &err) ==
+		    0) {
 			CHECK_FAIL_("parsed: %s", cases[i].text);
 			eg_catalog_free(&cat);
 			return;
@@ -140,9 +144,9 @@ static void test_shipped_catalog(void)
 		uint32_t asn;
 		char cc[3];
 	} want[] = {
-		{"alibaba-cloud", 45102, "CN"}, {"alibaba-cloud", 37963, "CN"},
-		{"tencent-cloud", 45090, "CN"}, {"huawei-cloud", 136907, "CN"},
-		{"baidu-cloud", 38365, "CN"},   {"aws", 16509, "US"},
+		{"alibaba-cloud", 45102, "CN"},	 {"alibaba-cloud", 37963, "CN"},
+		{"tencent-cloud", 45090, "CN"},	 {"huawei-cloud", 136907, "CN"},
+		{"baidu-cloud", 38365, "CN"},	 {"aws", 16509, "US"},
 		{"microsoft-azure", 8075, "US"}, {"google-cloud", 396982, "US"},
 		{"oracle-cloud", 31898, "US"},
 	};

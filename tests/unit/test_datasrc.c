@@ -101,8 +101,8 @@ struct want {
 };
 
 /* ds holds exactly these ranges, in order; message says where not. */
-static int same_ranges(const struct eg_dataset *ds, const struct want *want, size_t n,
-		       char *msg, size_t len)
+static int same_ranges(const struct eg_dataset *ds, const struct want *want, size_t n, char *msg,
+		       size_t len)
 {
 	char a[EG_ADDR_STRLEN], b[EG_ADDR_STRLEN];
 
@@ -127,24 +127,24 @@ static int same_ranges(const struct eg_dataset *ds, const struct want *want, siz
 	return 1;
 }
 
-#define ASSERT_RANGES(ds, want)                                                                 \
-	do {                                                                                    \
-		char msg_[256];                                                                 \
-		if (!same_ranges((ds), (want), sizeof(want) / sizeof((want)[0]), msg_,          \
-				 sizeof(msg_))) {                                               \
-			CHECK_FAIL_("%s: %s", (ds)->path, msg_);                                \
-			eg_dataset_free(ds);                                                    \
-			return;                                                                 \
-		}                                                                               \
+#define ASSERT_RANGES(ds, want)                                                                    \
+	do {                                                                                       \
+		char msg_[256];                                                                    \
+		if (!same_ranges((ds), (want), sizeof(want) / sizeof((want)[0]), msg_,             \
+				 sizeof(msg_))) {                                                  \
+			CHECK_FAIL_("%s: %s", (ds)->path, msg_);                                   \
+			eg_dataset_free(ds);                                                       \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
-#define ASSERT_LOADS(path, kind, ds)                                                            \
-	do {                                                                                    \
-		struct eg_error err_ = {0};                                                     \
-		if (eg_dataset_load((path), (kind), (ds), &err_)) {                             \
-			CHECK_FAIL_("load %s: %s", (path), err_.msg);                           \
-			return;                                                                 \
-		}                                                                               \
+#define ASSERT_LOADS(path, kind, ds)                                                               \
+	do {                                                                                       \
+		struct eg_error err_ = {0};                                                        \
+		if (eg_dataset_load((path), (kind), (ds), &err_)) {                                \
+			CHECK_FAIL_("load %s: %s", (path), err_.msg);                              \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 #define CN EG_CC('C', 'N')
@@ -316,6 +316,25 @@ static void test_csv_quotes_in_memory(void)
 	eg_dataset_free(&ds);
 }
 
+/* A byte order mark, then a header: both skipped. */
+static void test_csv_bom_header(void)
+{
+	static const char text[] = "\xef\xbb\xbfstart,end,asn\n10.0.0.0,10.0.0.255,64500\n";
+	static const char late[] = "10.0.0.0,10.0.0.1,1\nstart,end,asn\n";
+	struct eg_dataset ds;
+	struct eg_error err = {0};
+
+	ASSERT_EQ(eg_dataset_load_mem(text, sizeof(text) - 1, EG_DATA_ASN, "bom.csv", &ds, &err), 0,
+		  err.msg);
+	ASSERT_EQ(ds.ranges.n, 1, "one range");
+	ASSERT_EQ(ds.n_records, 1, "one row");
+	eg_dataset_free(&ds);
+	/* Only the first line may be a header. */
+	ASSERT_EQ(eg_dataset_load_mem(late, sizeof(late) - 1, EG_DATA_ASN, "late.csv", &ds, &err),
+		  -1, "a late header is a bad line");
+	ASSERT_CONTAINS(err.msg, "late.csv:2: bad start address \"start\"", "message");
+}
+
 static void test_csv_country(void)
 {
 	struct eg_dataset ds;
@@ -377,7 +396,8 @@ static void test_gzip_equals_plain(void)
 		ASSERT_LOADS(fixture(gz_name), cases[i].kind, &gz);
 		ASSERT_STREQ(gz.format, cases[i].format, gz_name);
 		ASSERT_EQ(gz.ranges.n, plain.ranges.n, gz_name);
-		ASSERT_EQ(memcmp(gz.ranges.v, plain.ranges.v, plain.ranges.n * sizeof(*plain.ranges.v)),
+		ASSERT_EQ(memcmp(gz.ranges.v, plain.ranges.v,
+				 plain.ranges.n * sizeof(*plain.ranges.v)),
 			  0, gz_name);
 		ASSERT_EQ(gz.n_names, plain.n_names, gz_name);
 		ASSERT_TRUE(strcmp(gz.sha256, plain.sha256) != 0, "digest of the stored bytes");
@@ -416,10 +436,10 @@ static void test_bad_inputs(void)
 		{"cyclic-tree.mmdb", EG_DATA_COUNTRY,
 		 "cyclic-tree.mmdb: corrupt search tree: node 1 is its own descendant"},
 		{"cyclic-tree-v4.mmdb", EG_DATA_COUNTRY, "node 1 is deeper than 32 bits"},
-		{"corrupt-data.mmdb", EG_DATA_COUNTRY,
-		 "corrupt-data.mmdb: data record at offset "},
+		{"corrupt-data.mmdb", EG_DATA_COUNTRY, "corrupt-data.mmdb: data record at offset "},
 		{"country-nofields.mmdb", EG_DATA_COUNTRY,
-		 "country-nofields.mmdb: no record has country.iso_code, registered_country.iso_code "
+		 "country-nofields.mmdb: no record has country.iso_code, "
+		 "registered_country.iso_code "
 		 "or country_code: not a country database?"},
 		{"geolite2-country.mmdb", EG_DATA_ASN,
 		 "geolite2-country.mmdb: no record has autonomous_system_number or asn: not an ASN "
@@ -428,7 +448,8 @@ static void test_bad_inputs(void)
 		{"truncated.csv.gz", EG_DATA_ASN, "truncated.csv.gz: gzip data truncated"},
 		{"empty.csv", EG_DATA_ASN, "empty.csv: empty file"},
 		{"only-header.csv", EG_DATA_ASN, "only-header.csv: no ASN ranges in it"},
-		{"bad-start.csv", EG_DATA_ASN, "bad-start.csv:3: bad start address \"198.51.100.x\""},
+		{"bad-start.csv", EG_DATA_ASN,
+		 "bad-start.csv:3: bad start address \"198.51.100.x\""},
 		{"bad-order.csv", EG_DATA_ASN,
 		 "bad-order.csv:2: end 203.0.113.128 before start 203.0.113.200"},
 		{"bad-fields.csv", EG_DATA_ASN,
@@ -512,8 +533,8 @@ static void test_load_files(void)
 	parts[0] = fixture("asn.csv");
 	parts[1] = fixture("overlap.csv");
 	ASSERT_EQ(eg_dataset_load_files(parts, 2, EG_DATA_ASN, &ds, &err), -1, "conflict");
-	ASSERT_CONTAINS(err.msg,
-			"asn.csv: 203.0.113.0-203.0.113.127 (AS45102) conflicts with ", "first");
+	ASSERT_CONTAINS(err.msg, "asn.csv: 203.0.113.0-203.0.113.127 (AS45102) conflicts with ",
+			"first");
 	ASSERT_CONTAINS(err.msg, "overlap.csv: 203.0.113.64-203.0.113.127 (AS16509)", "second");
 	ASSERT_TRUE(ds.ranges.n == 0 && !ds.path, "left empty");
 }
@@ -573,7 +594,8 @@ static void test_range_to_cidrs(void)
 		{"2001:db8::", "2001:db8::", 1, "2001:db8::", 128},
 		{"10.0.0.0", "10.0.1.255", 1, "10.0.0.0", 119},
 		{"0.0.0.1", "255.255.255.254", 62, "0.0.0.1", 128},
-		{"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1,
+		{"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
+		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1,
 		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", 127},
 	};
 	static const unsigned want_1_6[] = {128, 127, 127, 128};
@@ -625,7 +647,8 @@ static void test_range_to_cidrs_random(void)
 			memcpy(x, f, 16), memcpy(f, t, 16), memcpy(t, x, 16);
 		}
 		eg_range_to_cidrs(f, t, collect, &l);
-		ASSERT_TRUE(l.n <= (bytes == 4 ? 62 : 254) && l.n >= 1, "at most 2 * bits - 2 blocks");
+		ASSERT_TRUE(l.n <= (bytes == 4 ? 62 : 254) && l.n >= 1,
+			    "at most 2 * bits - 2 blocks");
 		lo = 0, hi = 0;
 		for (int i = 0; i < 16; i++)
 			lo = lo << 8 | f[i], hi = hi << 8 | t[i];
@@ -648,8 +671,7 @@ static void test_range_to_cidrs_random(void)
 	}
 }
 
-static void set_range(struct eg_range_list *l, const char *first, const char *last,
-		      uint32_t value)
+static void set_range(struct eg_range_list *l, const char *first, const char *last, uint32_t value)
 {
 	uint8_t f[16], t[16];
 
@@ -659,8 +681,7 @@ static void set_range(struct eg_range_list *l, const char *first, const char *la
 	eg_range_list_add(l, f, t, value);
 }
 
-static void add_range(struct eg_range_list *l, const char *first, const char *last,
-		      uint32_t value)
+static void add_range(struct eg_range_list *l, const char *first, const char *last, uint32_t value)
 {
 	uint8_t f[16], t[16];
 
@@ -717,7 +738,7 @@ static void test_normalize(void)
 static void test_resolve(void)
 {
 	static const struct want nested[] = {
-		{"10.0.0.0", "10.0.0.63", 1},  {"10.0.0.64", "10.0.0.127", 2},
+		{"10.0.0.0", "10.0.0.63", 1},	 {"10.0.0.64", "10.0.0.127", 2},
 		{"10.0.0.128", "10.0.0.191", 1}, {"10.0.0.192", "10.0.0.200", 3},
 		{"10.0.0.201", "10.0.0.255", 1}, {"10.0.1.0", "10.0.1.9", 4},
 	};
@@ -847,8 +868,8 @@ static void test_real_datasets(void)
 		    "the AS45102 address has a country");
 	printf("  real data: %s %zu ranges; %s %zu ranges, %zu names, %zu conflicts; %s: AS%u, "
 	       "%c%c\n",
-	       country.path, country.ranges.n, asn.path, asn.ranges.n, asn.n_names,
-	       asn.n_conflicts, start, lookup(&asn, start), (char)(cc >> 8), (char)cc);
+	       country.path, country.ranges.n, asn.path, asn.ranges.n, asn.n_names, asn.n_conflicts,
+	       start, lookup(&asn, start), (char)(cc >> 8), (char)cc);
 	eg_dataset_free(&country);
 	eg_dataset_free(&asn);
 }
@@ -866,6 +887,7 @@ int main(void)
 	RUN_TEST(test_csv_asn);
 	RUN_TEST(test_csv_decorated);
 	RUN_TEST(test_csv_quotes_in_memory);
+	RUN_TEST(test_csv_bom_header);
 	RUN_TEST(test_csv_country);
 	RUN_TEST(test_tsv_ip2asn);
 	RUN_TEST(test_gzip_equals_plain);
