@@ -371,8 +371,12 @@ int eg_cmd_reload(struct eg_cli *cli, int argc, char **argv)
 	}
 	for (waited = 0; waited < RELOAD_WAIT_MS; waited += 50) {
 		usleep(50000);
-		/* Re-read through the pin: a successful reload re-pins a new info map. */
-		if (eg_pinned_info(cli->pin_dir, &now) == 0 && now.reload_seq != before.reload_seq)
+		/*
+		 * Re-read through the pin: a successful reload re-pins a new info map,
+		 * which carries the outcome once the daemon has written it.
+		 */
+		if (eg_pinned_info(cli->pin_dir, &now) == 0 &&
+		    now.reload_seq == before.reload_seq + 1)
 			break;
 	}
 	if (waited >= RELOAD_WAIT_MS) {

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * End-to-end test of the policy lifecycle: reloads that never leave a gap or
+ * a wrong verdict, a refused bad reload, a daemon killed with SIGKILL whose
+ * pinned hooks keep enforcing and are adopted by the next `run`, `detach`,
+ * and an unprivileged user who cannot change anything.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "../lib/check.h"
+#include "../lib/guard.h"
+#include "../lib/testenv.h"
+#include "../lib/workload.h"
+
+#define DENIED	"198.51.100.10" /* denied by both policies */
+#define ALLOWED "203.0.113.10"	/* allowed by both policies */
+#define RELOADS 20
+
+static char fixtures[PATH_MAX], policy[PATH_MAX];
+static struct guard guard;
+
+/* Policy A: a CIDR rule, no datasets. */
+static const char policy_a[] = "rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\n";
+
+/* Policy B: a country rule on the fixture datasets (198.51.100.0/24 is CN, 203.0.113.0/24 US). */
+static int write_policy_b(void)
+{
+	char text[1024];
+	FILE *f = fopen(policy, "w");
+
+	if (!f)
+		return -1;
+	snprintf(text, sizeof(text),
+		 "data:\n  country: %s/geolite2-country.mmdb\n  asn: %s/asn.csv\n"
+		 "rules:\n  - action: deny\n    country: [CN]\n",
+		 fixtures, fixtures);
+	fputs(text, f);
+	return fclose(f);
+}
+
+static int write_policy_text(const char *text)
+{
+	FILE *f = fopen(policy, "w");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* UDP connect (it sends nothing) from this process: 1 allowed, 0 refused with EPERM, -1 other. */
+static int udp_connect_verdict(const char *addr)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(53)};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
+
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	rc = rc == 0 ? 1 : errno == EPERM ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+/* The verdict for addr from a fresh workload in the guarded cgroup. */
+static void probe(void *arg)
+{
+	workload_report(udp_connect_verdict(arg), 0);
+}
+
+static int guarded_verdict(const char *addr)
+{
+	struct workload_report r = {0};
+	struct workload w;
+
+	if (workload_start(&w, testenv.cg_guarded, probe, (void *)addr) || workload_await(&w, &r))
+		return -2;
+	workload_end(&w);
+	return r.ret;
+}
+
+/* Run `exfilguard ARGS` (as uid when uid >= 0); its exit status, output in *out. */
+static int cli(int uid, const char *args, char *out, size_t len)
+{
+	char cmd[2 * PATH_MAX], path[PATH_MAX];
+	FILE *f;
+	size_t n;
+	int st;
+
+	testenv_path("cli.out", path);
+	snprintf(cmd, sizeof(cmd), "%s%s%s --pin-dir %s %s >%s 2>&1",
+		 uid >= 0 ? "setpriv --clear-groups --reuid=" : "",
+		 uid >= 0 ? (uid == 65534 ? "65534 --regid=65534 " : "") : "", guard_binary(),
+		 testenv.pin_dir, args, path);
+	st = system(cmd);
+	f = fopen(path, "r");
+	n = f ? fread(out, 1, len - 1, f) : 0;
+	out[n] = '\0';
+	if (f)
+		fclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_environment(void)
+{
+	char cmd[2 * PATH_MAX];
+
+	ASSERT_EQ(testenv_setup(), 0, "environment set-up");
+	testenv_path("fixtures", fixtures);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && perl tools/gen_fixtures.pl %s", fixtures,
+		 fixtures);
+	ASSERT_EQ(system(cmd), 0, "fixture datasets generated");
+	testenv_path("policy.yaml", policy);
+}
+
+/* ---- 20 reloads under a tight connect loop ---- */
+
+struct loop_counts {
+	volatile int stop;
+	long runs, wrong, other;
+};
+
+static void connect_loop(void *arg)
+{
+	struct loop_counts *c = arg;
+
+	workload_report(0, 0);
+	while (!c->stop) {
+		int denied = udp_connect_verdict(DENIED), allowed = udp_connect_verdict(ALLOWED);
+
+		c->runs++;
+		c->wrong += (denied == 1) + (allowed == 0);
+		c->other += (denied < 0) + (allowed < 0);
+	}
+	workload_report(0, 0);
+}
+
+static void reload_loop(void)
+{
+	struct loop_counts *c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct workload_report r;
+	struct workload w;
+	char out[4096];
+	int i, rc;
+
+	ASSERT_TRUE(c != MAP_FAILED, "shared counters");
+	memset(c, 0, sizeof(*c));
+	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, connect_loop, c), 0, "loop started");
+	ASSERT_EQ(workload_await(&w, &r), 0, "loop running");
+	for (i = 0; i < RELOADS; i++) {
+		ASSERT_EQ(i % 2 ? write_policy_text(policy_a) : write_policy_b(), 0, "policy written");
+		rc = cli(-1, "reload", out, sizeof(out));
+		if (rc)
+			fprintf(stderr, "  reload %d: %s", i + 1, out);
+		ASSERT_EQ(rc, 0, "reload succeeded");
+		ASSERT_CONTAINS(out, i % 2 ? "dataset none" : "dataset country:", "generation in force");
+	}
+	c->stop = 1;
+	workload_await(&w, &r);
+	workload_end(&w);
+	fprintf(stderr, "  %ld connect pairs through %d reloads\n", c->runs, RELOADS);
+	ASSERT_GE(c->runs, 1000, "connect pairs during the reloads");
+	ASSERT_EQ(c->wrong, 0, "wrong verdicts");
+	ASSERT_EQ(c->other, 0, "connects failing otherwise than EPERM");
+	munmap(c, sizeof(*c));
+}
+
+static void test_reloads_never_misjudge(void)
+{
+	ASSERT_EQ(write_policy_text(policy_a), 0, "policy A");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "reloads"), 0, "guard started");
+	reload_loop();
+	ASSERT_EQ(guard_stop(&guard), 0, "guard exit status");
+	testenv_guard_reset();
+}
+
+static void bad_reload(void)
+{
+	char out[4096];
+
+	ASSERT_EQ(write_policy_text("rules:\n  - action: deny\n    cidr: [198.51.100.0/33]\n"), 0,
+		  "bad policy written");
+	ASSERT_EQ(cli(-1, "reload", out, sizeof(out)), 1, "reload of a bad policy fails");
+	ASSERT_CONTAINS(out, "policy.yaml:3:", "the error names file and line");
+	ASSERT_CONTAINS(out, "the policy in force stays", "says nothing changed");
+	ASSERT_EQ(guarded_verdict(DENIED), 0, "the policy in force still denies");
+	ASSERT_EQ(guarded_verdict(ALLOWED), 1, "and still allows");
+}
+
+static void test_bad_reload_keeps_policy(void)
+{
+	ASSERT_EQ(write_policy_text(policy_a), 0, "policy A");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "badreload"), 0, "guard started");
+	bad_reload();
+	ASSERT_EQ(guard_stop(&guard), 0, "guard exit status");
+	testenv_guard_reset();
+}
+
+/* ---- crash survival ---- */
+
+static void crash_adopt_detach(void)
+{
+	char out[4096];
+
+	kill(guard.pid, SIGKILL);
+	ASSERT_EQ(guard_stop(&guard), 128 + SIGKILL, "the daemon died of SIGKILL");
+	ASSERT_TRUE(!testenv_pins_gone(), "the pins outlive the daemon");
+	ASSERT_EQ(guarded_verdict(DENIED), 0, "still enforcing with no daemon");
+	ASSERT_EQ(cli(-1, "status", out, sizeof(out)), 0, "status of an orphaned guard");
+	ASSERT_CONTAINS(out, "gone; hooks stay in force", "status says the daemon is gone");
+
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "adopt"), 0, "a new run started");
+	ASSERT_EQ(guarded_verdict(DENIED), 0, "enforcing after the adoption");
+	ASSERT_EQ(guarded_verdict(ALLOWED), 1, "allowing after the adoption");
+	ASSERT_EQ(cli(-1, "detach", out, sizeof(out)), 0, "detach");
+	ASSERT_EQ(guard_stop(&guard), 0, "the daemon stopped on detach's SIGTERM");
+	ASSERT_TRUE(testenv_pins_gone(), "nothing pinned after detach");
+	ASSERT_EQ(guarded_verdict(DENIED), 1, "no enforcement after detach");
+}
+
+static void test_kill9_keeps_enforcing_then_adopted(void)
+{
+	ASSERT_EQ(write_policy_text(policy_a), 0, "policy A");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "crash"), 0, "guard started");
+	crash_adopt_detach();
+	testenv_guard_reset();
+}
+
+/* ---- only root changes anything ---- */
+
+static void unprivileged(void)
+{
+	char out[4096];
+
+	ASSERT_NE(cli(65534, "detach", out, sizeof(out)), 0, "nobody cannot detach");
+	ASSERT_NE(cli(65534, "reload", out, sizeof(out)), 0, "nobody cannot reload");
+	ASSERT_NE(cli(65534, "status", out, sizeof(out)), 0, "nobody cannot read the pins");
+	ASSERT_EQ(guarded_verdict(DENIED), 0, "still enforcing");
+	ASSERT_TRUE(!testenv_pins_gone(), "still pinned");
+}
+
+static void test_unprivileged_user_changes_nothing(void)
+{
+	ASSERT_EQ(write_policy_text(policy_a), 0, "policy A");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "unpriv"), 0, "guard started");
+	unprivileged();
+	ASSERT_EQ(guard_stop(&guard), 0, "guard exit status");
+	testenv_guard_reset();
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	RUN_TEST(test_environment);
+	if (check_failed)
+		return check_summary();
+	RUN_TEST(test_reloads_never_misjudge);
+	testenv_guard_reset();
+	RUN_TEST(test_bad_reload_keeps_policy);
+	testenv_guard_reset();
+	RUN_TEST(test_kill9_keeps_enforcing_then_adopted);
+	testenv_guard_reset();
+	RUN_TEST(test_unprivileged_user_changes_nothing);
+	testenv_guard_reset();
+	return check_summary();
+}
