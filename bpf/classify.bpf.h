@@ -152,6 +152,7 @@ static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_polic
 			eg_class_hits(t, policy, pol->selector_kinds, cls, &h);
 	}
 	eg_decide_hits(pol, &h, d);
+	d->slot = policy;
 }
 
 #endif /* EXFILGUARD_CLASSIFY_BPF_H */

@@ -22,6 +22,7 @@ struct eg_decision {
 	__u16 rule;     /* rule index or EG_RULE_DEFAULT */
 	__u8 mode;      /* enum eg_mode of the deciding policy */
 	__u8 pad;
+	__u32 slot;     /* policy slot that decided (node-wide or a scope's) */
 };
 
 /* IPv4 (net order) to its 16-byte form ::ffff:a.b.c.d. */

@@ -101,18 +101,40 @@ static __always_inline __u32 eg_class_of(const struct eg_dest *dest)
 	return eg_classify(NULL, dest->addr);
 }
 
-/* Decide for dest under the policy in force (see eg_judge_tables for class_id). */
-static __always_inline void eg_judge(const struct eg_config *cfg, const struct eg_dest *dest,
-				     struct eg_decision *d, __u32 *class_id)
+/*
+ * The policy slot for a sender: the scope of its nearest cgroup ancestor
+ * (itself included) that has one, else the node-wide policy. Walking the
+ * ancestors is what covers cgroups created below a scoped one at once,
+ * before userspace has seen them. ancestor(level) is 0 past the sender's
+ * depth. skb: NULL for the socket hooks (the current task's cgroup).
+ */
+static __always_inline __u32 eg_policy_slot(const struct eg_config *cfg, struct __sk_buff *skb)
 {
-	struct eg_policy_hdr *pol = NULL;
-	__u32 policy = 0;
+	__u32 slot = cfg ? cfg->policy : 0, level;
 
-	if (cfg) {
-		policy = cfg->policy;
-		pol = bpf_map_lookup_elem(&EG_MAP_POLICY, &policy);
+	if (!cfg || !cfg->scoped)
+		return slot;
+	for (level = 1; level < EG_MAX_CGROUP_DEPTH; level++) {
+		__u64 id = skb ? bpf_skb_ancestor_cgroup_id(skb, level)
+			       : bpf_get_current_ancestor_cgroup_id(level);
+		__u32 *scope;
+
+		if (!id)
+			break;
+		scope = bpf_map_lookup_elem(&EG_MAP_SCOPES, &id);
+		if (scope)
+			slot = *scope;
 	}
-	eg_judge_tables(NULL, pol, policy, dest->addr, d, class_id);
+	return slot;
+}
+
+/* Decide for dest under the policy in slot (see eg_judge_tables for class_id). */
+static __always_inline void eg_judge(__u32 slot, const struct eg_dest *dest, struct eg_decision *d,
+				     __u32 *class_id)
+{
+	struct eg_policy_hdr *pol = bpf_map_lookup_elem(&EG_MAP_POLICY, &slot);
+
+	eg_judge_tables(NULL, pol, slot, dest->addr, d, class_id);
 }
 
 static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
@@ -132,7 +154,7 @@ static __always_inline void eg_report(const struct eg_config *cfg, const struct 
 	ev->pid = pid_tgid >> 32;
 	ev->tid = (__u32)pid_tgid;
 	ev->uid = uid;
-	ev->policy = cfg ? cfg->policy : 0;
+	ev->policy = d->slot;
 	ev->bytes = dest->bytes;
 	ev->class_id = class_id == EG_CLASS_UNRESOLVED ? eg_class_of(dest) : class_id;
 	ev->data_gen = cfg ? cfg->data_gen : 0;
@@ -213,7 +235,7 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	dest.proto = ctx->protocol;
 	dest.hook = hook;
 
-	eg_judge(cfg, &dest, &d, &class_id);
+	eg_judge(eg_policy_slot(cfg, NULL), &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(hook, d.verdict));
 	if (d.verdict != EG_VERDICT_ALLOW)
 		eg_report(cfg, &dest, &d, class_id, bpf_get_current_cgroup_id(),
@@ -294,7 +316,7 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	}
 
 	eg_count(EG_CTR_EGRESS_LOOKUPS);
-	eg_judge(cfg, &dest, &d, &class_id);
+	eg_judge(eg_policy_slot(cfg, skb), &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(EG_HOOK_EGRESS, d.verdict));
 	if (d.verdict != EG_VERDICT_ALLOW) {
 		/* One event per socket and generation, not one per retransmit. */

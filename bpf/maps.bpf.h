@@ -63,6 +63,14 @@ struct {
 	__type(value, struct eg_rule);
 } EG_MAP_SELECTORS SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EG_MAX_SCOPED_CGROUPS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u32);
+} EG_MAP_SCOPES SEC(".maps");
+
 /* The classification tables: userspace sizes them to the data before loading. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

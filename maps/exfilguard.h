@@ -25,6 +25,7 @@
 #define EG_MAP_SKSTATE  eg_skstate  /* socket storage: per-socket verdict cache */
 #define EG_MAP_INFO     eg_info     /* array[1]: daemon metadata for status */
 #define EG_MAP_SELECTORS eg_selectors /* hash: (policy, selector, value) -> rule */
+#define EG_MAP_SCOPES    eg_scopes    /* hash: cgroup id -> policy slot of its scope */
 #define EG_MAP_CLASSES   eg_classes   /* array: class id -> struct eg_class */
 #define EG_MAP_V4_INDEX  eg_v4_index  /* array[65536]: IPv4 /16 -> struct eg_span */
 #define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound */
@@ -46,6 +47,9 @@
 #define EG_MAX_RULE_PREFIXES 65536
 #define EG_MAX_POLICIES      256
 #define EG_MAX_SELECTORS     65536
+#define EG_MAX_SCOPED_CGROUPS 65536
+/* Ancestor levels a hook walks to find a cgroup's scope (the root is level 0). */
+#define EG_MAX_CGROUP_DEPTH 16
 #define EG_RINGBUF_BYTES     (1u << 20)
 
 /* Rule actions, as written in a policy file. */
@@ -136,7 +140,7 @@ struct eg_config {
 	__u32 policy;     /* host order: id of the policy in force (EG_MAP_POLICY index) */
 	__u32 generation; /* host order: bumped on every change; invalidates socket caches */
 	__u32 data_gen;   /* host order: which classification data is loaded (0: none) */
-	__u32 pad;
+	__u32 scoped;     /* host order: non-zero when EG_MAP_SCOPES has entries */
 };
 _Static_assert(sizeof(struct eg_config) == 16, "eg_config ABI");
 

@@ -4,62 +4,6 @@
 #include <string.h>
 #include "bundle.h"
 
-static int asn_name_cmp(const void *a, const void *b)
-{
-	const struct eg_asn_name *x = a, *y = b;
-
-	return x->asn < y->asn ? -1 : x->asn > y->asn;
-}
-
-/* Append src's ranges and names to dst (same kind), then re-sort and merge. */
-static int dataset_merge(struct eg_dataset *dst, struct eg_dataset *src, struct eg_error *err)
-{
-	struct eg_asn_name *names;
-	size_t i;
-
-	for (i = 0; i < src->ranges.n; i++)
-		if (eg_range_list_add(&dst->ranges, src->ranges.v[i].first, src->ranges.v[i].last,
-				      src->ranges.v[i].value))
-			return eg_fail(err, ENOMEM, "out of memory merging %s", src->path);
-	if (src->n_names) {
-		names = realloc(dst->names, (dst->n_names + src->n_names) * sizeof(*names));
-		if (!names)
-			return eg_fail(err, ENOMEM, "out of memory merging %s", src->path);
-		memcpy(names + dst->n_names, src->names, src->n_names * sizeof(*names));
-		dst->names = names;
-		dst->n_names += src->n_names;
-		free(src->names); /* the strings now belong to dst */
-		src->names = NULL;
-		src->n_names = 0;
-	}
-	qsort(dst->names, dst->n_names, sizeof(*dst->names), asn_name_cmp);
-	return eg_range_list_normalize(&dst->ranges, dst->path, err);
-}
-
-/* Load one or more files of a kind as one dataset. */
-static int load_sources(char **paths, size_t n, enum eg_data_kind kind, struct eg_dataset *ds,
-			struct eg_error *err)
-{
-	struct eg_dataset more;
-	size_t i;
-
-	if (eg_dataset_load(paths[0], kind, ds, err))
-		return -1;
-	for (i = 1; i < n; i++) {
-		if (eg_dataset_load(paths[i], kind, &more, err)) {
-			eg_dataset_free(ds);
-			return -1;
-		}
-		if (dataset_merge(ds, &more, err)) {
-			eg_dataset_free(&more);
-			eg_dataset_free(ds);
-			return -1;
-		}
-		eg_dataset_free(&more);
-	}
-	return 0;
-}
-
 /* A selector whose data is missing would never match: refuse the policy instead. */
 static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error *err)
 {
@@ -96,12 +40,14 @@ static int load_data(struct eg_bundle *b, struct eg_error *err)
 			 : eg_catalog_load_builtin(&b->catalog, err))
 		return -1;
 	if (d->n_country) {
-		if (load_sources(d->country, d->n_country, EG_DATA_COUNTRY, &b->country, err))
+		if (eg_dataset_load_files((const char *const *)d->country, d->n_country, EG_DATA_COUNTRY,
+					  &b->country, err))
 			return -1;
 		b->have_country = 1;
 	}
 	if (d->n_asn) {
-		if (load_sources(d->asn, d->n_asn, EG_DATA_ASN, &b->asn, err))
+		if (eg_dataset_load_files((const char *const *)d->asn, d->n_asn, EG_DATA_ASN, &b->asn,
+					  err))
 			return -1;
 		b->have_asn = 1;
 	}
@@ -116,16 +62,54 @@ static int load_data(struct eg_bundle *b, struct eg_error *err)
 	return 0;
 }
 
+/* A scope's selectors need data too: checked as the node's are. */
+static int check_scope_data(struct eg_bundle *b, struct eg_error *err)
+{
+	for (size_t i = 0; i < b->policy.n_scopes; i++) {
+		struct eg_policy saved = b->policy;
+		int rc;
+
+		b->policy = b->policy.scopes[i].body; /* borrowed, given back below */
+		rc = check_selectors_have_data(b, err);
+		b->policy = saved;
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int build_scope_rules(struct eg_bundle *b, struct eg_error *err)
+{
+	size_t n = b->policy.n_scopes;
+
+	if (!n)
+		return 0;
+	b->scope_rules = calloc(n, sizeof(*b->scope_rules));
+	if (!b->scope_rules)
+		return eg_fail(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (eg_ruleset_build_with(&b->policy.scopes[i].body, &b->catalog, EG_SLOT_SCOPE(i),
+					  &b->scope_rules[i], err))
+			return -1;
+		b->n_scope_rules = i + 1;
+	}
+	return 0;
+}
+
 int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_id,
 		   struct eg_bundle *b, struct eg_error *err)
 {
 	memset(b, 0, sizeof(*b));
 	if (eg_policy_load(policy_path, &b->policy, err))
 		return -1;
-	if (mode_override >= 0)
+	if (mode_override >= 0) {
 		b->policy.mode = mode_override;
-	if (load_data(b, err) ||
-	    eg_ruleset_build_with(&b->policy, &b->catalog, policy_id, &b->rules, err)) {
+		for (size_t i = 0; i < b->policy.n_scopes; i++)
+			b->policy.scopes[i].body.mode = mode_override;
+	}
+	if (load_data(b, err) || check_scope_data(b, err) ||
+	    eg_ruleset_build_with(&b->policy, &b->catalog, policy_id, &b->rules, err) ||
+	    build_scope_rules(b, err)) {
 		eg_bundle_free(b);
 		return -1;
 	}
@@ -134,6 +118,9 @@ int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_i
 
 void eg_bundle_free(struct eg_bundle *b)
 {
+	for (size_t i = 0; i < b->n_scope_rules; i++)
+		eg_ruleset_free(&b->scope_rules[i]);
+	free(b->scope_rules);
 	eg_ruleset_free(&b->rules);
 	if (b->have_world)
 		eg_world_free(&b->world);

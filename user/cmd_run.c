@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <bpf/libbpf.h>
 #include "cgroup.h"
 #include "cli.h"
 #include "events.h"
 #include "loader.h"
 #include "bundle.h"
+#include "scopes.h"
 
 static const char run_help[] =
 	"Usage: exfilguard run --policy FILE [OPTIONS]\n"
@@ -218,7 +220,30 @@ struct run_state {
 	char mount[PATH_MAX], cg_dir[PATH_MAX], cg_rel[PATH_MAX];
 	uint64_t cg_id;
 	int events_fd;
+	struct eg_scope_watch watch;
 };
+
+/* Load every scope's rules, and assign the guarded tree's cgroups to scopes. */
+static int load_scopes(struct run_state *s, struct eg_bundle *b, struct eg_guard *g,
+		       struct eg_error *err)
+{
+	size_t i, assigned, changed;
+
+	for (i = 0; i < b->n_scope_rules; i++)
+		if (eg_guard_apply_scope(g, &b->scope_rules[i], EG_SLOT_SCOPE(i), err))
+			return -1;
+	if (!b->policy.n_scopes)
+		return 0;
+	if (s->watch.inotify_fd < 0 && eg_scope_watch_open(&s->watch, s->mount, s->cg_dir))
+		return eg_fail(err, errno, "cannot watch %s for new cgroups: %s", s->cg_dir,
+			       strerror(errno));
+	if (eg_scopes_sync(&b->policy, s->mount, s->cg_dir, eg_guard_scopes_fd(g), &s->watch,
+			   &assigned, &changed))
+		return eg_fail(err, errno, "cannot assign cgroups to scopes: %s", strerror(errno));
+	fprintf(stderr, "exfilguard run: %zu scopes, %zu cgroups in them\n", b->policy.n_scopes,
+		assigned);
+	return 0;
+}
 
 /* Load the object for a bundle and fill it: everything but attaching. */
 static int build_guard(struct run_state *s, struct eg_bundle *b, struct eg_guard *g,
@@ -227,7 +252,7 @@ static int build_guard(struct run_state *s, struct eg_bundle *b, struct eg_guard
 	const struct eg_world *world = b->have_world ? &b->world : NULL;
 
 	if (eg_guard_load(g, world, err) || (world && eg_guard_set_world(g, world, err)) ||
-	    eg_guard_apply(g, &b->rules, err) ||
+	    load_scopes(s, b, g, err) || eg_guard_apply(g, &b->rules, err) ||
 	    eg_guard_set_info(g, s->cg_rel, s->cg_id, s->o->policy_path,
 			      world ? world->dataset : NULL, err)) {
 		eg_guard_destroy(g);
@@ -266,6 +291,8 @@ static int check_pinned(struct run_state *s, int *adopt, struct eg_error *err)
 static void set_event_sources(struct run_state *s)
 {
 	eg_event_ctx_set_policy(&s->events, s->guard.policy_id, &s->b.policy);
+	s->events.scopes = s->b.policy.scopes;
+	s->events.n_scopes = s->b.policy.n_scopes;
 	s->events.world = s->b.have_world ? &s->b.world : NULL;
 	s->events.catalog = &s->b.catalog;
 	s->events.asn_data = s->b.have_asn ? &s->b.asn : NULL;
@@ -305,6 +332,7 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 
 static void stop_guard(struct run_state *s, int persist)
 {
+	eg_scope_watch_close(&s->watch);
 	if (persist)
 		eg_guard_release(&s->guard);
 	else
@@ -367,35 +395,82 @@ static void reload_guard(struct run_state *s, struct ring_buffer **rb,
 	report_reload(&s->guard, seq, NULL, msg);
 }
 
+/* New cgroups in the guarded tree: give those a scope selects their scope. */
+static void rescan_scopes(struct run_state *s)
+{
+	size_t assigned, changed;
+	struct eg_error err = {0};
+
+	if (!s->b.policy.n_scopes || !eg_scope_watch_pending(&s->watch))
+		return;
+	if (eg_scopes_sync(&s->b.policy, s->mount, s->cg_dir, eg_guard_scopes_fd(&s->guard),
+			   &s->watch, &assigned, &changed)) {
+		fprintf(stderr, "exfilguard run: assigning cgroups to scopes: %s\n", strerror(errno));
+		return;
+	}
+	if (changed && eg_guard_set_scope_cgroups(&s->guard, &err))
+		fprintf(stderr, "exfilguard run: %s\n", err.msg);
+}
+
+/*
+ * One epoll set for the event ring buffer and the cgroup watch, so a new
+ * cgroup is assigned its scope as soon as it appears, not at the next tick.
+ */
+static int watch_fds(int ep, struct ring_buffer *rb, const struct eg_scope_watch *w)
+{
+	struct epoll_event rbe = {.events = EPOLLIN, .data.u32 = 0};
+	struct epoll_event we = {.events = EPOLLIN, .data.u32 = 1};
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &rbe))
+		return -1;
+	if (w->inotify_fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, w->inotify_fd, &we) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
 static void stream_events(struct run_state *s)
 {
 	struct ring_buffer *rb =
 		ring_buffer__new(eg_guard_events_fd(&s->guard), on_ring_event, &s->events, NULL);
+	int ep = epoll_create1(EPOLL_CLOEXEC);
 	uint64_t lost = 0, lost_before = 0;
 
-	while (rb && !stop_requested) {
-		int n = ring_buffer__poll(rb, 250);
+	if (!rb || ep < 0 || watch_fds(ep, rb, &s->watch)) {
+		fprintf(stderr, "exfilguard run: cannot watch the event ring buffer: %s\n",
+			strerror(errno));
+		goto out;
+	}
+	while (!stop_requested) {
+		struct epoll_event evs[2];
 
-		if (n < 0 && n != -EINTR) {
-			fprintf(stderr, "exfilguard run: reading events: %s\n", strerror(-n));
+		if (epoll_wait(ep, evs, 2, 250) < 0 && errno != EINTR) {
+			fprintf(stderr, "exfilguard run: waiting for events: %s\n", strerror(errno));
 			break;
 		}
+		rescan_scopes(s);
+		ring_buffer__consume(rb);
 		lost = report_lost(&s->guard, &s->events, lost);
 		if (reload_requested) {
 			reload_requested = 0;
 			lost_before += lost;
+			epoll_ctl(ep, EPOLL_CTL_DEL, ring_buffer__epoll_fd(rb), NULL);
 			reload_guard(s, &rb, on_ring_event);
 			lost = 0; /* the new guard counts from zero */
+			if (!rb || watch_fds(ep, rb, &s->watch)) {
+				fprintf(stderr, "exfilguard run: cannot watch the new ring buffer: %s\n",
+					strerror(errno));
+				break;
+			}
 		}
 	}
-	if (!rb) {
-		fprintf(stderr, "exfilguard run: cannot open the event ring buffer: %s\n",
-			strerror(errno));
-		return;
+out:
+	if (rb) {
+		ring_buffer__consume(rb);
+		lost = report_lost(&s->guard, &s->events, lost);
+		ring_buffer__free(rb);
 	}
-	ring_buffer__consume(rb);
-	lost = report_lost(&s->guard, &s->events, lost);
-	ring_buffer__free(rb);
+	if (ep >= 0)
+		close(ep);
 	if (lost + lost_before)
 		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
 			(unsigned long long)(lost + lost_before));
@@ -412,6 +487,7 @@ int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
 		return rc < 0 ? EG_EXIT_OK : rc;
 	memset(&s, 0, sizeof(s));
 	s.events_fd = -1;
+	s.watch.inotify_fd = -1;
 	s.o = &o;
 	s.pin_dir = cli->pin_dir;
 	install_signal_handlers();

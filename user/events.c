@@ -88,13 +88,26 @@ void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, uint32_t id, const struct
 	ctx->slots[0].policy = policy;
 }
 
+/* The scope whose rules judged the event, or NULL for the node-wide policy. */
+static const struct eg_policy_scope *event_scope(const struct eg_event_ctx *ctx,
+						 const struct eg_event *ev)
+{
+	/* Slot 2 + i is scope i (bundle.h); slots 0 and 1 are the node's. */
+	if (ev->policy < 2 || ev->policy - 2 >= ctx->n_scopes)
+		return NULL;
+	return &ctx->scopes[ev->policy - 2];
+}
+
 static const struct eg_policy_rule *event_rule(const struct eg_event_ctx *ctx,
 					       const struct eg_event *ev)
 {
+	const struct eg_policy_scope *scope = event_scope(ctx, ev);
 	int i;
 
 	if (ev->rule == EG_RULE_DEFAULT)
 		return NULL;
+	if (scope)
+		return ev->rule < scope->body.n_rules ? &scope->body.rules[ev->rule] : NULL;
 	for (i = 0; i < EG_POLICY_SLOTS; i++) {
 		const struct eg_policy *p = ctx->slots[i].policy;
 
@@ -234,6 +247,7 @@ json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	add_str(obj, "comm", ev->comm[0] ? ev->comm : NULL);
 	json_object_object_add(obj, "cgroup_id", json_object_new_uint64(ev->cgroup_id));
 	add_cgroup(obj, cgroup_path(ctx, ev->cgroup_id));
+	add_str(obj, "scope", event_scope(ctx, ev) ? event_scope(ctx, ev)->name : NULL);
 	add_str(obj, "match", eg_match_name(ev->match));
 	json_object_object_add(obj, "rule", rule_json(ctx, ev));
 	eg_class_describe(event_class(ctx, ev), ctx->catalog, ctx->asn_data, &names);

@@ -41,6 +41,9 @@ struct eg_event_ctx {
 	const struct eg_world *world;
 	const struct eg_catalog *catalog;
 	const struct eg_dataset *asn_data; /* AS organisation names */
+	/* The scopes of the policy in force: slot EG_SLOT_SCOPE(i) is scopes[i]. */
+	const struct eg_policy_scope *scopes;
+	size_t n_scopes;
 };
 
 /* A destination's classification in words. */

@@ -171,10 +171,10 @@ static int map_fd(const struct eg_guard *g, const struct bpf_map *map)
 }
 
 /*
- * Delete every rule of policy slots other than `keep`. Keys are collected
- * first: deleting while walking a trie with get_next_key restarts the walk.
+ * Delete every rule of policy slot `slot`. Keys are collected first:
+ * deleting while walking a trie with get_next_key restarts the walk.
  */
-static void rules_prune(struct eg_guard *g, uint32_t keep)
+static void rules_prune(struct eg_guard *g, uint32_t slot)
 {
 	int fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
 	struct eg_rule_key *keys = NULL, *grown, key;
@@ -193,13 +193,13 @@ static void rules_prune(struct eg_guard *g, uint32_t keep)
 		prev = &keys[n - 1];
 	}
 	for (i = 0; i < n; i++)
-		if (ntohl(keys[i].policy) != keep)
+		if (ntohl(keys[i].policy) == slot)
 			bpf_map_delete_elem(fd, &keys[i]);
 	free(keys);
 }
 
-/* Delete every selector of policy slots other than `keep` (keys collected first, as above). */
-static void selectors_prune(struct eg_guard *g, uint32_t keep)
+/* Delete every selector of policy slot `slot` (keys collected first, as above). */
+static void selectors_prune(struct eg_guard *g, uint32_t slot)
 {
 	int fd = map_fd(g, g->skel->maps.EG_MAP_SELECTORS);
 	struct eg_selector_key *keys = NULL, *grown, key;
@@ -218,7 +218,7 @@ static void selectors_prune(struct eg_guard *g, uint32_t keep)
 		prev = &keys[n - 1];
 	}
 	for (i = 0; i < n; i++)
-		if (keys[i].policy != keep)
+		if (keys[i].policy == slot)
 			bpf_map_delete_elem(fd, &keys[i]);
 	free(keys);
 }
@@ -235,33 +235,74 @@ static int load_selectors(struct eg_guard *g, const struct eg_ruleset *rs, struc
 	return 0;
 }
 
+int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32_t slot,
+			 struct eg_error *err)
+{
+	int rules_fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
+	size_t i;
+
+	for (i = 0; i < rs->n_entries; i++)
+		if (bpf_map_update_elem(rules_fd, &rs->entries[i].key, &rs->entries[i].value,
+					BPF_ANY))
+			return eg_fail(err, errno, "cannot load a scope's rules into the kernel: %s",
+				       strerror(errno));
+	if (load_selectors(g, rs, err))
+		return -1;
+	if (bpf_map_update_elem(map_fd(g, g->skel->maps.EG_MAP_POLICY), &slot, &rs->hdr, BPF_ANY))
+		return eg_fail(err, errno, "cannot store a scope's header: %s", strerror(errno));
+	g->scoped = 1;
+	return 0;
+}
+
+int eg_guard_set_scope_cgroups(struct eg_guard *g, struct eg_error *err)
+{
+	struct eg_config cfg;
+	uint32_t zero = 0;
+	int fd = map_fd(g, g->skel->maps.EG_MAP_CONFIG);
+
+	/* A new generation number: sockets judged under the old assignment are judged again. */
+	if (bpf_map_lookup_elem(fd, &zero, &cfg))
+		return eg_fail(err, errno, "cannot read the config: %s", strerror(errno));
+	cfg.generation = ++g->generation;
+	cfg.scoped = g->scoped;
+	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY))
+		return eg_fail(err, errno, "cannot update the config: %s", strerror(errno));
+	return 0;
+}
+
+int eg_guard_scopes_fd(const struct eg_guard *g)
+{
+	return bpf_map__fd(g->skel->maps.EG_MAP_SCOPES);
+}
+
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
 {
 	int rules_fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
 	int policy_fd = map_fd(g, g->skel->maps.EG_MAP_POLICY);
 	int config_fd = map_fd(g, g->skel->maps.EG_MAP_CONFIG);
-	uint32_t id = eg_guard_next_policy_id(g), zero = 0;
+	uint32_t id = eg_guard_next_policy_id(g), zero = 0, old = g->policy_id;
 	struct eg_config cfg;
 	size_t i;
 
 	if (rs->n_entries && ntohl(rs->entries[0].key.policy) != id)
 		return eg_fail(err, EINVAL, "internal: ruleset built for slot %u, expected %u",
 			       ntohl(rs->entries[0].key.policy), id);
-	rules_prune(g, g->policy_id); /* leftovers of an earlier failed apply */
+
+	rules_prune(g, id); /* leftovers of an earlier failed apply */
 	for (i = 0; i < rs->n_entries; i++) {
 		if (bpf_map_update_elem(rules_fd, &rs->entries[i].key, &rs->entries[i].value,
 					BPF_ANY)) {
 			int e = errno;
 
-			rules_prune(g, g->policy_id);
+			rules_prune(g, id);
 			return eg_fail(err, e, "cannot load rule prefix %zu of %zu into the kernel: %s",
 				       i + 1, rs->n_entries, strerror(e));
 		}
 	}
-	selectors_prune(g, g->policy_id);
+	selectors_prune(g, id);
 	if (load_selectors(g, rs, err)) {
-		rules_prune(g, g->policy_id);
-		selectors_prune(g, g->policy_id);
+		rules_prune(g, id);
+		selectors_prune(g, id);
 		return -1;
 	}
 	if (bpf_map_update_elem(policy_fd, &id, &rs->hdr, BPF_ANY))
@@ -272,12 +313,15 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 	cfg.policy = id;
 	cfg.generation = g->generation + 1;
 	cfg.data_gen = g->data_gen;
+	cfg.scoped = g->scoped;
 	if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY))
 		return eg_fail(err, errno, "cannot switch to the new policy: %s", strerror(errno));
 	g->policy_id = id;
 	g->generation = cfg.generation;
-	rules_prune(g, id);
-	selectors_prune(g, id);
+	if (old != id) { /* the slot switched away from: its rules are unreachable now */
+		rules_prune(g, old);
+		selectors_prune(g, old);
+	}
 	return 0;
 }
 

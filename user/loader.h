@@ -22,6 +22,7 @@ struct eg_guard {
 	uint32_t policy_id;     /* policy slot in force */
 	uint32_t generation;
 	uint32_t data_gen; /* bumped per classification load; 0 = none */
+	uint32_t scoped;   /* scope slots are loaded */
 };
 
 /*
@@ -41,6 +42,13 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
  */
 uint32_t eg_guard_next_policy_id(const struct eg_guard *g);
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err);
+
+/* Load a scope's compiled rules into its slot (before eg_guard_apply switches to the node's). */
+int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32_t slot,
+			 struct eg_error *err);
+/* The cgroup id -> scope slot map, and telling the hooks it changed. */
+int eg_guard_scopes_fd(const struct eg_guard *g);
+int eg_guard_set_scope_cgroups(struct eg_guard *g, struct eg_error *err);
 
 /* Record who runs the guard (for status). */
 int eg_guard_set_info(struct eg_guard *g, const char *cgroup_path, uint64_t cgroup_id,

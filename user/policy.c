@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
+#include "container.h"
 #include "country.h"
 #include "policy.h"
 
@@ -81,6 +82,14 @@ int eg_mode_from_name(const char *name)
 	return name_index(mode_names, ARRAY_SIZE(mode_names), name);
 }
 
+static void words_free(struct eg_policy_words *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i]);
+	free(w->v);
+	memset(w, 0, sizeof(*w));
+}
+
 void eg_policy_free(struct eg_policy *policy)
 {
 	if (!policy)
@@ -103,6 +112,16 @@ void eg_policy_free(struct eg_policy *policy)
 	free(policy->data.country);
 	free(policy->data.asn);
 	free(policy->data.providers);
+	for (size_t i = 0; policy->scopes && i < policy->n_scopes; i++) {
+		struct eg_policy_scope *sc = &policy->scopes[i];
+
+		words_free(&sc->cgroups);
+		words_free(&sc->container_ids);
+		words_free(&sc->pod_uids);
+		free(sc->name);
+		eg_policy_free(&sc->body);
+	}
+	free(policy->scopes);
 	free(policy->path);
 	memset(policy, 0, sizeof(*policy));
 }
@@ -277,11 +296,15 @@ static int parse_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *val
 static int parse_data(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
 		      size_t rule_no);
 
+static int parse_scopes(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			size_t rule_no);
+
 static const struct key_handler top_keys[] = {
 	{.key = "mode", .parse = parse_mode},
 	{.key = "default", .parse = parse_default},
 	{.key = "data", .parse = parse_data},
 	{.key = "rules", .parse = parse_rules},
+	{.key = "scopes", .parse = parse_scopes},
 };
 
 /* ---- rules ---- */
@@ -813,6 +836,201 @@ static int parse_data(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *valu
 			    &policy->data, 0, seen);
 }
 
+/* ---- scopes ---- */
+
+static int parse_words(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+		       struct eg_policy_words *w, int (*valid)(const char *), const char *what)
+{
+	char shown[SHOW_MAX + 16];
+	struct scalar_list list;
+
+	if (scalar_list_get(ctx, key, value, 0, &list))
+		return -1;
+	w->v = calloc(list.n, sizeof(*w->v));
+	if (!w->v)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	for (size_t i = 0; i < list.n; i++) {
+		yaml_node_t *item = scalar_list_at(ctx, &list, i);
+		const char *text = (const char *)item->data.scalar.value;
+
+		if (valid && !valid(text))
+			return fail_at(ctx, item->start_mark, "bad %s %s", what,
+				       show_scalar(item, shown));
+		w->v[i] = strdup(text);
+		if (!w->v[i])
+			return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		w->n = i + 1;
+	}
+	return 0;
+}
+
+static int glob_valid(const char *text)
+{
+	return text[0] == '/';
+}
+
+static int match_cgroup(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			size_t rule_no)
+{
+	(void)rule_no;
+	return parse_words(ctx, key, value, &((struct eg_policy_scope *)target)->cgroups,
+			   glob_valid, "cgroup glob (it must start with \"/\", the cgroup v2 root)");
+}
+
+static int match_container(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			   void *target, size_t rule_no)
+{
+	(void)rule_no;
+	return parse_words(ctx, key, value, &((struct eg_policy_scope *)target)->container_ids,
+			   eg_container_id_selector_valid,
+			   "container id (64 hex characters, or a prefix of at least 12)");
+}
+
+static int match_pod(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		     size_t rule_no)
+{
+	(void)rule_no;
+	return parse_words(ctx, key, value, &((struct eg_policy_scope *)target)->pod_uids,
+			   eg_pod_uid_selector_valid, "pod UID");
+}
+
+static const struct key_handler match_keys[] = {
+	{.key = "cgroup", .parse = match_cgroup},
+	{.key = "container_id", .parse = match_container},
+	{.key = "pod_uid", .parse = match_pod},
+};
+
+static int scope_name(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		      size_t rule_no)
+{
+	struct eg_policy_scope *sc = target;
+	const char *text;
+
+	(void)rule_no;
+	if (word_value(ctx, key, value, "a label", &text))
+		return -1;
+	sc->name = strdup(text);
+	return sc->name ? 0 : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+}
+
+static int scope_match(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		       size_t rule_no)
+{
+	yaml_node_t *seen[MAX_KEYS] = {0};
+
+	(void)rule_no;
+	if (value->type != YAML_MAPPING_NODE)
+		return fail_at(ctx, value_mark(key, value),
+			       "\"match\" must be a mapping (cgroup, container_id, pod_uid), got %s",
+			       node_kind(value));
+	return walk_mapping(ctx, value, match_keys, ARRAY_SIZE(match_keys), "in match", target, 0,
+			    seen);
+}
+
+static int scope_mode(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		      size_t rule_no)
+{
+	struct eg_policy_scope *sc = target;
+
+	sc->mode_set = 1;
+	return parse_mode(ctx, key, value, &sc->body, rule_no);
+}
+
+static int scope_default(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			 void *target, size_t rule_no)
+{
+	struct eg_policy_scope *sc = target;
+
+	sc->default_set = 1;
+	return parse_default(ctx, key, value, &sc->body, rule_no);
+}
+
+static int scope_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		       size_t rule_no)
+{
+	return parse_rules(ctx, key, value, &((struct eg_policy_scope *)target)->body, rule_no);
+}
+
+static const struct key_handler scope_keys[] = {
+	{.key = "name", .parse = scope_name},	    {.key = "match", .parse = scope_match},
+	{.key = "mode", .parse = scope_mode},	    {.key = "default", .parse = scope_default},
+	{.key = "rules", .parse = scope_rules},
+};
+
+static int parse_scope(struct parse_ctx *ctx, yaml_node_t *node, size_t no,
+		       struct eg_policy_scope *sc)
+{
+	yaml_node_t *seen[MAX_KEYS] = {0};
+	char where[48];
+
+	sc->line = node->start_mark.line + 1;
+	sc->body.path = strdup(ctx->name);
+	if (!sc->body.path)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	if (node->type != YAML_MAPPING_NODE)
+		return fail_at(ctx, node->start_mark,
+			       "scope %zu must be a mapping (name, match, mode, default, rules), "
+			       "got %s",
+			       no, node_kind(node));
+	snprintf(where, sizeof(where), "in scope %zu", no);
+	if (walk_mapping(ctx, node, scope_keys, ARRAY_SIZE(scope_keys), where, sc, no, seen))
+		return -1;
+	if (!sc->name)
+		return fail_at(ctx, node->start_mark, "scope %zu has no \"name\"", no);
+	if (!sc->cgroups.n && !sc->container_ids.n && !sc->pod_uids.n)
+		return fail_at(ctx, node->start_mark,
+			       "scope %zu (%s) has no \"match\" (cgroup, container_id or pod_uid)",
+			       no, sc->name);
+	return 0;
+}
+
+/* At most this many scopes: each is a policy slot in the kernel, beside the node's. */
+#define EG_MAX_SCOPES (EG_MAX_POLICIES - 2)
+
+static int parse_scopes(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			size_t rule_no)
+{
+	struct eg_policy *policy = target;
+	yaml_node_item_t *items;
+	size_t n;
+
+	(void)rule_no;
+	if (is_null(value))
+		return 0;
+	if (value->type != YAML_SEQUENCE_NODE)
+		return fail_at(ctx, value_mark(key, value),
+			       "\"scopes\" must be a sequence of scopes, got %s", node_kind(value));
+	items = value->data.sequence.items.start;
+	n = value->data.sequence.items.top - items;
+	if (n > EG_MAX_SCOPES)
+		return fail_at(ctx, value->start_mark, "%zu scopes; a policy holds at most %d", n,
+			       EG_MAX_SCOPES);
+	if (!n)
+		return 0;
+	policy->scopes = calloc(n, sizeof(*policy->scopes));
+	if (!policy->scopes)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	policy->n_scopes = n;
+	for (size_t i = 0; i < n; i++)
+		if (parse_scope(ctx, yaml_document_get_node(ctx->doc, items[i]), i + 1,
+				&policy->scopes[i]))
+			return -1;
+	return 0;
+}
+
+/* A scope's mode and default are the node's unless it sets them. */
+static void inherit_scope_settings(struct eg_policy *policy)
+{
+	for (size_t i = 0; i < policy->n_scopes; i++) {
+		struct eg_policy_scope *sc = &policy->scopes[i];
+
+		if (!sc->mode_set)
+			sc->body.mode = policy->mode;
+		if (!sc->default_set)
+			sc->body.default_action = policy->default_action;
+	}
+}
+
 /* ---- documents ---- */
 
 static int parse_top(struct parse_ctx *ctx)
@@ -946,6 +1164,7 @@ int eg_policy_parse(const char *buf, size_t len, const char *name, struct eg_pol
 		eg_policy_free(&parsed);
 		return -1;
 	}
+	inherit_scope_settings(&parsed);
 	*policy = parsed;
 	return 0;
 }

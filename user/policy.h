@@ -44,6 +44,8 @@ struct eg_policy_data {
 	unsigned line;   /* of the data: key, for messages */
 };
 
+struct eg_policy_scope;
+
 struct eg_policy {
 	char *path; /* as given to eg_policy_load, or the name given to eg_policy_parse */
 	struct eg_policy_data data;
@@ -51,6 +53,30 @@ struct eg_policy {
 	enum eg_action default_action;
 	struct eg_policy_rule *rules;
 	size_t n_rules;
+	struct eg_policy_scope *scopes; /* workloads with rules of their own, first match wins */
+	size_t n_scopes;
+};
+
+/* A list of words from the policy (globs, ids), with where each is written. */
+struct eg_policy_words {
+	char **v;
+	size_t n;
+};
+
+/*
+ * A scope: the workloads it selects (cgroup path globs, container ids, pod
+ * UIDs; any one matching selects) and, for them, its own mode, default and
+ * rules in place of the node-wide ones. Its body is a policy without data or
+ * scopes; mode and default are the node's unless the scope sets them.
+ */
+struct eg_policy_scope {
+	char *name;
+	struct eg_policy_words cgroups;       /* globs on the path below the cgroup v2 mount */
+	struct eg_policy_words container_ids; /* full ids or prefixes of 12+ hex characters */
+	struct eg_policy_words pod_uids;
+	struct eg_policy body;
+	int mode_set, default_set;
+	unsigned line;
 };
 
 /* Read and validate a policy file. On failure *policy is left empty and err says file:line:column: what. */
