@@ -135,15 +135,16 @@ static __always_inline void eg_class_hits(EG_TABLES_T t, __u32 policy, __u8 kind
  * hit, never pays for classification.
  */
 static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_policy_hdr *pol,
-					    __u32 policy, const __u8 addr[16],
-					    struct eg_decision *d, __u32 *class_id)
+					    __u32 policy, const __u8 addr[16], __u32 cfg_flags,
+					    int stale, struct eg_decision *d, __u32 *class_id)
 {
 	struct eg_hits h = {};
 
 	*class_id = EG_CLASS_UNRESOLVED;
 	if (pol && pol->loaded)
 		h.cidr = eg_tbl_rule(t, policy, addr);
-	if (pol && pol->loaded && !h.cidr && pol->selector_kinds) {
+	/* Stale data decides nothing: fail open ignores it, fail closed denies instead. */
+	if (pol && pol->loaded && !h.cidr && pol->selector_kinds && !stale) {
 		const struct eg_class *cls;
 
 		*class_id = eg_classify(t, addr);
@@ -151,7 +152,7 @@ static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_polic
 		if (cls)
 			eg_class_hits(t, policy, pol->selector_kinds, cls, &h);
 	}
-	eg_decide_hits(pol, &h, d);
+	eg_decide_hits_ex(pol, &h, stale ? EG_MATCH_STALE : 0, cfg_flags & EG_CFG_FAIL_CLOSED, d);
 	d->slot = policy;
 }
 

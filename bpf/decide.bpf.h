@@ -87,19 +87,27 @@ static __always_inline void eg_take_default(struct eg_decision *d, __u8 action, 
 	d->prefixlen = 0;
 }
 
-static __always_inline void eg_decide_hits(const struct eg_policy_hdr *pol, const struct eg_hits *h,
-					   struct eg_decision *d)
+/*
+ * failure: what went wrong, if anything: EG_MATCH_STALE (the data is older
+ * than max_data_age), else 0; fail_closed: the policy's on_failure.
+ */
+static __always_inline void eg_decide_hits_ex(const struct eg_policy_hdr *pol,
+					      const struct eg_hits *h, __u8 failure,
+					      __u8 fail_closed, struct eg_decision *d)
 {
 	const struct eg_rule *level2 = eg_first_written(h->asn, h->provider);
 	const struct eg_rule *juris = eg_first_written(h->jur_by_country, h->jur_by_provider);
 	const struct eg_rule *level3 = eg_first_written(h->country, juris);
+	__u8 on_failure = fail_closed ? EG_ACT_DENY : EG_ACT_ALLOW;
 
 	d->mode = pol ? pol->mode : EG_MODE_ENFORCE;
 	d->pad = 0;
 	if (!pol || !pol->loaded)
-		eg_take_default(d, EG_ACT_ALLOW, EG_MATCH_NO_POLICY);
+		eg_take_default(d, on_failure, EG_MATCH_NO_POLICY);
 	else if (h->cidr)
 		eg_take_rule(d, h->cidr, EG_MATCH_CIDR);
+	else if (failure == EG_MATCH_STALE && fail_closed)
+		eg_take_default(d, EG_ACT_DENY, EG_MATCH_STALE);
 	else if (level2)
 		eg_take_rule(d, level2, level2 == h->asn ? EG_MATCH_ASN : EG_MATCH_PROVIDER);
 	else if (level3)
@@ -114,6 +122,12 @@ static __always_inline void eg_decide_hits(const struct eg_policy_hdr *pol, cons
 		d->verdict = EG_VERDICT_AUDIT;
 	else
 		d->verdict = EG_VERDICT_ALLOW;
+}
+
+static __always_inline void eg_decide_hits(const struct eg_policy_hdr *pol, const struct eg_hits *h,
+					   struct eg_decision *d)
+{
+	eg_decide_hits_ex(pol, h, 0, 0, d);
 }
 
 /* Only a CIDR hit (or none): the policy without classification selectors. */

@@ -128,13 +128,20 @@ static __always_inline __u32 eg_policy_slot(const struct eg_config *cfg, struct 
 	return slot;
 }
 
+static __always_inline int eg_data_stale(const struct eg_config *cfg)
+{
+	return cfg && cfg->stale_after_ns && bpf_ktime_get_boot_ns() > cfg->stale_after_ns;
+}
+
 /* Decide for dest under the policy in slot (see eg_judge_tables for class_id). */
-static __always_inline void eg_judge(__u32 slot, const struct eg_dest *dest, struct eg_decision *d,
+static __always_inline void eg_judge(const struct eg_config *cfg, __u32 slot,
+				     const struct eg_dest *dest, struct eg_decision *d,
 				     __u32 *class_id)
 {
 	struct eg_policy_hdr *pol = bpf_map_lookup_elem(&EG_MAP_POLICY, &slot);
 
-	eg_judge_tables(NULL, pol, slot, dest->addr, d, class_id);
+	eg_judge_tables(NULL, pol, slot, dest->addr, cfg ? cfg->flags : 0, eg_data_stale(cfg), d,
+			class_id);
 }
 
 static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
@@ -235,7 +242,7 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	dest.proto = ctx->protocol;
 	dest.hook = hook;
 
-	eg_judge(eg_policy_slot(cfg, NULL), &dest, &d, &class_id);
+	eg_judge(cfg, eg_policy_slot(cfg, NULL), &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(hook, d.verdict));
 	if (d.verdict != EG_VERDICT_ALLOW)
 		eg_report(cfg, &dest, &d, class_id, bpf_get_current_cgroup_id(),
@@ -316,7 +323,7 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	}
 
 	eg_count(EG_CTR_EGRESS_LOOKUPS);
-	eg_judge(eg_policy_slot(cfg, skb), &dest, &d, &class_id);
+	eg_judge(cfg, eg_policy_slot(cfg, skb), &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(EG_HOOK_EGRESS, d.verdict));
 	if (d.verdict != EG_VERDICT_ALLOW) {
 		/* One event per socket and generation, not one per retransmit. */

@@ -80,7 +80,8 @@ enum eg_match {
 	EG_MATCH_COUNTRY = 3,
 	EG_MATCH_JURISDICTION = 4,
 	EG_MATCH_DEFAULT = 5,
-	EG_MATCH_NO_POLICY = 6, /* nothing loaded: allowed */
+	EG_MATCH_NO_POLICY = 6, /* nothing loaded: on_failure decides */
+	EG_MATCH_STALE = 7,     /* data older than max_data_age: on_failure decides */
 };
 
 enum eg_hook {
@@ -141,8 +142,18 @@ struct eg_config {
 	__u32 generation; /* host order: bumped on every change; invalidates socket caches */
 	__u32 data_gen;   /* host order: which classification data is loaded (0: none) */
 	__u32 scoped;     /* host order: non-zero when EG_MAP_SCOPES has entries */
+	__u32 flags;      /* host order: EG_CFG_* */
+	__u32 pad;
+	__u64 stale_after_ns; /* host order, boot-time clock: data counts as stale after; 0 never */
 };
-_Static_assert(sizeof(struct eg_config) == 16, "eg_config ABI");
+_Static_assert(sizeof(struct eg_config) == 32, "eg_config ABI");
+
+/*
+ * on_failure: closed. With no policy loaded, everything is denied; with stale
+ * data, everything a CIDR rule does not allow is denied. Open (the default):
+ * no policy allows everything; stale data is not used for verdicts.
+ */
+#define EG_CFG_FAIL_CLOSED 1u
 
 /*
  * EG_MAP_SKSTATE value: what the socket hooks last allowed for a socket, so

@@ -132,3 +132,16 @@ void eg_bundle_free(struct eg_bundle *b)
 	eg_policy_free(&b->policy);
 	memset(b, 0, sizeof(*b));
 }
+
+uint64_t eg_bundle_stale_after(const struct eg_bundle *b)
+{
+	uint64_t oldest = 0;
+
+	if (!b->policy.max_data_age || !b->have_world)
+		return 0;
+	if (b->have_country)
+		oldest = b->country.build_epoch;
+	if (b->have_asn && (!oldest || b->asn.build_epoch < oldest))
+		oldest = b->asn.build_epoch;
+	return oldest + b->policy.max_data_age;
+}

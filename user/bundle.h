@@ -35,6 +35,13 @@ int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_i
 		   struct eg_bundle *b, struct eg_error *err);
 void eg_bundle_free(struct eg_bundle *b);
 
+/*
+ * When the bundle's data becomes stale under max_data_age, as a wall-clock
+ * Unix time in seconds (the oldest dataset's build time plus the age); 0 when
+ * the policy sets no max_data_age or has no data.
+ */
+uint64_t eg_bundle_stale_after(const struct eg_bundle *b);
+
 /* The catalog built into the binary (maps/providers.conf at build time). */
 int eg_catalog_load_builtin(struct eg_catalog *cat, struct eg_error *err);
 

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <json-c/json.h>
 #include "addr.h"
 #include "bundle.h"
@@ -212,7 +213,11 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 	int i;
 
 	for (i = 0; i < argc; i++) {
-		struct eg_tables t = {.world = b->have_world ? &b->world : NULL, .rs = &b->rules};
+		uint64_t stale_after = eg_bundle_stale_after(b);
+		struct eg_tables t = {.world = b->have_world ? &b->world : NULL,
+				      .rs = &b->rules,
+				      .fail_closed = b->policy.fail_closed,
+				      .stale = stale_after && stale_after <= (uint64_t)time(NULL)};
 		struct eg_decision d;
 		uint8_t addr[16], family;
 		uint32_t class_id;

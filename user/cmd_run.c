@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <bpf/libbpf.h>
@@ -245,13 +246,42 @@ static int load_scopes(struct run_state *s, struct eg_bundle *b, struct eg_guard
 	return 0;
 }
 
+/* A wall-clock Unix time as the kernel's boot-time clock, in ns. */
+static uint64_t unix_to_boot_ns(uint64_t unix_s)
+{
+	struct timespec real, boot;
+	int64_t ns;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	ns = (int64_t)unix_s * 1000000000 - ((int64_t)real.tv_sec * 1000000000 + real.tv_nsec) +
+	     ((int64_t)boot.tv_sec * 1000000000 + boot.tv_nsec);
+	return ns > 0 ? (uint64_t)ns : 1; /* already stale: any time after boot */
+}
+
+/* on_failure and max_data_age, as the kernel applies them. */
+static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
+{
+	uint64_t stale_after = eg_bundle_stale_after(b);
+
+	g->flags = b->policy.fail_closed ? EG_CFG_FAIL_CLOSED : 0;
+	g->stale_after_ns = stale_after ? unix_to_boot_ns(stale_after) : 0;
+	if (stale_after && stale_after <= (uint64_t)time(NULL))
+		fprintf(stderr, "exfilguard run: warning: the data is older than max_data_age: "
+				"on_failure: %s applies\n",
+			b->policy.fail_closed ? "closed" : "open");
+}
+
 /* Load the object for a bundle and fill it: everything but attaching. */
 static int build_guard(struct run_state *s, struct eg_bundle *b, struct eg_guard *g,
 		       struct eg_error *err)
 {
 	const struct eg_world *world = b->have_world ? &b->world : NULL;
 
-	if (eg_guard_load(g, world, err) || (world && eg_guard_set_world(g, world, err)) ||
+	if (eg_guard_load(g, world, err))
+		return -1;
+	set_failure_policy(b, g);
+	if ((world && eg_guard_set_world(g, world, err)) ||
 	    load_scopes(s, b, g, err) || eg_guard_apply(g, &b->rules, err) ||
 	    eg_guard_set_info(g, s->cg_rel, s->cg_id, s->o->policy_path,
 			      world ? world->dataset : NULL, err)) {

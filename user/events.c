@@ -15,7 +15,7 @@ static const char *const hook_names[EG_HOOK_COUNT] = {"connect4", "connect6", "s
 						      "sendmsg6", "egress"};
 static const char *const verdict_names[] = {"allow", "deny", "audit"};
 static const char *const match_names[] = {"cidr",	  "asn",     "provider",  "country",
-					  "jurisdiction", "default", "no-policy"};
+					  "jurisdiction", "default", "no-policy", "stale-data"};
 
 const char *eg_hook_name(unsigned hook)
 {

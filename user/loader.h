@@ -23,6 +23,8 @@ struct eg_guard {
 	uint32_t generation;
 	uint32_t data_gen; /* bumped per classification load; 0 = none */
 	uint32_t scoped;   /* scope slots are loaded */
+	uint32_t flags;    /* EG_CFG_* for the config */
+	uint64_t stale_after_ns; /* boot-time clock; 0: never */
 };
 
 /*

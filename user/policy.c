@@ -299,8 +299,59 @@ static int parse_data(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *valu
 static int parse_scopes(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
 			size_t rule_no);
 
+/* on_failure: open | closed */
+static int parse_on_failure(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			    void *target, size_t rule_no)
+{
+	struct eg_policy *policy = target;
+	char shown[SHOW_MAX + 16];
+	const char *text;
+
+	(void)rule_no;
+	if (word_value(ctx, key, value, "open or closed", &text))
+		return -1;
+	if (strcmp(text, "open") && strcmp(text, "closed"))
+		return fail_at(ctx, value->start_mark,
+			       "unknown on_failure %s (expected open or closed)",
+			       show_scalar(value, shown));
+	policy->fail_closed = strcmp(text, "closed") == 0;
+	return 0;
+}
+
+/* max_data_age: a number with a unit, s, m, h or d ("30d"). */
+static int parse_max_data_age(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			      void *target, size_t rule_no)
+{
+	static const struct {
+		char unit;
+		uint64_t seconds;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	struct eg_policy *policy = target;
+	char shown[SHOW_MAX + 16], *end;
+	unsigned long long n;
+	const char *text;
+
+	(void)rule_no;
+	if (word_value(ctx, key, value, "a duration such as 30d", &text))
+		return -1;
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	for (size_t i = 0; !errno && end != text && n && i < ARRAY_SIZE(units); i++) {
+		if (end[0] == units[i].unit && !end[1] && n <= UINT32_MAX) {
+			policy->max_data_age = n * units[i].seconds;
+			return 0;
+		}
+	}
+	return fail_at(ctx, value->start_mark,
+		       "bad max_data_age %s (expected a positive number and a unit s, m, h or d, "
+		       "as in 30d)",
+		       show_scalar(value, shown));
+}
+
 static const struct key_handler top_keys[] = {
 	{.key = "mode", .parse = parse_mode},
+	{.key = "on_failure", .parse = parse_on_failure},
+	{.key = "max_data_age", .parse = parse_max_data_age},
 	{.key = "default", .parse = parse_default},
 	{.key = "data", .parse = parse_data},
 	{.key = "rules", .parse = parse_rules},

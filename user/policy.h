@@ -55,6 +55,8 @@ struct eg_policy {
 	size_t n_rules;
 	struct eg_policy_scope *scopes; /* workloads with rules of their own, first match wins */
 	size_t n_scopes;
+	int fail_closed;       /* on_failure: closed (1) or open (0, the default) */
+	uint64_t max_data_age; /* seconds; 0: data never counts as stale */
 };
 
 /* A list of words from the policy (globs, ids), with where each is written. */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "../lib/check.h"
 #include "../lib/client.h"
 #include "../lib/evlog.h"
@@ -244,6 +245,75 @@ static void test_precedence(void)
 		   precedence);
 }
 
+/* ---- on_failure with data older than max_data_age ---- */
+
+static void write_stale_policy(const char *name, const char *on_failure, const char *rules,
+			       char path[PATH_MAX])
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "on_failure: %s\n"
+		 "max_data_age: 1s\n"
+		 "data:\n"
+		 "  country: %s/geolite2-country.mmdb\n"
+		 "  asn: [%s/asn.csv]\n"
+		 "rules:\n%s",
+		 on_failure, fixtures, fixtures, rules);
+	if (testenv_write_file(name, text, path))
+		path[0] = '\0';
+}
+
+static void stale_closed(void)
+{
+	struct evmatch m = {.verdict = "deny", .daddr = DE_ADDR, .dport = -1};
+	struct evlog got = {0};
+	pid_t pid;
+
+	ASSERT_EQ(connect_refused(AF_INET, DE_ADDR, &pid), 0,
+		  "stale data, fail closed: a destination no CIDR allows is refused");
+	m.pid = pid;
+	ASSERT_EQ(evlog_expect(guard.events, evmatch_pred, &m, 1, &got), 1, "one event");
+	ASSERT_STREQ(ev_str(got.ev[0], "match"), "stale-data", "match");
+	evlog_free(&got);
+	ASSERT_EQ(connect_allowed(AF_INET, ALIBABA_US), 0, "an allow CIDR still allows");
+}
+
+static void stale_open(void)
+{
+	ASSERT_EQ(connect_allowed(AF_INET, CN_ADDR), 0,
+		  "stale data, fail open: the country rule no longer decides");
+}
+
+static void run_stale(const char *name, const char *on_failure, const char *rules,
+		      void (*body)(void))
+{
+	char policy[PATH_MAX];
+
+	write_stale_policy(name, on_failure, rules, policy);
+	ASSERT_TRUE(policy[0], "policy written");
+	sleep(2); /* the fixtures were written at least max_data_age ago */
+	if (testenv_guard_start(&guard, policy, NULL, name)) {
+		testenv_guard_reset();
+		ASSERT_TRUE(0, "guard started");
+	}
+	body();
+	stop();
+}
+
+static void test_stale_data_fail_closed(void)
+{
+	run_stale("stale-closed", "closed",
+		  "  - action: deny\n    country: [CN]\n"
+		  "  - action: allow\n    cidr: 203.0.113.10/32\n",
+		  stale_closed);
+}
+
+static void test_stale_data_fail_open(void)
+{
+	run_stale("stale-open", "open", "  - action: deny\n    country: [CN]\n", stale_open);
+}
+
 static void test_bad_dataset_refused(void)
 {
 	char policy[PATH_MAX], text[1024], log[PATH_MAX], cmd[4 * PATH_MAX];
@@ -276,5 +346,7 @@ int main(void)
 	RUN_TEST(test_jurisdiction_rule);
 	RUN_TEST(test_precedence);
 	RUN_TEST(test_bad_dataset_refused);
+	RUN_TEST(test_stale_data_fail_closed);
+	RUN_TEST(test_stale_data_fail_open);
 	return check_summary();
 }
