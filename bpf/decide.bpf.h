@@ -122,6 +122,8 @@ static __always_inline void eg_decide_hits_ex(const struct eg_policy_hdr *pol,
 		d->verdict = EG_VERDICT_AUDIT;
 	else
 		d->verdict = EG_VERDICT_ALLOW;
+	if (d->rule == EG_RULE_CANARY)
+		d->verdict = EG_VERDICT_DENY; /* the self-test proves refusal, in any mode */
 }
 
 static __always_inline void eg_decide_hits(const struct eg_policy_hdr *pol, const struct eg_hits *h,

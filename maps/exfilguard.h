@@ -103,6 +103,14 @@ enum eg_counter {
 };
 
 #define EG_RULE_DEFAULT 0xffffu /* eg_event.rule when the policy default decided */
+/*
+ * The self-test canary: every policy slot also denies EG_CANARY_V4/32 under
+ * this rule index, in any mode, so `run` can prove the hooks refuse a connect
+ * before it reports ready. 0.0.0.1 is in "this network" (RFC 1122), which
+ * nothing connects to, and a UDP connect to it sends nothing.
+ */
+#define EG_RULE_CANARY 0xfffeu
+#define EG_CANARY_V4   0x00000001u /* 0.0.0.1, host order */
 
 /*
  * LPM key of EG_MAP_RULES. The trie is shared by every policy: the policy id

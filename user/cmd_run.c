@@ -9,6 +9,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/epoll.h>
 #include <bpf/libbpf.h>
 #include "cgroup.h"
@@ -173,9 +177,66 @@ static int open_events(const char *path, struct eg_error *err)
 
 static int on_ring_event(void *ctx, void *data, size_t size)
 {
-	if (size < sizeof(struct eg_event))
+	const struct eg_event *ev = data;
+
+	/* The self-test's own refusals prove the hooks work; they are not events. */
+	if (size < sizeof(struct eg_event) || ev->rule == EG_RULE_CANARY)
 		return 0;
 	eg_event_emit(ctx, data);
+	return 0;
+}
+
+/* In the child: join the cgroup, and connect UDP (it sends nothing) to the canary, v4 and mapped. */
+static int canary_child(const char *cgroup)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(9),
+				  .sin_addr.s_addr = htonl(EG_CANARY_V4)};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
+	char procs[PATH_MAX];
+	int fd, fd6, refused;
+	FILE *f;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup);
+	f = fopen(procs, "w");
+	if (!f || fprintf(f, "0\n") < 0 || fclose(f))
+		return 2;
+	sin6.sin6_addr.s6_addr[10] = sin6.sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&sin6.sin6_addr.s6_addr[12], &sin.sin_addr, 4);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fd6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	refused = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) && errno == EPERM;
+	refused = refused && connect(fd6, (struct sockaddr *)&sin6, sizeof(sin6)) && errno == EPERM;
+	return refused ? 0 : 1;
+}
+
+/*
+ * Startup self-test: from a fresh cgroup inside the guarded one (a leaf, so
+ * the cgroup v2 no-internal-process rule never objects), a connect to the
+ * canary must be refused, over IPv4 and the IPv4-mapped IPv6 form.
+ */
+static int self_test(const char *cg_dir, const char *cg_rel, struct eg_error *err)
+{
+	char leaf[PATH_MAX];
+	int status = -1;
+	pid_t pid;
+
+	snprintf(leaf, sizeof(leaf), "%s/exfilguard-selftest-%d", cg_dir, (int)getpid());
+	if (mkdir(leaf, 0700) && errno != EEXIST)
+		return eg_fail(err, errno, "self-test: cannot create %s: %s", leaf, strerror(errno));
+	pid = fork();
+	if (pid == 0)
+		_exit(canary_child(leaf));
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	rmdir(leaf);
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 2)
+		return eg_fail(err, EIO, "self-test: could not run a canary connect in %s", leaf);
+	if (WEXITSTATUS(status))
+		return eg_fail(err, EIO,
+			       "self-test failed: a connect to the canary 0.0.0.1 from %s was not "
+			       "refused: the hooks do not enforce there (another BPF program on the "
+			       "path, or a kernel without cgroup socket hooks?)",
+			       cg_rel);
 	return 0;
 }
 
@@ -357,7 +418,7 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 	}
 	eg_event_ctx_init(&s->events, o->format, s->events_fd, s->mount);
 	set_event_sources(s);
-	return 0;
+	return self_test(s->cg_dir, s->cg_rel, err);
 }
 
 static void stop_guard(struct run_state *s, int persist)
@@ -534,6 +595,8 @@ int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
 		s.b.world.n_v6_bounds, s.b.world.n_classes,
 		(unsigned long long)(s.b.have_world ? eg_world_kernel_bytes(&s.b.world) >> 10 : 0),
 		s.b.have_world ? s.b.world.dataset : "none");
+	fprintf(stderr, "exfilguard run: self-test passed: a canary connect from %s was refused\n",
+		s.cg_rel);
 	notify_ready(o.ready_fd);
 	stream_events(&s);
 	stop_guard(&s, o.persist);

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "exfilguard.skel.h"
 #include "loader.h"
+#include "../bpf/decide.bpf.h"
 
 static const char *const hook_prog_names[EG_HOOK_COUNT] = {
 	EG_STR(EG_PROG_CONNECT4), EG_STR(EG_PROG_CONNECT6), EG_STR(EG_PROG_SENDMSG4),
@@ -235,6 +236,19 @@ static int load_selectors(struct eg_guard *g, const struct eg_ruleset *rs, struc
 	return 0;
 }
 
+/* The self-test canary rule of a slot (kept as the user's if the policy names 0.0.0.1/32). */
+static int load_canary(struct eg_guard *g, uint32_t slot, struct eg_error *err)
+{
+	struct eg_rule value = {.index = EG_RULE_CANARY, .action = EG_ACT_DENY, .plen = 32};
+	struct eg_rule_key key = {.prefixlen = 32 + 128, .policy = htonl(slot)};
+
+	eg_addr_from_v4(key.addr, htonl(EG_CANARY_V4));
+	if (bpf_map_update_elem(map_fd(g, g->skel->maps.EG_MAP_RULES), &key, &value, BPF_NOEXIST) &&
+	    errno != EEXIST)
+		return eg_fail(err, errno, "cannot load the self-test rule: %s", strerror(errno));
+	return 0;
+}
+
 int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32_t slot,
 			 struct eg_error *err)
 {
@@ -246,7 +260,7 @@ int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32
 					BPF_ANY))
 			return eg_fail(err, errno, "cannot load a scope's rules into the kernel: %s",
 				       strerror(errno));
-	if (load_selectors(g, rs, err))
+	if (load_selectors(g, rs, err) || load_canary(g, slot, err))
 		return -1;
 	if (bpf_map_update_elem(map_fd(g, g->skel->maps.EG_MAP_POLICY), &slot, &rs->hdr, BPF_ANY))
 		return eg_fail(err, errno, "cannot store a scope's header: %s", strerror(errno));
@@ -300,7 +314,7 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 		}
 	}
 	selectors_prune(g, id);
-	if (load_selectors(g, rs, err)) {
+	if (load_selectors(g, rs, err) || load_canary(g, id, err)) {
 		rules_prune(g, id);
 		selectors_prune(g, id);
 		return -1;

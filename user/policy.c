@@ -855,9 +855,9 @@ static int parse_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *val
 	items = value->data.sequence.items.start;
 	n = value->data.sequence.items.top - items;
 	/* Rule indexes are 16-bit in the kernel, and 0xffff means "the default". */
-	if (n >= EG_RULE_DEFAULT)
+	if (n >= EG_RULE_CANARY)
 		return fail_at(ctx, value->start_mark, "%zu rules; a policy holds at most %u", n,
-			       EG_RULE_DEFAULT - 1);
+			       EG_RULE_CANARY - 1);
 	if (!n)
 		return 0;
 	policy->rules = calloc(n, sizeof(*policy->rules));

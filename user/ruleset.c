@@ -156,9 +156,9 @@ static int duplicate_error(const struct eg_policy *policy, const struct eg_polic
 
 static int check_limits(const struct eg_policy *policy, size_t n_prefixes, struct eg_error *err)
 {
-	if (policy->n_rules >= EG_RULE_DEFAULT)
+	if (policy->n_rules >= EG_RULE_CANARY)
 		return eg_fail(err, E2BIG, "%s: %zu rules; a policy holds at most %u", policy->path,
-			       policy->n_rules, EG_RULE_DEFAULT - 1);
+			       policy->n_rules, EG_RULE_CANARY - 1);
 	if (n_prefixes > EG_MAX_RULE_PREFIXES)
 		return eg_fail(err, E2BIG, "%s: %zu prefixes; the rule trie holds at most %d",
 			       policy->path, n_prefixes, EG_MAX_RULE_PREFIXES);
