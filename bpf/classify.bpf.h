@@ -106,7 +106,7 @@ static __always_inline __u32 eg_classify(EG_TABLES_T t, const __u8 addr[16])
 }
 
 static __always_inline const struct eg_rule *eg_selector(EG_TABLES_T t, __u32 policy, __u32 kind,
-							  __u32 value, __u8 kinds_used)
+							 __u32 value, __u8 kinds_used)
 {
 	struct eg_selector_key key = {.policy = policy, .kind = kind, .value = value};
 
@@ -123,7 +123,8 @@ static __always_inline void eg_class_hits(EG_TABLES_T t, __u32 policy, __u8 kind
 	h->provider = eg_selector(t, policy, EG_MATCH_PROVIDER, cls->provider, kinds);
 	h->country = eg_selector(t, policy, EG_MATCH_COUNTRY, cls->country, kinds);
 	h->jur_by_country = eg_selector(t, policy, EG_MATCH_JURISDICTION, cls->country, kinds);
-	h->jur_by_provider = eg_selector(t, policy, EG_MATCH_JURISDICTION, cls->jurisdiction, kinds);
+	h->jur_by_provider =
+		eg_selector(t, policy, EG_MATCH_JURISDICTION, cls->jurisdiction, kinds);
 }
 
 #define EG_CLASS_UNRESOLVED 0xffffffffu

@@ -15,14 +15,14 @@
 #endif
 
 struct eg_decision {
-	__u8 action;    /* enum eg_action that applied */
-	__u8 verdict;   /* enum eg_verdict: what the kernel does */
-	__u8 match;     /* enum eg_match: which selector decided */
+	__u8 action;	/* enum eg_action that applied */
+	__u8 verdict;	/* enum eg_verdict: what the kernel does */
+	__u8 match;	/* enum eg_match: which selector decided */
 	__u8 prefixlen; /* matched prefix length as written */
-	__u16 rule;     /* rule index or EG_RULE_DEFAULT */
-	__u8 mode;      /* enum eg_mode of the deciding policy */
+	__u16 rule;	/* rule index or EG_RULE_DEFAULT */
+	__u8 mode;	/* enum eg_mode of the deciding policy */
 	__u8 pad;
-	__u32 slot;     /* policy slot that decided (node-wide or a scope's) */
+	__u32 slot; /* policy slot that decided (node-wide or a scope's) */
 };
 
 /* IPv4 (net order) to its 16-byte form ::ffff:a.b.c.d. */
@@ -111,7 +111,8 @@ static __always_inline void eg_decide_hits_ex(const struct eg_policy_hdr *pol,
 	else if (level2)
 		eg_take_rule(d, level2, level2 == h->asn ? EG_MATCH_ASN : EG_MATCH_PROVIDER);
 	else if (level3)
-		eg_take_rule(d, level3, level3 == h->country ? EG_MATCH_COUNTRY : EG_MATCH_JURISDICTION);
+		eg_take_rule(d, level3,
+			     level3 == h->country ? EG_MATCH_COUNTRY : EG_MATCH_JURISDICTION);
 	else
 		eg_take_default(d, pol->default_action, EG_MATCH_DEFAULT);
 
@@ -133,8 +134,8 @@ static __always_inline void eg_decide_hits(const struct eg_policy_hdr *pol, cons
 }
 
 /* Only a CIDR hit (or none): the policy without classification selectors. */
-static __always_inline void eg_decide(const struct eg_policy_hdr *pol, const struct eg_rule *cidr_hit,
-				      struct eg_decision *d)
+static __always_inline void eg_decide(const struct eg_policy_hdr *pol,
+				      const struct eg_rule *cidr_hit, struct eg_decision *d)
 {
 	struct eg_hits h = {.cidr = cidr_hit};
 

@@ -253,8 +253,8 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	return 1;
 }
 
-#define EG_ETH_P_IP   0x0800
-#define EG_ETH_P_IPV6 0x86DD
+#define EG_ETH_P_IP    0x0800
+#define EG_ETH_P_IPV6  0x86DD
 #define EG_IPPROTO_TCP 6
 #define EG_IPPROTO_UDP 17
 
@@ -328,7 +328,8 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	if (d.verdict != EG_VERDICT_ALLOW) {
 		/* One event per socket and generation, not one per retransmit. */
 		if (sk && !st)
-			st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+			st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0,
+						BPF_SK_STORAGE_GET_F_CREATE);
 		if (!st || st->reported != generation + 1) {
 			eg_report(cfg, &dest, &d, class_id, bpf_skb_cgroup_id(skb),
 				  bpf_get_socket_uid(skb));

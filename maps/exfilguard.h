@@ -17,19 +17,19 @@
 #include <linux/types.h>
 
 /* Map names as they appear in the object and under the pin directory. */
-#define EG_MAP_RULES    eg_rules    /* LPM trie: (policy, prefix) -> rule */
-#define EG_MAP_POLICY   eg_policy   /* array: policy id -> policy header */
-#define EG_MAP_CONFIG   eg_config   /* array[1]: what is in force */
-#define EG_MAP_COUNTERS eg_counters /* per-CPU array of __u64 counters */
-#define EG_MAP_EVENTS   eg_events   /* ring buffer of struct eg_event */
-#define EG_MAP_SKSTATE  eg_skstate  /* socket storage: per-socket verdict cache */
-#define EG_MAP_INFO     eg_info     /* array[1]: daemon metadata for status */
+#define EG_MAP_RULES	 eg_rules     /* LPM trie: (policy, prefix) -> rule */
+#define EG_MAP_POLICY	 eg_policy    /* array: policy id -> policy header */
+#define EG_MAP_CONFIG	 eg_config    /* array[1]: what is in force */
+#define EG_MAP_COUNTERS	 eg_counters  /* per-CPU array of __u64 counters */
+#define EG_MAP_EVENTS	 eg_events    /* ring buffer of struct eg_event */
+#define EG_MAP_SKSTATE	 eg_skstate   /* socket storage: per-socket verdict cache */
+#define EG_MAP_INFO	 eg_info      /* array[1]: daemon metadata for status */
 #define EG_MAP_SELECTORS eg_selectors /* hash: (policy, selector, value) -> rule */
-#define EG_MAP_SCOPES    eg_scopes    /* hash: cgroup id -> policy slot of its scope */
-#define EG_MAP_CLASSES   eg_classes   /* array: class id -> struct eg_class */
-#define EG_MAP_V4_INDEX  eg_v4_index  /* array[65536]: IPv4 /16 -> struct eg_span */
+#define EG_MAP_SCOPES	 eg_scopes    /* hash: cgroup id -> policy slot of its scope */
+#define EG_MAP_CLASSES	 eg_classes   /* array: class id -> struct eg_class */
+#define EG_MAP_V4_INDEX	 eg_v4_index  /* array[65536]: IPv4 /16 -> struct eg_span */
 #define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound */
-#define EG_MAP_V6_INDEX  eg_v6_index  /* array[65536]: IPv6 /16 -> struct eg_span */
+#define EG_MAP_V6_INDEX	 eg_v6_index  /* array[65536]: IPv6 /16 -> struct eg_span */
 #define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_bound */
 
 #define EG_STR(x)  EG_STR_(x)
@@ -40,17 +40,17 @@
 #define EG_PROG_CONNECT6 eg_connect6
 #define EG_PROG_SENDMSG4 eg_sendmsg4
 #define EG_PROG_SENDMSG6 eg_sendmsg6
-#define EG_PROG_EGRESS   eg_egress
+#define EG_PROG_EGRESS	 eg_egress
 
 #define EG_DEFAULT_PIN_DIR "/sys/fs/bpf/exfilguard"
 
-#define EG_MAX_RULE_PREFIXES 65536
-#define EG_MAX_POLICIES      256
-#define EG_MAX_SELECTORS     65536
+#define EG_MAX_RULE_PREFIXES  65536
+#define EG_MAX_POLICIES	      256
+#define EG_MAX_SELECTORS      65536
 #define EG_MAX_SCOPED_CGROUPS 65536
 /* Ancestor levels a hook walks to find a cgroup's scope (the root is level 0). */
 #define EG_MAX_CGROUP_DEPTH 16
-#define EG_RINGBUF_BYTES     (1u << 20)
+#define EG_RINGBUF_BYTES    (1u << 20)
 
 /* Rule actions, as written in a policy file. */
 enum eg_action {
@@ -81,7 +81,7 @@ enum eg_match {
 	EG_MATCH_JURISDICTION = 4,
 	EG_MATCH_DEFAULT = 5,
 	EG_MATCH_NO_POLICY = 6, /* nothing loaded: on_failure decides */
-	EG_MATCH_STALE = 7,     /* data older than max_data_age: on_failure decides */
+	EG_MATCH_STALE = 7,	/* data older than max_data_age: on_failure decides */
 };
 
 enum eg_hook {
@@ -94,11 +94,11 @@ enum eg_hook {
 };
 
 /* Counter slots of EG_MAP_COUNTERS: per hook allowed/denied/audited, then totals. */
-#define EG_CTR_HOOK(hook, verdict) ((hook) * 3 + (verdict))
+#define EG_CTR_HOOK(hook, verdict) ((hook)*3 + (verdict))
 enum eg_counter {
 	EG_CTR_EVENTS_DROPPED = EG_HOOK_COUNT * 3, /* ring buffer full: event lost */
-	EG_CTR_EGRESS_CACHED,                      /* egress packets passed by the socket cache */
-	EG_CTR_EGRESS_LOOKUPS,                     /* egress packets judged by a full lookup */
+	EG_CTR_EGRESS_CACHED,			   /* egress packets passed by the socket cache */
+	EG_CTR_EGRESS_LOOKUPS,			   /* egress packets judged by a full lookup */
 	EG_CTR_COUNT,
 };
 
@@ -122,35 +122,35 @@ enum eg_counter {
  */
 struct eg_rule_key {
 	__u32 prefixlen; /* host order */
-	__u32 policy;    /* net order */
-	__u8 addr[16];   /* net order, IPv4 as ::ffff:a.b.c.d */
+	__u32 policy;	 /* net order */
+	__u8 addr[16];	 /* net order, IPv4 as ::ffff:a.b.c.d */
 };
 _Static_assert(sizeof(struct eg_rule_key) == 24, "eg_rule_key ABI");
 
 struct eg_rule {
-	__u16 index;  /* host order: rule position in the policy file, from 0 */
-	__u8 action;  /* enum eg_action */
-	__u8 plen;    /* prefix length as written (IPv4 0-32, IPv6 0-128) */
+	__u16 index; /* host order: rule position in the policy file, from 0 */
+	__u8 action; /* enum eg_action */
+	__u8 plen;   /* prefix length as written (IPv4 0-32, IPv6 0-128) */
 };
 _Static_assert(sizeof(struct eg_rule) == 4, "eg_rule ABI");
 
 /* EG_MAP_POLICY value: per-policy settings. */
 struct eg_policy_hdr {
-	__u8 loaded;         /* 0: slot unused */
-	__u8 mode;           /* enum eg_mode */
+	__u8 loaded;	     /* 0: slot unused */
+	__u8 mode;	     /* enum eg_mode */
 	__u8 default_action; /* enum eg_action */
 	__u8 selector_kinds; /* bit (1 << enum eg_match) for each selector kind the rules use */
-	__u32 rules;         /* host order: number of rules, for status */
+	__u32 rules;	     /* host order: number of rules, for status */
 };
 _Static_assert(sizeof(struct eg_policy_hdr) == 8, "eg_policy_hdr ABI");
 
 /* EG_MAP_CONFIG value. */
 struct eg_config {
-	__u32 policy;     /* host order: id of the policy in force (EG_MAP_POLICY index) */
+	__u32 policy;	  /* host order: id of the policy in force (EG_MAP_POLICY index) */
 	__u32 generation; /* host order: bumped on every change; invalidates socket caches */
-	__u32 data_gen;   /* host order: which classification data is loaded (0: none) */
-	__u32 scoped;     /* host order: non-zero when EG_MAP_SCOPES has entries */
-	__u32 flags;      /* host order: EG_CFG_* */
+	__u32 data_gen;	  /* host order: which classification data is loaded (0: none) */
+	__u32 scoped;	  /* host order: non-zero when EG_MAP_SCOPES has entries */
+	__u32 flags;	  /* host order: EG_CFG_* */
 	__u32 pad;
 	__u64 stale_after_ns; /* host order, boot-time clock: data counts as stale after; 0 never */
 };
@@ -168,37 +168,37 @@ _Static_assert(sizeof(struct eg_config) == 32, "eg_config ABI");
  * the egress backstop passes that socket's packets without a trie lookup.
  */
 struct eg_skstate {
-	__u8 daddr[16];   /* net order: destination last allowed by a socket hook */
+	__u8 daddr[16];	  /* net order: destination last allowed by a socket hook */
 	__u32 generation; /* host order: eg_config.generation when judged */
-	__u32 reported;   /* host order: generation whose egress event was already sent */
+	__u32 reported;	  /* host order: generation whose egress event was already sent */
 };
 _Static_assert(sizeof(struct eg_skstate) == 24, "eg_skstate ABI");
 
-#define EG_COMM_LEN 16
-#define EG_PATH_LEN 256
+#define EG_COMM_LEN    16
+#define EG_PATH_LEN    256
 #define EG_DATASET_LEN 80
 
 /* One deny or audit, from EG_MAP_EVENTS. */
 struct eg_event {
 	__u64 ts_boot_ns; /* host order: bpf_ktime_get_boot_ns() */
 	__u64 cgroup_id;  /* host order: cgroup v2 id of the sender */
-	__u32 pid;        /* host order: tgid (0 when not known, e.g. softirq) */
-	__u32 tid;        /* host order */
-	__u32 uid;        /* host order */
-	__u32 policy;     /* host order: policy id that decided */
-	__u32 bytes;      /* host order: packet length (egress hook), else 0 */
-	__u32 class_id;   /* host order: EG_MAP_CLASSES index of the destination, 0 = unknown */
-	__u32 data_gen;   /* host order: eg_config.data_gen of the classification used */
-	__u16 dport;      /* host order */
-	__u16 rule;       /* host order: rule index, EG_RULE_DEFAULT for the default */
-	__u8 daddr[16];   /* net order, IPv4 as ::ffff:a.b.c.d */
-	__u8 family;      /* AF_INET or AF_INET6: the socket's family */
-	__u8 proto;       /* IPPROTO_* */
-	__u8 hook;        /* enum eg_hook */
-	__u8 verdict;     /* enum eg_verdict */
-	__u8 mode;        /* enum eg_mode */
-	__u8 match;       /* enum eg_match */
-	__u8 prefixlen;   /* matched prefix length as written */
+	__u32 pid;	  /* host order: tgid (0 when not known, e.g. softirq) */
+	__u32 tid;	  /* host order */
+	__u32 uid;	  /* host order */
+	__u32 policy;	  /* host order: policy id that decided */
+	__u32 bytes;	  /* host order: packet length (egress hook), else 0 */
+	__u32 class_id;	  /* host order: EG_MAP_CLASSES index of the destination, 0 = unknown */
+	__u32 data_gen;	  /* host order: eg_config.data_gen of the classification used */
+	__u16 dport;	  /* host order */
+	__u16 rule;	  /* host order: rule index, EG_RULE_DEFAULT for the default */
+	__u8 daddr[16];	  /* net order, IPv4 as ::ffff:a.b.c.d */
+	__u8 family;	  /* AF_INET or AF_INET6: the socket's family */
+	__u8 proto;	  /* IPPROTO_* */
+	__u8 hook;	  /* enum eg_hook */
+	__u8 verdict;	  /* enum eg_verdict */
+	__u8 mode;	  /* enum eg_mode */
+	__u8 match;	  /* enum eg_match */
+	__u8 prefixlen;	  /* matched prefix length as written */
 	__u8 pad;
 	char comm[EG_COMM_LEN];
 };
@@ -208,12 +208,12 @@ _Static_assert(sizeof(struct eg_event) == 88, "eg_event ABI");
 struct eg_info {
 	__u64 started_unix_ns; /* host order */
 	__u64 cgroup_id;       /* host order: where the programs are attached */
-	__u32 pid;             /* host order: daemon pid */
+	__u32 pid;	       /* host order: daemon pid */
 	__u32 pad;
 	char cgroup_path[EG_PATH_LEN];
 	char policy_path[EG_PATH_LEN];
 	char dataset[EG_DATASET_LEN]; /* version of the classification data, "" when none */
-	__u32 reload_seq;    /* host order: bumped after every reload attempt */
+	__u32 reload_seq;	      /* host order: bumped after every reload attempt */
 	__s32 reload_status; /* host order: 0, or the errno-style code of the last failed reload */
 	char reload_msg[EG_PATH_LEN]; /* what the last reload did, or why it failed */
 };
@@ -254,9 +254,9 @@ _Static_assert(sizeof(struct eg_v6_bound) == 24, "eg_v6_bound ABI");
 
 /* EG_MAP_CLASSES value. Class 0 is "nothing known". */
 struct eg_class {
-	__u32 asn;          /* host order, 0 = unknown */
-	__u16 country;      /* host order, EG_CC('C','N') = 0x434e, 0 = unknown */
-	__u16 provider;     /* host order, 1-based provider catalog index, 0 = none */
+	__u32 asn;	    /* host order, 0 = unknown */
+	__u16 country;	    /* host order, EG_CC('C','N') = 0x434e, 0 = unknown */
+	__u16 provider;	    /* host order, 1-based provider catalog index, 0 = none */
 	__u16 jurisdiction; /* host order, country code controlling the provider, 0 = none */
 	__u16 pad;
 };

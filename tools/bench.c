@@ -32,7 +32,7 @@
 #include "exfilguard.skel.h"
 #include "loader.h"
 
-#define REPEAT 200000
+#define REPEAT	    200000
 #define RANDOM_RUNS 20000
 
 static double now_s(void)
@@ -196,7 +196,8 @@ static int load_world(const char *policy, struct loaded *l)
 	}
 	l->t_kernel = now_s() - t0;
 	l->kernel_bytes = 0;
-	bpf_object__for_each_map(map, l->g.skel->obj) {
+	bpf_object__for_each_map(map, l->g.skel->obj)
+	{
 		const char *name = bpf_map__name(map);
 
 		if (!strcmp(name, "eg_classes") || !strncmp(name, "eg_v4_", 6) ||
@@ -206,10 +207,10 @@ static int load_world(const char *policy, struct loaded *l)
 	return 0;
 }
 
-static const char *const addrs_v4[] = {"47.74.0.1", "8.8.8.8", "1.1.1.1", "203.0.113.9",
+static const char *const addrs_v4[] = {"47.74.0.1",  "8.8.8.8",	      "1.1.1.1",  "203.0.113.9",
 				       "36.110.0.1", "185.199.108.1", "52.0.0.1", "120.24.0.1"};
-static const char *const addrs_v6[] = {"2400:3200::1", "2001:4860:4860::8888",
-				       "2a00:1450:4001::1", "2606:4700::1"};
+static const char *const addrs_v6[] = {"2400:3200::1", "2001:4860:4860::8888", "2a00:1450:4001::1",
+				       "2606:4700::1"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -229,8 +230,8 @@ int main(int argc, char **argv)
 	printf("full datasets: %zu IPv4 + %zu IPv6 ranges, %zu classes (%s)\n",
 	       full.b.world.n_v4_bounds, full.b.world.n_v6_bounds, full.b.world.n_classes,
 	       full.b.world.dataset);
-	printf("  datasets -> classification (userspace):  %.3f s, peak RSS %ld MiB\n",
-	       full.t_data, peak_rss_kib() >> 10);
+	printf("  datasets -> classification (userspace):  %.3f s, peak RSS %ld MiB\n", full.t_data,
+	       peak_rss_kib() >> 10);
 	printf("  classification -> kernel maps:           %.3f s\n", full.t_kernel);
 	printf("  total, datasets to kernel maps:          %.3f s\n", full.t_data + full.t_kernel);
 	printf("  kernel memory of the tables (memlock):   %.1f MiB (%.1f bytes per range)\n",
@@ -238,9 +239,11 @@ int main(int argc, char **argv)
 	       (double)full.kernel_bytes /
 		       (double)(full.b.world.n_v4_bounds + full.b.world.n_v6_bounds));
 	/* The runs below must go through the whole judgement: a KP address is dropped. */
-	if (egress_verdict(&full.g, "175.45.176.1") != 0 || egress_verdict(&full.g, "8.8.8.8") != 1) {
-		fprintf(stderr, "bench: the egress program does not judge test-run packets as "
-				"expected (KP dropped, 8.8.8.8 passed): figures would be meaningless\n");
+	if (egress_verdict(&full.g, "175.45.176.1") != 0 ||
+	    egress_verdict(&full.g, "8.8.8.8") != 1) {
+		fprintf(stderr,
+			"bench: the egress program does not judge test-run packets as "
+			"expected (KP dropped, 8.8.8.8 passed): figures would be meaningless\n");
 		return 1;
 	}
 	v4_full = egress_ns(&full.g, addrs_v4, N(addrs_v4));
@@ -273,7 +276,8 @@ int main(int argc, char **argv)
 	       "(IPv4, full world vs CIDR-only)\n",
 	       v4_small > 0 ? v4_full / v4_small : 0, v6_small > 0 ? v6_full / v6_small : 0,
 	       v4_full - v4_cidr);
-	printf("egress verdict in the kernel, one run each on %d random destinations (cold paths):\n",
+	printf("egress verdict in the kernel, one run each on %d random destinations (cold "
+	       "paths):\n",
 	       RANDOM_RUNS);
 	printf("  CIDR-only policy, IPv4:                  %6.1f ns\n", r4_cidr);
 	printf("  country selector, small world, IPv4:     %6.1f ns   IPv6 %6.1f ns\n", r4_small,

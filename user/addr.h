@@ -10,8 +10,8 @@
 
 struct eg_cidr {
 	uint8_t addr[16]; /* net order, IPv4 mapped; host bits are zero */
-	uint8_t plen;     /* prefix length as written: 0-32 for IPv4, 0-128 for IPv6 */
-	uint8_t family;   /* AF_INET or AF_INET6 */
+	uint8_t plen;	  /* prefix length as written: 0-32 for IPv4, 0-128 for IPv6 */
+	uint8_t family;	  /* AF_INET or AF_INET6 */
 };
 
 /* Parse "a.b.c.d", "x::y" (any inet_pton form). 0 on success, -1 if not an address. */

@@ -17,9 +17,10 @@ static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error 
 	for (r = 0; r < p->n_rules; r++) {
 		for (i = 0; i < p->rules[r].n_selectors; i++) {
 			const struct eg_policy_selector *sel = &p->rules[r].selectors[i];
-			int ok = sel->kind == EG_MATCH_COUNTRY	   ? b->have_country
-				 : sel->kind == EG_MATCH_JURISDICTION ? b->have_country || b->have_asn
-								      : b->have_asn;
+			int ok = sel->kind == EG_MATCH_COUNTRY ? b->have_country
+				 : sel->kind == EG_MATCH_JURISDICTION
+					 ? b->have_country || b->have_asn
+					 : b->have_asn;
 
 			if (!ok)
 				return eg_fail(err, EINVAL,
@@ -40,14 +41,14 @@ static int load_data(struct eg_bundle *b, struct eg_error *err)
 			 : eg_catalog_load_builtin(&b->catalog, err))
 		return -1;
 	if (d->n_country) {
-		if (eg_dataset_load_files((const char *const *)d->country, d->n_country, EG_DATA_COUNTRY,
-					  &b->country, err))
+		if (eg_dataset_load_files((const char *const *)d->country, d->n_country,
+					  EG_DATA_COUNTRY, &b->country, err))
 			return -1;
 		b->have_country = 1;
 	}
 	if (d->n_asn) {
-		if (eg_dataset_load_files((const char *const *)d->asn, d->n_asn, EG_DATA_ASN, &b->asn,
-					  err))
+		if (eg_dataset_load_files((const char *const *)d->asn, d->n_asn, EG_DATA_ASN,
+					  &b->asn, err))
 			return -1;
 		b->have_asn = 1;
 	}

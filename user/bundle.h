@@ -21,7 +21,7 @@ struct eg_bundle {
 	int have_country, have_asn;
 	struct eg_world world;
 	int have_world;
-	struct eg_ruleset rules;        /* the node-wide policy, slot EG_SLOT_NODE */
+	struct eg_ruleset rules;	/* the node-wide policy, slot EG_SLOT_NODE */
 	struct eg_ruleset *scope_rules; /* scope i's, slot EG_SLOT_SCOPE(i) */
 	size_t n_scope_rules;
 };

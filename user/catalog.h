@@ -15,15 +15,15 @@
 #define EG_PROVIDER_ID_MAX 64
 
 struct eg_provider {
-	uint16_t index;   /* 1-based; 0 means "no provider" everywhere */
+	uint16_t index;		     /* 1-based; 0 means "no provider" everywhere */
 	char id[EG_PROVIDER_ID_MAX]; /* e.g. "alibaba-cloud" */
-	char *name;       /* e.g. "Alibaba Cloud" */
-	uint16_t jurisdiction; /* EG_CC() of the controlling country */
+	char *name;		     /* e.g. "Alibaba Cloud" */
+	uint16_t jurisdiction;	     /* EG_CC() of the controlling country */
 	uint32_t *asns;
 	size_t n_asns;
 	struct eg_cidr *cidrs;
 	size_t n_cidrs;
-	unsigned line;    /* where it is defined */
+	unsigned line; /* where it is defined */
 };
 
 /* One entry of the ASN index. */

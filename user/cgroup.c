@@ -29,9 +29,10 @@ int eg_cgroup2_mount(char out[PATH_MAX], struct eg_error *err)
 	}
 	endmntent(mounts);
 	if (!found)
-		return eg_fail(err, ENOENT,
-			       "no cgroup v2 file system is mounted (/proc/mounts has no cgroup2 entry); "
-			       "mount one with: mount -t cgroup2 none /sys/fs/cgroup/unified");
+		return eg_fail(
+			err, ENOENT,
+			"no cgroup v2 file system is mounted (/proc/mounts has no cgroup2 entry); "
+			"mount one with: mount -t cgroup2 none /sys/fs/cgroup/unified");
 	return 0;
 }
 

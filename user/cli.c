@@ -79,7 +79,8 @@ int eg_cli_require_privileges(struct eg_error *err)
 		return 0;
 	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (!has_cap(data, needed[i].cap)) {
-			strncat(missing, missing[0] ? ", " : "", sizeof(missing) - strlen(missing) - 1);
+			strncat(missing, missing[0] ? ", " : "",
+				sizeof(missing) - strlen(missing) - 1);
 			strncat(missing, needed[i].name, sizeof(missing) - strlen(missing) - 1);
 		}
 	}

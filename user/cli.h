@@ -8,8 +8,8 @@
 
 enum eg_exit {
 	EG_EXIT_OK = 0,
-	EG_EXIT_FAIL = 1,        /* bad input, or the operation failed */
-	EG_EXIT_USAGE = 2,       /* bad command line */
+	EG_EXIT_FAIL = 1,	 /* bad input, or the operation failed */
+	EG_EXIT_USAGE = 2,	 /* bad command line */
 	EG_EXIT_NOT_RUNNING = 3, /* status: nothing pinned */
 };
 
@@ -22,7 +22,8 @@ struct eg_cli {
 /* Report an operation error (text on stderr, or a JSON object on stdout); returns EG_EXIT_FAIL. */
 int eg_cli_error(const struct eg_cli *cli, const struct eg_error *err);
 /* Report a usage error with a hint to --help; returns EG_EXIT_USAGE. */
-__attribute__((format(printf, 2, 3))) int eg_cli_usage(const struct eg_cli *cli, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int eg_cli_usage(const struct eg_cli *cli, const char *fmt,
+						       ...);
 /* Print a JSON object on stdout (pretty when a terminal). Takes ownership. */
 struct json_object;
 void eg_cli_print_json(struct json_object *obj);

@@ -38,9 +38,9 @@ static const char data_help[] =
 
 struct fetched_file {
 	const char *package;
-	const char *name;          /* file inside the package */
+	const char *name; /* file inside the package */
 	enum eg_data_kind kind;
-	size_t min_ranges;         /* fewer means a broken download */
+	size_t min_ranges; /* fewer means a broken download */
 };
 
 static const struct fetched_file data_files[] = {
@@ -118,8 +118,9 @@ static int verify_file(const char *path, const struct fetched_file *f, size_t *r
 	*ranges = ds.ranges.n;
 	eg_dataset_free(&ds);
 	if (*ranges < f->min_ranges)
-		return eg_fail(err, EINVAL, "%s: only %zu ranges (expected at least %zu): refusing it",
-			       path, *ranges, f->min_ranges);
+		return eg_fail(err, EINVAL,
+			       "%s: only %zu ranges (expected at least %zu): refusing it", path,
+			       *ranges, f->min_ranges);
 	return 0;
 }
 
@@ -183,15 +184,16 @@ static int install_files(const char *dest, char dirs[][PATH_MAX], json_object *s
 		for (j = 0; j < sizeof(license_files) / sizeof(license_files[0]); j++) {
 			const char *base = strrchr(data_files[i].package, '/') + 1;
 
-			snprintf(from, sizeof(from), "%s/%s", package_dir(dirs, data_files[i].package),
-				 license_files[j]);
+			snprintf(from, sizeof(from), "%s/%s",
+				 package_dir(dirs, data_files[i].package), license_files[j]);
 			snprintf(to, sizeof(to), "%s/licenses/%s-%s", dest, base, license_files[j]);
 			if (access(from, R_OK) == 0 && copy_file(from, to, err))
 				return -1;
 		}
 	}
 	snprintf(to, sizeof(to), "%s/SOURCES.json", dest);
-	if (json_object_to_file_ext(to, sources, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE))
+	if (json_object_to_file_ext(to, sources,
+				    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE))
 		return eg_fail(err, EIO, "%s: cannot write", to);
 	return 0;
 }
@@ -228,7 +230,8 @@ static int fetch_all(const char *dest, const char *stage, json_object *sources,
 		if (have && have != dirs[i]) {
 			snprintf(dirs[i], sizeof(dirs[i]), "%s", have);
 		} else {
-			if (fetch_package(stage, data_files[i].package, dirs[i], sizeof(dirs[i]), err))
+			if (fetch_package(stage, data_files[i].package, dirs[i], sizeof(dirs[i]),
+					  err))
 				return -1;
 			json_object_object_add(sources, data_files[i].package,
 					       package_info(dirs[i], data_files[i].package));
@@ -237,7 +240,8 @@ static int fetch_all(const char *dest, const char *stage, json_object *sources,
 		if (verify_file(path, &data_files[i], &ranges, err))
 			return -1;
 		fprintf(stderr, "verified %s: %zu ranges\n", data_files[i].name, ranges);
-		json_object_object_add(files, data_files[i].name, json_object_new_int64((int64_t)ranges));
+		json_object_object_add(files, data_files[i].name,
+				       json_object_new_int64((int64_t)ranges));
 	}
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	json_object_object_add(sources, "fetched", json_object_new_string(when));

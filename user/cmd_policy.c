@@ -88,13 +88,15 @@ static void check_json(const char *path, const struct eg_bundle *b)
 	json_object_object_add(obj, "providers",
 			       json_object_new_int64((int64_t)b->catalog.n_providers));
 	if (b->have_world) {
-		json_object_object_add(obj, "classes", json_object_new_int64((int64_t)b->world.n_classes));
+		json_object_object_add(obj, "classes",
+				       json_object_new_int64((int64_t)b->world.n_classes));
 		json_object_object_add(obj, "ipv4_ranges",
 				       json_object_new_int64((int64_t)b->world.n_v4_bounds));
 		json_object_object_add(obj, "ipv6_ranges",
 				       json_object_new_int64((int64_t)b->world.n_v6_bounds));
-		json_object_object_add(obj, "kernel_bytes",
-				       json_object_new_int64((int64_t)eg_world_kernel_bytes(&b->world)));
+		json_object_object_add(
+			obj, "kernel_bytes",
+			json_object_new_int64((int64_t)eg_world_kernel_bytes(&b->world)));
 		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
 	}
 	eg_cli_print_json(obj);
@@ -153,8 +155,9 @@ static json_object *decision_json(const char *text, const struct eg_bundle *b,
 		eg_class_describe(eg_world_class(&b->world, eg_world_classify(&b->world, addr)),
 				  &b->catalog, b->have_asn ? &b->asn : NULL, &names);
 		eg_class_names_to_json(&names, obj);
-		json_object_object_add(obj, "provider_name", names.provider_name
-			? json_object_new_string(names.provider_name) : NULL);
+		json_object_object_add(
+			obj, "provider_name",
+			names.provider_name ? json_object_new_string(names.provider_name) : NULL);
 		eg_world_prefix(&b->world, addr, buf, sizeof(buf));
 		json_object_object_add(obj, "class_prefix", json_object_new_string(buf));
 		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
@@ -197,7 +200,8 @@ static void print_decision_text(json_object *d)
 	if (json_object_object_get_ex(d, "dataset", NULL)) {
 		json_object *asn = json_object_object_get(d, "asn");
 
-		printf("%-28s        country %s, AS%s %s, provider %s, jurisdiction %s, prefix %s\n",
+		printf("%-28s        country %s, AS%s %s, provider %s, jurisdiction %s, prefix "
+		       "%s\n",
 		       "", json_object_get_string(json_object_object_get(d, "country")) ?: "?",
 		       asn ? json_object_get_string(asn) : "?",
 		       json_object_get_string(json_object_object_get(d, "as_org")) ?: "",

@@ -85,10 +85,14 @@ static void on_reload_signal(int sig)
 static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
-		{"policy", required_argument, NULL, 'p'}, {"mode", required_argument, NULL, 'm'},
-		{"cgroup", required_argument, NULL, 'c'}, {"events", required_argument, NULL, 'e'},
-		{"format", required_argument, NULL, 'f'}, {"ready-fd", required_argument, NULL, 'r'},
-		{"persist", no_argument, NULL, 'P'},	  {"help", no_argument, NULL, 'h'},
+		{"policy", required_argument, NULL, 'p'},
+		{"mode", required_argument, NULL, 'm'},
+		{"cgroup", required_argument, NULL, 'c'},
+		{"events", required_argument, NULL, 'e'},
+		{"format", required_argument, NULL, 'f'},
+		{"ready-fd", required_argument, NULL, 'r'},
+		{"persist", no_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	char *end;
@@ -103,8 +107,8 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_
 		case 'm':
 			o->mode = eg_mode_from_name(optarg);
 			if (o->mode < 0)
-				return eg_cli_usage(cli, "--mode must be enforce or audit, not '%s'",
-						    optarg);
+				return eg_cli_usage(
+					cli, "--mode must be enforce or audit, not '%s'", optarg);
 			break;
 		case 'c':
 			o->cgroup_arg = optarg;
@@ -121,7 +125,8 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_
 		case 'r':
 			o->ready_fd = (int)strtol(optarg, &end, 10);
 			if (*end || o->ready_fd < 0)
-				return eg_cli_usage(cli, "--ready-fd needs a file descriptor number");
+				return eg_cli_usage(cli,
+						    "--ready-fd needs a file descriptor number");
 			break;
 		case 'P':
 			o->persist = 1;
@@ -141,8 +146,8 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_
 }
 
 /* Resolve --cgroup: an absolute cgroup v2 directory, or a path below the mount. */
-static int resolve_cgroup(const char *mount, const char *arg, char *dir, size_t dirlen,
-			  char *rel, size_t rellen, struct eg_error *err)
+static int resolve_cgroup(const char *mount, const char *arg, char *dir, size_t dirlen, char *rel,
+			  size_t rellen, struct eg_error *err)
 {
 	size_t mlen = strlen(mount);
 	char real[PATH_MAX];
@@ -171,7 +176,8 @@ static int open_events(const char *path, struct eg_error *err)
 		return STDOUT_FILENO;
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (fd < 0)
-		return eg_fail(err, errno, "%s: cannot open for writing: %s", path, strerror(errno));
+		return eg_fail(err, errno, "%s: cannot open for writing: %s", path,
+			       strerror(errno));
 	return fd;
 }
 
@@ -186,10 +192,12 @@ static int on_ring_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* In the child: join the cgroup, and connect UDP (it sends nothing) to the canary, v4 and mapped. */
+/* In the child: join the cgroup, and connect UDP (it sends nothing) to the canary, v4 and mapped.
+ */
 static int canary_child(const char *cgroup)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(9),
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(9),
 				  .sin_addr.s_addr = htonl(EG_CANARY_V4)};
 	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
 	char procs[PATH_MAX];
@@ -222,7 +230,8 @@ static int self_test(const char *cg_dir, const char *cg_rel, struct eg_error *er
 
 	snprintf(leaf, sizeof(leaf), "%s/exfilguard-selftest-%d", cg_dir, (int)getpid());
 	if (mkdir(leaf, 0700) && errno != EEXIST)
-		return eg_fail(err, errno, "self-test: cannot create %s: %s", leaf, strerror(errno));
+		return eg_fail(err, errno, "self-test: cannot create %s: %s", leaf,
+			       strerror(errno));
 	pid = fork();
 	if (pid == 0)
 		_exit(canary_child(leaf));
@@ -232,11 +241,12 @@ static int self_test(const char *cg_dir, const char *cg_rel, struct eg_error *er
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 2)
 		return eg_fail(err, EIO, "self-test: could not run a canary connect in %s", leaf);
 	if (WEXITSTATUS(status))
-		return eg_fail(err, EIO,
-			       "self-test failed: a connect to the canary 0.0.0.1 from %s was not "
-			       "refused: the hooks do not enforce there (another BPF program on the "
-			       "path, or a kernel without cgroup socket hooks?)",
-			       cg_rel);
+		return eg_fail(
+			err, EIO,
+			"self-test failed: a connect to the canary 0.0.0.1 from %s was not "
+			"refused: the hooks do not enforce there (another BPF program on the "
+			"path, or a kernel without cgroup socket hooks?)",
+			cg_rel);
 	return 0;
 }
 
@@ -328,8 +338,9 @@ static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
 	g->flags = b->policy.fail_closed ? EG_CFG_FAIL_CLOSED : 0;
 	g->stale_after_ns = stale_after ? unix_to_boot_ns(stale_after) : 0;
 	if (stale_after && stale_after <= (uint64_t)time(NULL))
-		fprintf(stderr, "exfilguard run: warning: the data is older than max_data_age: "
-				"on_failure: %s applies\n",
+		fprintf(stderr,
+			"exfilguard run: warning: the data is older than max_data_age: "
+			"on_failure: %s applies\n",
 			b->policy.fail_closed ? "closed" : "open");
 }
 
@@ -342,8 +353,8 @@ static int build_guard(struct run_state *s, struct eg_bundle *b, struct eg_guard
 	if (eg_guard_load(g, world, err))
 		return -1;
 	set_failure_policy(b, g);
-	if ((world && eg_guard_set_world(g, world, err)) ||
-	    load_scopes(s, b, g, err) || eg_guard_apply(g, &b->rules, err) ||
+	if ((world && eg_guard_set_world(g, world, err)) || load_scopes(s, b, g, err) ||
+	    eg_guard_apply(g, &b->rules, err) ||
 	    eg_guard_set_info(g, s->cg_rel, s->cg_id, s->o->policy_path,
 			      world ? world->dataset : NULL, err)) {
 		eg_guard_destroy(g);
@@ -410,8 +421,10 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 	if (adopt) {
 		if (eg_guard_takeover(&s->guard, NULL, s->pin_dir, err))
 			return -1;
-		fprintf(stderr, "exfilguard run: adopted the guard pinned at %s (its hooks were "
-				"enforcing throughout)\n", s->pin_dir);
+		fprintf(stderr,
+			"exfilguard run: adopted the guard pinned at %s (its hooks were "
+			"enforcing throughout)\n",
+			s->pin_dir);
 	} else if (eg_guard_attach(&s->guard, s->cg_dir, err) ||
 		   eg_guard_pin(&s->guard, s->pin_dir, err)) {
 		return -1;
@@ -480,8 +493,8 @@ static void reload_guard(struct run_state *s, struct ring_buffer **rb,
 	s->b = nb;
 	set_event_sources(s);
 	*rb = ring_buffer__new(eg_guard_events_fd(&s->guard), on_event, &s->events, NULL);
-	snprintf(msg, sizeof(msg), "reloaded %s: %zu rules, %s mode, dataset %s",
-		 s->o->policy_path, s->b.policy.n_rules, eg_mode_name(s->b.policy.mode),
+	snprintf(msg, sizeof(msg), "reloaded %s: %zu rules, %s mode, dataset %s", s->o->policy_path,
+		 s->b.policy.n_rules, eg_mode_name(s->b.policy.mode),
 		 s->b.have_world ? s->b.world.dataset : "none");
 	report_reload(&s->guard, seq, NULL, msg);
 }
@@ -496,7 +509,8 @@ static void rescan_scopes(struct run_state *s)
 		return;
 	if (eg_scopes_sync(&s->b.policy, s->mount, s->cg_dir, eg_guard_scopes_fd(&s->guard),
 			   &s->watch, &assigned, &changed)) {
-		fprintf(stderr, "exfilguard run: assigning cgroups to scopes: %s\n", strerror(errno));
+		fprintf(stderr, "exfilguard run: assigning cgroups to scopes: %s\n",
+			strerror(errno));
 		return;
 	}
 	if (changed && eg_guard_set_scope_cgroups(&s->guard, &err))
@@ -514,7 +528,8 @@ static int watch_fds(int ep, struct ring_buffer *rb, const struct eg_scope_watch
 
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &rbe))
 		return -1;
-	if (w->inotify_fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, w->inotify_fd, &we) && errno != EEXIST)
+	if (w->inotify_fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, w->inotify_fd, &we) &&
+	    errno != EEXIST)
 		return -1;
 	return 0;
 }
@@ -535,7 +550,8 @@ static void stream_events(struct run_state *s)
 		struct epoll_event evs[2];
 
 		if (epoll_wait(ep, evs, 2, 250) < 0 && errno != EINTR) {
-			fprintf(stderr, "exfilguard run: waiting for events: %s\n", strerror(errno));
+			fprintf(stderr, "exfilguard run: waiting for events: %s\n",
+				strerror(errno));
 			break;
 		}
 		rescan_scopes(s);
@@ -548,7 +564,8 @@ static void stream_events(struct run_state *s)
 			reload_guard(s, &rb, on_ring_event);
 			lost = 0; /* the new guard counts from zero */
 			if (!rb || watch_fds(ep, rb, &s->watch)) {
-				fprintf(stderr, "exfilguard run: cannot watch the new ring buffer: %s\n",
+				fprintf(stderr,
+					"exfilguard run: cannot watch the new ring buffer: %s\n",
 					strerror(errno));
 				break;
 			}

@@ -101,17 +101,22 @@ static json_object *counters_json(const char *pin_dir)
 		json_object *h = json_object_new_object();
 
 		for (v = 0; v < 3; v++)
-			json_object_object_add(h, eg_verdict_name(v),
-					       json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_HOOK(hook, v))));
+			json_object_object_add(
+				h, eg_verdict_name(v),
+				json_object_new_uint64(
+					fd < 0 ? 0 : read_counter(fd, EG_CTR_HOOK(hook, v))));
 		json_object_object_add(hooks, eg_hook_name(hook), h);
 	}
 	json_object_object_add(obj, "hooks", hooks);
-	json_object_object_add(obj, "events_lost",
-			       json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EVENTS_DROPPED)));
-	json_object_object_add(obj, "egress_cached",
-			       json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EGRESS_CACHED)));
-	json_object_object_add(obj, "egress_lookups",
-			       json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EGRESS_LOOKUPS)));
+	json_object_object_add(
+		obj, "events_lost",
+		json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EVENTS_DROPPED)));
+	json_object_object_add(
+		obj, "egress_cached",
+		json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EGRESS_CACHED)));
+	json_object_object_add(
+		obj, "egress_lookups",
+		json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EGRESS_LOOKUPS)));
 	if (fd >= 0)
 		close(fd);
 	return obj;
@@ -214,9 +219,12 @@ static json_object *classification_json(const char *pin_dir, const struct eg_inf
 	map_usage(pin_dir, EG_STR(EG_MAP_V6_INDEX), &idx, &bytes);
 	json_object_object_add(obj, "dataset",
 			       info->dataset[0] ? json_object_new_string(info->dataset) : NULL);
-	json_object_object_add(obj, "classes", json_object_new_int64(info->dataset[0] ? classes : 0));
-	json_object_object_add(obj, "ipv4_ranges", json_object_new_int64(info->dataset[0] ? v4 : 0));
-	json_object_object_add(obj, "ipv6_ranges", json_object_new_int64(info->dataset[0] ? v6 : 0));
+	json_object_object_add(obj, "classes",
+			       json_object_new_int64(info->dataset[0] ? classes : 0));
+	json_object_object_add(obj, "ipv4_ranges",
+			       json_object_new_int64(info->dataset[0] ? v4 : 0));
+	json_object_object_add(obj, "ipv6_ranges",
+			       json_object_new_int64(info->dataset[0] ? v6 : 0));
 	json_object_object_add(obj, "kernel_bytes", json_object_new_int64((int64_t)bytes));
 	return obj;
 }
@@ -229,8 +237,9 @@ static json_object *status_json(const char *pin_dir, const struct eg_info *info,
 
 	json_object_object_add(obj, "pin_dir", json_object_new_string(pin_dir));
 	json_object_object_add(daemon, "pid", json_object_new_int64(info->pid));
-	json_object_object_add(daemon, "alive", json_object_new_boolean(
-							info->pid && kill((pid_t)info->pid, 0) == 0));
+	json_object_object_add(
+		daemon, "alive",
+		json_object_new_boolean(info->pid && kill((pid_t)info->pid, 0) == 0));
 	eg_format_time((int64_t)info->started_unix_ns, when, sizeof(when));
 	json_object_object_add(daemon, "started", json_object_new_string(when));
 	json_object_object_add(daemon, "policy_file", json_object_new_string(info->policy_path));
@@ -261,7 +270,8 @@ static void print_status_text(json_object *s)
 	printf("policy      %s: %s mode, default %s, %d rules, generation %u\n",
 	       json_object_get_string(GET(d, "policy_file")),
 	       json_object_get_string(GET(p, "mode")), json_object_get_string(GET(p, "default")),
-	       json_object_get_int(GET(p, "rules")), (unsigned)json_object_get_int64(GET(p, "generation")));
+	       json_object_get_int(GET(p, "rules")),
+	       (unsigned)json_object_get_int64(GET(p, "generation")));
 	{
 		json_object *cl = GET(s, "classification");
 
@@ -281,10 +291,12 @@ static void print_status_text(json_object *s)
 
 		printf("%-10s  %-9s %12s %12s %12s\n", name,
 		       json_object_get_boolean(GET(l, "attached")) ? "yes" : "NO",
-		       json_object_get_string(GET(h, "allow")), json_object_get_string(GET(h, "deny")),
+		       json_object_get_string(GET(h, "allow")),
+		       json_object_get_string(GET(h, "deny")),
 		       json_object_get_string(GET(h, "audit")));
 	}
-	printf("events lost %s (ring buffer full)\n", json_object_get_string(GET(c, "events_lost")));
+	printf("events lost %s (ring buffer full)\n",
+	       json_object_get_string(GET(c, "events_lost")));
 }
 
 int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)
@@ -301,13 +313,15 @@ int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)
 		struct eg_error err;
 
 		if (errno == EPERM || errno == EACCES) {
-			eg_fail(&err, errno, "%s: %s (status needs root)", cli->pin_dir, strerror(errno));
+			eg_fail(&err, errno, "%s: %s (status needs root)", cli->pin_dir,
+				strerror(errno));
 			return eg_cli_error(cli, &err);
 		}
 		if (cli->json) {
 			json_object *obj = json_object_new_object();
 
-			json_object_object_add(obj, "pin_dir", json_object_new_string(cli->pin_dir));
+			json_object_object_add(obj, "pin_dir",
+					       json_object_new_string(cli->pin_dir));
 			json_object_object_add(obj, "running", json_object_new_boolean(0));
 			eg_cli_print_json(obj);
 		} else {

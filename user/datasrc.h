@@ -14,7 +14,7 @@
 
 enum eg_data_kind {
 	EG_DATA_COUNTRY, /* value: ISO 3166-1 alpha-2 code, packed by EG_CC() */
-	EG_DATA_ASN,     /* value: AS number */
+	EG_DATA_ASN,	 /* value: AS number */
 };
 
 /* Country codes are packed by EG_CC() of maps/exfilguard.h: 'C','N' -> 0x434e; 0 = unknown. */
@@ -39,10 +39,10 @@ struct eg_asn_name {
 struct eg_dataset {
 	enum eg_data_kind kind;
 	char *path;
-	char *format;      /* "mmdb", "csv", "tsv" (with ".gz" when compressed) */
-	char *description; /* mmdb database_type, or the file's base name */
-	uint64_t build_epoch; /* mmdb build time, else the file's mtime */
-	char sha256[65];   /* hex digest of the file as stored (the dataset version) */
+	char *format;		     /* "mmdb", "csv", "tsv" (with ".gz" when compressed) */
+	char *description;	     /* mmdb database_type, or the file's base name */
+	uint64_t build_epoch;	     /* mmdb build time, else the file's mtime */
+	char sha256[65];	     /* hex digest of the file as stored (the dataset version) */
 	struct eg_range_list ranges; /* sorted by first, non-overlapping */
 	struct eg_asn_name *names;   /* sorted by asn */
 	size_t n_names;

@@ -6,12 +6,12 @@
 #include <stdarg.h>
 
 struct eg_error {
-	int code;       /* errno-style, positive; 0 = no error */
+	int code;	/* errno-style, positive; 0 = no error */
 	char msg[1024]; /* "file:line:col: what is wrong", no trailing newline */
 };
 
 /* Set err (if non-NULL) and return -1, so callers can `return eg_fail(...)`. */
 __attribute__((format(printf, 3, 4))) int eg_fail(struct eg_error *err, int code, const char *fmt,
-						   ...);
+						  ...);
 
 #endif

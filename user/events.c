@@ -29,7 +29,8 @@ const char *eg_verdict_name(unsigned verdict)
 
 const char *eg_match_name(unsigned match)
 {
-	return match < sizeof(match_names) / sizeof(match_names[0]) ? match_names[match] : "unknown";
+	return match < sizeof(match_names) / sizeof(match_names[0]) ? match_names[match]
+								    : "unknown";
 }
 
 const char *eg_proto_name(unsigned proto, char *buf, size_t len)
@@ -154,8 +155,9 @@ static json_object *rule_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	} else {
 		json_object_object_add(obj, "index", json_object_new_int(ev->rule));
 		if (rule) {
-			json_object_object_add(obj, "action",
-					       json_object_new_string(eg_action_name(rule->action)));
+			json_object_object_add(
+				obj, "action",
+				json_object_new_string(eg_action_name(rule->action)));
 			json_object_object_add(obj, "text", json_object_new_string(rule->text));
 			json_object_object_add(obj, "line", json_object_new_int((int)rule->line));
 			if (rule->name)
@@ -320,7 +322,8 @@ static int emit_json(struct eg_event_ctx *ctx, json_object *obj)
 								    JSON_C_TO_STRING_NOSLASHESCAPE);
 	char line[4096];
 	int n = snprintf(line, sizeof(line), "%s\n", s);
-	int rc = write_line(ctx->out_fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	int rc = write_line(ctx->out_fd, line,
+			    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 
 	json_object_put(obj);
 	return rc;

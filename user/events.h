@@ -28,7 +28,7 @@ struct eg_cgroup_cache_entry {
 
 struct eg_event_ctx {
 	enum eg_format format;
-	int out_fd;                  /* events go here, one line per write() */
+	int out_fd;		     /* events go here, one line per write() */
 	char cgroup_mount[PATH_MAX]; /* to name cgroups by path */
 	int64_t boot_to_real_ns;     /* add to a boot-time stamp to get wall time */
 	/* The policy behind each slot, to show the rule as written. */
@@ -49,7 +49,7 @@ struct eg_event_ctx {
 /* A destination's classification in words. */
 struct eg_class_names {
 	char country[3];      /* "" when unknown */
-	uint32_t asn;         /* 0 when unknown */
+	uint32_t asn;	      /* 0 when unknown */
 	const char *as_org;   /* NULL when unknown */
 	const char *provider; /* catalog id, NULL when none */
 	const char *provider_name;

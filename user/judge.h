@@ -15,7 +15,7 @@ struct eg_tables {
 	const struct eg_world *world; /* NULL: no classification data */
 	const struct eg_ruleset *rs;
 	int fail_closed; /* the policy's on_failure */
-	int stale;       /* the data is older than max_data_age */
+	int stale;	 /* the data is older than max_data_age */
 };
 
 /* Decide for addr (16-byte form); *class_id as eg_judge_tables() leaves it. */

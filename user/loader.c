@@ -141,9 +141,11 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
 	} tables[] = {
 		{g->skel->maps.EG_MAP_CLASSES, w->classes, sizeof(*w->classes), w->n_classes},
 		{g->skel->maps.EG_MAP_V4_INDEX, w->v4_index, sizeof(w->v4_index[0]), 65536},
-		{g->skel->maps.EG_MAP_V4_BOUNDS, w->v4_bounds, sizeof(*w->v4_bounds), w->n_v4_bounds},
+		{g->skel->maps.EG_MAP_V4_BOUNDS, w->v4_bounds, sizeof(*w->v4_bounds),
+		 w->n_v4_bounds},
 		{g->skel->maps.EG_MAP_V6_INDEX, w->v6_index, sizeof(w->v6_index[0]), 65536},
-		{g->skel->maps.EG_MAP_V6_BOUNDS, w->v6_bounds, sizeof(*w->v6_bounds), w->n_v6_bounds},
+		{g->skel->maps.EG_MAP_V6_BOUNDS, w->v6_bounds, sizeof(*w->v6_bounds),
+		 w->n_v6_bounds},
 	};
 	size_t i;
 
@@ -172,56 +174,56 @@ static int map_fd(const struct eg_guard *g, const struct bpf_map *map)
 }
 
 /*
- * Delete every rule of policy slot `slot`. Keys are collected first:
- * deleting while walking a trie with get_next_key restarts the walk.
+ * Delete every key of a map for which `in_slot` says it belongs to policy
+ * slot `slot`. Keys are collected first: deleting while walking a map (a trie
+ * especially) with get_next_key restarts the walk.
  */
-static void rules_prune(struct eg_guard *g, uint32_t slot)
+static void map_prune(int fd, size_t key_size, int (*in_slot)(const void *key, uint32_t slot),
+		      uint32_t slot)
 {
-	int fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
-	struct eg_rule_key *keys = NULL, *grown, key;
+	char *keys = NULL, *grown;
 	size_t n = 0, cap = 0, i;
 	void *prev = NULL;
 
-	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+	for (;;) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
-			grown = realloc(keys, cap * sizeof(*keys));
+			grown = realloc(keys, cap * key_size);
 			if (!grown)
 				break;
 			keys = grown;
+			prev = n ? keys + (n - 1) * key_size : NULL;
 		}
-		keys[n++] = key;
-		prev = &keys[n - 1];
+		if (bpf_map_get_next_key(fd, prev, keys + n * key_size))
+			break;
+		prev = keys + n++ * key_size;
 	}
 	for (i = 0; i < n; i++)
-		if (ntohl(keys[i].policy) == slot)
-			bpf_map_delete_elem(fd, &keys[i]);
+		if (in_slot(keys + i * key_size, slot))
+			bpf_map_delete_elem(fd, keys + i * key_size);
 	free(keys);
 }
 
-/* Delete every selector of policy slot `slot` (keys collected first, as above). */
+static int rule_in_slot(const void *key, uint32_t slot)
+{
+	return ntohl(((const struct eg_rule_key *)key)->policy) == slot;
+}
+
+static int selector_in_slot(const void *key, uint32_t slot)
+{
+	return ((const struct eg_selector_key *)key)->policy == slot;
+}
+
+static void rules_prune(struct eg_guard *g, uint32_t slot)
+{
+	map_prune(map_fd(g, g->skel->maps.EG_MAP_RULES), sizeof(struct eg_rule_key), rule_in_slot,
+		  slot);
+}
+
 static void selectors_prune(struct eg_guard *g, uint32_t slot)
 {
-	int fd = map_fd(g, g->skel->maps.EG_MAP_SELECTORS);
-	struct eg_selector_key *keys = NULL, *grown, key;
-	size_t n = 0, cap = 0, i;
-	void *prev = NULL;
-
-	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			grown = realloc(keys, cap * sizeof(*keys));
-			if (!grown)
-				break;
-			keys = grown;
-		}
-		keys[n++] = key;
-		prev = &keys[n - 1];
-	}
-	for (i = 0; i < n; i++)
-		if (keys[i].policy == slot)
-			bpf_map_delete_elem(fd, &keys[i]);
-	free(keys);
+	map_prune(map_fd(g, g->skel->maps.EG_MAP_SELECTORS), sizeof(struct eg_selector_key),
+		  selector_in_slot, slot);
 }
 
 static int load_selectors(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
@@ -230,9 +232,11 @@ static int load_selectors(struct eg_guard *g, const struct eg_ruleset *rs, struc
 	size_t i;
 
 	for (i = 0; i < rs->n_selectors; i++)
-		if (bpf_map_update_elem(fd, &rs->selectors[i].key, &rs->selectors[i].value, BPF_ANY))
-			return eg_fail(err, errno, "cannot load selector %zu of %zu into the kernel: %s",
-				       i + 1, rs->n_selectors, strerror(errno));
+		if (bpf_map_update_elem(fd, &rs->selectors[i].key, &rs->selectors[i].value,
+					BPF_ANY))
+			return eg_fail(err, errno,
+				       "cannot load selector %zu of %zu into the kernel: %s", i + 1,
+				       rs->n_selectors, strerror(errno));
 	return 0;
 }
 
@@ -258,7 +262,8 @@ int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32
 	for (i = 0; i < rs->n_entries; i++)
 		if (bpf_map_update_elem(rules_fd, &rs->entries[i].key, &rs->entries[i].value,
 					BPF_ANY))
-			return eg_fail(err, errno, "cannot load a scope's rules into the kernel: %s",
+			return eg_fail(err, errno,
+				       "cannot load a scope's rules into the kernel: %s",
 				       strerror(errno));
 	if (load_selectors(g, rs, err) || load_canary(g, slot, err))
 		return -1;
@@ -309,7 +314,8 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 			int e = errno;
 
 			rules_prune(g, id);
-			return eg_fail(err, e, "cannot load rule prefix %zu of %zu into the kernel: %s",
+			return eg_fail(err, e,
+				       "cannot load rule prefix %zu of %zu into the kernel: %s",
 				       i + 1, rs->n_entries, strerror(e));
 		}
 	}
@@ -401,7 +407,8 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 	int hook;
 
 	if (cg_fd < 0)
-		return eg_fail(err, errno, "%s: cannot open cgroup: %s", cgroup_dir, strerror(errno));
+		return eg_fail(err, errno, "%s: cannot open cgroup: %s", cgroup_dir,
+			       strerror(errno));
 	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
 		struct bpf_link *link = bpf_program__attach_cgroup(hook_prog(g, hook), cg_fd);
 
@@ -435,7 +442,8 @@ static int pin_all(struct eg_guard *g, struct eg_error *err)
 	struct bpf_map *map;
 	int hook;
 
-	bpf_object__for_each_map(map, g->skel->obj) {
+	bpf_object__for_each_map(map, g->skel->obj)
+	{
 		eg_pin_path(path, sizeof(path), g->pin_dir, "maps", bpf_map__name(map));
 		if (bpf_map__pin(map, path))
 			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
@@ -454,10 +462,11 @@ int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err)
 
 	if (mkdir(pin_dir, 0700)) {
 		if (errno == EEXIST)
-			return eg_fail(err, EEXIST,
-				       "%s already exists: a guard is running or was left pinned "
-				       "(see 'exfilguard status'; remove it with 'exfilguard detach')",
-				       pin_dir);
+			return eg_fail(
+				err, EEXIST,
+				"%s already exists: a guard is running or was left pinned "
+				"(see 'exfilguard status'; remove it with 'exfilguard detach')",
+				pin_dir);
 		return eg_fail(err, errno, "%s: cannot create: %s", pin_dir, strerror(errno));
 	}
 	snprintf(g->pin_dir, sizeof(g->pin_dir), "%s", pin_dir);
@@ -476,7 +485,8 @@ static int repin_maps(struct eg_guard *fresh, const char *pin_dir, struct eg_err
 	char path[PATH_MAX];
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, fresh->skel->obj) {
+	bpf_object__for_each_map(map, fresh->skel->obj)
+	{
 		eg_pin_path(path, sizeof(path), pin_dir, "maps", bpf_map__name(map));
 		unlink(path);
 		if (bpf_map__pin(map, path))
@@ -541,7 +551,8 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 
 			if (!old) {
 				bpf_link__disconnect(link);
-				bpf_link__destroy(link); /* only our fd: the pin keeps it attached */
+				bpf_link__destroy(
+					link); /* only our fd: the pin keeps it attached */
 			}
 			takeover_rollback(fresh, old, hook);
 			return eg_fail(err, e, "cannot switch %s to the new program: %s",
@@ -555,7 +566,8 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 		return -1;
 	snprintf(fresh->pin_dir, sizeof(fresh->pin_dir), "%s", pin_dir);
 	if (old)
-		old->pin_dir[0] = '\0'; /* its pins are fresh's now: destroying it detaches nothing */
+		old->pin_dir[0] =
+			'\0'; /* its pins are fresh's now: destroying it detaches nothing */
 	return 0;
 }
 
@@ -637,7 +649,8 @@ static pid_t stop_daemon(const char *pin_dir)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return 0;
-	if (bpf_map_lookup_elem(fd, &zero, &info) == 0 && info.pid && info.pid != (uint32_t)getpid()) {
+	if (bpf_map_lookup_elem(fd, &zero, &info) == 0 && info.pid &&
+	    info.pid != (uint32_t)getpid()) {
 		snprintf(path, sizeof(path), "/proc/%u/comm", info.pid);
 		f = fopen(path, "r");
 		if (f) {

@@ -19,11 +19,11 @@ struct exfilguard_bpf;
 struct eg_guard {
 	struct exfilguard_bpf *skel;
 	char pin_dir[PATH_MAX]; /* non-empty once pinned */
-	uint32_t policy_id;     /* policy slot in force */
+	uint32_t policy_id;	/* policy slot in force */
 	uint32_t generation;
-	uint32_t data_gen; /* bumped per classification load; 0 = none */
-	uint32_t scoped;   /* scope slots are loaded */
-	uint32_t flags;    /* EG_CFG_* for the config */
+	uint32_t data_gen;	 /* bumped per classification load; 0 = none */
+	uint32_t scoped;	 /* scope slots are loaded */
+	uint32_t flags;		 /* EG_CFG_* for the config */
 	uint64_t stale_after_ns; /* boot-time clock; 0: never */
 };
 

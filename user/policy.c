@@ -26,7 +26,7 @@ struct parse_ctx {
 	yaml_document_t *doc;
 	struct eg_error *err;
 	struct eg_policy *policy;
-	size_t n_prefixes; /* CIDRs so far, against EG_MAX_RULE_PREFIXES */
+	size_t n_prefixes;  /* CIDRs so far, against EG_MAX_RULE_PREFIXES */
 	size_t n_selectors; /* class selector values so far, against EG_MAX_SELECTORS */
 };
 
@@ -270,24 +270,29 @@ static int parse_mode(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *valu
 	return 0;
 }
 
-static int parse_default(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
-			 size_t rule_no)
+/* An action word ("default" or a rule's "action"): allow, deny or audit. */
+static int action_value(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			enum eg_action *out)
 {
-	struct eg_policy *policy = target;
 	char shown[SHOW_MAX + 16];
 	const char *text;
 	int action;
 
-	(void)rule_no;
 	if (word_value(ctx, key, value, "allow, deny or audit", &text))
 		return -1;
 	action = eg_action_from_name(text);
 	if (action < 0)
-		return fail_at(ctx, value->start_mark,
-			       "unknown default %s (expected allow, deny or audit)",
-			       show_scalar(value, shown));
-	policy->default_action = action;
+		return fail_at(ctx, value->start_mark, "unknown %s %s (expected allow, deny or audit)",
+			       (const char *)key->data.scalar.value, show_scalar(value, shown));
+	*out = action;
 	return 0;
+}
+
+static int parse_default(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			 size_t rule_no)
+{
+	(void)rule_no;
+	return action_value(ctx, key, value, &((struct eg_policy *)target)->default_action);
 }
 
 static int parse_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
@@ -363,21 +368,8 @@ static const struct key_handler top_keys[] = {
 static int parse_action(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
 			size_t rule_no)
 {
-	struct eg_policy_rule *rule = target;
-	char shown[SHOW_MAX + 16];
-	const char *text;
-	int action;
-
 	(void)rule_no;
-	if (word_value(ctx, key, value, "allow, deny or audit", &text))
-		return -1;
-	action = eg_action_from_name(text);
-	if (action < 0)
-		return fail_at(ctx, value->start_mark,
-			       "unknown action %s (expected allow, deny or audit)",
-			       show_scalar(value, shown));
-	rule->action = action;
-	return 0;
+	return action_value(ctx, key, value, &((struct eg_policy_rule *)target)->action);
 }
 
 static int parse_name(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
@@ -582,7 +574,8 @@ static int selector_value(struct parse_ctx *ctx, yaml_node_t *item, enum eg_matc
 				       "as in the provider catalog)",
 				       show_scalar(item, shown));
 		sel->provider = strdup(text);
-		return sel->provider ? 0 : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		return sel->provider ? 0
+				     : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
 	}
 }
 
@@ -610,11 +603,11 @@ static int parse_selector_list(struct parse_ctx *ctx, yaml_node_t *key, yaml_nod
 	return 0;
 }
 
-#define SELECTOR_PARSER(fn, kind)                                                               \
-	static int fn(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target, \
-		      size_t rule_no)                                                           \
-	{                                                                                       \
-		return parse_selector_list(ctx, key, value, target, rule_no, kind);             \
+#define SELECTOR_PARSER(fn, kind)                                                                  \
+	static int fn(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,   \
+		      size_t rule_no)                                                              \
+	{                                                                                          \
+		return parse_selector_list(ctx, key, value, target, rule_no, kind);                \
 	}
 SELECTOR_PARSER(parse_country, EG_MATCH_COUNTRY)
 SELECTOR_PARSER(parse_asn, EG_MATCH_ASN)
@@ -646,10 +639,10 @@ static void render_selectors(FILE *out, const struct eg_policy_rule *rule, enum 
 		fputs("]", out);
 }
 
-#define SELECTOR_RENDERER(fn, kind, key)                                                        \
-	static void fn(FILE *out, const struct eg_policy_rule *rule)                            \
-	{                                                                                       \
-		render_selectors(out, rule, kind, key);                                         \
+#define SELECTOR_RENDERER(fn, kind, key)                                                           \
+	static void fn(FILE *out, const struct eg_policy_rule *rule)                               \
+	{                                                                                          \
+		render_selectors(out, rule, kind, key);                                            \
 	}
 SELECTOR_RENDERER(render_country, EG_MATCH_COUNTRY, "country")
 SELECTOR_RENDERER(render_asn, EG_MATCH_ASN, "asn")
@@ -717,8 +710,8 @@ static int parse_data_country(struct parse_ctx *ctx, yaml_node_t *key, yaml_node
 	return parse_path_list(ctx, key, value, &data->country, &data->n_country);
 }
 
-static int parse_data_asn(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
-			  void *target, size_t rule_no)
+static int parse_data_asn(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			  size_t rule_no)
 {
 	struct eg_policy_data *data = target;
 
@@ -822,8 +815,8 @@ static int parse_rule(struct parse_ctx *ctx, yaml_node_t *node, size_t rule_no,
 	rule->column = node->start_mark.column + 1;
 	if (node->type != YAML_MAPPING_NODE)
 		return fail_at(ctx, node->start_mark,
-			       "rule %zu must be a mapping (action, a selector, name), got %s", rule_no,
-			       node_kind(node));
+			       "rule %zu must be a mapping (action, a selector, name), got %s",
+			       rule_no, node_kind(node));
 	snprintf(where, sizeof(where), "in rule %zu", rule_no);
 	if (walk_mapping(ctx, node, rule_keys, ARRAY_SIZE(rule_keys), where, rule, rule_no, seen))
 		return -1;
@@ -883,8 +876,8 @@ static int parse_data(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *valu
 		return fail_at(ctx, value_mark(key, value),
 			       "\"data\" must be a mapping (country, asn, providers), got %s",
 			       node_kind(value));
-	return walk_mapping(ctx, value, data_keys, ARRAY_SIZE(data_keys), "in data",
-			    &policy->data, 0, seen);
+	return walk_mapping(ctx, value, data_keys, ARRAY_SIZE(data_keys), "in data", &policy->data,
+			    0, seen);
 }
 
 /* ---- scopes ---- */
@@ -925,7 +918,8 @@ static int match_cgroup(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *va
 {
 	(void)rule_no;
 	return parse_words(ctx, key, value, &((struct eg_policy_scope *)target)->cgroups,
-			   glob_valid, "cgroup glob (it must start with \"/\", the cgroup v2 root)");
+			   glob_valid,
+			   "cgroup glob (it must start with \"/\", the cgroup v2 root)");
 }
 
 static int match_container(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
@@ -971,9 +965,10 @@ static int scope_match(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *val
 
 	(void)rule_no;
 	if (value->type != YAML_MAPPING_NODE)
-		return fail_at(ctx, value_mark(key, value),
-			       "\"match\" must be a mapping (cgroup, container_id, pod_uid), got %s",
-			       node_kind(value));
+		return fail_at(
+			ctx, value_mark(key, value),
+			"\"match\" must be a mapping (cgroup, container_id, pod_uid), got %s",
+			node_kind(value));
 	return walk_mapping(ctx, value, match_keys, ARRAY_SIZE(match_keys), "in match", target, 0,
 			    seen);
 }
@@ -987,8 +982,8 @@ static int scope_mode(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *valu
 	return parse_mode(ctx, key, value, &sc->body, rule_no);
 }
 
-static int scope_default(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
-			 void *target, size_t rule_no)
+static int scope_default(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			 size_t rule_no)
 {
 	struct eg_policy_scope *sc = target;
 
@@ -1003,8 +998,8 @@ static int scope_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *val
 }
 
 static const struct key_handler scope_keys[] = {
-	{.key = "name", .parse = scope_name},	    {.key = "match", .parse = scope_match},
-	{.key = "mode", .parse = scope_mode},	    {.key = "default", .parse = scope_default},
+	{.key = "name", .parse = scope_name},	{.key = "match", .parse = scope_match},
+	{.key = "mode", .parse = scope_mode},	{.key = "default", .parse = scope_default},
 	{.key = "rules", .parse = scope_rules},
 };
 
@@ -1095,9 +1090,10 @@ static int parse_top(struct parse_ctx *ctx)
 			ctx, root ? root->start_mark : start,
 			"the policy is empty (expected a mapping with mode, default and rules)");
 	if (root->type != YAML_MAPPING_NODE)
-		return fail_at(ctx, root->start_mark,
-			       "the top level must be a mapping (mode, default, data, rules), got %s",
-			       node_kind(root));
+		return fail_at(
+			ctx, root->start_mark,
+			"the top level must be a mapping (mode, default, data, rules), got %s",
+			node_kind(root));
 	return walk_mapping(ctx, root, top_keys, ARRAY_SIZE(top_keys), "at the top level",
 			    ctx->policy, 0, seen);
 }

@@ -18,30 +18,31 @@
  */
 struct eg_policy_selector {
 	enum eg_match kind;
-	uint32_t value;        /* country code (EG_CC), AS number, or provider index once resolved */
-	char *provider;        /* EG_MATCH_PROVIDER: the id as written, resolved against the catalog */
+	uint32_t value; /* country code (EG_CC), AS number, or provider index once resolved */
+	char *provider; /* EG_MATCH_PROVIDER: the id as written, resolved against the catalog */
 	unsigned line, column; /* where the value is written */
 };
 
 struct eg_policy_rule {
 	enum eg_action action;
-	char *name;            /* optional "name:", NULL when absent */
+	char *name;	       /* optional "name:", NULL when absent */
 	struct eg_cidr *cidrs; /* "cidr:" selector, in file order */
 	size_t n_cidrs;
 	struct eg_policy_selector *selectors; /* country/asn/provider/jurisdiction, in file order */
 	size_t n_selectors;
 	unsigned line, column; /* 1-based position of the rule in the file */
-	char *text;            /* the rule as written, on one line, e.g. "deny cidr: [198.51.100.0/24]" */
+	char *text; /* the rule as written, on one line, e.g. "deny cidr: [198.51.100.0/24]" */
 };
 
-/* The "data:" section: where classification data comes from (paths resolved against the policy's directory). */
+/* The "data:" section: where classification data comes from (paths resolved against the policy's
+ * directory). */
 struct eg_policy_data {
 	char **country; /* country datasets, merged in order */
 	size_t n_country;
 	char **asn; /* ASN datasets, merged in order */
 	size_t n_asn;
 	char *providers; /* provider catalog; NULL: the one built in */
-	unsigned line;   /* of the data: key, for messages */
+	unsigned line;	 /* of the data: key, for messages */
 };
 
 struct eg_policy_scope;
@@ -73,7 +74,7 @@ struct eg_policy_words {
  */
 struct eg_policy_scope {
 	char *name;
-	struct eg_policy_words cgroups;       /* globs on the path below the cgroup v2 mount */
+	struct eg_policy_words cgroups;	      /* globs on the path below the cgroup v2 mount */
 	struct eg_policy_words container_ids; /* full ids or prefixes of 12+ hex characters */
 	struct eg_policy_words pod_uids;
 	struct eg_policy body;
@@ -81,7 +82,8 @@ struct eg_policy_scope {
 	unsigned line;
 };
 
-/* Read and validate a policy file. On failure *policy is left empty and err says file:line:column: what. */
+/* Read and validate a policy file. On failure *policy is left empty and err says file:line:column:
+ * what. */
 int eg_policy_load(const char *path, struct eg_policy *policy, struct eg_error *err);
 /* The same from memory; name is used in messages in place of a path. */
 int eg_policy_parse(const char *buf, size_t len, const char *name, struct eg_policy *policy,

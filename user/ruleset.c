@@ -231,9 +231,10 @@ static int resolve_selector(const struct eg_policy *policy, const struct eg_poli
 		return 0;
 	}
 	if (!catalog)
-		return eg_fail(err, EINVAL, "%s:%u:%u: provider \"%s\" named, but no provider "
-			       "catalog is loaded", policy->path, sel->line, sel->column,
-			       sel->provider);
+		return eg_fail(err, EINVAL,
+			       "%s:%u:%u: provider \"%s\" named, but no provider "
+			       "catalog is loaded",
+			       policy->path, sel->line, sel->column, sel->provider);
 	prov = eg_catalog_find(catalog, sel->provider);
 	if (!prov) {
 		provider_ids(catalog, known, sizeof(known));
@@ -267,7 +268,8 @@ static int add_selectors(const struct eg_policy *policy, const struct eg_catalog
 					       "selects; one value can belong to one rule",
 					       policy->path, sel->line, sel->column, r + 1,
 					       first->index + 1u);
-			e->value = (struct eg_rule){.index = (__u16)r, .action = (__u8)rule->action};
+			e->value =
+				(struct eg_rule){.index = (__u16)r, .action = (__u8)rule->action};
 			rs->n_selectors++;
 			rs->hdr.selector_kinds |= (__u8)(1u << sel->kind);
 			/* Kept sorted as it grows: policies hold few selectors. */
@@ -278,15 +280,15 @@ static int add_selectors(const struct eg_policy *policy, const struct eg_catalog
 	return 0;
 }
 
-const struct eg_rule *eg_ruleset_selector(const struct eg_ruleset *rs, uint32_t kind, uint32_t value)
+const struct eg_rule *eg_ruleset_selector(const struct eg_ruleset *rs, uint32_t kind,
+					  uint32_t value)
 {
 	struct eg_selector_key key = {.kind = kind, .value = value};
 	const struct eg_selector_entry *e;
 
 	if (!rs->n_selectors)
 		return NULL;
-	e = bsearch(&key, rs->selectors, rs->n_selectors, sizeof(*rs->selectors),
-		    selector_key_cmp);
+	e = bsearch(&key, rs->selectors, rs->n_selectors, sizeof(*rs->selectors), selector_key_cmp);
 	return e ? &e->value : NULL;
 }
 

@@ -25,7 +25,7 @@ struct eg_ruleset {
 	struct eg_policy_hdr hdr; /* what goes into EG_MAP_POLICY */
 	struct eg_ruleset_entry *entries;
 	size_t n_entries;
-	struct eg_lpm_node *root; /* userspace mirror of the trie */
+	struct eg_lpm_node *root;	     /* userspace mirror of the trie */
 	struct eg_selector_entry *selectors; /* sorted by key, for lookups */
 	size_t n_selectors;
 };
@@ -40,7 +40,8 @@ struct eg_catalog;
 int eg_ruleset_build_with(const struct eg_policy *policy, const struct eg_catalog *catalog,
 			  uint32_t policy_id, struct eg_ruleset *rs, struct eg_error *err);
 /* The rule selecting (kind, value), as the kernel's selector map answers; NULL for none. */
-const struct eg_rule *eg_ruleset_selector(const struct eg_ruleset *rs, uint32_t kind, uint32_t value);
+const struct eg_rule *eg_ruleset_selector(const struct eg_ruleset *rs, uint32_t kind,
+					  uint32_t value);
 
 /*
  * Compile policy for policy slot `policy_id`. Fails (naming both rules and

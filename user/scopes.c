@@ -128,7 +128,8 @@ static void prune(void)
 		if (seen(key))
 			continue;
 		if (n == cap) {
-			uint64_t *grown = realloc(stale, (cap = cap ? cap * 2 : 64) * sizeof(*grown));
+			uint64_t *grown =
+				realloc(stale, (cap = cap ? cap * 2 : 64) * sizeof(*grown));
 
 			if (!grown)
 				break;

@@ -18,7 +18,7 @@ typedef unsigned __int128 u128;
 
 #define U128_MAX (~(u128)0)
 #define V4_FIRST (((u128)0xffff) << 32) /* ::ffff:0.0.0.0 */
-#define V4_LAST  (V4_FIRST | 0xffffffffu)
+#define V4_LAST	 (V4_FIRST | 0xffffffffu)
 
 /* A walk over one sorted, non-overlapping range list. */
 struct cursor {
@@ -266,8 +266,9 @@ static int build_v4(struct eg_world *w)
 			if (bounds_reserve((void **)&w->v4_bounds, &cap, w->n_v4_bounds + 1,
 					   sizeof(*w->v4_bounds)))
 				return -1;
-			w->v4_bounds[w->n_v4_bounds++] = (struct eg_v4_bound){
-				.start = (uint16_t)(s & 0xffff), .class_id = w->segments[i].class_id};
+			w->v4_bounds[w->n_v4_bounds++] =
+				(struct eg_v4_bound){.start = (uint16_t)(s & 0xffff),
+						     .class_id = w->segments[i].class_id};
 		}
 		i--; /* the last segment may run on into the next /16 */
 		w->v4_index[chunk].count = (uint32_t)w->n_v4_bounds - w->v4_index[chunk].first;
@@ -301,10 +302,10 @@ static int build_v6(struct eg_world *w)
 			if (bounds_reserve((void **)&w->v6_bounds, &cap, w->n_v6_bounds + 1,
 					   sizeof(*w->v6_bounds)))
 				return -1;
-			w->v6_bounds[w->n_v6_bounds++] = (struct eg_v6_bound){
-				.start_hi = (uint64_t)(s >> 64),
-				.start_lo = (uint64_t)s,
-				.class_id = w->segments[i].class_id};
+			w->v6_bounds[w->n_v6_bounds++] =
+				(struct eg_v6_bound){.start_hi = (uint64_t)(s >> 64),
+						     .start_lo = (uint64_t)s,
+						     .class_id = w->segments[i].class_id};
 		}
 		i--;
 		w->v6_index[chunk].count = (uint32_t)w->n_v6_bounds - w->v6_index[chunk].first;
@@ -319,8 +320,9 @@ static void dataset_version(struct eg_world *w, const struct eg_dataset *country
 		 country ? country->sha256 : "none", asn ? asn->sha256 : "none");
 }
 
-int eg_world_build(struct eg_world *w, const struct eg_dataset *country, const struct eg_dataset *asn,
-		   const struct eg_catalog *catalog, struct eg_error *err)
+int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
+		   const struct eg_dataset *asn, const struct eg_catalog *catalog,
+		   struct eg_error *err)
 {
 	struct eg_range_list prov = {0};
 	struct class_table t = {0};

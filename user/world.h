@@ -39,8 +39,9 @@ struct eg_world {
  * NULL). Providers are assigned by catalog CIDR first, else by the ASN that
  * announces the range.
  */
-int eg_world_build(struct eg_world *w, const struct eg_dataset *country, const struct eg_dataset *asn,
-		   const struct eg_catalog *catalog, struct eg_error *err);
+int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
+		   const struct eg_dataset *asn, const struct eg_catalog *catalog,
+		   struct eg_error *err);
 void eg_world_free(struct eg_world *w);
 
 /* Class id of an address (16-byte form), by the very search the kernel runs. */

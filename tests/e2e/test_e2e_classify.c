@@ -27,11 +27,11 @@
 #include "../lib/testenv.h"
 #include "../lib/testhost.h"
 
-#define CN_ADDR	     "198.51.100.10"
-#define ALIBABA_US   "203.0.113.10"
-#define ALIBABA_US6  "2001:db8:1::10"
-#define DE_ADDR	     "192.0.2.2"
-#define ARRIVAL_MS   3000
+#define CN_ADDR	    "198.51.100.10"
+#define ALIBABA_US  "203.0.113.10"
+#define ALIBABA_US6 "2001:db8:1::10"
+#define DE_ADDR	    "192.0.2.2"
+#define ARRIVAL_MS  3000
 
 static char fixtures[PATH_MAX];
 static struct guard guard;
@@ -182,10 +182,10 @@ static void test_country_rule(void)
 
 static void provider_rule(void)
 {
-	struct class_expect x = {ALIBABA_US, "provider", "US", "alibaba-cloud", "CN",
-				 "203.0.113.0/25", 45102, 0};
-	struct class_expect x6 = {ALIBABA_US6, "provider", "US", "alibaba-cloud", "CN",
-				  "2001:db8:1::/48", 45102, 0};
+	struct class_expect x = {ALIBABA_US, "provider",       "US",  "alibaba-cloud",
+				 "CN",	     "203.0.113.0/25", 45102, 0};
+	struct class_expect x6 = {ALIBABA_US6, "provider",	  "US",	 "alibaba-cloud",
+				  "CN",	       "2001:db8:1::/48", 45102, 0};
 	pid_t pid;
 
 	ASSERT_EQ(connect_refused(AF_INET, ALIBABA_US, &pid), 0, "Alibaba (US) refused");
@@ -202,10 +202,10 @@ static void test_provider_rule_catches_us_region(void)
 
 static void jurisdiction_rule(void)
 {
-	struct class_expect by_provider = {ALIBABA_US, "jurisdiction", "US", "alibaba-cloud", "CN",
-					   "203.0.113.0/25", 45102, 0};
-	struct class_expect by_country = {CN_ADDR, "jurisdiction", "CN", NULL, NULL,
-					  "198.51.100.0/24", 4134, 0};
+	struct class_expect by_provider = {ALIBABA_US, "jurisdiction",	 "US",	"alibaba-cloud",
+					   "CN",       "203.0.113.0/25", 45102, 0};
+	struct class_expect by_country = {CN_ADDR, "jurisdiction",    "CN", NULL,
+					  NULL,	   "198.51.100.0/24", 4134, 0};
 	pid_t pid;
 
 	ASSERT_EQ(connect_refused(AF_INET, ALIBABA_US, &pid), 0,
@@ -224,7 +224,7 @@ static void test_jurisdiction_rule(void)
 static void precedence(void)
 {
 	/* CIDR > ASN/provider > country/jurisdiction, whatever the order of the rules. */
-	struct class_expect asn = {ALIBABA_US6, "asn", "US", "alibaba-cloud", "CN",
+	struct class_expect asn = {ALIBABA_US6,	      "asn", "US", "alibaba-cloud", "CN",
 				   "2001:db8:1::/48", 45102, 1};
 	pid_t pid;
 

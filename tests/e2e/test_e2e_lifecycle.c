@@ -144,8 +144,8 @@ static void connect_loop(void *arg)
 
 static void reload_loop(void)
 {
-	struct loop_counts *c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
-				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct loop_counts *c =
+		mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct workload_report r;
 	struct workload w;
 	char out[4096];
@@ -156,12 +156,14 @@ static void reload_loop(void)
 	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, connect_loop, c), 0, "loop started");
 	ASSERT_EQ(workload_await(&w, &r), 0, "loop running");
 	for (i = 0; i < RELOADS; i++) {
-		ASSERT_EQ(i % 2 ? write_policy_text(policy_a) : write_policy_b(), 0, "policy written");
+		ASSERT_EQ(i % 2 ? write_policy_text(policy_a) : write_policy_b(), 0,
+			  "policy written");
 		rc = cli(-1, "reload", out, sizeof(out));
 		if (rc)
 			fprintf(stderr, "  reload %d: %s", i + 1, out);
 		ASSERT_EQ(rc, 0, "reload succeeded");
-		ASSERT_CONTAINS(out, i % 2 ? "dataset none" : "dataset country:", "generation in force");
+		ASSERT_CONTAINS(out,
+				i % 2 ? "dataset none" : "dataset country:", "generation in force");
 	}
 	c->stop = 1;
 	workload_await(&w, &r);

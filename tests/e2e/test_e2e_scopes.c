@@ -30,8 +30,11 @@
 static const char *const tree[] = {
 	"kubepods.slice",
 	"kubepods.slice/kubepods-besteffort.slice",
-	"kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0f4a6c2e_1b2c_4d5e_8f90_123456789abc.slice",
-	"kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0f4a6c2e_1b2c_4d5e_8f90_123456789abc.slice/cri-containerd-" CTR1 ".scope",
+	"kubepods.slice/kubepods-besteffort.slice/"
+	"kubepods-besteffort-pod0f4a6c2e_1b2c_4d5e_8f90_123456789abc.slice",
+	"kubepods.slice/kubepods-besteffort.slice/"
+	"kubepods-besteffort-pod0f4a6c2e_1b2c_4d5e_8f90_123456789abc.slice/cri-containerd-" CTR1
+	".scope",
 	"system.slice",
 	"system.slice/docker-" DCK1 ".scope",
 	"other",
@@ -41,23 +44,27 @@ static const char *const tree[] = {
 #define DOCKER	   tree[5]
 #define UNSCOPED   tree[6]
 #define LATE_IN_POD                                                                                \
-	"kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0f4a6c2e_1b2c_4d5e_8f90_123456789abc.slice/cri-containerd-" CTR2 ".scope"
+	"kubepods.slice/kubepods-besteffort.slice/"                                                \
+	"kubepods-besteffort-pod0f4a6c2e_1b2c_4d5e_8f90_123456789abc.slice/cri-containerd-" CTR2   \
+	".scope"
 #define LATE_DOCKER "system.slice/docker-" DCK2 ".scope"
 
-static const char policy_yaml[] = "mode: enforce\n"
-				  "default: allow\n"
-				  "scopes:\n"
-				  "  - name: payments\n"
-				  "    match: {pod_uid: [" POD "]}\n"
-				  "    rules:\n"
-				  "      - action: deny\n"
-				  "        cidr: 198.51.100.0/24\n"
-				  "  - name: legacy\n"
-				  "    match: {container_id: [d0c000000000000000000000000000000000000000000000000000000000000]}\n"
-				  "    mode: audit\n"
-				  "    rules:\n"
-				  "      - action: deny\n"
-				  "        cidr: 198.51.100.0/24\n";
+static const char policy_yaml[] =
+	"mode: enforce\n"
+	"default: allow\n"
+	"scopes:\n"
+	"  - name: payments\n"
+	"    match: {pod_uid: [" POD "]}\n"
+	"    rules:\n"
+	"      - action: deny\n"
+	"        cidr: 198.51.100.0/24\n"
+	"  - name: legacy\n"
+	"    match: {container_id: "
+	"[d0c000000000000000000000000000000000000000000000000000000000000]}\n"
+	"    mode: audit\n"
+	"    rules:\n"
+	"      - action: deny\n"
+	"        cidr: 198.51.100.0/24\n";
 
 static struct guard guard;
 
@@ -145,7 +152,8 @@ static void late_cgroups(void)
 	struct client_result r;
 	int tries;
 
-	/* A new container in the pod: its ancestor, the pod, is scoped, so it is covered at once. */
+	/* A new container in the pod: its ancestor, the pod, is scoped, so it is covered at once.
+	 */
 	ASSERT_EQ(make_cg(LATE_IN_POD), 0, "a new container cgroup in the pod");
 	r = connect_from(LATE_IN_POD);
 	ASSERT_TRUE(r.ret == -1 && r.err == EPERM, "covered the moment it exists");

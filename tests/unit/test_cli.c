@@ -169,7 +169,8 @@ static void test_lookup_text_and_json(void)
 	char args[700];
 	const char *policy = write_file("lookup.yaml", good_policy);
 
-	snprintf(args, sizeof(args), "lookup --policy %s 198.51.100.9 198.51.100.7 ::ffff:198.51.100.9 8.8.8.8",
+	snprintf(args, sizeof(args),
+		 "lookup --policy %s 198.51.100.9 198.51.100.7 ::ffff:198.51.100.9 8.8.8.8",
 		 policy);
 	run(&r, args);
 	ASSERT_EQ(r.status, 0, "exit status");
@@ -179,14 +180,16 @@ static void test_lookup_text_and_json(void)
 	ASSERT_CONTAINS(r.out, "::ffff:198.51.100.9          deny", "mapped judged as IPv4");
 	ASSERT_CONTAINS(r.out, "8.8.8.8                      allow  default", "default");
 
-	snprintf(args, sizeof(args), "--json lookup --policy %s 2001:db8:bad::1 2001:db8::1", policy);
+	snprintf(args, sizeof(args), "--json lookup --policy %s 2001:db8:bad::1 2001:db8::1",
+		 policy);
 	run(&r, args);
 	ASSERT_EQ(r.status, 0, "json exit status");
 	arr = json_tokener_parse(r.out);
 	ASSERT_TRUE(arr && json_object_array_length(arr) == 2, "two results");
 	first = json_object_array_get_idx(arr, 0);
 	second = json_object_array_get_idx(arr, 1);
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(first, "verdict")), "deny", "v6 deny");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(first, "verdict")), "deny",
+		     "v6 deny");
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(first, "prefix")),
 		     "2001:db8:bad::/48", "v6 prefix");
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(second, "match")), "default",
@@ -199,7 +202,8 @@ static void test_lookup_rejects_bad_address(void)
 	struct result r;
 	char args[700];
 
-	snprintf(args, sizeof(args), "lookup --policy %s 198.51.100", write_file("l2.yaml", good_policy));
+	snprintf(args, sizeof(args), "lookup --policy %s 198.51.100",
+		 write_file("l2.yaml", good_policy));
 	run(&r, args);
 	ASSERT_EQ(r.status, 2, "exit status");
 	ASSERT_CONTAINS(r.err, "'198.51.100' is not an IPv4 or IPv6 address", "message");
@@ -224,7 +228,8 @@ int main(void)
 {
 	binary = getenv("EXFILGUARD") ? getenv("EXFILGUARD") : "build/exfilguard";
 	if (access(binary, X_OK) || !mkdtemp(tmpdir)) {
-		fprintf(stderr, "test_cli: no executable %s (set EXFILGUARD) or no temp dir\n", binary);
+		fprintf(stderr, "test_cli: no executable %s (set EXFILGUARD) or no temp dir\n",
+			binary);
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}

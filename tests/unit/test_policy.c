@@ -109,7 +109,8 @@ static void test_class_selectors_and_data(void)
 	struct eg_error err = {0};
 	struct eg_policy p;
 
-	ASSERT_EQ(eg_policy_parse(text, sizeof(text) - 1, "etc/x/policy.yaml", &p, &err), 0, err.msg);
+	ASSERT_EQ(eg_policy_parse(text, sizeof(text) - 1, "etc/x/policy.yaml", &p, &err), 0,
+		  err.msg);
 	ASSERT_EQ(p.data.n_country, 1, "country sources");
 	ASSERT_STREQ(p.data.country[0], "etc/x/geo/country.mmdb", "relative to the policy");
 	ASSERT_EQ(p.data.n_asn, 2, "asn sources");
@@ -217,11 +218,12 @@ static void test_unknown_key(void)
 			       "    cidr: 10.0.0.0/8\n"
 			       "  - acton: deny\n",
 			       "5:5",
-			       "unknown key \"acton\" in rule 2 (expected action, cidr, asn, provider, country, jurisdiction, name)"),
+			       "unknown key \"acton\" in rule 2 (expected action, cidr, asn, "
+			       "provider, country, jurisdiction, name)"),
 		  0, "rule key");
-	ASSERT_EQ(expect_error(
-			  "mode: enforce\nrule:\n", "2:1",
-			  "unknown key \"rule\" at the top level (expected mode, on_failure, max_data_age, default, data, rules, scopes)"),
+	ASSERT_EQ(expect_error("mode: enforce\nrule:\n", "2:1",
+			       "unknown key \"rule\" at the top level (expected mode, on_failure, "
+			       "max_data_age, default, data, rules, scopes)"),
 		  0, "top-level key");
 	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    country: [DE, XX]\n", "3:19",
 			       "unknown country code \"XX\" (expected an ISO 3166-1 alpha-2 code"),
@@ -331,13 +333,15 @@ static void test_missing_parts(void)
 			       "    name: no-action\n",
 			       "4:5", "rule 2 has no \"action\""),
 		  0, "no action");
-	ASSERT_EQ(expect_error("rules:\n"
-			       "  - action: deny\n"
-			       "    cidr: 10.0.0.0/8\n"
-			       "  - action: deny\n"
-			       "    name: nothing-to-match\n",
-			       "4:5", "rule 2 has no selector (cidr, asn, provider, country, jurisdiction)"),
-		  0, "no selector");
+	ASSERT_EQ(
+		expect_error("rules:\n"
+			     "  - action: deny\n"
+			     "    cidr: 10.0.0.0/8\n"
+			     "  - action: deny\n"
+			     "    name: nothing-to-match\n",
+			     "4:5",
+			     "rule 2 has no selector (cidr, asn, provider, country, jurisdiction)"),
+		0, "no selector");
 	ASSERT_EQ(expect_error("rules:\n  - {}\n", "2:5", "rule 1 has no \"action\""), 0,
 		  "empty rule");
 }
@@ -395,13 +399,13 @@ static void test_not_a_policy(void)
 	ASSERT_EQ(expect_error("", "1:1", "the policy is empty"), 0, "empty file");
 	ASSERT_EQ(expect_error("# only a comment\n", "1:1", "the policy is empty"), 0, "comment");
 	ASSERT_EQ(expect_error("---\n", "2:1", "the policy is empty"), 0, "empty document");
-	ASSERT_EQ(expect_error(
-			  "- mode: enforce\n", "1:1",
-			  "the top level must be a mapping (mode, default, data, rules), got a sequence"),
+	ASSERT_EQ(expect_error("- mode: enforce\n", "1:1",
+			       "the top level must be a mapping (mode, default, data, rules), got "
+			       "a sequence"),
 		  0, "sequence");
-	ASSERT_EQ(expect_error(
-			  "enforce\n", "1:1",
-			  "the top level must be a mapping (mode, default, data, rules), got a scalar"),
+	ASSERT_EQ(expect_error("enforce\n", "1:1",
+			       "the top level must be a mapping (mode, default, data, rules), got "
+			       "a scalar"),
 		  0, "scalar");
 }
 

@@ -129,7 +129,8 @@ static void test_dxr_matches_segments(void)
 	eg_bundle_free(&b);
 }
 
-/* Real data: every range the ASN CSV gives AS45102 classifies as Alibaba Cloud, controlled from CN. */
+/* Real data: every range the ASN CSV gives AS45102 classifies as Alibaba Cloud, controlled from CN.
+ */
 static void test_real_alibaba_us(void)
 {
 	static const char policy[] = "data:\n"
@@ -151,7 +152,8 @@ static void test_real_alibaba_us(void)
 	csv = fopen("data/asn-ipv4.csv", "r");
 	ASSERT_TRUE(csv != NULL, "asn-ipv4.csv");
 	while (fgets(line, sizeof(line), csv)) {
-		char *first = strtok(line, ","), *last = strtok(NULL, ","), *asn = strtok(NULL, ",");
+		char *first = strtok(line, ","), *last = strtok(NULL, ","),
+		     *asn = strtok(NULL, ",");
 		const struct eg_class *c;
 
 		if (!asn || strcmp(asn, "45102") != 0)
