@@ -282,7 +282,8 @@ static int action_value(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *va
 		return -1;
 	action = eg_action_from_name(text);
 	if (action < 0)
-		return fail_at(ctx, value->start_mark, "unknown %s %s (expected allow, deny or audit)",
+		return fail_at(ctx, value->start_mark,
+			       "unknown %s %s (expected allow, deny or audit)",
 			       (const char *)key->data.scalar.value, show_scalar(value, shown));
 	*out = action;
 	return 0;
