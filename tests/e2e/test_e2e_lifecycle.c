@@ -3,7 +3,8 @@
  * End-to-end test of the policy lifecycle: reloads that never leave a gap or
  * a wrong verdict, a refused bad reload, a daemon killed with SIGKILL whose
  * pinned hooks keep enforcing and are adopted by the next `run`, `detach`,
- * and an unprivileged user who cannot change anything.
+ * an unprivileged user who cannot change anything, and a `run` whose
+ * self-test cannot run refusing to start.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -258,6 +259,61 @@ static void test_unprivileged_user_changes_nothing(void)
 	testenv_guard_reset();
 }
 
+/* ---- a self-test that cannot run refuses to start ---- */
+
+static int write_cgroup_knob(const char *cg, const char *knob, const char *value)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", cg, knob);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(value, f);
+	return fclose(f);
+}
+
+/*
+ * With cgroup.max.descendants at 0 the self-test cannot create its canary
+ * cgroup, so `run` cannot prove enforcement: it must say so, exit 1, and
+ * leave nothing attached or pinned.
+ */
+static void run_without_self_test(void)
+{
+	char cmd[4 * PATH_MAX], out[4096], log[PATH_MAX];
+	FILE *f;
+	size_t n;
+	int st;
+
+	testenv_path("selftest.log", log);
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 30 %s --pin-dir %s run --policy %s --cgroup %s >%s 2>&1", guard_binary(),
+		 testenv.pin_dir, policy, testenv.cg_guarded, log);
+	st = system(cmd);
+	f = fopen(log, "r");
+	n = f ? fread(out, 1, sizeof(out) - 1, f) : 0;
+	out[n] = '\0';
+	if (f)
+		fclose(f);
+	ASSERT_TRUE(WIFEXITED(st), "run exited");
+	ASSERT_EQ(WEXITSTATUS(st), 1, "run refuses to start (exit 1, not 124 = still running)");
+	ASSERT_CONTAINS(out, "self-test: cannot create",
+			"the error says the self-test could not run");
+	ASSERT_TRUE(testenv_pins_gone(), "nothing pinned");
+}
+
+static void test_self_test_failure_leaves_nothing(void)
+{
+	ASSERT_EQ(write_policy_text(policy_a), 0, "policy A");
+	ASSERT_EQ(write_cgroup_knob(testenv.cg_guarded, "cgroup.max.descendants", "0"), 0,
+		  "cgroup.max.descendants=0");
+	run_without_self_test();
+	ASSERT_EQ(write_cgroup_knob(testenv.cg_guarded, "cgroup.max.descendants", "max"), 0,
+		  "cgroup.max.descendants restored");
+	ASSERT_EQ(guarded_verdict(DENIED), 1, "no hooks left attached");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -271,6 +327,8 @@ int main(void)
 	RUN_TEST(test_kill9_keeps_enforcing_then_adopted);
 	testenv_guard_reset();
 	RUN_TEST(test_unprivileged_user_changes_nothing);
+	testenv_guard_reset();
+	RUN_TEST(test_self_test_failure_leaves_nothing);
 	testenv_guard_reset();
 	return check_summary();
 }
