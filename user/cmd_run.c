@@ -400,11 +400,59 @@ static void set_event_sources(struct run_state *s)
 	s->events.asn_data = s->b.have_asn ? &s->b.asn : NULL;
 }
 
+struct backlog {
+	struct eg_event_ctx ctx;
+	size_t n;
+};
+
+static int on_backlog_event(void *arg, void *data, size_t size)
+{
+	struct backlog *b = arg;
+	const struct eg_event *ev = data;
+
+	if (size < sizeof(struct eg_event) || ev->rule == EG_RULE_CANARY)
+		return 0;
+	eg_event_emit(&b->ctx, ev);
+	b->n++;
+	return 0;
+}
+
+/*
+ * Report what the pinned programs recorded while no daemon ran (after a
+ * crash), from the old ring, now off the hooks. Takes fd.
+ */
+static void read_backlog(struct run_state *s, int fd)
+{
+	struct backlog *b = calloc(1, sizeof(*b));
+	struct ring_buffer *rb = NULL;
+
+	if (b) {
+		eg_event_ctx_init(&b->ctx, s->o->format, s->events_fd, s->mount);
+		b->ctx.backlog = 1;
+		rb = ring_buffer__new(fd, on_backlog_event, b, NULL);
+	}
+	if (rb) {
+		ring_buffer__consume(rb);
+		ring_buffer__free(rb);
+	} else {
+		fprintf(stderr,
+			"exfilguard run: cannot read the events recorded while no daemon ran: %s\n",
+			strerror(errno));
+	}
+	if (b && b->n)
+		fprintf(stderr,
+			"exfilguard run: reported %zu events recorded while no daemon ran "
+			"(marked \"backlog\")\n",
+			b->n);
+	free(b);
+	close(fd);
+}
+
 /* Everything up to enforcing; on failure nothing new is left attached or pinned. */
 static int start_guard(struct run_state *s, struct eg_error *err)
 {
 	const struct run_opts *o = s->o;
-	int adopt;
+	int adopt, backlog_fd = -1;
 
 	/* Everything the policy needs is loaded and checked before the kernel is touched. */
 	if (eg_bundle_load(o->policy_path, o->mode, 0, &s->b, err))
@@ -419,8 +467,12 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 	if (s->events_fd < 0 || build_guard(s, &s->b, &s->guard, err))
 		return -1;
 	if (adopt) {
-		if (eg_guard_takeover(&s->guard, NULL, s->pin_dir, err))
+		backlog_fd = eg_pinned_events_fd(s->pin_dir); /* before its pin is replaced */
+		if (eg_guard_takeover(&s->guard, NULL, s->pin_dir, err)) {
+			if (backlog_fd >= 0)
+				close(backlog_fd);
 			return -1;
+		}
 		fprintf(stderr,
 			"exfilguard run: adopted the guard pinned at %s (its hooks were "
 			"enforcing throughout)\n",
@@ -431,6 +483,8 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 	}
 	eg_event_ctx_init(&s->events, o->format, s->events_fd, s->mount);
 	set_event_sources(s);
+	if (backlog_fd >= 0)
+		read_backlog(s, backlog_fd);
 	return self_test(s->cg_dir, s->cg_rel, err);
 }
 

@@ -267,6 +267,8 @@ json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	add_str(obj, "dataset", ctx->world ? ctx->world->dataset : NULL);
 	if (ev->hook == EG_HOOK_EGRESS)
 		json_object_object_add(obj, "bytes", json_object_new_int64(ev->bytes));
+	if (ctx->backlog)
+		json_object_object_add(obj, "backlog", json_object_new_boolean(1));
 	return obj;
 }
 
@@ -292,13 +294,13 @@ void eg_event_to_text(struct eg_event_ctx *ctx, const struct eg_event *ev, char 
 	eg_class_describe(event_class(ctx, ev), ctx->catalog, ctx->asn_data, &names);
 	snprintf(buf, len,
 		 "%s %s %s %s %s%s%s:%u pid=%u comm=%s uid=%u cgroup=%s prefix=%s rule=%s "
-		 "country=%s asn=%u provider=%s jurisdiction=%s\n",
+		 "country=%s asn=%u provider=%s jurisdiction=%s%s\n",
 		 when, eg_verdict_name(ev->verdict), eg_hook_name(ev->hook),
 		 eg_proto_name(ev->proto, proto, sizeof(proto)), v6 ? "[" : "", addr, v6 ? "]" : "",
 		 ev->dport, ev->pid, ev->comm[0] ? ev->comm : "-", ev->uid, cg ? cg : "?", prefix,
 		 desc, names.country[0] ? names.country : "-", names.asn,
 		 names.provider ? names.provider : "-",
-		 names.jurisdiction[0] ? names.jurisdiction : "-");
+		 names.jurisdiction[0] ? names.jurisdiction : "-", ctx->backlog ? " backlog" : "");
 }
 
 static int write_line(int fd, const char *line, size_t len)

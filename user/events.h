@@ -44,6 +44,12 @@ struct eg_event_ctx {
 	/* The scopes of the policy in force: slot EG_SLOT_SCOPE(i) is scopes[i]. */
 	const struct eg_policy_scope *scopes;
 	size_t n_scopes;
+	/*
+	 * Events recorded while no daemon ran, read from the pinned ring after a
+	 * crash: marked "backlog", rules by index only (the policy that judged
+	 * them is not the one loaded now), no classification.
+	 */
+	int backlog;
 };
 
 /* A destination's classification in words. */

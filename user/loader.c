@@ -679,6 +679,14 @@ int eg_pinned_info(const char *pin_dir, struct eg_info *info)
 	return rc;
 }
 
+int eg_pinned_events_fd(const char *pin_dir)
+{
+	char path[PATH_MAX];
+
+	eg_pin_path(path, sizeof(path), pin_dir, "maps", EG_STR(EG_MAP_EVENTS));
+	return bpf_obj_get(path);
+}
+
 int eg_daemon_alive(uint32_t pid)
 {
 	char path[64], comm[32] = "";

@@ -85,6 +85,13 @@ int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err);
 
 /* File descriptor of the event ring buffer. */
 int eg_guard_events_fd(const struct eg_guard *g);
+
+/*
+ * The event ring pinned under pin_dir (a new fd), or -1. After a crash the
+ * pinned programs kept recording into it with nobody reading: the next run
+ * reads that backlog once it has taken the hooks over.
+ */
+int eg_pinned_events_fd(const char *pin_dir);
 /* Sum of a per-CPU counter. */
 uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot);
 

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../lib/check.h"
+#include "../lib/evlog.h"
 #include "../lib/guard.h"
 #include "../lib/testenv.h"
 #include "../lib/workload.h"
@@ -209,6 +210,25 @@ static void test_bad_reload_keeps_policy(void)
 
 /* ---- crash survival ---- */
 
+/*
+ * The deny recorded while no daemon ran reaches the adopting daemon's events
+ * before it reports ready, marked as backlog, its rule by index only.
+ */
+static void expect_backlog(const char *events)
+{
+	struct evmatch m = {.hook = "connect4", .verdict = "deny", .daddr = DENIED, .dport = 53};
+	struct evlog got = {0};
+	json_object *mark = NULL;
+
+	ASSERT_EQ(evlog_read(events, evmatch_pred, &m, &got), 1, "one deny of " DENIED " so far");
+	if (got.n == 1)
+		json_object_object_get_ex(got.ev[0], "backlog", &mark);
+	ASSERT_TRUE(mark && json_object_get_boolean(mark), "marked \"backlog\": true");
+	ASSERT_TRUE(got.n == 1 && ev_int(got.ev[0], "pid") > 0, "with the sender's pid");
+	ASSERT_TRUE(got.n == 1 && !ev_field(got.ev[0], "rule", "text"), "the rule by index only");
+	evlog_free(&got);
+}
+
 static void crash_adopt_detach(void)
 {
 	char out[4096];
@@ -221,6 +241,7 @@ static void crash_adopt_detach(void)
 	ASSERT_CONTAINS(out, "gone; hooks stay in force", "status says the daemon is gone");
 
 	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "adopt"), 0, "a new run started");
+	expect_backlog(guard.events);
 	ASSERT_EQ(guarded_verdict(DENIED), 0, "enforcing after the adoption");
 	ASSERT_EQ(guarded_verdict(ALLOWED), 1, "allowing after the adoption");
 	ASSERT_EQ(cli(-1, "detach", out, sizeof(out)), 0, "detach");
