@@ -250,14 +250,23 @@ static int self_test(const char *cg_dir, const char *cg_rel, struct eg_error *er
 	return 0;
 }
 
-/* Report newly lost events in the stream; returns the new total. */
-static uint64_t report_lost(struct eg_guard *g, struct eg_event_ctx *ev, uint64_t seen)
+/* Events lost (ring buffer full): the counter as last seen, and how many this daemon reported. */
+struct lost_tally {
+	uint64_t seen;
+	uint64_t reported;
+};
+
+/* Report newly lost events in the stream. */
+static void report_lost(struct eg_guard *g, struct eg_event_ctx *ev, struct lost_tally *t)
 {
 	uint64_t total = eg_guard_counter(g, EG_CTR_EVENTS_DROPPED);
 
-	if (total > seen)
-		eg_event_emit_lost(ev, total - seen, total);
-	return total;
+	/* (Less than seen: the counters started over, after an upgrade changed their shape.) */
+	if (total > t->seen) {
+		eg_event_emit_lost(ev, total - t->seen, total);
+		t->reported += total - t->seen;
+	}
+	t->seen = total;
 }
 
 static void notify_ready(int fd)
@@ -345,12 +354,13 @@ static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
 }
 
 /* Load the object for a bundle and fill it: everything but attaching. */
-static int build_guard(struct run_state *s, struct eg_bundle *b, struct eg_guard *g,
-		       struct eg_error *err)
+/* counters_fd: the counters of the generation in force, to count on in (-1: none). */
+static int build_guard(struct run_state *s, struct eg_bundle *b, int counters_fd,
+		       struct eg_guard *g, struct eg_error *err)
 {
 	const struct eg_world *world = b->have_world ? &b->world : NULL;
 
-	if (eg_guard_load(g, world, err))
+	if (eg_guard_load(g, world, counters_fd, err))
 		return -1;
 	set_failure_policy(b, g);
 	if ((world && eg_guard_set_world(g, world, err)) || load_scopes(s, b, g, err) ||
@@ -448,6 +458,17 @@ static void read_backlog(struct run_state *s, int fd)
 	close(fd);
 }
 
+/* The first generation; when adopting a pinned guard, it counts on in its counters. */
+static int build_adopting(struct run_state *s, int adopt, struct eg_error *err)
+{
+	int counters_fd = adopt ? eg_pinned_counters_fd(s->pin_dir) : -1;
+	int rc = build_guard(s, &s->b, counters_fd, &s->guard, err);
+
+	if (counters_fd >= 0)
+		close(counters_fd);
+	return rc;
+}
+
 /* Everything up to enforcing; on failure nothing new is left attached or pinned. */
 static int start_guard(struct run_state *s, struct eg_error *err)
 {
@@ -464,7 +485,7 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 	    check_pinned(s, &adopt, err))
 		return -1;
 	s->events_fd = open_events(o->events_path, err);
-	if (s->events_fd < 0 || build_guard(s, &s->b, &s->guard, err))
+	if (s->events_fd < 0 || build_adopting(s, adopt, err))
 		return -1;
 	if (adopt) {
 		backlog_fd = eg_pinned_events_fd(s->pin_dir); /* before its pin is replaced */
@@ -530,7 +551,8 @@ static void reload_guard(struct run_state *s, struct ring_buffer **rb,
 		report_reload(&s->guard, seq, &err, NULL);
 		return;
 	}
-	if (build_guard(s, &nb, &ng, &err) || eg_guard_takeover(&ng, &s->guard, s->pin_dir, &err)) {
+	if (build_guard(s, &nb, eg_guard_counters_fd(&s->guard), &ng, &err) ||
+	    eg_guard_takeover(&ng, &s->guard, s->pin_dir, &err)) {
 		if (ng.skel)
 			eg_guard_destroy(&ng);
 		eg_bundle_free(&nb);
@@ -593,7 +615,8 @@ static void stream_events(struct run_state *s)
 	struct ring_buffer *rb =
 		ring_buffer__new(eg_guard_events_fd(&s->guard), on_ring_event, &s->events, NULL);
 	int ep = epoll_create1(EPOLL_CLOEXEC);
-	uint64_t lost = 0, lost_before = 0;
+	/* The counters are carried over from an adopted guard: what it lost is its own story. */
+	struct lost_tally lost = {.seen = eg_guard_counter(&s->guard, EG_CTR_EVENTS_DROPPED)};
 
 	if (!rb || ep < 0 || watch_fds(ep, rb, &s->watch)) {
 		fprintf(stderr, "exfilguard run: cannot watch the event ring buffer: %s\n",
@@ -610,13 +633,11 @@ static void stream_events(struct run_state *s)
 		}
 		rescan_scopes(s);
 		ring_buffer__consume(rb);
-		lost = report_lost(&s->guard, &s->events, lost);
+		report_lost(&s->guard, &s->events, &lost);
 		if (reload_requested) {
 			reload_requested = 0;
-			lost_before += lost;
 			epoll_ctl(ep, EPOLL_CTL_DEL, ring_buffer__epoll_fd(rb), NULL);
 			reload_guard(s, &rb, on_ring_event);
-			lost = 0; /* the new guard counts from zero */
 			if (!rb || watch_fds(ep, rb, &s->watch)) {
 				fprintf(stderr,
 					"exfilguard run: cannot watch the new ring buffer: %s\n",
@@ -628,14 +649,14 @@ static void stream_events(struct run_state *s)
 out:
 	if (rb) {
 		ring_buffer__consume(rb);
-		lost = report_lost(&s->guard, &s->events, lost);
+		report_lost(&s->guard, &s->events, &lost);
 		ring_buffer__free(rb);
 	}
 	if (ep >= 0)
 		close(ep);
-	if (lost + lost_before)
+	if (lost.reported)
 		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
-			(unsigned long long)(lost + lost_before));
+			(unsigned long long)lost.reported);
 }
 
 int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)

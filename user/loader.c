@@ -62,12 +62,40 @@ static int size_world_maps(struct eg_guard *g, const struct eg_world *w)
 	       bpf_map__set_max_entries(g->skel->maps.EG_MAP_V6_BOUNDS, (uint32_t)v6);
 }
 
-static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w)
+/* Same type and geometry: a newer binary whose map changed shape starts a new one instead. */
+static int map_fits(const struct bpf_map *map, int fd)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == bpf_map__type(map) &&
+	       info.key_size == bpf_map__key_size(map) &&
+	       info.value_size == bpf_map__value_size(map) &&
+	       info.max_entries == bpf_map__max_entries(map);
+}
+
+/*
+ * The counters are cumulative over the guard's life, like any metric: a new
+ * generation (reload, adoption, upgrade) counts on in the map in force.
+ */
+static int carry_counters(struct eg_guard *g, int counters_fd)
+{
+	struct bpf_map *map = g->skel->maps.EG_MAP_COUNTERS;
+
+	if (counters_fd < 0 || !map_fits(map, counters_fd))
+		return 0;
+	return bpf_map__reuse_fd(map, counters_fd);
+}
+
+static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w,
+					    int counters_fd)
 {
 	g->skel = exfilguard_bpf__open();
 	if (!g->skel)
 		return NULL;
-	if (size_world_maps(g, w) || exfilguard_bpf__load(g->skel)) {
+	if (size_world_maps(g, w) || carry_counters(g, counters_fd) ||
+	    exfilguard_bpf__load(g->skel)) {
 		int e = errno;
 
 		exfilguard_bpf__destroy(g->skel);
@@ -77,13 +105,14 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 	return g->skel;
 }
 
-int eg_guard_load(struct eg_guard *g, const struct eg_world *world, struct eg_error *err)
+int eg_guard_load(struct eg_guard *g, const struct eg_world *world, int counters_fd,
+		  struct eg_error *err)
 {
 	uint32_t seed = 0;
 
 	libbpf_set_print(libbpf_print);
 	memset(g, 0, sizeof(*g));
-	if (!open_and_load(g, world)) {
+	if (!open_and_load(g, world, counters_fd)) {
 		int e = errno;
 
 		if ((e == EPERM || e == EACCES) && geteuid() != 0)
@@ -679,12 +708,27 @@ int eg_pinned_info(const char *pin_dir, struct eg_info *info)
 	return rc;
 }
 
-int eg_pinned_events_fd(const char *pin_dir)
+static int pinned_map_fd(const char *pin_dir, const char *name)
 {
 	char path[PATH_MAX];
 
-	eg_pin_path(path, sizeof(path), pin_dir, "maps", EG_STR(EG_MAP_EVENTS));
+	eg_pin_path(path, sizeof(path), pin_dir, "maps", name);
 	return bpf_obj_get(path);
+}
+
+int eg_pinned_events_fd(const char *pin_dir)
+{
+	return pinned_map_fd(pin_dir, EG_STR(EG_MAP_EVENTS));
+}
+
+int eg_pinned_counters_fd(const char *pin_dir)
+{
+	return pinned_map_fd(pin_dir, EG_STR(EG_MAP_COUNTERS));
+}
+
+int eg_guard_counters_fd(const struct eg_guard *g)
+{
+	return bpf_map__fd(g->skel->maps.EG_MAP_COUNTERS);
 }
 
 int eg_daemon_alive(uint32_t pid)

@@ -30,9 +30,12 @@ struct eg_guard {
 /*
  * Open and load the embedded object, its classification maps sized for
  * world (NULL: no classification data); explains missing privileges or BPF
- * support.
+ * support. counters_fd: the counters map of the generation in force (a
+ * reload's, or the pinned one when adopting), which the new one counts on
+ * in when it has the same shape; -1 to start from zero.
  */
-int eg_guard_load(struct eg_guard *g, const struct eg_world *world, struct eg_error *err);
+int eg_guard_load(struct eg_guard *g, const struct eg_world *world, int counters_fd,
+		  struct eg_error *err);
 /* Copy the classification tables into the kernel (before attaching). */
 int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err);
 
@@ -92,6 +95,9 @@ int eg_guard_events_fd(const struct eg_guard *g);
  * reads that backlog once it has taken the hooks over.
  */
 int eg_pinned_events_fd(const char *pin_dir);
+/* The counters map pinned under pin_dir (a new fd), or -1; and a guard's own (not a new fd). */
+int eg_pinned_counters_fd(const char *pin_dir);
+int eg_guard_counters_fd(const struct eg_guard *g);
 /* Sum of a per-CPU counter. */
 uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot);
 

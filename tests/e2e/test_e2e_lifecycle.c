@@ -122,6 +122,24 @@ static void test_environment(void)
 	testenv_path("policy.yaml", policy);
 }
 
+/* A counter of the pinned guard from `exfilguard --json status`: hooks.HOOK.VERDICT, or -1. */
+static long long status_counter(const char *hook, const char *verdict)
+{
+	json_object *st, *counters, *hooks, *h, *v;
+	char out[16384];
+	long long n = -1;
+
+	if (cli(-1, "--json status", out, sizeof(out)) != 0)
+		return -1;
+	st = json_tokener_parse(out);
+	if (st && json_object_object_get_ex(st, "counters", &counters) &&
+	    json_object_object_get_ex(counters, "hooks", &hooks) &&
+	    json_object_object_get_ex(hooks, hook, &h) && json_object_object_get_ex(h, verdict, &v))
+		n = json_object_get_int64(v);
+	json_object_put(st);
+	return n;
+}
+
 /* ---- 20 reloads under a tight connect loop ---- */
 
 struct loop_counts {
@@ -174,6 +192,10 @@ static void reload_loop(void)
 	ASSERT_GE(c->runs, 1000, "connect pairs during the reloads");
 	ASSERT_EQ(c->wrong, 0, "wrong verdicts");
 	ASSERT_EQ(c->other, 0, "connects failing otherwise than EPERM");
+	/* One denied connect4 per pair, counted on through every generation (plus self-tests). */
+	ASSERT_GE(status_counter("connect4", "deny"), c->runs,
+		  "connect4 denies counted across reloads");
+	ASSERT_LE(status_counter("connect4", "deny"), c->runs + 2 * (RELOADS + 1), "and not more");
 	munmap(c, sizeof(*c));
 }
 
@@ -232,6 +254,7 @@ static void expect_backlog(const char *events)
 static void crash_adopt_detach(void)
 {
 	char out[4096];
+	long long denied;
 
 	kill(guard.pid, SIGKILL);
 	ASSERT_EQ(guard_stop(&guard), 128 + SIGKILL, "the daemon died of SIGKILL");
@@ -239,9 +262,12 @@ static void crash_adopt_detach(void)
 	ASSERT_EQ(guarded_verdict(DENIED), 0, "still enforcing with no daemon");
 	ASSERT_EQ(cli(-1, "status", out, sizeof(out)), 0, "status of an orphaned guard");
 	ASSERT_CONTAINS(out, "gone; hooks stay in force", "status says the daemon is gone");
+	denied = status_counter("connect4", "deny");
+	ASSERT_GE(denied, 1, "the deny with no daemon is counted");
 
 	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "adopt"), 0, "a new run started");
 	expect_backlog(guard.events);
+	ASSERT_GE(status_counter("connect4", "deny"), denied, "the adopting run counts on");
 	ASSERT_EQ(guarded_verdict(DENIED), 0, "enforcing after the adoption");
 	ASSERT_EQ(guarded_verdict(ALLOWED), 1, "allowing after the adoption");
 	ASSERT_EQ(cli(-1, "detach", out, sizeof(out)), 0, "detach");

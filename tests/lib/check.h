@@ -58,6 +58,15 @@ extern const char *check_cur_name;
 		}                                                                                  \
 	} while (0)
 
+#define ASSERT_LE(actual, bound, what)                                                             \
+	do {                                                                                       \
+		long long a_ = (long long)(actual), b_ = (long long)(bound);                       \
+		if (a_ > b_) {                                                                     \
+			CHECK_FAIL_("%s: actual %lld > expected maximum %lld", what, a_, b_);      \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
 #define ASSERT_STREQ(actual, expected, what)                                                       \
 	do {                                                                                       \
 		const char *a_ = (actual), *e_ = (expected);                                       \
