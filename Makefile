@@ -91,11 +91,11 @@ test-e2e: $(BUILD)/exfilguard $(E2E_BINS) $(TOOL_BINS)
 test: $(BUILD)/exfilguard $(UNIT_BINS) $(E2E_BINS) $(TOOL_BINS)
 	EXFILGUARD=$(abspath $(BUILD)/exfilguard) tests/run.sh $(UNIT_BINS) $(E2E_BINS)
 
-# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# All tests again, the binary and the tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
 test-sanitize:
 	$(MAKE) BUILD=build/sanitize \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  test-unit
+	  test
 
 # Benchmarks (root): datasets to kernel maps (time, peak memory, kernel memory)
 # and the kernel's verdict cost, side by side. Figures go in BENCHMARKS.md.

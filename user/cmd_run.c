@@ -183,17 +183,6 @@ static int open_events(const char *path, struct eg_error *err)
 	return fd;
 }
 
-static int on_ring_event(void *ctx, void *data, size_t size)
-{
-	const struct eg_event *ev = data;
-
-	/* The self-test's own refusals prove the hooks work; they are not events. */
-	if (size < sizeof(struct eg_event) || ev->rule == EG_RULE_CANARY)
-		return 0;
-	eg_event_emit(ctx, data);
-	return 0;
-}
-
 /* In the child: join the cgroup, and connect UDP (it sends nothing) to the canary, v4 and mapped.
  */
 static int canary_child(const char *cgroup)
@@ -304,7 +293,50 @@ struct run_state {
 	uint64_t cg_id;
 	int events_fd;
 	struct eg_scope_watch watch;
+	unsigned batch_left; /* events still to read in this batch */
 };
+
+/*
+ * The event loop reads at most this many events before it looks at its
+ * signals and the cgroup watch again: a workload hammering a denied
+ * destination can produce events as fast as they are written out, and must
+ * not keep the daemon from a reload or a stop.
+ */
+#define EVENTS_PER_BATCH 4096
+
+static int on_ring_event(void *ctx, void *data, size_t size)
+{
+	struct run_state *s = ctx;
+	const struct eg_event *ev = data;
+
+	/* The self-test's own refusals prove the hooks work; they are not events. */
+	if (size >= sizeof(struct eg_event) && ev->rule != EG_RULE_CANARY)
+		eg_event_emit(&s->events, ev);
+	/* Negative: libbpf stops reading, this event counted as read. */
+	return --s->batch_left ? 0 : -EAGAIN;
+}
+
+/* Read one batch of events; -EAGAIN when more were waiting. */
+static int read_events(struct run_state *s, struct ring_buffer *rb)
+{
+	int rc;
+
+	s->batch_left = EVENTS_PER_BATCH;
+	rc = ring_buffer__consume(rb);
+	return rc == -EAGAIN ? -EAGAIN : 0;
+}
+
+/*
+ * Read a ring whose writers are gone (an old generation's) to the end; or,
+ * at exit, for at most 64 batches while the hooks may still be writing.
+ */
+static void read_all_events(struct run_state *s, struct ring_buffer *rb)
+{
+	int batches = 0;
+
+	while (read_events(s, rb) == -EAGAIN && ++batches < 64)
+		;
+}
 
 /* Load every scope's rules, and assign the guarded tree's cgroups to scopes. */
 static int load_scopes(struct run_state *s, struct eg_bundle *b, struct eg_guard *g,
@@ -537,8 +569,7 @@ static void report_reload(struct eg_guard *g, uint32_t seq, const struct eg_erro
  * it, or keep the one in force. *rb is the event ring buffer, re-opened on
  * the new guard's map once the old one is drained.
  */
-static void reload_guard(struct run_state *s, struct ring_buffer **rb,
-			 ring_buffer_sample_fn on_event)
+static void reload_guard(struct run_state *s, struct ring_buffer **rb)
 {
 	struct eg_bundle nb;
 	struct eg_guard ng, old;
@@ -562,7 +593,7 @@ static void reload_guard(struct run_state *s, struct ring_buffer **rb,
 		return;
 	}
 	/* The old programs are off the hooks: drain what they reported, then switch over. */
-	ring_buffer__consume(*rb);
+	read_all_events(s, *rb);
 	ring_buffer__free(*rb);
 	old = s->guard;
 	s->guard = ng;
@@ -570,7 +601,7 @@ static void reload_guard(struct run_state *s, struct ring_buffer **rb,
 	eg_bundle_free(&s->b);
 	s->b = nb;
 	set_event_sources(s);
-	*rb = ring_buffer__new(eg_guard_events_fd(&s->guard), on_event, &s->events, NULL);
+	*rb = ring_buffer__new(eg_guard_events_fd(&s->guard), on_ring_event, s, NULL);
 	snprintf(msg, sizeof(msg), "reloaded %s: %zu rules, %s mode, dataset %s", s->o->policy_path,
 		 s->b.policy.n_rules, eg_mode_name(s->b.policy.mode),
 		 s->b.have_world ? s->b.world.dataset : "none");
@@ -615,7 +646,7 @@ static int watch_fds(int ep, struct ring_buffer *rb, const struct eg_scope_watch
 static void stream_events(struct run_state *s)
 {
 	struct ring_buffer *rb =
-		ring_buffer__new(eg_guard_events_fd(&s->guard), on_ring_event, &s->events, NULL);
+		ring_buffer__new(eg_guard_events_fd(&s->guard), on_ring_event, s, NULL);
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	/* The counters are carried over from an adopted guard: what it lost is its own story. */
 	struct lost_tally lost = {.seen = eg_guard_counter(&s->guard, EG_CTR_EVENTS_DROPPED)};
@@ -634,12 +665,12 @@ static void stream_events(struct run_state *s)
 			break;
 		}
 		rescan_scopes(s);
-		ring_buffer__consume(rb);
+		read_events(s, rb);
 		report_lost(&s->guard, &s->events, &lost);
 		if (reload_requested) {
 			reload_requested = 0;
 			epoll_ctl(ep, EPOLL_CTL_DEL, ring_buffer__epoll_fd(rb), NULL);
-			reload_guard(s, &rb, on_ring_event);
+			reload_guard(s, &rb);
 			if (!rb || watch_fds(ep, rb, &s->watch)) {
 				fprintf(stderr,
 					"exfilguard run: cannot watch the new ring buffer: %s\n",
@@ -650,7 +681,7 @@ static void stream_events(struct run_state *s)
 	}
 out:
 	if (rb) {
-		ring_buffer__consume(rb);
+		read_all_events(s, rb);
 		report_lost(&s->guard, &s->events, &lost);
 		ring_buffer__free(rb);
 	}
