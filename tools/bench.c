@@ -12,14 +12,22 @@
  *  3. run the egress program with BPF_PROG_TEST_RUN on IPv4 and IPv6
  *     packets under three policies: CIDR-only (no classification), a country
  *     selector on the full world, and the same on a small world, so the
- *     ratios show what classification adds and whether it grows with data.
+ *     ratios show what classification adds and whether it grows with data;
+ *  4. the socket hooks on real connect() calls: a process in a private cgroup
+ *     (and a network namespace of its own with nothing in it, so nothing can
+ *     leave) connects a UDP socket to random addresses, without a guard and
+ *     with each of the three attached to that cgroup.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -29,11 +37,13 @@
 #include <linux/ipv6.h>
 #include <linux/udp.h>
 #include "bundle.h"
+#include "cgroup.h"
 #include "exfilguard.skel.h"
 #include "loader.h"
 
 #define REPEAT	    200000
 #define RANDOM_RUNS 20000
+#define CONNECTS    200000
 
 static double now_s(void)
 {
@@ -169,6 +179,105 @@ static double egress_ns_random(struct eg_guard *g, int v6, unsigned n)
 	return total / n;
 }
 
+/* ---- the socket hooks on real connect() calls ---- */
+
+/* In the child: join the cgroup, leave every network, time UDP connects to random IPv4 addresses.
+ */
+static double connect_loop(const char *cg)
+{
+	static struct sockaddr_in dst[CONNECTS];
+	unsigned seed = 4242, i;
+	char procs[PATH_MAX];
+	double t0;
+	FILE *f;
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	f = fopen(procs, "w");
+	if (!f || fprintf(f, "0\n") < 0 || fclose(f) || unshare(CLONE_NEWNET))
+		return -1;
+	for (i = 0; i < CONNECTS; i++) {
+		dst[i].sin_family = AF_INET;
+		dst[i].sin_port = htons(9);
+		dst[i].sin_addr.s_addr =
+			htonl(((1 + rand_r(&seed) % 223u) << 24) | (rand_r(&seed) & 0xffffffu));
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	t0 = now_s();
+	/* With no route in this namespace, each fails after the hook with ENETUNREACH (or EPERM).
+	 */
+	for (i = 0; i < CONNECTS; i++)
+		connect(fd, (struct sockaddr *)&dst[i], sizeof(dst[i]));
+	return (now_s() - t0) * 1e9 / CONNECTS;
+}
+
+/* ns per connect() from a fresh child in cg; -1 on failure. */
+static double connect_ns(const char *cg)
+{
+	double ns = -1;
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		ns = connect_loop(cg);
+		_exit(write(p[1], &ns, sizeof(ns)) == sizeof(ns) ? 0 : 1);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &ns, sizeof(ns)) != sizeof(ns))
+		ns = -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	return ns;
+}
+
+/* The same, with g's hooks attached to cg for the run (NULL: no guard). */
+static double connect_ns_with(struct eg_guard *g, const char *cg)
+{
+	struct eg_error err = {0};
+	double ns;
+
+	if (g && eg_guard_attach(g, cg, &err)) {
+		fprintf(stderr, "bench: %s\n", err.msg);
+		return -1;
+	}
+	ns = connect_ns(cg);
+	if (g)
+		eg_guard_detach(g);
+	return ns;
+}
+
+static char bench_cg[PATH_MAX];
+
+static void remove_bench_cgroup(void)
+{
+	if (bench_cg[0])
+		rmdir(bench_cg);
+}
+
+/* A private cgroup for the connect runs, <cgroup2>/exfilguard-bench-<pid>, removed at exit. */
+static int bench_cgroup(char out[PATH_MAX])
+{
+	struct eg_error err = {0};
+	char mount[PATH_MAX];
+
+	if (eg_cgroup2_mount(mount, &err)) {
+		fprintf(stderr, "bench: %s\n", err.msg);
+		return -1;
+	}
+	snprintf(out, PATH_MAX, "%s/exfilguard-bench-%d", mount, (int)getpid());
+	if (mkdir(out, 0700)) {
+		fprintf(stderr, "bench: %s: %s\n", out, strerror(errno));
+		return -1;
+	}
+	snprintf(bench_cg, sizeof(bench_cg), "%s", out);
+	atexit(remove_bench_cgroup);
+	return 0;
+}
+
 struct loaded {
 	struct eg_bundle b;
 	struct eg_guard g;
@@ -219,12 +328,16 @@ int main(int argc, char **argv)
 	static struct loaded full, small;
 	double v4_full, v6_full, v4_small, v6_small, v4_cidr;
 	double r4_full, r6_full, r4_small, r6_small, r4_cidr;
+	double c_none, c_full, c_small, c_cidr;
+	char cg[PATH_MAX];
 	size_t small_ranges;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: bench FULL_POLICY SMALL_POLICY CIDR_ONLY_POLICY\n");
 		return 2;
 	}
+	if (bench_cgroup(cg))
+		return 1;
 	if (load_world(argv[1], &full))
 		return 1;
 	printf("full datasets: %zu IPv4 + %zu IPv6 ranges, %zu classes (%s)\n",
@@ -250,6 +363,8 @@ int main(int argc, char **argv)
 	v6_full = egress_ns(&full.g, addrs_v6, N(addrs_v6));
 	r4_full = egress_ns_random(&full.g, 0, RANDOM_RUNS);
 	r6_full = egress_ns_random(&full.g, 1, RANDOM_RUNS);
+	c_none = connect_ns_with(NULL, cg);
+	c_full = connect_ns_with(&full.g, cg);
 
 	if (load_world(argv[2], &small))
 		return 1;
@@ -257,6 +372,7 @@ int main(int argc, char **argv)
 	v6_small = egress_ns(&small.g, addrs_v6, N(addrs_v6));
 	r4_small = egress_ns_random(&small.g, 0, RANDOM_RUNS);
 	r6_small = egress_ns_random(&small.g, 1, RANDOM_RUNS);
+	c_small = connect_ns_with(&small.g, cg);
 	small_ranges = small.b.world.n_v4_bounds + small.b.world.n_v6_bounds;
 	eg_guard_destroy(&small.g);
 	eg_bundle_free(&small.b);
@@ -264,6 +380,7 @@ int main(int argc, char **argv)
 		return 1;
 	v4_cidr = egress_ns(&small.g, addrs_v4, N(addrs_v4));
 	r4_cidr = egress_ns_random(&small.g, 0, RANDOM_RUNS);
+	c_cidr = connect_ns_with(&small.g, cg);
 
 	printf("egress verdict in the kernel, hot (BPF_PROG_TEST_RUN, %d runs x %zu addresses):\n",
 	       REPEAT, N(addrs_v4));
@@ -288,6 +405,18 @@ int main(int argc, char **argv)
 	       "(IPv4, full world vs CIDR-only)\n",
 	       r4_small > 0 ? r4_full / r4_small : 0, r6_small > 0 ? r6_full / r6_small : 0,
 	       r4_full - r4_cidr);
+	printf("UDP connect() to %d random IPv4 addresses, whole syscall (the hooks run on "
+	       "each):\n",
+	       CONNECTS);
+	printf("  no guard:                                %6.1f ns\n", c_none);
+	printf("  CIDR-only policy:                        %6.1f ns   (+%.1f ns)\n", c_cidr,
+	       c_cidr - c_none);
+	printf("  country selector, small world:           %6.1f ns   (+%.1f ns)\n", c_small,
+	       c_small - c_none);
+	printf("  country selector, full world:            %6.1f ns   (+%.1f ns)\n", c_full,
+	       c_full - c_none);
+	printf("  hook cost ratio full/small world: %.2f\n",
+	       c_small > c_none ? (c_full - c_none) / (c_small - c_none) : 0);
 	eg_guard_destroy(&small.g);
 	eg_bundle_free(&small.b);
 	eg_guard_destroy(&full.g);

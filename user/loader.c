@@ -458,6 +458,16 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 	return 0;
 }
 
+void eg_guard_detach(struct eg_guard *g)
+{
+	int hook;
+
+	for (hook = 0; g->skel && hook < EG_HOOK_COUNT; hook++) {
+		bpf_link__destroy(*hook_link(g, hook));
+		*hook_link(g, hook) = NULL;
+	}
+}
+
 static int mkdir_private(const char *path, struct eg_error *err)
 {
 	if (mkdir(path, 0700) && errno != EEXIST)

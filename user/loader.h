@@ -82,6 +82,8 @@ void eg_guard_release(struct eg_guard *g);
 
 /* Attach every hook at the cgroup directory; all or nothing. */
 int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err);
+/* Detach an attached, unpinned guard (benchmarks). */
+void eg_guard_detach(struct eg_guard *g);
 
 /* Pin links and maps under pin_dir (created 0700; must not exist). */
 int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err);
