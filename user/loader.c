@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -573,6 +575,20 @@ static void takeover_rollback(struct eg_guard *fresh, struct eg_guard *old, int 
 	}
 }
 
+/*
+ * Wait until every run of a program that a link update took off a hook has
+ * finished, so that what it reported is in its ring: the cgroup hooks run
+ * their programs under rcu_read_lock(), and membarrier(MEMBARRIER_CMD_GLOBAL)
+ * is synchronize_rcu() (the kernel's BPF selftests wait the same way in
+ * kern_sync_rcu()). Kernels booted with nohz_full refuse it: then a pause far
+ * longer than any program run.
+ */
+static void wait_for_replaced_programs(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(50 * 1000);
+}
+
 int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *pin_dir,
 		      struct eg_error *err)
 {
@@ -601,6 +617,7 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 		if (old)
 			*hook_link(old, hook) = NULL;
 	}
+	wait_for_replaced_programs();
 	if (repin_maps(fresh, pin_dir, err))
 		return -1;
 	snprintf(fresh->pin_dir, sizeof(fresh->pin_dir), "%s", pin_dir);

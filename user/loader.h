@@ -72,7 +72,9 @@ int eg_guard_get_info(const struct eg_guard *g, struct eg_info *info);
  * the pinned ones. `old` is the guard being replaced, or NULL to adopt the
  * links pinned under pin_dir (a daemon that died). On success fresh owns the
  * links and pins, and old (still to be destroyed by the caller, after its
- * ring buffer is drained) no longer holds anything that detaches.
+ * ring buffer is drained) no longer holds anything that detaches. It returns
+ * only once no replaced program is still running: what they reported is in
+ * their ring, to be read to the end.
  */
 int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *pin_dir,
 		      struct eg_error *err);
