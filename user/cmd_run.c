@@ -473,6 +473,7 @@ static void read_backlog(struct run_state *s, int fd)
 	if (b) {
 		eg_event_ctx_init(&b->ctx, s->o->format, s->events_fd, s->mount);
 		b->ctx.backlog = 1;
+		b->ctx.stopping = &stop_requested;
 		rb = ring_buffer__new(fd, on_backlog_event, b, NULL);
 	}
 	if (rb) {
@@ -537,6 +538,7 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 		return -1;
 	}
 	eg_event_ctx_init(&s->events, o->format, s->events_fd, s->mount);
+	s->events.stopping = &stop_requested;
 	set_event_sources(s);
 	if (backlog_fd >= 0)
 		read_backlog(s, backlog_fd);
@@ -690,6 +692,11 @@ out:
 	if (lost.reported)
 		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
 			(unsigned long long)lost.reported);
+	if (s->events.unwritten)
+		fprintf(stderr,
+			"exfilguard run: %llu events could not be written: the event sink "
+			"(standard output or --events) stopped taking them\n",
+			(unsigned long long)s->events.unwritten);
 }
 
 int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)

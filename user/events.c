@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -303,42 +305,71 @@ void eg_event_to_text(struct eg_event_ctx *ctx, const struct eg_event *ev, char 
 		 names.jurisdiction[0] ? names.jurisdiction : "-", ctx->backlog ? " backlog" : "");
 }
 
-static int write_line(int fd, const char *line, size_t len)
+/* Once the daemon stops, is the sink one that has taken nothing for a second? */
+static int sink_given_up(struct eg_event_ctx *ctx)
+{
+	struct pollfd p = {.fd = ctx->out_fd, .events = POLLOUT};
+
+	if (!ctx->sink_stalled && ctx->stopping && *ctx->stopping && poll(&p, 1, 1000) == 0)
+		ctx->sink_stalled = 1;
+	return ctx->sink_stalled;
+}
+
+/* One whole line (a line up to PIPE_BUF goes in one write, never interleaved), or -1. */
+static int write_line(struct eg_event_ctx *ctx, const char *line, size_t len)
 {
 	while (len) {
-		ssize_t n = write(fd, line, len);
+		ssize_t n;
 
+		if (sink_given_up(ctx))
+			break;
+		n = write(ctx->out_fd, line, len);
 		if (n < 0 && errno == EINTR)
-			continue;
+			continue; /* a stop signal: sink_given_up() decides */
 		if (n <= 0)
-			return -1;
+			break;
 		line += n;
 		len -= (size_t)n;
 	}
-	return 0;
+	if (!len)
+		return 0;
+	ctx->unwritten++;
+	return -1;
 }
 
 static int emit_json(struct eg_event_ctx *ctx, json_object *obj)
 {
-	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-								    JSON_C_TO_STRING_NOSLASHESCAPE);
-	char line[4096];
-	int n = snprintf(line, sizeof(line), "%s\n", s);
-	int rc = write_line(ctx->out_fd, line,
-			    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	size_t len;
+	const char *s = json_object_to_json_string_length(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	char *line = malloc(len + 1);
+	int rc = -1;
 
+	/* However long (a rule naming many CIDRs), the line stays whole JSON. */
+	if (line) {
+		memcpy(line, s, len);
+		line[len] = '\n';
+		rc = write_line(ctx, line, len + 1);
+		free(line);
+	} else {
+		ctx->unwritten++;
+	}
 	json_object_put(obj);
 	return rc;
 }
 
 int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev)
 {
-	char line[2048];
+	char line[4096];
+	size_t len;
 
 	if (ctx->format == EG_FORMAT_JSON)
 		return emit_json(ctx, eg_event_to_json(ctx, ev));
 	eg_event_to_text(ctx, ev, line, sizeof(line));
-	return write_line(ctx->out_fd, line, strlen(line));
+	len = strlen(line);
+	if (len && line[len - 1] != '\n')
+		line[len - 1] = '\n'; /* cut short: still one line */
+	return write_line(ctx, line, len);
 }
 
 int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total)
@@ -351,7 +382,7 @@ int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total)
 		snprintf(line, sizeof(line),
 			 "%s lost %llu events (ring buffer full; %llu lost since start)\n", when,
 			 (unsigned long long)count, (unsigned long long)total);
-		return write_line(ctx->out_fd, line, strlen(line));
+		return write_line(ctx, line, strlen(line));
 	}
 	obj = json_object_new_object();
 	add_str(obj, "time", when);

@@ -4,6 +4,7 @@
 #define EXFILGUARD_EVENTS_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <json-c/json.h>
@@ -50,6 +51,14 @@ struct eg_event_ctx {
 	 * them is not the one loaded now), no classification.
 	 */
 	int backlog;
+	/*
+	 * Set (by a signal handler) when the daemon stops: from then on a sink
+	 * (stdout or --events) that takes nothing for a second is given up on,
+	 * so a stalled log reader cannot keep the daemon from exiting.
+	 */
+	volatile sig_atomic_t *stopping;
+	int sink_stalled;
+	uint64_t unwritten; /* events the sink did not take */
 };
 
 /* A destination's classification in words. */

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -120,6 +122,20 @@ static void test_environment(void)
 		 fixtures);
 	ASSERT_EQ(system(cmd), 0, "fixture datasets generated");
 	testenv_path("policy.yaml", policy);
+}
+
+/* A whole small file into buf (NUL-terminated); 0 or -1. */
+static int read_text(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return 0;
 }
 
 /* A counter of the pinned guard from `exfilguard --json status`: hooks.HOOK.VERDICT, or -1. */
@@ -356,6 +372,44 @@ static void test_unprivileged_user_changes_nothing(void)
 	testenv_guard_reset();
 }
 
+/* ---- a stalled event sink cannot keep the daemon from stopping ---- */
+
+/* Denied connects from one workload: far more events than a pipe holds (64 KiB). */
+static void deny_burst(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 2000; i++)
+		udp_connect_verdict(DENIED);
+	workload_report(0, 0);
+}
+
+static void test_stalled_sink_does_not_block_stop(void)
+{
+	struct workload_report r;
+	struct workload w;
+	char fifo[PATH_MAX], log[4096];
+	int rd, st;
+
+	ASSERT_EQ(write_policy_text(policy_a), 0, "policy A");
+	testenv_path("stall.events", fifo);
+	ASSERT_EQ(mkfifo(fifo, 0600), 0, "events FIFO created");
+	/* A reader that never reads: the daemon's writes fill the pipe, then block. */
+	rd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_TRUE(rd >= 0, "FIFO opened for reading");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "stall"), 0, "guard started");
+	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, deny_burst, NULL), 0, "burst started");
+	ASSERT_EQ(workload_await(&w, &r), 0, "burst done");
+	workload_end(&w);
+	usleep(300 * 1000); /* the daemon is now blocked writing */
+	st = guard_stop(&guard);
+	close(rd);
+	ASSERT_EQ(st, 0, "SIGTERM stops it within 3 s, exit 0");
+	ASSERT_EQ(read_text(guard.log, log, sizeof(log)), 0, "daemon log read");
+	ASSERT_CONTAINS(log, "events could not be written", "it says events were not written");
+}
+
 /* ---- a self-test that cannot run refuses to start ---- */
 
 static int write_cgroup_knob(const char *cg, const char *knob, const char *value)
@@ -426,6 +480,8 @@ int main(void)
 	RUN_TEST(test_unprivileged_user_changes_nothing);
 	testenv_guard_reset();
 	RUN_TEST(test_self_test_failure_leaves_nothing);
+	testenv_guard_reset();
+	RUN_TEST(test_stalled_sink_does_not_block_stop);
 	testenv_guard_reset();
 	return check_summary();
 }
