@@ -48,6 +48,16 @@ $(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c $(wildcard bpf/*.h) maps/exfilgu
 $(BUILD)/exfilguard.skel.h: $(BUILD)/exfilguard.bpf.o
 	$(BPFTOOL) gen skeleton $< name exfilguard_bpf > $@.tmp && mv $@.tmp $@
 
+# The bench's LPM-trie baseline (not part of exfilguard).
+$(BUILD)/bench_lpm.bpf.o: tools/bench_lpm.bpf.c tools/bench_lpm.h | deps
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench_lpm.skel.h: $(BUILD)/bench_lpm.bpf.o
+	$(BPFTOOL) gen skeleton $< name bench_lpm_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/tools/bench.o: $(BUILD)/bench_lpm.skel.h tools/bench_lpm.h
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/exfilguard.skel.h $(wildcard user/*.h tests/lib/*.h bpf/*.h maps/*)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
