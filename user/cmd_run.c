@@ -304,14 +304,23 @@ struct run_state {
  */
 #define EVENTS_PER_BATCH 4096
 
-static int on_ring_event(void *ctx, void *data, size_t size)
+/* Write one ring record out; 1 when it was an event to report. */
+static int report_record(struct eg_event_ctx *ctx, const void *data, size_t size)
 {
-	struct run_state *s = ctx;
 	const struct eg_event *ev = data;
 
 	/* The self-test's own refusals prove the hooks work; they are not events. */
-	if (size >= sizeof(struct eg_event) && ev->rule != EG_RULE_CANARY)
-		eg_event_emit(&s->events, ev);
+	if (size < sizeof(struct eg_event) || ev->rule == EG_RULE_CANARY)
+		return 0;
+	eg_event_emit(ctx, ev);
+	return 1;
+}
+
+static int on_ring_event(void *ctx, void *data, size_t size)
+{
+	struct run_state *s = ctx;
+
+	report_record(&s->events, data, size);
 	/* Negative: libbpf stops reading, this event counted as read. */
 	return --s->batch_left ? 0 : -EAGAIN;
 }
@@ -452,12 +461,8 @@ struct backlog {
 static int on_backlog_event(void *arg, void *data, size_t size)
 {
 	struct backlog *b = arg;
-	const struct eg_event *ev = data;
 
-	if (size < sizeof(struct eg_event) || ev->rule == EG_RULE_CANARY)
-		return 0;
-	eg_event_emit(&b->ctx, ev);
-	b->n++;
+	b->n += (size_t)report_record(&b->ctx, data, size);
 	return 0;
 }
 
@@ -496,7 +501,7 @@ static void read_backlog(struct run_state *s, int fd)
 /* The first generation; when adopting a pinned guard, it counts on in its counters. */
 static int build_adopting(struct run_state *s, int adopt, struct eg_error *err)
 {
-	int counters_fd = adopt ? eg_pinned_counters_fd(s->pin_dir) : -1;
+	int counters_fd = adopt ? eg_pinned_map_fd(s->pin_dir, EG_STR(EG_MAP_COUNTERS)) : -1;
 	int rc = build_guard(s, &s->b, counters_fd, &s->guard, err);
 
 	if (counters_fd >= 0)
@@ -523,7 +528,8 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 	if (s->events_fd < 0 || build_adopting(s, adopt, err))
 		return -1;
 	if (adopt) {
-		backlog_fd = eg_pinned_events_fd(s->pin_dir); /* before its pin is replaced */
+		/* Before its pin is replaced: */
+		backlog_fd = eg_pinned_map_fd(s->pin_dir, EG_STR(EG_MAP_EVENTS));
 		if (eg_guard_takeover(&s->guard, NULL, s->pin_dir, err)) {
 			if (backlog_fd >= 0)
 				close(backlog_fd);

@@ -57,43 +57,9 @@ static int parse_no_opts(struct eg_cli *cli, int argc, char **argv, const char *
 	return 0;
 }
 
-static int open_pinned_map(const char *pin_dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	eg_pin_path(path, sizeof(path), pin_dir, "maps", name);
-	return bpf_obj_get(path);
-}
-
-static int read_array0(const char *pin_dir, const char *name, void *value)
-{
-	int fd = open_pinned_map(pin_dir, name), rc;
-	uint32_t zero = 0;
-
-	if (fd < 0)
-		return -1;
-	rc = bpf_map_lookup_elem(fd, &zero, value);
-	close(fd);
-	return rc;
-}
-
-static uint64_t read_counter(int fd, uint32_t slot)
-{
-	int ncpu = libbpf_num_possible_cpus(), i;
-	uint64_t *vals, sum = 0;
-
-	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
-		return 0;
-	if (bpf_map_lookup_elem(fd, &slot, vals) == 0)
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
-}
-
 static json_object *counters_json(const char *pin_dir)
 {
-	int fd = open_pinned_map(pin_dir, EG_STR(EG_MAP_COUNTERS));
+	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_COUNTERS));
 	json_object *obj = json_object_new_object(), *hooks = json_object_new_object();
 	unsigned hook, v;
 
@@ -104,19 +70,19 @@ static json_object *counters_json(const char *pin_dir)
 			json_object_object_add(
 				h, eg_verdict_name(v),
 				json_object_new_uint64(
-					fd < 0 ? 0 : read_counter(fd, EG_CTR_HOOK(hook, v))));
+					fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_HOOK(hook, v))));
 		json_object_object_add(hooks, eg_hook_name(hook), h);
 	}
 	json_object_object_add(obj, "hooks", hooks);
 	json_object_object_add(
 		obj, "events_lost",
-		json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EVENTS_DROPPED)));
+		json_object_new_uint64(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_EVENTS_DROPPED)));
 	json_object_object_add(
 		obj, "egress_cached",
-		json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EGRESS_CACHED)));
+		json_object_new_uint64(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_EGRESS_CACHED)));
 	json_object_object_add(
 		obj, "egress_lookups",
-		json_object_new_uint64(fd < 0 ? 0 : read_counter(fd, EG_CTR_EGRESS_LOOKUPS)));
+		json_object_new_uint64(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_EGRESS_LOOKUPS)));
 	if (fd >= 0)
 		close(fd);
 	return obj;
@@ -159,7 +125,7 @@ static json_object *links_json(const char *pin_dir)
 
 static json_object *policy_json(const char *pin_dir, const struct eg_config *cfg)
 {
-	int fd = open_pinned_map(pin_dir, EG_STR(EG_MAP_POLICY));
+	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_POLICY));
 	json_object *obj = json_object_new_object();
 	struct eg_policy_hdr hdr = {0};
 	uint32_t id = cfg->policy;
@@ -185,7 +151,7 @@ static void map_usage(const char *pin_dir, const char *name, uint32_t *entries,
 	struct bpf_map_info info = {0};
 	uint32_t len = sizeof(info);
 	char path[64], line[128];
-	int fd = open_pinned_map(pin_dir, name);
+	int fd = eg_pinned_map_fd(pin_dir, name);
 	FILE *f;
 
 	*entries = 0;
@@ -308,8 +274,8 @@ int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
-	if (read_array0(cli->pin_dir, EG_STR(EG_MAP_INFO), &info) ||
-	    read_array0(cli->pin_dir, EG_STR(EG_MAP_CONFIG), &cfg)) {
+	if (eg_pinned_read0(cli->pin_dir, EG_STR(EG_MAP_INFO), &info) ||
+	    eg_pinned_read0(cli->pin_dir, EG_STR(EG_MAP_CONFIG), &cfg)) {
 		struct eg_error err;
 
 		if (errno == EPERM || errno == EACCES) {

@@ -643,20 +643,25 @@ int eg_guard_events_fd(const struct eg_guard *g)
 	return bpf_map__fd(g->skel->maps.EG_MAP_EVENTS);
 }
 
-uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot)
+uint64_t eg_counter_sum(int counters_fd, uint32_t slot)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t sum = 0;
 	uint64_t *vals;
 	int i;
 
-	if (ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
+	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
 		return 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(g->skel->maps.EG_MAP_COUNTERS), &slot, vals) == 0)
+	if (bpf_map_lookup_elem(counters_fd, &slot, vals) == 0)
 		for (i = 0; i < ncpu; i++)
 			sum += vals[i];
 	free(vals);
 	return sum;
+}
+
+uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot)
+{
+	return eg_counter_sum(eg_guard_counters_fd(g), slot);
 }
 
 /* Remove every file under pin_dir/kind, detaching links first. */
@@ -697,16 +702,9 @@ static pid_t stop_daemon(const char *pin_dir)
 	pid_t stopped = 0;
 	char path[PATH_MAX], comm[32] = "";
 	struct eg_info info;
-	uint32_t zero = 0;
 	FILE *f;
-	int fd;
 
-	eg_pin_path(path, sizeof(path), pin_dir, "maps", EG_STR(EG_MAP_INFO));
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return 0;
-	if (bpf_map_lookup_elem(fd, &zero, &info) == 0 && info.pid &&
-	    info.pid != (uint32_t)getpid()) {
+	if (eg_pinned_info(pin_dir, &info) == 0 && info.pid && info.pid != (uint32_t)getpid()) {
 		snprintf(path, sizeof(path), "/proc/%u/comm", info.pid);
 		f = fopen(path, "r");
 		if (f) {
@@ -716,26 +714,10 @@ static pid_t stop_daemon(const char *pin_dir)
 			fclose(f);
 		}
 	}
-	close(fd);
 	return stopped;
 }
 
-int eg_pinned_info(const char *pin_dir, struct eg_info *info)
-{
-	char path[PATH_MAX];
-	uint32_t zero = 0;
-	int fd, rc;
-
-	eg_pin_path(path, sizeof(path), pin_dir, "maps", EG_STR(EG_MAP_INFO));
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -1;
-	rc = bpf_map_lookup_elem(fd, &zero, info);
-	close(fd);
-	return rc;
-}
-
-static int pinned_map_fd(const char *pin_dir, const char *name)
+int eg_pinned_map_fd(const char *pin_dir, const char *name)
 {
 	char path[PATH_MAX];
 
@@ -743,14 +725,21 @@ static int pinned_map_fd(const char *pin_dir, const char *name)
 	return bpf_obj_get(path);
 }
 
-int eg_pinned_events_fd(const char *pin_dir)
+int eg_pinned_read0(const char *pin_dir, const char *name, void *value)
 {
-	return pinned_map_fd(pin_dir, EG_STR(EG_MAP_EVENTS));
+	int fd = eg_pinned_map_fd(pin_dir, name), rc;
+	uint32_t zero = 0;
+
+	if (fd < 0)
+		return -1;
+	rc = bpf_map_lookup_elem(fd, &zero, value);
+	close(fd);
+	return rc;
 }
 
-int eg_pinned_counters_fd(const char *pin_dir)
+int eg_pinned_info(const char *pin_dir, struct eg_info *info)
 {
-	return pinned_map_fd(pin_dir, EG_STR(EG_MAP_COUNTERS));
+	return eg_pinned_read0(pin_dir, EG_STR(EG_MAP_INFO), info);
 }
 
 int eg_guard_counters_fd(const struct eg_guard *g)

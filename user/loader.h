@@ -93,21 +93,25 @@ int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err);
 /* File descriptor of the event ring buffer. */
 int eg_guard_events_fd(const struct eg_guard *g);
 
-/*
- * The event ring pinned under pin_dir (a new fd), or -1. After a crash the
- * pinned programs kept recording into it with nobody reading: the next run
- * reads that backlog once it has taken the hooks over.
- */
-int eg_pinned_events_fd(const char *pin_dir);
-/* The counters map pinned under pin_dir (a new fd), or -1; and a guard's own (not a new fd). */
-int eg_pinned_counters_fd(const char *pin_dir);
+/* A guard's counters map (not a new fd). */
 int eg_guard_counters_fd(const struct eg_guard *g);
-/* Sum of a per-CPU counter. */
+/* Sum over CPUs of one slot of a per-CPU counters map; 0 when it cannot be read. */
+uint64_t eg_counter_sum(int counters_fd, uint32_t slot);
+/* The same, of the guard's own counters. */
 uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot);
 
 /* Unpin, detach and free everything; safe on a partly set-up guard. */
 void eg_guard_destroy(struct eg_guard *g);
 
+/*
+ * The map NAME (EG_STR(EG_MAP_...)) pinned under pin_dir: a new fd, or -1.
+ * After a crash, the next run reads the old event ring (the backlog the
+ * pinned programs recorded with nobody reading) and counts on in the old
+ * counters.
+ */
+int eg_pinned_map_fd(const char *pin_dir, const char *name);
+/* Entry 0 of the array map NAME pinned under pin_dir into value; -1 when it cannot. */
+int eg_pinned_read0(const char *pin_dir, const char *name, void *value);
 /* The info record of the guard pinned under pin_dir; -1 when none is. */
 int eg_pinned_info(const char *pin_dir, struct eg_info *info);
 /* Is pid a running exfilguard (other than this process)? */
