@@ -34,30 +34,32 @@ static struct guard guard;
 /* Policy A: a CIDR rule, no datasets. */
 static const char policy_a[] = "rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\n";
 
-/* Policy B: a country rule on the fixture datasets (198.51.100.0/24 is CN, 203.0.113.0/24 US). */
-static int write_policy_b(void)
+/* Replace the file at path with text; 0 or -1. */
+static int write_text(const char *path, const char *text)
 {
-	char text[1024];
-	FILE *f = fopen(policy, "w");
+	FILE *f = fopen(path, "w");
 
 	if (!f)
 		return -1;
-	snprintf(text, sizeof(text),
-		 "data:\n  country: %s/geolite2-country.mmdb\n  asn: %s/asn.csv\n"
-		 "rules:\n  - action: deny\n    country: [CN]\n",
-		 fixtures, fixtures);
 	fputs(text, f);
 	return fclose(f);
 }
 
 static int write_policy_text(const char *text)
 {
-	FILE *f = fopen(policy, "w");
+	return write_text(policy, text);
+}
 
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
+/* Policy B: a country rule on the fixture datasets (198.51.100.0/24 is CN, 203.0.113.0/24 US). */
+static int write_policy_b(void)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "data:\n  country: %s/geolite2-country.mmdb\n  asn: %s/asn.csv\n"
+		 "rules:\n  - action: deny\n    country: [CN]\n",
+		 fixtures, fixtures);
+	return write_policy_text(text);
 }
 
 /* UDP connect (it sends nothing) from this process: 1 allowed, 0 refused with EPERM, -1 other. */
@@ -94,8 +96,6 @@ static int guarded_verdict(const char *addr)
 static int cli(int uid, const char *args, char *out, size_t len)
 {
 	char cmd[2 * PATH_MAX], path[PATH_MAX];
-	FILE *f;
-	size_t n;
 	int st;
 
 	testenv_path("cli.out", path);
@@ -104,11 +104,7 @@ static int cli(int uid, const char *args, char *out, size_t len)
 		 uid >= 0 ? (uid == 65534 ? "65534 --regid=65534 " : "") : "", guard_binary(),
 		 testenv.pin_dir, args, path);
 	st = system(cmd);
-	f = fopen(path, "r");
-	n = f ? fread(out, 1, len - 1, f) : 0;
-	out[n] = '\0';
-	if (f)
-		fclose(f);
+	testenv_read_file(path, out, len);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -124,53 +120,38 @@ static void test_environment(void)
 	testenv_path("policy.yaml", policy);
 }
 
-/* A whole small file into buf (NUL-terminated); 0 or -1. */
-static int read_text(const char *path, char *buf, size_t len)
+/* A number in `exfilguard --json status`, by its key path (NULL-terminated), or -1. */
+static long long status_number(const char *const *keys)
 {
-	FILE *f = fopen(path, "r");
-	size_t n;
+	json_object *st, *v;
+	char out[16384];
+	long long n = -1;
 
-	if (!f)
+	if (cli(-1, "--json status", out, sizeof(out)) != 0)
 		return -1;
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return 0;
+	st = v = json_tokener_parse(out);
+	while (v && *keys && json_object_object_get_ex(v, *keys, &v))
+		keys++;
+	if (v && !*keys)
+		n = json_object_get_int64(v);
+	json_object_put(st);
+	return n;
 }
 
-/* A counter of the pinned guard from `exfilguard --json status`: hooks.HOOK.VERDICT, or -1. */
+/* counters.hooks.HOOK.VERDICT of the pinned guard, or -1. */
 static long long status_counter(const char *hook, const char *verdict)
 {
-	json_object *st, *counters, *hooks, *h, *v;
-	char out[16384];
-	long long n = -1;
+	const char *const keys[] = {"counters", "hooks", hook, verdict, NULL};
 
-	if (cli(-1, "--json status", out, sizeof(out)) != 0)
-		return -1;
-	st = json_tokener_parse(out);
-	if (st && json_object_object_get_ex(st, "counters", &counters) &&
-	    json_object_object_get_ex(counters, "hooks", &hooks) &&
-	    json_object_object_get_ex(hooks, hook, &h) && json_object_object_get_ex(h, verdict, &v))
-		n = json_object_get_int64(v);
-	json_object_put(st);
-	return n;
+	return status_number(keys);
 }
 
-/* `exfilguard --json status`: counters.events_lost, or -1. */
+/* counters.events_lost of the pinned guard, or -1. */
 static long long status_events_lost(void)
 {
-	json_object *st, *counters, *v;
-	char out[16384];
-	long long n = -1;
+	const char *const keys[] = {"counters", "events_lost", NULL};
 
-	if (cli(-1, "--json status", out, sizeof(out)) != 0)
-		return -1;
-	st = json_tokener_parse(out);
-	if (st && json_object_object_get_ex(st, "counters", &counters) &&
-	    json_object_object_get_ex(counters, "events_lost", &v))
-		n = json_object_get_int64(v);
-	json_object_put(st);
-	return n;
+	return status_number(keys);
 }
 
 /* Counts the events evmatch accepts, keeping none (there may be hundreds of thousands). */
@@ -406,7 +387,7 @@ static void test_stalled_sink_does_not_block_stop(void)
 	st = guard_stop(&guard);
 	close(rd);
 	ASSERT_EQ(st, 0, "SIGTERM stops it within 3 s, exit 0");
-	ASSERT_EQ(read_text(guard.log, log, sizeof(log)), 0, "daemon log read");
+	ASSERT_EQ(testenv_read_file(guard.log, log, sizeof(log)), 0, "daemon log read");
 	ASSERT_CONTAINS(log, "events could not be written", "it says events were not written");
 }
 
@@ -415,14 +396,9 @@ static void test_stalled_sink_does_not_block_stop(void)
 static int write_cgroup_knob(const char *cg, const char *knob, const char *value)
 {
 	char path[PATH_MAX];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", cg, knob);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(value, f);
-	return fclose(f);
+	return write_text(path, value);
 }
 
 /*
@@ -433,8 +409,6 @@ static int write_cgroup_knob(const char *cg, const char *knob, const char *value
 static void run_without_self_test(void)
 {
 	char cmd[4 * PATH_MAX], out[4096], log[PATH_MAX];
-	FILE *f;
-	size_t n;
 	int st;
 
 	testenv_path("selftest.log", log);
@@ -442,11 +416,7 @@ static void run_without_self_test(void)
 		 "timeout 30 %s --pin-dir %s run --policy %s --cgroup %s >%s 2>&1", guard_binary(),
 		 testenv.pin_dir, policy, testenv.cg_guarded, log);
 	st = system(cmd);
-	f = fopen(log, "r");
-	n = f ? fread(out, 1, sizeof(out) - 1, f) : 0;
-	out[n] = '\0';
-	if (f)
-		fclose(f);
+	testenv_read_file(log, out, sizeof(out));
 	ASSERT_TRUE(WIFEXITED(st), "run exited");
 	ASSERT_EQ(WEXITSTATUS(st), 1, "run refuses to start (exit 1, not 124 = still running)");
 	ASSERT_CONTAINS(out, "self-test: cannot create",

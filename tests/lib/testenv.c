@@ -238,6 +238,18 @@ int testenv_write_file(const char *name, const char *text, char out[PATH_MAX])
 	return ok ? 0 : -1;
 }
 
+int testenv_read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (!f)
+		return -1;
+	fclose(f);
+	return 0;
+}
+
 int testenv_guard_start(struct guard *g, const char *policy, const char *mode, const char *name)
 {
 	char events[PATH_MAX], log[PATH_MAX], file[NAME_MAX];

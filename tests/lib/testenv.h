@@ -54,6 +54,10 @@ void testenv_path(const char *name, char out[PATH_MAX]);
 /* Write text to a file in the temporary directory; its path into out. */
 int testenv_write_file(const char *name, const char *text, char out[PATH_MAX]);
 
+/* Up to len - 1 bytes of the file at path into buf, NUL-terminated ("" when unreadable); 0 or -1.
+ */
+int testenv_read_file(const char *path, char *buf, size_t len);
+
 /*
  * Start the guard on the guarded cgroup with the policy file and mode (NULL:
  * the policy's), events in <tmp>/<name>.events, log in <tmp>/<name>.log.
