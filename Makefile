@@ -41,7 +41,7 @@ all: $(BUILD)/exfilguard
 deps:
 	@tools/install-deps.sh
 
-$(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c $(wildcard bpf/*.h) maps/exfilguard.h | deps
+$(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c $(wildcard bpf/*.h maps/*.h) | deps
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * exfilguard hooks. Each entry point only names its hook; the logic is in
- * judge.bpf.h (context handling) and decide.bpf.h (the decision itself).
+ * judge.bpf.h (context handling) and maps/decide.h (the decision itself, shared with userspace).
  *
  * Return values follow the cgroup hook contract: 1 lets the call or packet
  * through, 0 refuses it (EPERM for the socket calls, a drop for packets).
@@ -11,33 +11,33 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 SEC("cgroup/connect4")
-int EG_PROG_CONNECT4(struct bpf_sock_addr *ctx)
+int EG_PROG(connect4)(struct bpf_sock_addr *ctx)
 {
 	return eg_sock_addr(ctx, EG_HOOK_CONNECT4);
 }
 
 /* Also judges ::ffff:a.b.c.d, whose 16-byte form is the IPv4 rule's key. */
 SEC("cgroup/connect6")
-int EG_PROG_CONNECT6(struct bpf_sock_addr *ctx)
+int EG_PROG(connect6)(struct bpf_sock_addr *ctx)
 {
 	return eg_sock_addr(ctx, EG_HOOK_CONNECT6);
 }
 
 /* Unconnected UDP sendto/sendmsg/sendmmsg; AF_INET6 sends to mapped addresses land here too. */
 SEC("cgroup/sendmsg4")
-int EG_PROG_SENDMSG4(struct bpf_sock_addr *ctx)
+int EG_PROG(sendmsg4)(struct bpf_sock_addr *ctx)
 {
 	return eg_sock_addr(ctx, EG_HOOK_SENDMSG4);
 }
 
 SEC("cgroup/sendmsg6")
-int EG_PROG_SENDMSG6(struct bpf_sock_addr *ctx)
+int EG_PROG(sendmsg6)(struct bpf_sock_addr *ctx)
 {
 	return eg_sock_addr(ctx, EG_HOOK_SENDMSG6);
 }
 
 SEC("cgroup_skb/egress")
-int EG_PROG_EGRESS(struct __sk_buff *skb)
+int EG_PROG(egress)(struct __sk_buff *skb)
 {
 	return eg_skb_egress(skb);
 }

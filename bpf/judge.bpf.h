@@ -8,10 +8,10 @@
 #define EXFILGUARD_JUDGE_BPF_H
 
 #include "maps.bpf.h"
-#include "decide.bpf.h"
+#include "../maps/decide.h"
 #include <bpf/bpf_endian.h>
 
-/* The classification tables, for classify.bpf.h (the context argument is unused in BPF). */
+/* The classification tables, for maps/classify.h (the context argument is unused in BPF). */
 #define EG_TABLES_T const void *
 
 static __always_inline const struct eg_span *eg_tbl_v4_span(const void *t, __u32 i)
@@ -61,7 +61,7 @@ static __always_inline const struct eg_rule *eg_tbl_selector(const void *t,
 	return bpf_map_lookup_elem(&EG_MAP_SELECTORS, key);
 }
 
-#include "classify.bpf.h"
+#include "../maps/classify.h"
 
 #ifndef AF_INET
 #define AF_INET 2

@@ -35,19 +35,40 @@
 #define EG_STR(x)  EG_STR_(x)
 #define EG_STR_(x) #x
 
-/* Program names (also the pin names of their links under links/). */
-#define EG_PROG_CONNECT4 eg_connect4
-#define EG_PROG_CONNECT6 eg_connect6
-#define EG_PROG_SENDMSG4 eg_sendmsg4
-#define EG_PROG_SENDMSG6 eg_sendmsg6
-#define EG_PROG_EGRESS	 eg_egress
+/*
+ * The hooks, listed once: X(ENUM, name) makes EG_HOOK_<ENUM>, and the program
+ * EG_PROG(name) = eg_<name>, which is also the pin name of its link under
+ * links/ and the "hook" of events. Each program's ELF section (its program
+ * and attach type) is written at its body in bpf/exfilguard.bpf.c. A new hook
+ * is one line here and its body there.
+ */
+#define EG_HOOK_LIST(X)                                                                            \
+	X(CONNECT4, connect4)                                                                      \
+	X(CONNECT6, connect6)                                                                      \
+	X(SENDMSG4, sendmsg4)                                                                      \
+	X(SENDMSG6, sendmsg6)                                                                      \
+	X(EGRESS, egress)
+
+/* Program name of a hook: EG_PROG(connect4) is eg_connect4. */
+#define EG_PROG(name) eg_##name
 
 #define EG_DEFAULT_PIN_DIR "/sys/fs/bpf/exfilguard"
 
-#define EG_MAX_RULE_PREFIXES  65536
-#define EG_MAX_POLICIES	      256
-#define EG_MAX_SELECTORS      65536
-#define EG_MAX_SCOPED_CGROUPS 65536
+#define EG_MAX_RULE_PREFIXES 65536
+#define EG_MAX_POLICIES	     256
+/*
+ * Policy slots (EG_MAP_POLICY index; the "policy" of rule and selector keys
+ * and of events) in one generation's object: the node-wide policy, then one
+ * per scope in the order the policy file lists them.
+ */
+#define EG_SLOT_NODE		  0u
+#define EG_SLOT_SCOPE_BASE	  2u
+#define EG_SLOT_SCOPE(i)	  (EG_SLOT_SCOPE_BASE + (__u32)(i))
+#define EG_SLOT_IS_SCOPE(slot)	  ((slot) >= EG_SLOT_SCOPE_BASE)
+#define EG_SLOT_SCOPE_INDEX(slot) ((slot)-EG_SLOT_SCOPE_BASE)
+#define EG_MAX_SCOPES		  (EG_MAX_POLICIES - EG_SLOT_SCOPE_BASE)
+#define EG_MAX_SELECTORS	  65536
+#define EG_MAX_SCOPED_CGROUPS	  65536
 /* Ancestor levels a hook walks to find a cgroup's scope (the root is level 0). */
 #define EG_MAX_CGROUP_DEPTH 16
 #define EG_RINGBUF_BYTES    (1u << 20)
@@ -70,6 +91,7 @@ enum eg_verdict {
 	EG_VERDICT_ALLOW = 0,
 	EG_VERDICT_DENY = 1,
 	EG_VERDICT_AUDIT = 2,
+	EG_VERDICT_COUNT = 3,
 };
 
 /* Which selector decided. Ordered by precedence, strongest first. */
@@ -84,21 +106,16 @@ enum eg_match {
 	EG_MATCH_STALE = 7,	/* data older than max_data_age: on_failure decides */
 };
 
-enum eg_hook {
-	EG_HOOK_CONNECT4 = 0,
-	EG_HOOK_CONNECT6 = 1,
-	EG_HOOK_SENDMSG4 = 2,
-	EG_HOOK_SENDMSG6 = 3,
-	EG_HOOK_EGRESS = 4,
-	EG_HOOK_COUNT = 5,
-};
+#define EG_HOOK_ENUM_(e, name) EG_HOOK_##e,
+enum eg_hook { EG_HOOK_LIST(EG_HOOK_ENUM_) EG_HOOK_COUNT };
+#undef EG_HOOK_ENUM_
 
 /* Counter slots of EG_MAP_COUNTERS: per hook allowed/denied/audited, then totals. */
-#define EG_CTR_HOOK(hook, verdict) ((hook)*3 + (verdict))
+#define EG_CTR_HOOK(hook, verdict) ((hook)*EG_VERDICT_COUNT + (verdict))
 enum eg_counter {
-	EG_CTR_EVENTS_DROPPED = EG_HOOK_COUNT * 3, /* ring buffer full: event lost */
-	EG_CTR_EGRESS_CACHED,			   /* egress packets passed by the socket cache */
-	EG_CTR_EGRESS_LOOKUPS,			   /* egress packets judged by a full lookup */
+	EG_CTR_EVENTS_DROPPED = EG_HOOK_COUNT * EG_VERDICT_COUNT, /* ring buffer full: event lost */
+	EG_CTR_EGRESS_CACHED,  /* egress packets passed by the socket cache */
+	EG_CTR_EGRESS_LOOKUPS, /* egress packets judged by a full lookup */
 	EG_CTR_COUNT,
 };
 

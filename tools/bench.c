@@ -128,7 +128,7 @@ static int egress_verdict(struct eg_guard *g, const char *addr)
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .repeat = 1);
 
 	opts.data_size_in = (uint32_t)make_packet(addr, pkt);
-	if (bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.EG_PROG_EGRESS), &opts))
+	if (bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.EG_PROG(egress)), &opts))
 		return -1;
 	return (int)opts.retval;
 }
@@ -136,7 +136,7 @@ static int egress_verdict(struct eg_guard *g, const char *addr)
 /* Average ns per run of the egress program on a packet to each address. */
 static double egress_ns(struct eg_guard *g, const char *const *addrs, size_t n)
 {
-	int fd = bpf_program__fd(g->skel->progs.EG_PROG_EGRESS);
+	int fd = bpf_program__fd(g->skel->progs.EG_PROG(egress));
 	double total = 0;
 	size_t i;
 
@@ -162,7 +162,7 @@ static double egress_ns(struct eg_guard *g, const char *const *addrs, size_t n)
  */
 static double egress_ns_random(struct eg_guard *g, int v6, unsigned n)
 {
-	int fd = bpf_program__fd(g->skel->progs.EG_PROG_EGRESS);
+	int fd = bpf_program__fd(g->skel->progs.EG_PROG(egress));
 	unsigned seed = 12345, i;
 	double total = 0;
 

@@ -26,10 +26,6 @@ struct eg_bundle {
 	size_t n_scope_rules;
 };
 
-/* Policy slots in one generation's object: the node-wide policy, then one per scope. */
-#define EG_SLOT_NODE	 0u
-#define EG_SLOT_SCOPE(i) (2u + (uint32_t)(i))
-
 /* mode_override: -1, or an enum eg_mode that replaces the policy's. */
 int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_id,
 		   struct eg_bundle *b, struct eg_error *err);

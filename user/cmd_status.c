@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
+#include "hooks.h"
 #include "cli.h"
 #include "events.h"
 #include "loader.h"
@@ -90,9 +91,6 @@ static json_object *counters_json(const char *pin_dir)
 
 static json_object *links_json(const char *pin_dir)
 {
-	static const char *const names[EG_HOOK_COUNT] = {
-		EG_STR(EG_PROG_CONNECT4), EG_STR(EG_PROG_CONNECT6), EG_STR(EG_PROG_SENDMSG4),
-		EG_STR(EG_PROG_SENDMSG6), EG_STR(EG_PROG_EGRESS)};
 	json_object *arr = json_object_new_array();
 	char path[PATH_MAX];
 	unsigned hook;
@@ -103,7 +101,7 @@ static json_object *links_json(const char *pin_dir)
 		json_object *l = json_object_new_object();
 		int fd;
 
-		eg_pin_path(path, sizeof(path), pin_dir, "links", names[hook]);
+		eg_pin_path(path, sizeof(path), pin_dir, "links", eg_hook_prog_name(hook));
 		fd = bpf_obj_get(path);
 		json_object_object_add(l, "hook", json_object_new_string(eg_hook_name(hook)));
 		json_object_object_add(l, "pinned", json_object_new_boolean(fd >= 0));

@@ -12,21 +12,15 @@
 #include "cgroup.h"
 #include "container.h"
 #include "events.h"
+#include "hooks.h"
 
-static const char *const hook_names[EG_HOOK_COUNT] = {"connect4", "connect6", "sendmsg4",
-						      "sendmsg6", "egress"};
 static const char *const verdict_names[] = {"allow", "deny", "audit"};
 static const char *const match_names[] = {"cidr",	  "asn",     "provider",  "country",
 					  "jurisdiction", "default", "no-policy", "stale-data"};
 
-const char *eg_hook_name(unsigned hook)
-{
-	return hook < EG_HOOK_COUNT ? hook_names[hook] : "unknown";
-}
-
 const char *eg_verdict_name(unsigned verdict)
 {
-	return verdict < 3 ? verdict_names[verdict] : "unknown";
+	return verdict < EG_VERDICT_COUNT ? verdict_names[verdict] : "unknown";
 }
 
 const char *eg_match_name(unsigned match)
@@ -96,9 +90,9 @@ static const struct eg_policy_scope *event_scope(const struct eg_event_ctx *ctx,
 						 const struct eg_event *ev)
 {
 	/* Slot 2 + i is scope i (bundle.h); slots 0 and 1 are the node's. */
-	if (ev->policy < 2 || ev->policy - 2 >= ctx->n_scopes)
+	if (!EG_SLOT_IS_SCOPE(ev->policy) || EG_SLOT_SCOPE_INDEX(ev->policy) >= ctx->n_scopes)
 		return NULL;
-	return &ctx->scopes[ev->policy - 2];
+	return &ctx->scopes[EG_SLOT_SCOPE_INDEX(ev->policy)];
 }
 
 static const struct eg_policy_rule *event_rule(const struct eg_event_ctx *ctx,

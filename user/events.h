@@ -88,7 +88,6 @@ void eg_class_describe(const struct eg_class *cls, const struct eg_catalog *cat,
 /* Add country, asn, as_org, provider, jurisdiction to a JSON object. */
 void eg_class_names_to_json(const struct eg_class_names *n, json_object *obj);
 
-const char *eg_hook_name(unsigned hook);
 const char *eg_verdict_name(unsigned verdict);
 const char *eg_match_name(unsigned match);
 /* "tcp", "udp", "icmp", "ipv6-icmp", else the number. */

@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include "judge.h"
 
-/* The accessors classify.bpf.h needs, over userspace tables. */
+/* The accessors maps/classify.h needs, over userspace tables. */
 #define EG_TABLES_T const struct eg_tables *
 
 static inline const struct eg_span *eg_tbl_v4_span(const struct eg_tables *t, uint32_t i)
@@ -43,7 +43,7 @@ static inline const struct eg_rule *eg_tbl_selector(const struct eg_tables *t,
 	return eg_ruleset_selector(t->rs, key->kind, key->value);
 }
 
-#include "../bpf/classify.bpf.h"
+#include "../maps/classify.h"
 
 void eg_judge_user(const struct eg_tables *t, const uint8_t addr[16], struct eg_decision *d,
 		   uint32_t *class_id)

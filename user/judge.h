@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The kernel's decision, run in userspace over the userspace copies of the
- * maps: bpf/classify.bpf.h compiled with accessors to a world and a ruleset.
+ * maps: maps/classify.h compiled with accessors to a world and a ruleset.
  */
 #ifndef EXFILGUARD_JUDGE_H
 #define EXFILGUARD_JUDGE_H
 
 #include <stdint.h>
-#include "../bpf/decide.bpf.h"
+#include "../maps/decide.h"
 #include "ruleset.h"
 #include "world.h"
 

@@ -16,13 +16,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "exfilguard.skel.h"
+#include "hooks.h"
 #include "loader.h"
-#include "../bpf/decide.bpf.h"
-
-static const char *const hook_prog_names[EG_HOOK_COUNT] = {
-	EG_STR(EG_PROG_CONNECT4), EG_STR(EG_PROG_CONNECT6), EG_STR(EG_PROG_SENDMSG4),
-	EG_STR(EG_PROG_SENDMSG6), EG_STR(EG_PROG_EGRESS),
-};
+#include "../maps/decide.h"
 
 static char libbpf_last_error[512];
 
@@ -419,16 +415,15 @@ int eg_guard_set_reload(struct eg_guard *g, uint32_t seq, int status, const char
 
 static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
 {
-	return bpf_object__find_program_by_name(g->skel->obj, hook_prog_names[hook]);
+	return bpf_object__find_program_by_name(g->skel->obj, eg_hook_prog_name(hook));
 }
 
 static struct bpf_link **hook_link(struct eg_guard *g, int hook)
 {
-	struct bpf_link **links[EG_HOOK_COUNT] = {
-		&g->skel->links.EG_PROG_CONNECT4, &g->skel->links.EG_PROG_CONNECT6,
-		&g->skel->links.EG_PROG_SENDMSG4, &g->skel->links.EG_PROG_SENDMSG6,
-		&g->skel->links.EG_PROG_EGRESS,
-	};
+#define HOOK_LINK_(e, name) [EG_HOOK_##e] = &g->skel->links.EG_PROG(name),
+	struct bpf_link **links[EG_HOOK_COUNT] = {EG_HOOK_LIST(HOOK_LINK_)};
+#undef HOOK_LINK_
+
 	return links[hook];
 }
 
@@ -452,7 +447,8 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 				*hook_link(g, hook) = NULL;
 			}
 			return eg_fail(err, e, "%s: cannot attach %s: %s", cgroup_dir,
-				       hook_prog_names[hook < 0 ? 0 : hook], strerror(e));
+				       eg_hook_prog_name(hook < 0 ? 0 : (unsigned)hook),
+				       strerror(e));
 		}
 		*hook_link(g, hook) = link;
 	}
@@ -490,7 +486,7 @@ static int pin_all(struct eg_guard *g, struct eg_error *err)
 			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
 	}
 	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
-		eg_pin_path(path, sizeof(path), g->pin_dir, "links", hook_prog_names[hook]);
+		eg_pin_path(path, sizeof(path), g->pin_dir, "links", eg_hook_prog_name(hook));
 		if (bpf_link__pin(*hook_link(g, hook), path))
 			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
 	}
@@ -545,7 +541,7 @@ static struct bpf_link *takeover_link(struct eg_guard *old, const char *pin_dir,
 
 	if (old)
 		return *hook_link(old, hook);
-	eg_pin_path(path, sizeof(path), pin_dir, "links", hook_prog_names[hook]);
+	eg_pin_path(path, sizeof(path), pin_dir, "links", eg_hook_prog_name(hook));
 	link = bpf_link__open(path);
 	if (!link)
 		eg_fail(err, errno, "%s: cannot open the pinned link: %s", path, strerror(errno));
@@ -611,7 +607,7 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 			}
 			takeover_rollback(fresh, old, hook);
 			return eg_fail(err, e, "cannot switch %s to the new program: %s",
-				       hook_prog_names[hook], strerror(e));
+				       eg_hook_prog_name(hook), strerror(e));
 		}
 		*hook_link(fresh, hook) = link;
 		if (old)

@@ -1032,7 +1032,6 @@ static int parse_scope(struct parse_ctx *ctx, yaml_node_t *node, size_t no,
 }
 
 /* At most this many scopes: each is a policy slot in the kernel, beside the node's. */
-#define EG_MAX_SCOPES (EG_MAX_POLICIES - 2)
 
 static int parse_scopes(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
 			size_t rule_no)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include "../lib/check.h"
-#include "../../bpf/decide.bpf.h"
+#include "../../maps/decide.h"
 #include "ruleset.h"
 
 #define POLICY_ID 7
@@ -373,6 +373,45 @@ static void test_decide_default_deny(void)
 	release(&p, &rs);
 }
 
+/*
+ * The precedence trap: `allow country: [US, SG]` written before
+ * `deny jurisdiction: [CN]`. A destination of a CN-controlled provider located
+ * in the US (Alibaba US) must be denied: the provider's jurisdiction ranks with
+ * what is known of the operator, above the location.
+ */
+static void test_decide_jurisdiction_above_country(void)
+{
+	struct eg_policy_hdr pol = {.loaded = 1, .mode = EG_MODE_ENFORCE};
+	struct eg_rule allow_us = {.index = 0, .action = EG_ACT_ALLOW};
+	struct eg_rule deny_cn = {.index = 1, .action = EG_ACT_DENY};
+	struct eg_rule allow_asn = {.index = 2, .action = EG_ACT_ALLOW};
+	struct eg_hits alibaba_us = {.country = &allow_us, .jur_by_provider = &deny_cn};
+	struct eg_hits located_cn = {.country = &allow_us, .jur_by_country = &deny_cn};
+	struct eg_hits asn_hole = {.asn = &allow_asn, .jur_by_provider = &deny_cn};
+	struct eg_decision d;
+
+	eg_decide_hits(&pol, &alibaba_us, &d);
+	ASSERT_EQ(d.verdict, EG_VERDICT_DENY, "CN-controlled provider in the US: denied");
+	ASSERT_EQ(d.match, EG_MATCH_JURISDICTION, "decided by jurisdiction");
+	ASSERT_EQ(d.rule, 1, "the jurisdiction rule");
+
+	/* By location only, the two rules share a level: the one written first wins. */
+	eg_decide_hits(&pol, &located_cn, &d);
+	ASSERT_EQ(d.verdict, EG_VERDICT_ALLOW, "location level: first written wins");
+	ASSERT_EQ(d.match, EG_MATCH_COUNTRY, "decided by country");
+
+	/* On the operator level, first written wins too: an earlier ASN allow is a hole. */
+	allow_asn.index = 0;
+	deny_cn.index = 1;
+	eg_decide_hits(&pol, &asn_hole, &d);
+	ASSERT_EQ(d.verdict, EG_VERDICT_ALLOW, "an ASN allow written first wins");
+	ASSERT_EQ(d.match, EG_MATCH_ASN, "decided by ASN");
+	allow_asn.index = 2;
+	eg_decide_hits(&pol, &asn_hole, &d);
+	ASSERT_EQ(d.verdict, EG_VERDICT_DENY, "a jurisdiction deny written first wins");
+	ASSERT_EQ(d.match, EG_MATCH_JURISDICTION, "decided by jurisdiction");
+}
+
 static void test_decide_no_policy(void)
 {
 	struct eg_policy_hdr unused = {0};
@@ -548,6 +587,7 @@ int main(void)
 	RUN_TEST(test_decide_enforce);
 	RUN_TEST(test_decide_audit_mode);
 	RUN_TEST(test_decide_default_deny);
+	RUN_TEST(test_decide_jurisdiction_above_country);
 	RUN_TEST(test_decide_no_policy);
 	RUN_TEST(test_random_cross_check);
 	return check_summary();

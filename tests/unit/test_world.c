@@ -2,7 +2,7 @@
 /*
  * The classification tables: built from fixture datasets (generated at test
  * time by tools/gen_fixtures.pl), looked up by the kernel's own search code
- * (bpf/classify.bpf.h through user/judge.c), checked against a plain search
+ * (maps/classify.h through user/judge.c), checked against a plain search
  * of the segments; and, when `exfilguard data fetch data` has been run, the
  * real datasets' known facts (reported as skipped when they are absent).
  */

@@ -5,10 +5,10 @@
  * compiled into the BPF object and into the userspace binary, so that
  * `exfilguard lookup` answers with the very code the hooks run.
  */
-#ifndef EXFILGUARD_DECIDE_BPF_H
-#define EXFILGUARD_DECIDE_BPF_H
+#ifndef EXFILGUARD_DECIDE_H
+#define EXFILGUARD_DECIDE_H
 
-#include "../maps/exfilguard.h"
+#include "exfilguard.h"
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -47,9 +47,17 @@ static __always_inline void eg_rule_key_for(struct eg_rule_key *key, __u32 polic
 
 /*
  * What the lookups found for one destination. Precedence, strongest first:
- * the longest matching CIDR; then an ASN or provider rule; then a country or
- * jurisdiction rule; then the policy default. Two hits on one level: the
- * rule written first in the policy wins.
+ * the longest matching CIDR; then what is known of the operator: an ASN or
+ * provider rule, or a jurisdiction rule naming the country that controls the
+ * provider; then what is known of the location: a country rule, or a
+ * jurisdiction rule naming the located country; then the policy default.
+ * Two hits on one level: the rule written first in the policy wins.
+ *
+ * Why the provider's jurisdiction ranks above country: the product exists to
+ * catch clouds controlled from one country that run servers located in
+ * others (Alibaba Cloud's US regions geolocate to the US). With
+ * `allow country: [US]` written before `deny jurisdiction: [CN]`, the
+ * location must not let an Alibaba US address through.
  */
 struct eg_hits {
 	const struct eg_rule *cidr;
@@ -95,9 +103,9 @@ static __always_inline void eg_decide_hits_ex(const struct eg_policy_hdr *pol,
 					      const struct eg_hits *h, __u8 failure,
 					      __u8 fail_closed, struct eg_decision *d)
 {
-	const struct eg_rule *level2 = eg_first_written(h->asn, h->provider);
-	const struct eg_rule *juris = eg_first_written(h->jur_by_country, h->jur_by_provider);
-	const struct eg_rule *level3 = eg_first_written(h->country, juris);
+	const struct eg_rule *operator_rule = eg_first_written(h->asn, h->provider);
+	const struct eg_rule *level2 = eg_first_written(operator_rule, h->jur_by_provider);
+	const struct eg_rule *level3 = eg_first_written(h->country, h->jur_by_country);
 	__u8 on_failure = fail_closed ? EG_ACT_DENY : EG_ACT_ALLOW;
 
 	d->mode = pol ? pol->mode : EG_MODE_ENFORCE;
@@ -109,7 +117,10 @@ static __always_inline void eg_decide_hits_ex(const struct eg_policy_hdr *pol,
 	else if (failure == EG_MATCH_STALE && fail_closed)
 		eg_take_default(d, EG_ACT_DENY, EG_MATCH_STALE);
 	else if (level2)
-		eg_take_rule(d, level2, level2 == h->asn ? EG_MATCH_ASN : EG_MATCH_PROVIDER);
+		eg_take_rule(d, level2,
+			     level2 == h->asn	     ? EG_MATCH_ASN
+			     : level2 == h->provider ? EG_MATCH_PROVIDER
+						     : EG_MATCH_JURISDICTION);
 	else if (level3)
 		eg_take_rule(d, level3,
 			     level3 == h->country ? EG_MATCH_COUNTRY : EG_MATCH_JURISDICTION);
@@ -142,4 +153,4 @@ static __always_inline void eg_decide(const struct eg_policy_hdr *pol,
 	eg_decide_hits(pol, &h, d);
 }
 
-#endif /* EXFILGUARD_DECIDE_BPF_H */
+#endif /* EXFILGUARD_DECIDE_H */

@@ -15,11 +15,11 @@
  * and eg_judge_tables() is then the whole decision, the same in the kernel
  * and in userspace.
  */
-#ifndef EXFILGUARD_CLASSIFY_BPF_H
-#define EXFILGUARD_CLASSIFY_BPF_H
+#ifndef EXFILGUARD_CLASSIFY_H
+#define EXFILGUARD_CLASSIFY_H
 
-#include "../maps/exfilguard.h"
-#include "decide.bpf.h"
+#include "exfilguard.h"
+#include "decide.h"
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -157,4 +157,4 @@ static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_polic
 	d->slot = policy;
 }
 
-#endif /* EXFILGUARD_CLASSIFY_BPF_H */
+#endif /* EXFILGUARD_CLASSIFY_H */
