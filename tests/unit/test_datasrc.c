@@ -420,6 +420,23 @@ static void test_gzip_bomb_refused(void)
 	ASSERT_CONTAINS(err.msg, "asn.csv.gz: decompresses to more than 200 bytes", "message");
 }
 
+/* A stream with no size up front (a device, a pipe) is cut off at the limit too. */
+static void test_stream_too_large(void)
+{
+	uint64_t saved = eg_dataset_max_bytes;
+	struct eg_dataset ds;
+	struct eg_error err = {0};
+	int rc;
+
+	eg_dataset_max_bytes = 200;
+	rc = eg_dataset_load("/dev/zero", EG_DATA_ASN, &ds, &err);
+	eg_dataset_max_bytes = saved;
+	ASSERT_EQ(rc, -1, "refused");
+	ASSERT_STREQ(err.msg, "/dev/zero: more than 200 bytes; a dataset can be at most 200 bytes",
+		     "message");
+	ASSERT_EQ(err.code, EFBIG, "code");
+}
+
 /* ---- broken inputs ---- */
 
 static void test_bad_inputs(void)
@@ -430,7 +447,8 @@ static void test_bad_inputs(void)
 		const char *want;
 	} cases[] = {
 		{"truncated.mmdb", EG_DATA_COUNTRY,
-		 "truncated.mmdb: binary data at byte 0, and no MaxMind DB metadata marker"},
+		 "truncated.mmdb: not a dataset in a format exfilguard reads (mmdb: no MaxMind DB "
+		 "metadata marker; csv: binary data at byte 0)"},
 		{"corrupt-tree.mmdb", EG_DATA_COUNTRY,
 		 "corrupt-tree.mmdb: corrupt search tree: node 0 has an invalid record"},
 		{"cyclic-tree.mmdb", EG_DATA_COUNTRY,
@@ -466,7 +484,7 @@ static void test_bad_inputs(void)
 		 "asn-num.csv:1: bad start address \"3325256704\" (numeric addresses"},
 		{"country.csv", EG_DATA_ASN, "country.csv:1: bad AS number \"DE\""},
 		{"no-such-file.csv", EG_DATA_ASN, "no-such-file.csv: cannot open: No such file"},
-		{"", EG_DATA_ASN, ": is a directory"},
+		{"", EG_DATA_ASN, ": cannot read: Is a directory"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -892,6 +910,7 @@ int main(void)
 	RUN_TEST(test_tsv_ip2asn);
 	RUN_TEST(test_gzip_equals_plain);
 	RUN_TEST(test_gzip_bomb_refused);
+	RUN_TEST(test_stream_too_large);
 	RUN_TEST(test_bad_inputs);
 	RUN_TEST(test_overlap_resolved);
 	RUN_TEST(test_load_files);
