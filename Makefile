@@ -4,7 +4,7 @@
 CC        ?= cc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib
+PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib libcrypto
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 

@@ -166,18 +166,60 @@ static const struct want asn_ranges[] = {
 	{"2001:db8:1::", "2001:db8:1:ffff:ffff:ffff:ffff:ffff", 45102},
 };
 
+/* The digest by coreutils' sha256sum: a check independent of ours. */
 static int file_sha256(const char *path, char hex[65])
 {
-	static uint8_t buf[1 << 20];
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	char cmd[512];
+	FILE *p;
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "sha256sum -- '%s'", path);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	ok = fscanf(p, "%64s", hex) == 1;
+	return pclose(p) == 0 && ok && strlen(hex) == 64 ? 0 : -1;
+}
+
+/* The same of text, through a file. */
+static int text_sha256(const char *text, char hex[65])
+{
+	const char *path = fixture("digest-input");
+	FILE *f = fopen(path, "w");
 
 	if (!f)
 		return -1;
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	eg_sha256_hex(buf, n, hex);
-	return 0;
+	fputs(text, f);
+	if (fclose(f))
+		return -1;
+	return file_sha256(path, hex);
+}
+
+/* ---- SHA-256 ---- */
+
+/* The FIPS 180-2 (appendix B) examples, and the empty message. */
+static void test_sha256_known_answers(void)
+{
+	static const struct {
+		const char *msg;
+		const char *hex;
+	} cases[] = {
+		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+	};
+	static char million[1000000];
+	char hex[EG_SHA256_HEXLEN];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(eg_sha256_hex(cases[i].msg, strlen(cases[i].msg), hex), 0, cases[i].msg);
+		ASSERT_STREQ(hex, cases[i].hex, cases[i].msg);
+	}
+	memset(million, 'a', sizeof(million));
+	ASSERT_EQ(eg_sha256_hex(million, sizeof(million), hex), 0, "a million a");
+	ASSERT_STREQ(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+		     "a million a");
 }
 
 /* ---- MaxMind DB ---- */
@@ -534,7 +576,7 @@ static void test_load_files(void)
 	ASSERT_LOADS(fixture("asn-v4.csv"), EG_DATA_ASN, &v4);
 	ASSERT_LOADS(fixture("asn-v6.csv"), EG_DATA_ASN, &v6);
 	snprintf(both, sizeof(both), "%s\n%s\n", v4.sha256, v6.sha256);
-	eg_sha256_hex(both, strlen(both), hex);
+	ASSERT_EQ(text_sha256(both, hex), 0, "sha256sum of the digests");
 	parts[0] = v4.path;
 	parts[1] = v6.path;
 	ASSERT_EQ(eg_dataset_load_files(parts, 2, EG_DATA_ASN, &ds, &err), 0, err.msg);
@@ -898,6 +940,7 @@ int main(void)
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
+	RUN_TEST(test_sha256_known_answers);
 	RUN_TEST(test_mmdb_geolite2_country);
 	RUN_TEST(test_mmdb_ipv4_once);
 	RUN_TEST(test_mmdb_dbip_country);

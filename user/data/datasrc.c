@@ -88,7 +88,8 @@ int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, con
 
 	memset(ds, 0, sizeof(*ds));
 	ds->kind = kind;
-	eg_sha256_hex(buf, len, out.sha256);
+	if (eg_sha256_hex(buf, len, out.sha256))
+		return eg_fail(err, ENOMEM, "%s: libcrypto cannot compute its SHA-256", name);
 	if (gzipped &&
 	    eg_gunzip(buf, len, eg_dataset_max_bytes, name, &inflated, &inflated_len, err))
 		return -1;

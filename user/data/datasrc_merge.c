@@ -67,6 +67,7 @@ static int append_part(struct eg_dataset *all, struct eg_dataset *part)
 static int digest_parts(const struct eg_dataset *parts, size_t n, struct eg_dataset *all)
 {
 	char *text = malloc(n * 65 + 1);
+	int rc;
 
 	if (!text)
 		return -1;
@@ -74,9 +75,9 @@ static int digest_parts(const struct eg_dataset *parts, size_t n, struct eg_data
 		memcpy(text + i * 65, parts[i].sha256, 64);
 		text[i * 65 + 64] = '\n';
 	}
-	eg_sha256_hex(text, n * 65, all->sha256);
+	rc = eg_sha256_hex(text, n * 65, all->sha256);
 	free(text);
-	return 0;
+	return rc;
 }
 
 static int merge_parts(struct eg_dataset *parts, size_t n, struct eg_dataset *all,
@@ -87,7 +88,8 @@ static int merge_parts(struct eg_dataset *parts, size_t n, struct eg_dataset *al
 			if (check_agree(&parts[i], &parts[j], err))
 				return -1;
 	if (digest_parts(parts, n, all))
-		return eg_fail(err, ENOMEM, "%s: out of memory", parts[0].path);
+		return eg_fail(err, ENOMEM, "%s: out of memory, or libcrypto failed",
+			       parts[0].path);
 	for (size_t i = 0; i < n; i++)
 		if (append_part(all, &parts[i]))
 			return eg_fail(err, ENOMEM, "%s: out of memory", parts[i].path);
