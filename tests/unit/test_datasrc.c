@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "../lib/check.h"
 #include "addr.h"
 #include "datasrc.h"
@@ -460,6 +461,88 @@ static void test_gzip_bomb_refused(void)
 	eg_dataset_max_bytes = saved;
 	ASSERT_EQ(rc, -1, "refused");
 	ASSERT_CONTAINS(err.msg, "asn.csv.gz: decompresses to more than 200 bytes", "message");
+}
+
+/* Write a gzip file of mib MiB of zeros, deflated from one 1 MiB buffer over and over. */
+static int write_gzip_bomb(const char *path, unsigned mib)
+{
+	static const uint8_t zeros[1 << 20];
+	static uint8_t out[1 << 16];
+	z_stream zs = {0};
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (!f || deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	for (unsigned i = 0; i < mib && rc == 0; i++) {
+		zs.next_in = (Bytef *)zeros;
+		zs.avail_in = sizeof(zeros);
+		do {
+			zs.next_out = out;
+			zs.avail_out = sizeof(out);
+			deflate(&zs, i + 1 == mib ? Z_FINISH : Z_NO_FLUSH);
+			if (fwrite(out, 1, sizeof(out) - zs.avail_out, f) !=
+			    sizeof(out) - zs.avail_out)
+				rc = -1;
+		} while (zs.avail_out == 0);
+	}
+	deflateEnd(&zs);
+	return fclose(f) || rc ? -1 : 0;
+}
+
+/* A /proc/self/status figure in KiB ("VmRSS:", "VmHWM:"), or -1. */
+static long status_kib(const char *key)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, key, strlen(key)) == 0)
+			kib = atol(line + strlen(key));
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* Reset the peak RSS (VmHWM) to the current RSS (Linux 4.0+). */
+static int reset_peak_rss(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	int ok = fd >= 0 && write(fd, "5", 1) == 1;
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A bomb (128 MiB of zeros in ~130 KB) against a 64 MiB cap: refused,
+ * naming the file, while the peak RSS grows by far less than the cap (the
+ * inflated bytes are counted through a small buffer, never held).
+ */
+static void test_gzip_bomb_bounded_memory(void)
+{
+	const char *path = fixture("bomb.csv.gz");
+	uint64_t saved = eg_dataset_max_bytes;
+	struct eg_dataset ds;
+	struct eg_error err = {0};
+	long rss, peak;
+	int rc;
+
+	ASSERT_EQ(write_gzip_bomb(path, 128), 0, "write the bomb");
+	ASSERT_EQ(reset_peak_rss(), 0, "reset the peak RSS");
+	rss = status_kib("VmRSS:");
+	eg_dataset_max_bytes = 64u << 20;
+	rc = eg_dataset_load(path, EG_DATA_ASN, &ds, &err);
+	eg_dataset_max_bytes = saved;
+	peak = status_kib("VmHWM:");
+	ASSERT_EQ(rc, -1, "refused");
+	ASSERT_CONTAINS(err.msg, "bomb.csv.gz: decompresses to more than 67108864 bytes",
+			"message");
+	ASSERT_EQ(err.code, EFBIG, "code");
+	ASSERT_TRUE(rss > 0 && peak > 0, "RSS figures read");
+	ASSERT_LE(peak - rss, 8 * 1024, "peak RSS growth (KiB) while refusing");
 }
 
 /* A stream with no size up front (a device, a pipe) is cut off at the limit too. */
@@ -953,6 +1036,7 @@ int main(void)
 	RUN_TEST(test_tsv_ip2asn);
 	RUN_TEST(test_gzip_equals_plain);
 	RUN_TEST(test_gzip_bomb_refused);
+	RUN_TEST(test_gzip_bomb_bounded_memory);
 	RUN_TEST(test_stream_too_large);
 	RUN_TEST(test_bad_inputs);
 	RUN_TEST(test_overlap_resolved);

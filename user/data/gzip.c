@@ -4,31 +4,11 @@
 #include <stdlib.h>
 #include <zlib.h>
 #include "gzip.h"
+#include "prefault.h"
 
 int eg_is_gzip(const uint8_t *buf, size_t len)
 {
 	return len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b;
-}
-
-/* Room for more output; output beyond max is refused. */
-static int grow_output(uint8_t **out, size_t *cap, size_t hint, uint64_t max, const char *name,
-		       struct eg_error *err)
-{
-	size_t limit = max + 1; /* one byte more shows the overflow */
-	size_t want = *cap ? *cap * 2 : hint;
-	uint8_t *bigger;
-
-	if (*cap >= limit)
-		return eg_fail(err, EFBIG, "%s: decompresses to more than %llu bytes; refusing it",
-			       name, (unsigned long long)max);
-	if (want > limit)
-		want = limit;
-	bigger = realloc(*out, want);
-	if (!bigger)
-		return eg_fail(err, ENOMEM, "%s: out of memory inflating %zu bytes", name, want);
-	*out = bigger;
-	*cap = want;
-	return 0;
 }
 
 /* One inflate() step's outcome: 1 go on, 0 all done, -1 error (err set). */
@@ -56,41 +36,68 @@ static int inflate_step(z_stream *zs, int rc, const uint8_t *in, size_t len, con
 		       (size_t)(zs->next_in - in), zs->msg ? zs->msg : "invalid data");
 }
 
-/* Inflate every gzip member of in. */
-int eg_gunzip(const uint8_t *in, size_t len, uint64_t max, const char *name, uint8_t **out_buf,
-	      size_t *out_len, struct eg_error *err)
+static int too_big(uint64_t max, const char *name, struct eg_error *err)
 {
+	return eg_fail(err, EFBIG, "%s: decompresses to more than %llu bytes; refusing it", name,
+		       (unsigned long long)max);
+}
+
+/*
+ * One pass over every gzip member of in: into out[out_cap] when out is
+ * given, else only counted, through a small scratch buffer. Output past max
+ * is refused as soon as it shows, so counting a bomb takes no more memory
+ * than the scratch buffer.
+ */
+static int inflate_pass(const uint8_t *in, size_t len, uint64_t max, uint8_t *out, size_t out_cap,
+			size_t *produced, const char *name, struct eg_error *err)
+{
+	uint8_t scratch[1 << 16];
 	z_stream zs = {0};
-	uint8_t *out = NULL;
-	size_t cap = 0, used = 0;
+	size_t total = 0;
 	int step;
 
-	if (len > UINT32_MAX)
-		return eg_fail(err, EFBIG, "%s: compressed file too large", name);
 	if (inflateInit2(&zs, 15 + 16) != Z_OK) /* 15 + 16: gzip framing only */
 		return eg_fail(err, ENOMEM, "%s: cannot start zlib", name);
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = (uInt)len;
 	do {
-		if (used == cap &&
-		    grow_output(&out, &cap, len < (1 << 20) ? 1 << 16 : len * 4, max, name, err)) {
-			step = -1;
-			break;
-		}
-		zs.next_out = out + used;
-		zs.avail_out = (uInt)(cap - used < UINT32_MAX ? cap - used : UINT32_MAX);
+		uint8_t *dst = out ? out + total : scratch;
+		size_t room = out ? out_cap - total : sizeof(scratch);
+
+		zs.next_out = dst;
+		zs.avail_out = (uInt)(room < UINT32_MAX ? room : UINT32_MAX);
 		step = inflate_step(&zs, inflate(&zs, Z_NO_FLUSH), in, len, name, err);
-		used = (size_t)(zs.next_out - out);
+		total += (size_t)(zs.next_out - dst);
+		if (step >= 0 && total > max)
+			step = too_big(max, name, err);
 	} while (step > 0);
 	inflateEnd(&zs);
-	if (step < 0) {
+	*produced = total;
+	return step < 0 ? -1 : 0;
+}
+
+/*
+ * Count the output first, then inflate again into a buffer of exactly that
+ * size: a bomb is refused before anything of its size is allocated, and the
+ * real content is allocated once.
+ */
+int eg_gunzip(const uint8_t *in, size_t len, uint64_t max, const char *name, uint8_t **out_buf,
+	      size_t *out_len, struct eg_error *err)
+{
+	size_t size, used;
+	uint8_t *out;
+
+	if (len > UINT32_MAX)
+		return eg_fail(err, EFBIG, "%s: compressed file too large", name);
+	if (inflate_pass(in, len, max, NULL, 0, &size, name, err))
+		return -1;
+	out = malloc(size + 1); /* + 1: room to show output beyond the count, were there any */
+	if (!out)
+		return eg_fail(err, ENOMEM, "%s: out of memory inflating %zu bytes", name, size);
+	eg_prefault(out, size + 1);
+	if (inflate_pass(in, len, size, out, size + 1, &used, name, err)) {
 		free(out);
 		return -1;
-	}
-	if (used > max) {
-		free(out);
-		return eg_fail(err, EFBIG, "%s: decompresses to more than %llu bytes; refusing it",
-			       name, (unsigned long long)max);
 	}
 	*out_buf = out;
 	*out_len = used;

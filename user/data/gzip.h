@@ -12,7 +12,8 @@ int eg_is_gzip(const uint8_t *buf, size_t len);
 /*
  * Inflate every gzip member of in (`cat a.gz b.gz` is valid gzip) into
  * *out[*out_len] (free it). Content inflating to more than max bytes is
- * refused (a decompression bomb guard). Errors start with name.
+ * refused (a decompression bomb guard) while streaming, before any buffer of
+ * that size is allocated. Errors start with name.
  */
 int eg_gunzip(const uint8_t *in, size_t len, uint64_t max, const char *name, uint8_t **out,
 	      size_t *out_len, struct eg_error *err);
