@@ -4,7 +4,7 @@
 CC        ?= cc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib
+PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib libcrypto
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
@@ -14,7 +14,7 @@ CFLAGS    ?= -O2 -g
 # Recursive (=) on purpose: pkg-config runs when a recipe does, after `deps`
 # has installed the packages on a fresh machine.
 # -Wformat-truncation is off as in the kernel: paths are bounded by PATH_MAX by design.
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -I$(BUILD) -Iuser -Imaps -Itests/lib \
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -I$(BUILD) -Iuser -Iuser/data -Imaps -Itests/lib \
              $(SANITIZE)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 LDFLAGS   += $(SANITIZE)
@@ -23,7 +23,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lelf
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
               $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
 
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard user/*.c user/data/*.c)
 # Everything but main.c also links into the unit tests.
 LIB_SRCS  := $(filter-out user/main.c,$(USER_SRCS))
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
@@ -58,7 +58,7 @@ $(BUILD)/bench_lpm.skel.h: $(BUILD)/bench_lpm.bpf.o
 
 $(BUILD)/obj/tools/bench.o: $(BUILD)/bench_lpm.skel.h tools/bench_lpm.h
 
-$(BUILD)/obj/%.o: %.c $(BUILD)/exfilguard.skel.h $(wildcard user/*.h tests/lib/*.h bpf/*.h maps/*)
+$(BUILD)/obj/%.o: %.c $(BUILD)/exfilguard.skel.h $(wildcard user/*.h user/data/*.h tests/lib/*.h bpf/*.h maps/*)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
@@ -127,9 +127,9 @@ bench: $(BUILD)/tools/bench $(DATA_DIR)/SOURCES.json
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tools/%.c,$(BUILD)/fuzz/%,$(wildcard tools/fuzz_*.c))
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE \
-                -I$(BUILD) -Iuser -Imaps
+                -I$(BUILD) -Iuser -Iuser/data -Imaps
 
-$(BUILD)/fuzz/%: tools/%.c $(LIB_SRCS) $(wildcard user/*.h maps/*.h bpf/*.h) $(BUILD)/exfilguard.skel.h
+$(BUILD)/fuzz/%: tools/%.c $(LIB_SRCS) $(wildcard user/*.h user/data/*.h maps/*.h bpf/*.h) $(BUILD)/exfilguard.skel.h
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(LIB_SRCS) $(PKG_LIBS) -o $@
 
@@ -143,7 +143,7 @@ fuzz-smoke: $(FUZZ_TARGETS)
 fuzz: fuzz-smoke
 
 format:
-	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h maps/*.h tests/*/*.c tests/*/*.h tools/*.c)
+	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h user/data/*.c user/data/*.h maps/*.h tests/*/*.c tests/*/*.h tools/*.c)
 
 clean:
 	rm -rf build

@@ -8,15 +8,13 @@
  *
  *   perl tools/gen_fixtures.pl /tmp/seeds && mkdir /tmp/mmdb-seeds &&
  *     (cd /tmp/seeds && cp *.mmdb *.mmdb.gz /tmp/mmdb-seeds/)
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iuser -Imaps \
- *     tools/fuzz_mmdb.c user/datasrc.c user/range_source.c user/mmdb_source.c \
- *     user/sha256.c user/addr.c user/error.c -lmaxminddb -lz -o /tmp/fuzz_mmdb
- *   /tmp/fuzz_mmdb -max_total_time=20 -max_len=8192 /tmp/corpus /tmp/mmdb-seeds
+ *   make build/fuzz/fuzz_mmdb
+ *   build/fuzz/fuzz_mmdb -max_total_time=20 -max_len=8192 /tmp/corpus /tmp/mmdb-seeds
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "datasrc_impl.h"
+#include "format.h"
 
 /*
  * libmaxminddb 1.7.1 (Debian 12) leaks its entry-data pool (~4.5 KB) when
@@ -50,9 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t k = 0; k < 2; k++) {
 		struct eg_dataset ds = {.kind = kinds[k]};
 		struct eg_error err = {0};
+		const char *format = eg_format_mmdb.name;
 		size_t conflicts;
 
-		if (eg_mmdb_read(data, size, "fuzz.mmdb", &ds, &err)) {
+		if (eg_format_mmdb.read(data, size, "fuzz.mmdb", &ds, &format, &err)) {
 			if (strncmp(err.msg, "fuzz.mmdb: ", 11) != 0 || err.code == 0)
 				abort();
 		} else if (eg_range_list_resolve(&ds.ranges, ds.kind, &conflicts, NULL, 0) == 0) {

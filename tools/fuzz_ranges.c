@@ -7,10 +7,8 @@
  * sorted, disjoint ranges with values, and names sorted by AS.
  *
  *   perl tools/gen_fixtures.pl /tmp/seeds   # seed corpus
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iuser -Imaps \
- *     tools/fuzz_ranges.c user/datasrc.c user/range_source.c user/mmdb_source.c \
- *     user/sha256.c user/addr.c user/error.c -lmaxminddb -lz -o /tmp/fuzz_ranges
- *   /tmp/fuzz_ranges -max_total_time=20 -max_len=4096 /tmp/corpus /tmp/seeds
+ *   make build/fuzz/fuzz_ranges
+ *   build/fuzz/fuzz_ranges -max_total_time=20 -max_len=4096 /tmp/corpus /tmp/seeds
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,20 +38,11 @@ struct tiling {
 	size_t blocks;
 };
 
-static unsigned __int128 number(const uint8_t a[16])
-{
-	unsigned __int128 v = 0;
-
-	for (int i = 0; i < 16; i++)
-		v = v << 8 | a[i];
-	return v;
-}
-
 static void block(const uint8_t addr[16], unsigned plen16, void *ctx)
 {
 	struct tiling *t = ctx;
 
-	if (plen16 == 0 || plen16 > 128 || number(addr) != t->next)
+	if (plen16 == 0 || plen16 > 128 || eg_u128_from_addr(addr) != t->next)
 		abort();
 	t->next += (unsigned __int128)1 << (128 - plen16);
 	t->blocks++;
@@ -62,10 +51,10 @@ static void block(const uint8_t addr[16], unsigned plen16, void *ctx)
 /* The CIDR split of a range tiles it exactly, in at most 254 blocks. */
 static void check_cidrs(const struct eg_range *r)
 {
-	struct tiling t = {.next = number(r->first)};
+	struct tiling t = {.next = eg_u128_from_addr(r->first)};
 
 	eg_range_to_cidrs(r->first, r->last, block, &t);
-	if (t.blocks == 0 || t.blocks > 254 || t.next - 1 != number(r->last))
+	if (t.blocks == 0 || t.blocks > 254 || t.next - 1 != eg_u128_from_addr(r->last))
 		abort();
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "catalog.h"
 #include "datasrc.h"
+#include "file.h"
 #include "../maps/exfilguard.h"
 
 #define CATALOG_MAX_BYTES (16u << 20)
@@ -490,34 +491,16 @@ int eg_catalog_parse(const char *buf, size_t len, const char *name, struct eg_ca
 
 int eg_catalog_load(const char *path, struct eg_catalog *cat, struct eg_error *err)
 {
-	struct stat st;
-	char *buf;
-	ssize_t got;
-	int fd, rc;
+	const struct eg_file_rules rules = {
+		.max_bytes = CATALOG_MAX_BYTES, .what = "a catalog", .regular_only = 1};
+	struct eg_file file;
+	int rc;
 
 	memset(cat, 0, sizeof(*cat));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return eg_fail(err, errno, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > CATALOG_MAX_BYTES) {
-		close(fd);
-		return eg_fail(err, EINVAL, "%s: not a regular file of at most %u bytes", path,
-			       CATALOG_MAX_BYTES);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return eg_fail(err, ENOMEM, "%s: out of memory", path);
-	}
-	got = read(fd, buf, (size_t)st.st_size + 1); /* one more: it must come back short */
-	close(fd);
-	if (got < 0 || got > st.st_size) {
-		free(buf);
-		return eg_fail(err, got < 0 ? errno : EAGAIN, "%s: read error%s", path,
-			       got < 0 ? "" : ": the file changed while being read");
-	}
-	rc = eg_catalog_parse(buf, (size_t)got, path, cat, err);
-	free(buf);
+	if (eg_file_read(path, &rules, &file, err))
+		return -1;
+	rc = eg_catalog_parse(file.data, file.len, path, cat, err);
+	free(file.data);
 	return rc;
 }
 

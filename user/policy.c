@@ -5,16 +5,15 @@
  * every error points at the line and column of what is wrong.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 #include "container.h"
-#include "country.h"
+#include "file.h"
+#include "values.h"
 #include "policy.h"
 
 #define SHOW_MAX 64 /* longest user text quoted in a message */
@@ -508,25 +507,10 @@ static int add_selector(struct parse_ctx *ctx, struct eg_policy_rule *rule,
 	return 0;
 }
 
-/* "45102" or "AS45102" (any case). */
+/* "45102" or "AS45102" (any case); AS 0 is no AS. */
 static int parse_asn_text(const char *text, uint32_t *asn)
 {
-	unsigned long long v = 0;
-	const char *p = text;
-
-	if ((p[0] == 'A' || p[0] == 'a') && (p[1] == 'S' || p[1] == 's'))
-		p += 2;
-	if (!*p || strlen(p) > 10)
-		return -1;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (unsigned)(*p - '0');
-	}
-	if (v == 0 || v > UINT32_MAX)
-		return -1;
-	*asn = (uint32_t)v;
-	return 0;
+	return eg_asn_parse(text, strlen(text), asn) || *asn == 0 ? -1 : 0;
 }
 
 /* Provider ids as the catalog writes them: lowercase letters, digits and dashes. */
@@ -555,7 +539,7 @@ static int selector_value(struct parse_ctx *ctx, yaml_node_t *item, enum eg_matc
 	switch (kind) {
 	case EG_MATCH_COUNTRY:
 	case EG_MATCH_JURISDICTION:
-		if (eg_iso_country_parse(text, &cc))
+		if (eg_country_parse(text, strlen(text), &cc) || !eg_country_known(cc))
 			return fail_at(ctx, item->start_mark,
 				       "unknown country code %s (expected an ISO 3166-1 alpha-2 "
 				       "code such as CN or US)",
@@ -1216,81 +1200,16 @@ int eg_policy_parse(const char *buf, size_t len, const char *name, struct eg_pol
 	return 0;
 }
 
-/* Read all of fd, refusing more than EG_POLICY_MAX_BYTES. */
-static int read_policy_file(const char *path, int fd, char **buf, size_t *len, struct eg_error *err)
-{
-	size_t cap = 4096, used = 0;
-	struct stat st;
-	char *data;
-
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		if ((unsigned long long)st.st_size > EG_POLICY_MAX_BYTES)
-			return eg_fail(err, EFBIG, "%s: %lld bytes; a policy can be at most %u MiB",
-				       path, (long long)st.st_size, EG_POLICY_MAX_BYTES >> 20);
-		cap = (size_t)st.st_size + 1;
-	}
-	data = malloc(cap);
-	if (!data)
-		return eg_fail(err, ENOMEM, "%s: out of memory", path);
-	for (;;) {
-		ssize_t got;
-
-		if (used == cap) {
-			/* cap reaches EG_POLICY_MAX_BYTES + 1: filling it means too big. */
-			size_t bigger_cap =
-				cap * 2 > EG_POLICY_MAX_BYTES ? EG_POLICY_MAX_BYTES + 1 : cap * 2;
-			char *bigger;
-
-			if (cap > EG_POLICY_MAX_BYTES) {
-				free(data);
-				return eg_fail(err, EFBIG,
-					       "%s: larger than %u MiB, the most a policy can be",
-					       path, EG_POLICY_MAX_BYTES >> 20);
-			}
-			bigger = realloc(data, bigger_cap);
-			if (!bigger) {
-				free(data);
-				return eg_fail(err, ENOMEM, "%s: out of memory", path);
-			}
-			data = bigger;
-			cap = bigger_cap;
-		}
-		got = read(fd, data + used, cap - used);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			int e = errno;
-
-			free(data);
-			return eg_fail(err, e, "%s: cannot read: %s", path, strerror(e));
-		}
-		if (got == 0)
-			break;
-		used += (size_t)got;
-	}
-	*buf = data;
-	*len = used;
-	return 0;
-}
-
 int eg_policy_load(const char *path, struct eg_policy *policy, struct eg_error *err)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	int fd, rc;
+	const struct eg_file_rules rules = {.max_bytes = EG_POLICY_MAX_BYTES, .what = "a policy"};
+	struct eg_file file;
+	int rc;
 
 	memset(policy, 0, sizeof(*policy));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		return eg_fail(err, e, "%s: cannot open: %s", path, strerror(e));
-	}
-	rc = read_policy_file(path, fd, &buf, &len, err);
-	close(fd);
-	if (rc)
+	if (eg_file_read(path, &rules, &file, err))
 		return -1;
-	rc = eg_policy_parse(buf, len, path, policy, err);
-	free(buf);
+	rc = eg_policy_parse(file.data, file.len, path, policy, err);
+	free(file.data);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "addr.h"
 #include "catalog.h"
 #include "datasrc.h"
 #include "error.h"
@@ -51,25 +52,5 @@ const struct eg_class *eg_world_class(const struct eg_world *w, uint32_t class_i
 void eg_world_prefix(const struct eg_world *w, const uint8_t addr[16], char *buf, size_t len);
 /* Kernel memory the tables take (array maps: entries x value size). */
 uint64_t eg_world_kernel_bytes(const struct eg_world *w);
-
-static inline unsigned __int128 eg_u128_from_addr(const uint8_t a[16])
-{
-	unsigned __int128 v = 0;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		v = (v << 8) | a[i];
-	return v;
-}
-
-static inline void eg_u128_to_addr(unsigned __int128 v, uint8_t a[16])
-{
-	int i;
-
-	for (i = 15; i >= 0; i--) {
-		a[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
 
 #endif

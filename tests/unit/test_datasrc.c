@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "../lib/check.h"
 #include "addr.h"
 #include "datasrc.h"
@@ -166,18 +167,60 @@ static const struct want asn_ranges[] = {
 	{"2001:db8:1::", "2001:db8:1:ffff:ffff:ffff:ffff:ffff", 45102},
 };
 
+/* The digest by coreutils' sha256sum: a check independent of ours. */
 static int file_sha256(const char *path, char hex[65])
 {
-	static uint8_t buf[1 << 20];
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	char cmd[512];
+	FILE *p;
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "sha256sum -- '%s'", path);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	ok = fscanf(p, "%64s", hex) == 1;
+	return pclose(p) == 0 && ok && strlen(hex) == 64 ? 0 : -1;
+}
+
+/* The same of text, through a file. */
+static int text_sha256(const char *text, char hex[65])
+{
+	const char *path = fixture("digest-input");
+	FILE *f = fopen(path, "w");
 
 	if (!f)
 		return -1;
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	eg_sha256_hex(buf, n, hex);
-	return 0;
+	fputs(text, f);
+	if (fclose(f))
+		return -1;
+	return file_sha256(path, hex);
+}
+
+/* ---- SHA-256 ---- */
+
+/* The FIPS 180-2 (appendix B) examples, and the empty message. */
+static void test_sha256_known_answers(void)
+{
+	static const struct {
+		const char *msg;
+		const char *hex;
+	} cases[] = {
+		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+	};
+	static char million[1000000];
+	char hex[EG_SHA256_HEXLEN];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(eg_sha256_hex(cases[i].msg, strlen(cases[i].msg), hex), 0, cases[i].msg);
+		ASSERT_STREQ(hex, cases[i].hex, cases[i].msg);
+	}
+	memset(million, 'a', sizeof(million));
+	ASSERT_EQ(eg_sha256_hex(million, sizeof(million), hex), 0, "a million a");
+	ASSERT_STREQ(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+		     "a million a");
 }
 
 /* ---- MaxMind DB ---- */
@@ -420,6 +463,105 @@ static void test_gzip_bomb_refused(void)
 	ASSERT_CONTAINS(err.msg, "asn.csv.gz: decompresses to more than 200 bytes", "message");
 }
 
+/* Write a gzip file of mib MiB of zeros, deflated from one 1 MiB buffer over and over. */
+static int write_gzip_bomb(const char *path, unsigned mib)
+{
+	static const uint8_t zeros[1 << 20];
+	static uint8_t out[1 << 16];
+	z_stream zs = {0};
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (!f || deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	for (unsigned i = 0; i < mib && rc == 0; i++) {
+		zs.next_in = (Bytef *)zeros;
+		zs.avail_in = sizeof(zeros);
+		do {
+			zs.next_out = out;
+			zs.avail_out = sizeof(out);
+			deflate(&zs, i + 1 == mib ? Z_FINISH : Z_NO_FLUSH);
+			if (fwrite(out, 1, sizeof(out) - zs.avail_out, f) !=
+			    sizeof(out) - zs.avail_out)
+				rc = -1;
+		} while (zs.avail_out == 0);
+	}
+	deflateEnd(&zs);
+	return fclose(f) || rc ? -1 : 0;
+}
+
+/* A /proc/self/status figure in KiB ("VmRSS:", "VmHWM:"), or -1. */
+static long status_kib(const char *key)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, key, strlen(key)) == 0)
+			kib = atol(line + strlen(key));
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* Reset the peak RSS (VmHWM) to the current RSS (Linux 4.0+). */
+static int reset_peak_rss(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	int ok = fd >= 0 && write(fd, "5", 1) == 1;
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A bomb (128 MiB of zeros in ~130 KB) against a 64 MiB cap: refused,
+ * naming the file, while the peak RSS grows by far less than the cap (the
+ * inflated bytes are counted through a small buffer, never held).
+ */
+static void test_gzip_bomb_bounded_memory(void)
+{
+	const char *path = fixture("bomb.csv.gz");
+	uint64_t saved = eg_dataset_max_bytes;
+	struct eg_dataset ds;
+	struct eg_error err = {0};
+	long rss, peak;
+	int rc;
+
+	ASSERT_EQ(write_gzip_bomb(path, 128), 0, "write the bomb");
+	ASSERT_EQ(reset_peak_rss(), 0, "reset the peak RSS");
+	rss = status_kib("VmRSS:");
+	eg_dataset_max_bytes = 64u << 20;
+	rc = eg_dataset_load(path, EG_DATA_ASN, &ds, &err);
+	eg_dataset_max_bytes = saved;
+	peak = status_kib("VmHWM:");
+	ASSERT_EQ(rc, -1, "refused");
+	ASSERT_CONTAINS(err.msg, "bomb.csv.gz: decompresses to more than 67108864 bytes",
+			"message");
+	ASSERT_EQ(err.code, EFBIG, "code");
+	ASSERT_TRUE(rss > 0 && peak > 0, "RSS figures read");
+	ASSERT_LE(peak - rss, 8 * 1024, "peak RSS growth (KiB) while refusing");
+}
+
+/* A stream with no size up front (a device, a pipe) is cut off at the limit too. */
+static void test_stream_too_large(void)
+{
+	uint64_t saved = eg_dataset_max_bytes;
+	struct eg_dataset ds;
+	struct eg_error err = {0};
+	int rc;
+
+	eg_dataset_max_bytes = 200;
+	rc = eg_dataset_load("/dev/zero", EG_DATA_ASN, &ds, &err);
+	eg_dataset_max_bytes = saved;
+	ASSERT_EQ(rc, -1, "refused");
+	ASSERT_STREQ(err.msg, "/dev/zero: more than 200 bytes; a dataset can be at most 200 bytes",
+		     "message");
+	ASSERT_EQ(err.code, EFBIG, "code");
+}
+
 /* ---- broken inputs ---- */
 
 static void test_bad_inputs(void)
@@ -430,7 +572,8 @@ static void test_bad_inputs(void)
 		const char *want;
 	} cases[] = {
 		{"truncated.mmdb", EG_DATA_COUNTRY,
-		 "truncated.mmdb: binary data at byte 0, and no MaxMind DB metadata marker"},
+		 "truncated.mmdb: not a dataset in a format exfilguard reads (mmdb: no MaxMind DB "
+		 "metadata marker; csv: binary data at byte 0)"},
 		{"corrupt-tree.mmdb", EG_DATA_COUNTRY,
 		 "corrupt-tree.mmdb: corrupt search tree: node 0 has an invalid record"},
 		{"cyclic-tree.mmdb", EG_DATA_COUNTRY,
@@ -466,7 +609,7 @@ static void test_bad_inputs(void)
 		 "asn-num.csv:1: bad start address \"3325256704\" (numeric addresses"},
 		{"country.csv", EG_DATA_ASN, "country.csv:1: bad AS number \"DE\""},
 		{"no-such-file.csv", EG_DATA_ASN, "no-such-file.csv: cannot open: No such file"},
-		{"", EG_DATA_ASN, ": is a directory"},
+		{"", EG_DATA_ASN, ": cannot read: Is a directory"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -516,7 +659,7 @@ static void test_load_files(void)
 	ASSERT_LOADS(fixture("asn-v4.csv"), EG_DATA_ASN, &v4);
 	ASSERT_LOADS(fixture("asn-v6.csv"), EG_DATA_ASN, &v6);
 	snprintf(both, sizeof(both), "%s\n%s\n", v4.sha256, v6.sha256);
-	eg_sha256_hex(both, strlen(both), hex);
+	ASSERT_EQ(text_sha256(both, hex), 0, "sha256sum of the digests");
 	parts[0] = v4.path;
 	parts[1] = v6.path;
 	ASSERT_EQ(eg_dataset_load_files(parts, 2, EG_DATA_ASN, &ds, &err), 0, err.msg);
@@ -880,6 +1023,7 @@ int main(void)
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
+	RUN_TEST(test_sha256_known_answers);
 	RUN_TEST(test_mmdb_geolite2_country);
 	RUN_TEST(test_mmdb_ipv4_once);
 	RUN_TEST(test_mmdb_dbip_country);
@@ -892,6 +1036,8 @@ int main(void)
 	RUN_TEST(test_tsv_ip2asn);
 	RUN_TEST(test_gzip_equals_plain);
 	RUN_TEST(test_gzip_bomb_refused);
+	RUN_TEST(test_gzip_bomb_bounded_memory);
+	RUN_TEST(test_stream_too_large);
 	RUN_TEST(test_bad_inputs);
 	RUN_TEST(test_overlap_resolved);
 	RUN_TEST(test_load_files);

@@ -19,8 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "addr.h"
-#include "datasrc_impl.h"
+#include "format.h"
+#include "names.h"
 
 #define MAX_FIELDS 8
 
@@ -185,18 +185,12 @@ static int parse_addr(struct text_reader *r, const struct field *f, const char *
 
 static int parse_asn(struct text_reader *r, const struct field *f, uint32_t *asn)
 {
-	const char *s = f->text;
-	uint64_t v = 0;
+	int rc = eg_asn_parse(f->text, f->len, asn);
 
-	if ((s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
-		s += 2;
-	if (!all_digits(s) || strlen(s) > 10)
-		return line_error(r, "bad AS number \"%.80s\"", f->text);
-	for (; *s; s++)
-		v = v * 10 + (uint64_t)(*s - '0');
-	if (v > UINT32_MAX)
+	if (rc == -2)
 		return line_error(r, "bad AS number \"%.80s\" (more than 32 bits)", f->text);
-	*asn = (uint32_t)v;
+	if (rc)
+		return line_error(r, "bad AS number \"%.80s\"", f->text);
 	return 0;
 }
 
@@ -334,11 +328,11 @@ static int one_line(struct text_reader *r, const char *p, size_t len)
 	return data_row(r);
 }
 
-int eg_text_read(const char *buf, size_t len, const char *name, struct eg_dataset *ds,
-		 const char **format, struct eg_error *err)
+static int text_read(const uint8_t *buf, size_t len, const char *name, struct eg_dataset *ds,
+		     const char **format, struct eg_error *err)
 {
 	struct text_reader r = {.name = name, .ds = ds, .err = err};
-	const char *p = buf, *end = buf + len;
+	const char *p = (const char *)buf, *end = p + len;
 	int rc = 0;
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte order mark */
@@ -355,7 +349,20 @@ int eg_text_read(const char *buf, size_t len, const char *name, struct eg_datase
 	*format = r.delim == '\t' ? "tsv" : "csv";
 	free(r.scratch);
 	if (rc == 0)
-		rc = eg_names_finish(&r.names, ds);
+		eg_names_finish(&r.names, &ds->names, &ds->n_names);
 	eg_names_free(&r.names);
 	return rc;
 }
+
+/* Text has no NUL byte. */
+static int text_probe(const uint8_t *buf, size_t len, char *why, size_t why_len)
+{
+	const uint8_t *nul = memchr(buf, 0, len);
+
+	if (!nul)
+		return 1;
+	snprintf(why, why_len, "binary data at byte %zu", (size_t)(nul - buf));
+	return 0;
+}
+
+const struct eg_format eg_format_text = {.name = "csv", .probe = text_probe, .read = text_read};

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-#include <ctype.h>
-#include <string.h>
-#include "country.h"
-#include "../maps/exfilguard.h"
+#include <stdio.h>
+#include "values.h"
+#include "../../maps/exfilguard.h"
 
 /*
  * The officially assigned ISO 3166-1 alpha-2 codes, plus XK (Kosovo, user
@@ -20,6 +19,19 @@ static const char assigned[] =
 	"SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
 	"VN VU WF WS YE YT ZA ZM ZW XK EU AP";
 
+const char *eg_kind_noun(enum eg_data_kind kind)
+{
+	return kind == EG_DATA_COUNTRY ? "country" : "ASN";
+}
+
+void eg_value_format(enum eg_data_kind kind, uint32_t value, char *buf, size_t len)
+{
+	if (kind == EG_DATA_COUNTRY)
+		snprintf(buf, len, "%c%c", (char)(value >> 8), (char)value);
+	else
+		snprintf(buf, len, "AS%u", value);
+}
+
 int eg_country_known(uint16_t cc)
 {
 	const char *p;
@@ -30,16 +42,35 @@ int eg_country_known(uint16_t cc)
 	return 0;
 }
 
-int eg_iso_country_parse(const char *text, uint16_t *cc)
+int eg_country_parse(const char *text, size_t len, uint16_t *cc)
 {
-	uint16_t v;
+	char a, b;
 
-	if (strlen(text) != 2 || !isalpha((unsigned char)text[0]) ||
-	    !isalpha((unsigned char)text[1]))
+	if (len != 2)
 		return -1;
-	v = EG_CC(toupper((unsigned char)text[0]), toupper((unsigned char)text[1]));
-	if (!eg_country_known(v))
+	a = text[0] & ~0x20; /* ASCII upper case; non-letters fail the test below */
+	b = text[1] & ~0x20;
+	if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z')
 		return -1;
-	*cc = v;
+	*cc = EG_CC(a, b);
+	return 0;
+}
+
+int eg_asn_parse(const char *s, size_t len, uint32_t *asn)
+{
+	uint64_t v = 0;
+
+	if (len >= 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
+		s += 2, len -= 2;
+	if (len == 0 || len > 10)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return -2;
+	*asn = (uint32_t)v;
 	return 0;
 }

@@ -3,8 +3,10 @@
 #ifndef EXFILGUARD_ADDR_H
 #define EXFILGUARD_ADDR_H
 
+#include <endian.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define EG_ADDR_STRLEN 64 /* fits any IPv6 text form and "/128" */
 
@@ -34,5 +36,23 @@ void eg_cidr_format(const struct eg_cidr *cidr, char *buf, size_t len);
 
 /* Does addr fall inside cidr? */
 int eg_cidr_contains(const struct eg_cidr *cidr, const uint8_t addr[16]);
+
+/* The 16-byte form (big-endian) as a number, for range arithmetic. */
+static inline unsigned __int128 eg_u128_from_addr(const uint8_t a[16])
+{
+	uint64_t hi, lo;
+
+	memcpy(&hi, a, 8);
+	memcpy(&lo, a + 8, 8);
+	return (unsigned __int128)be64toh(hi) << 64 | be64toh(lo);
+}
+
+static inline void eg_u128_to_addr(unsigned __int128 v, uint8_t a[16])
+{
+	uint64_t hi = htobe64((uint64_t)(v >> 64)), lo = htobe64((uint64_t)v);
+
+	memcpy(a, &hi, 8);
+	memcpy(a + 8, &lo, 8);
+}
 
 #endif

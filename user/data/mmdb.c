@@ -16,21 +16,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "datasrc_impl.h"
+#include "format.h"
+#include "mmdb_record.h"
 
 #define NO_NODE	  UINT32_MAX
 #define STACK_MAX 132 /* one pending sibling per level of 128, and the root */
-
-/* Decoded value of one data record: many networks share one record. */
-struct cached_value {
-	uint32_t offset_plus1; /* 0: free slot */
-	uint32_t value;	       /* 0: the record has no usable value */
-};
-
-struct value_cache {
-	struct cached_value *slots;
-	size_t cap, n;
-};
 
 /* A record still to be looked at: what it points to and the network it covers. */
 struct walk_item {
@@ -45,11 +35,10 @@ struct walker {
 	MMDB_s db;
 	const char *name;
 	struct eg_dataset *ds;
-	struct eg_range_list v4; /* from ::/96, as ::ffff:a.b.c.d */
-	uint32_t ipv4_node;	 /* node at ::/96 in an IPv6 tree, or NO_NODE */
-	int has_v4;		 /* an IPv6 tree holds something at ::/96 */
-	struct value_cache cache;
-	struct eg_name_table names;
+	struct eg_range_list v4;      /* from ::/96, as ::ffff:a.b.c.d */
+	uint32_t ipv4_node;	      /* node at ::/96 in an IPv6 tree, or NO_NODE */
+	int has_v4;		      /* an IPv6 tree holds something at ::/96 */
+	struct eg_mmdb_values values; /* the data records' values and AS names */
 	uint64_t visits, max_visits;
 };
 
@@ -60,208 +49,6 @@ static const uint8_t mapped_last[16] = {0, 0, 0,    0,	  0,	0,    0,    0,
 static int oom(struct walker *w, struct eg_error *err)
 {
 	return eg_fail(err, ENOMEM, "%s: out of memory", w->name);
-}
-
-/* ---- value cache, keyed by data section offset ---- */
-
-static struct cached_value *cache_slot(struct value_cache *c, uint32_t offset)
-{
-	size_t i = ((offset + 1) * 2654435761u) & (c->cap - 1);
-
-	while (c->slots[i].offset_plus1 && c->slots[i].offset_plus1 != offset + 1)
-		i = (i + 1) & (c->cap - 1);
-	return &c->slots[i];
-}
-
-static int cache_grow(struct value_cache *c)
-{
-	struct value_cache bigger = {.cap = c->cap ? c->cap * 2 : 256, .n = c->n};
-
-	bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
-	if (!bigger.slots)
-		return -1;
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->slots[i].offset_plus1)
-			*cache_slot(&bigger, c->slots[i].offset_plus1 - 1) = c->slots[i];
-	free(c->slots);
-	*c = bigger;
-	return 0;
-}
-
-/* ---- decoding one data record ---- */
-
-/*
- * Look up a path in a record. 1: found (data set), 0: not there (or the
- * record's shape does not fit the path), -1: corrupt data (err set).
- */
-static int get_path(struct walker *w, uint32_t offset, const char *const *path,
-		    MMDB_entry_data_s *data, struct eg_error *err)
-{
-	MMDB_entry_s entry = {.mmdb = &w->db, .offset = offset};
-	int rc = MMDB_aget_value(&entry, data, path);
-
-	if (rc == MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR)
-		return 0;
-	if (rc != MMDB_SUCCESS)
-		return eg_fail(err, EINVAL, "%s: data record at offset %u: %s", w->name, offset,
-			       MMDB_strerror(rc));
-	return data->has_data ? 1 : 0;
-}
-
-static int country_value(struct walker *w, uint32_t offset, uint32_t *value, struct eg_error *err)
-{
-	static const char *const paths[][3] = {
-		{"country", "iso_code", NULL},
-		{"registered_country", "iso_code", NULL},
-		{"country_code", NULL, NULL},
-	};
-	static const char *const names[] = {"country.iso_code", "registered_country.iso_code",
-					    "country_code"};
-	MMDB_entry_data_s data;
-	uint16_t cc;
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		int found = get_path(w, offset, paths[i], &data, err);
-
-		if (found < 0)
-			return -1;
-		if (!found)
-			continue;
-		if (data.type != MMDB_DATA_TYPE_UTF8_STRING)
-			return eg_fail(err, EINVAL,
-				       "%s: data record at offset %u: %s is not a string", w->name,
-				       offset, names[i]);
-		if (eg_country_parse(data.utf8_string, data.data_size, &cc))
-			return eg_fail(
-				err, EINVAL,
-				"%s: data record at offset %u: %s \"%.*s\" is not a two-letter "
-				"country code",
-				w->name, offset, names[i],
-				(int)(data.data_size > 32 ? 32 : data.data_size), data.utf8_string);
-		*value = cc;
-		return 0;
-	}
-	*value = 0;
-	return 0;
-}
-
-/* "AS123" or "123" (len bytes, not NUL-terminated). */
-static int parse_asn_text(const char *s, size_t len, uint32_t *asn)
-{
-	uint64_t v = 0;
-
-	if (len >= 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
-		s += 2, len -= 2;
-	if (len == 0 || len > 10)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v > UINT32_MAX)
-		return -1;
-	*asn = (uint32_t)v;
-	return 0;
-}
-
-static int integer_asn(const MMDB_entry_data_s *data, uint32_t *asn)
-{
-	switch (data->type) {
-	case MMDB_DATA_TYPE_UINT16:
-		*asn = data->uint16;
-		return 0;
-	case MMDB_DATA_TYPE_UINT32:
-		*asn = data->uint32;
-		return 0;
-	case MMDB_DATA_TYPE_INT32:
-		if (data->int32 < 0)
-			return -1;
-		*asn = (uint32_t)data->int32;
-		return 0;
-	case MMDB_DATA_TYPE_UINT64:
-		if (data->uint64 > UINT32_MAX)
-			return -1;
-		*asn = (uint32_t)data->uint64;
-		return 0;
-	case MMDB_DATA_TYPE_UTF8_STRING:
-		return parse_asn_text(data->utf8_string, data->data_size, asn);
-	default:
-		return -1;
-	}
-}
-
-/* The organisation of the record's AS, when the database names it. */
-static int asn_record_name(struct walker *w, uint32_t offset, uint32_t asn, struct eg_error *err)
-{
-	static const char *const keys[] = {"autonomous_system_organization", "as_name",
-					   "as_organization", "organisation", "organization"};
-	MMDB_entry_data_s data;
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *path[] = {keys[i], NULL};
-		int found = get_path(w, offset, path, &data, err);
-
-		if (found < 0)
-			return -1;
-		if (found && data.type == MMDB_DATA_TYPE_UTF8_STRING) {
-			if (eg_names_put(&w->names, asn, data.utf8_string, data.data_size))
-				return oom(w, err);
-			return 0;
-		}
-	}
-	return 0;
-}
-
-static int asn_value(struct walker *w, uint32_t offset, uint32_t *value, struct eg_error *err)
-{
-	static const char *const keys[] = {"autonomous_system_number", "asn"};
-	MMDB_entry_data_s data;
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *path[] = {keys[i], NULL};
-		int found = get_path(w, offset, path, &data, err);
-
-		if (found < 0)
-			return -1;
-		if (!found)
-			continue;
-		if (integer_asn(&data, value))
-			return eg_fail(err, EINVAL,
-				       "%s: data record at offset %u: %s is not an AS number",
-				       w->name, offset, keys[i]);
-		return *value ? asn_record_name(w, offset, *value, err) : 0;
-	}
-	*value = 0;
-	return 0;
-}
-
-/* Value of the data record at offset (0: none), decoding each record once. */
-static int record_value(struct walker *w, uint32_t offset, uint32_t *value, struct eg_error *err)
-{
-	struct cached_value *slot;
-	int rc;
-
-	if ((w->cache.n + 1) * 2 > w->cache.cap && cache_grow(&w->cache))
-		return oom(w, err);
-	slot = cache_slot(&w->cache, offset);
-	if (slot->offset_plus1) {
-		*value = slot->value;
-		return 0;
-	}
-	if (w->ds->kind == EG_DATA_COUNTRY)
-		rc = country_value(w, offset, value, err);
-	else
-		rc = asn_value(w, offset, value, err);
-	if (rc)
-		return -1;
-	slot->offset_plus1 = offset + 1;
-	slot->value = *value;
-	w->cache.n++;
-	w->ds->n_records++;
-	if (!*value)
-		w->ds->n_skipped++;
-	return 0;
 }
 
 /* ---- the walk ---- */
@@ -290,19 +77,20 @@ static int is_zero(const uint8_t *p, size_t n)
 static int add_v6(struct walker *w, const uint8_t first[16], const uint8_t last[16], uint32_t value)
 {
 	struct eg_range_list *l = &w->ds->ranges;
-	unsigned __int128 lo = eg_addr_u128(first), hi = eg_addr_u128(last);
-	unsigned __int128 mlo = eg_addr_u128(mapped_first), mhi = eg_addr_u128(mapped_last);
+	unsigned __int128 lo = eg_u128_from_addr(first), hi = eg_u128_from_addr(last);
+	unsigned __int128 mlo = eg_u128_from_addr(mapped_first),
+			  mhi = eg_u128_from_addr(mapped_last);
 	uint8_t cut[16];
 
 	if (!w->has_v4 || hi < mlo || lo > mhi)
 		return eg_range_list_add(l, first, last, value);
 	if (lo < mlo) {
-		eg_u128_addr(mlo - 1, cut);
+		eg_u128_to_addr(mlo - 1, cut);
 		if (eg_range_list_add(l, first, cut, value))
 			return -1;
 	}
 	if (hi > mhi) {
-		eg_u128_addr(mhi + 1, cut);
+		eg_u128_to_addr(mhi + 1, cut);
 		if (eg_range_list_add(l, cut, last, value))
 			return -1;
 	}
@@ -322,7 +110,7 @@ static int emit_data(struct walker *w, const struct walk_item *it, struct eg_err
 			       "separator before the data section (record %llu)",
 			       w->name, it->parent, (unsigned long long)it->record);
 	offset = (uint32_t)(it->record - node_count - 16);
-	if (record_value(w, offset, &value, err))
+	if (eg_mmdb_record_value(&w->values, offset, &value, err))
 		return -1;
 	if (!value)
 		return 0;
@@ -554,21 +342,37 @@ static int read_db(struct walker *w, struct eg_error *err)
 		return -1;
 	if (w->ds->n_records == w->ds->n_skipped)
 		return no_values_error(w, err);
-	return eg_names_finish(&w->names, w->ds);
+	eg_names_finish(&w->values.names, &w->ds->names, &w->ds->n_names);
+	return 0;
 }
 
-int eg_mmdb_read(const uint8_t *buf, size_t len, const char *name, struct eg_dataset *ds,
-		 struct eg_error *err)
+static int mmdb_read(const uint8_t *buf, size_t len, const char *name, struct eg_dataset *ds,
+		     const char **format, struct eg_error *err)
 {
 	struct walker w = {.name = name, .ds = ds};
 	int rc;
 
+	(void)format;
 	if (open_db(&w, buf, len, err))
 		return -1;
+	w.values = (struct eg_mmdb_values){.db = &w.db, .name = name, .ds = ds};
 	rc = read_db(&w, err);
 	MMDB_close(&w.db);
-	free(w.cache.slots);
+	eg_mmdb_values_free(&w.values);
 	eg_range_list_free(&w.v4);
-	eg_names_free(&w.names);
 	return rc;
 }
+
+/* The MaxMind DB metadata marker, where the format puts it (the last 128 KiB). */
+static int mmdb_probe(const uint8_t *buf, size_t len, char *why, size_t why_len)
+{
+	static const char marker[] = "\xab\xcd\xefMaxMind.com";
+	size_t tail = len < 128 * 1024 ? len : 128 * 1024;
+
+	if (memmem(buf + len - tail, tail, marker, sizeof(marker) - 1))
+		return 1;
+	snprintf(why, why_len, "no MaxMind DB metadata marker");
+	return 0;
+}
+
+const struct eg_format eg_format_mmdb = {.name = "mmdb", .probe = mmdb_probe, .read = mmdb_read};

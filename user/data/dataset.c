@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdlib.h>
+#include <string.h>
+#include "dataset.h"
+
+void eg_dataset_free(struct eg_dataset *ds)
+{
+	free(ds->path);
+	free(ds->format);
+	free(ds->description);
+	eg_range_list_free(&ds->ranges);
+	eg_names_array_free(ds->names, ds->n_names);
+	memset(ds, 0, sizeof(*ds));
+}
+
+const char *eg_dataset_asn_name(const struct eg_dataset *ds, uint32_t asn)
+{
+	return ds ? eg_names_find(ds->names, ds->n_names, asn) : NULL;
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Data sources, the common part: reading a file, inflating gzip, telling its
+ * format from its content through the table of formats, the dataset's
+ * version digest, and resolving overlaps in what the reader found.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "datasrc.h"
+#include "file.h"
+#include "format.h"
+#include "gzip.h"
+#include "sha256.h"
+
+uint64_t eg_dataset_max_bytes = EG_DATASET_MAX_BYTES;
+
+/* Tried in order: the first whose probe says yes reads the content. */
+static const struct eg_format *const formats[] = {
+	&eg_format_mmdb, &eg_format_text, /* last: it takes any text */
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int set_strings(struct eg_dataset *ds, const char *name, const char *format, int gzipped)
+{
+	char fmt[16];
+
+	snprintf(fmt, sizeof(fmt), "%s%s", format, gzipped ? ".gz" : "");
+	ds->path = strdup(name);
+	ds->format = strdup(fmt);
+	if (!ds->description)
+		ds->description = strdup(base_name(name));
+	return ds->path && ds->format && ds->description ? 0 : -1;
+}
+
+/* The first format whose probe takes buf, or NULL and why none did in why[]. */
+static const struct eg_format *find_format(const uint8_t *buf, size_t len, char *why,
+					   size_t why_len)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		char one[128];
+
+		if (formats[i]->probe(buf, len, one, sizeof(one)))
+			return formats[i];
+		used += (size_t)snprintf(why + used, used < why_len ? why_len - used : 0,
+					 "%s%s: %s", i ? "; " : "", formats[i]->name, one);
+		if (used >= why_len)
+			used = why_len - 1;
+	}
+	return NULL;
+}
+
+/* Content (already inflated) into ranges; *format is set to what it was. */
+static int read_content(const uint8_t *buf, size_t len, const char *name, int gzipped,
+			struct eg_dataset *ds, const char **format, struct eg_error *err)
+{
+	const struct eg_format *f;
+	char why[400];
+
+	if (len == 0)
+		return eg_fail(err, EINVAL, "%s: empty %s", name,
+			       gzipped ? "after decompression" : "file");
+	f = find_format(buf, len, why, sizeof(why));
+	if (!f)
+		return eg_fail(err, EINVAL, "%s: not a dataset in a format exfilguard reads (%s)",
+			       name, why);
+	*format = f->name;
+	return f->read(buf, len, name, ds, format, err);
+}
+
+int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, const char *name,
+			struct eg_dataset *ds, struct eg_error *err)
+{
+	struct eg_dataset out = {.kind = kind};
+	uint8_t *inflated = NULL;
+	size_t inflated_len = 0;
+	const char *format = "";
+	int gzipped = eg_is_gzip(buf, len), rc;
+
+	memset(ds, 0, sizeof(*ds));
+	ds->kind = kind;
+	if (eg_sha256_hex(buf, len, out.sha256))
+		return eg_fail(err, ENOMEM, "%s: libcrypto cannot compute its SHA-256", name);
+	if (gzipped &&
+	    eg_gunzip(buf, len, eg_dataset_max_bytes, name, &inflated, &inflated_len, err))
+		return -1;
+	rc = read_content(gzipped ? inflated : buf, gzipped ? inflated_len : len, name, gzipped,
+			  &out, &format, err);
+	free(inflated);
+	if (rc == 0 && out.ranges.n == 0)
+		rc = eg_fail(err, EINVAL,
+			     "%s: no %s ranges in it (%zu records, %zu without a value)", name,
+			     eg_kind_noun(kind), out.n_records, out.n_skipped);
+	if (rc == 0 && eg_range_list_resolve(&out.ranges, kind, &out.n_conflicts, out.conflict,
+					     sizeof(out.conflict)))
+		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
+	if (rc == 0 && set_strings(&out, name, format, gzipped))
+		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
+	if (rc) {
+		eg_dataset_free(&out);
+		return -1;
+	}
+	*ds = out;
+	return 0;
+}
+
+int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset *ds,
+		    struct eg_error *err)
+{
+	const struct eg_file_rules rules = {.max_bytes = eg_dataset_max_bytes, .what = "a dataset"};
+	struct eg_file file;
+	int rc;
+
+	memset(ds, 0, sizeof(*ds));
+	ds->kind = kind;
+	/* The whole file into memory: the digest needs every byte anyway. */
+	if (eg_file_read(path, &rules, &file, err))
+		return -1;
+	rc = eg_dataset_load_mem(file.data, file.len, kind, path, ds, err);
+	free(file.data);
+	if (rc == 0 && !ds->build_epoch)
+		ds->build_epoch = file.mtime;
+	return rc;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Several files of one kind read as one dataset (asn-ipv4.csv and asn-ipv6.csv). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "datasrc.h"
+#include "sha256.h"
+
+/* Two normalized lists must agree wherever they overlap. */
+static int check_agree(const struct eg_dataset *a, const struct eg_dataset *b, struct eg_error *err)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->ranges.n && j < b->ranges.n) {
+		const struct eg_range *ra = &a->ranges.v[i], *rb = &b->ranges.v[j];
+		char ta[EG_RANGE_STRLEN], tb[EG_RANGE_STRLEN];
+
+		if (memcmp(ra->last, rb->first, 16) < 0) {
+			i++;
+		} else if (memcmp(rb->last, ra->first, 16) < 0) {
+			j++;
+		} else if (ra->value != rb->value) {
+			eg_range_format(ra, (int)a->kind, ta, sizeof(ta));
+			eg_range_format(rb, (int)b->kind, tb, sizeof(tb));
+			return eg_fail(err, EINVAL, "%s: %s conflicts with %s: %s", a->path, ta,
+				       b->path, tb);
+		} else if (memcmp(ra->last, rb->last, 16) < 0) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return 0;
+}
+
+/* Append s to *dst, separated by ", ". */
+static int join(char **dst, const char *s)
+{
+	char *joined;
+
+	if (asprintf(&joined, "%s%s%s", *dst ? *dst : "", *dst ? ", " : "", s) < 0)
+		return -1;
+	free(*dst);
+	*dst = joined;
+	return 0;
+}
+
+static int append_part(struct eg_dataset *all, struct eg_dataset *part)
+{
+	if (eg_range_list_append(&all->ranges, &part->ranges) ||
+	    eg_names_merge(&all->names, &all->n_names, &part->names, &part->n_names) ||
+	    join(&all->path, part->path) || join(&all->format, part->format) ||
+	    join(&all->description, part->description))
+		return -1;
+	all->n_records += part->n_records;
+	all->n_skipped += part->n_skipped;
+	if (part->n_conflicts && !all->n_conflicts)
+		snprintf(all->conflict, sizeof(all->conflict), "%s", part->conflict);
+	all->n_conflicts += part->n_conflicts;
+	if (part->build_epoch > all->build_epoch)
+		all->build_epoch = part->build_epoch;
+	return 0;
+}
+
+/* The digest of the parts' hex digests, each followed by a newline. */
+static int digest_parts(const struct eg_dataset *parts, size_t n, struct eg_dataset *all)
+{
+	char *text = malloc(n * 65 + 1);
+	int rc;
+
+	if (!text)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(text + i * 65, parts[i].sha256, 64);
+		text[i * 65 + 64] = '\n';
+	}
+	rc = eg_sha256_hex(text, n * 65, all->sha256);
+	free(text);
+	return rc;
+}
+
+static int merge_parts(struct eg_dataset *parts, size_t n, struct eg_dataset *all,
+		       struct eg_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (check_agree(&parts[i], &parts[j], err))
+				return -1;
+	if (digest_parts(parts, n, all))
+		return eg_fail(err, ENOMEM, "%s: out of memory, or libcrypto failed",
+			       parts[0].path);
+	for (size_t i = 0; i < n; i++)
+		if (append_part(all, &parts[i]))
+			return eg_fail(err, ENOMEM, "%s: out of memory", parts[i].path);
+	/* The parts agree where they overlap: this only sorts and merges neighbours. */
+	return eg_range_list_normalize_kind(&all->ranges, all->kind, all->path, err);
+}
+
+int eg_dataset_load_files(const char *const *paths, size_t n, enum eg_data_kind kind,
+			  struct eg_dataset *ds, struct eg_error *err)
+{
+	struct eg_dataset *parts, all = {.kind = kind};
+	size_t loaded = 0;
+	int rc = -1;
+
+	if (n == 1)
+		return eg_dataset_load(paths[0], kind, ds, err);
+	memset(ds, 0, sizeof(*ds));
+	ds->kind = kind;
+	if (n == 0)
+		return eg_fail(err, EINVAL, "no %s dataset given", eg_kind_noun(kind));
+	parts = calloc(n, sizeof(*parts));
+	if (!parts)
+		return eg_fail(err, ENOMEM, "out of memory");
+	for (; loaded < n; loaded++)
+		if (eg_dataset_load(paths[loaded], kind, &parts[loaded], err))
+			goto out;
+	rc = merge_parts(parts, n, &all, err);
+out:
+	for (size_t i = 0; i < loaded; i++)
+		eg_dataset_free(&parts[i]);
+	free(parts);
+	if (rc)
+		eg_dataset_free(&all);
+	else
+		*ds = all;
+	return rc;
+}
