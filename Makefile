@@ -143,7 +143,7 @@ test-sanitize:
 BENCH_DIR := $(BUILD)/bench
 bench: $(BUILD)/tools/bench $(DATA_DIR)/SOURCES.json | $(SETUP)
 	@mkdir -p $(BENCH_DIR)/fixtures
-	@perl tools/gen_fixtures.pl $(BENCH_DIR)/fixtures
+	@perl tests/fixtures/gen_fixtures.pl $(BENCH_DIR)/fixtures
 	@printf 'data:\n  country: %s\n  asn: [%s, %s]\nrules:\n  - action: deny\n    country: [KP]\n' \
 	  $(abspath $(DATA_DIR))/dbip-country.mmdb $(abspath $(DATA_DIR))/asn-ipv4.csv \
 	  $(abspath $(DATA_DIR))/asn-ipv6.csv > $(BENCH_DIR)/full.yaml

@@ -6,7 +6,7 @@
  * anywhere), bad data sections and metadata must end in a clean error naming
  * the input; a success must give sorted, disjoint ranges.
  *
- *   perl tools/gen_fixtures.pl /tmp/seeds && mkdir /tmp/mmdb-seeds &&
+ *   perl tests/fixtures/gen_fixtures.pl /tmp/seeds && mkdir /tmp/mmdb-seeds &&
  *     (cd /tmp/seeds && cp *.mmdb *.mmdb.gz /tmp/mmdb-seeds/)
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iuser -Imaps \
  *     tools/fuzz_mmdb.c user/datasrc.c user/range_source.c user/mmdb_source.c \

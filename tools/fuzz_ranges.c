@@ -6,7 +6,7 @@
  * with a message naming the input, leaving the dataset empty, or yields
  * sorted, disjoint ranges with values, and names sorted by AS.
  *
- *   perl tools/gen_fixtures.pl /tmp/seeds   # seed corpus
+ *   perl tests/fixtures/gen_fixtures.pl /tmp/seeds   # seed corpus
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iuser -Imaps \
  *     tools/fuzz_ranges.c user/datasrc.c user/range_source.c user/mmdb_source.c \
  *     user/sha256.c user/addr.c user/error.c -lmaxminddb -lz -o /tmp/fuzz_ranges
