@@ -1,38 +1,46 @@
 # exfilguard build. `make` builds build/exfilguard with the BPF object embedded
-# through a libbpf skeleton; `make test` runs unit and end-to-end tests.
+# through a libbpf skeleton and installs nothing; `make deps` installs the
+# Debian packages it needs (tools/install-deps.sh), which the README's two
+# commands, `make run` and `make test`, do first.
 
 CC        ?= cc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib libcrypto
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 BUILD     ?= build
 SANITIZE  ?=
 CFLAGS    ?= -O2 -g
-# Recursive (=) on purpose: pkg-config runs when a recipe does, after `deps`
-# has installed the packages on a fresh machine.
+# Recursive (=) on purpose: the compilers and pkg-config run when a recipe
+# does, after `deps` has installed them on a fresh machine.
+MULTIARCH  = $(shell $(CC) -print-multiarch 2>/dev/null)
 # -Wformat-truncation is off as in the kernel: paths are bounded by PATH_MAX by design.
+# -MMD -MP: each object records the headers it included in a .d file next to it.
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -I$(BUILD) -Iuser -Iuser/data -Imaps -Itests/lib \
-             $(SANITIZE)
+             -MMD -MP $(SANITIZE)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 LDFLAGS   += $(SANITIZE)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lelf
 
-BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
-              $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
+BPF_CFLAGS = -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror -MMD -MP \
+             $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
 
-USER_SRCS := $(wildcard user/*.c user/data/*.c)
+# Sources one directory down too (user/data/*.c and the like).
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
 # Everything but main.c also links into the unit tests.
 LIB_SRCS  := $(filter-out user/main.c,$(USER_SRCS))
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 TEST_LIB  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_BINS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
+BPF_BINS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/test_*.c))
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/fuzz_%.c tools/%.bpf.c,$(wildcard tools/*.c)))
+# Every C source and header of the tree, for format and format-check.
+FORMAT_SRCS = $(shell find bpf maps user tests tools -name '*.[ch]' | sort)
 
-.PHONY: all deps run data-fetch test test-unit test-e2e test-sanitize fuzz fuzz-smoke bench format clean
+.PHONY: all deps run data-fetch test test-unit test-e2e test-bpf test-sanitize fuzz fuzz-smoke bench \
+	format format-check clean
 # Keep objects make considers intermediate (and say nothing about them).
 .SECONDARY:
 all: $(BUILD)/exfilguard
@@ -41,7 +49,11 @@ all: $(BUILD)/exfilguard
 deps:
 	@tools/install-deps.sh
 
-$(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c $(wildcard bpf/*.h maps/*.h) | deps
+# The commands that set up a fresh machine (README) install the packages
+# before anything is compiled: every compile waits for `deps`.
+SETUP := $(if $(filter run test bench,$(MAKECMDGOALS)),deps)
+
+$(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c | $(SETUP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -49,39 +61,52 @@ $(BUILD)/exfilguard.skel.h: $(BUILD)/exfilguard.bpf.o
 	$(BPFTOOL) gen skeleton $< name exfilguard_bpf > $@.tmp && mv $@.tmp $@
 
 # The bench's LPM-trie baseline (not part of exfilguard).
-$(BUILD)/bench_lpm.bpf.o: tools/bench_lpm.bpf.c tools/bench_lpm.h | deps
+$(BUILD)/bench_lpm.bpf.o: tools/bench_lpm.bpf.c | $(SETUP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/bench_lpm.skel.h: $(BUILD)/bench_lpm.bpf.o
 	$(BPFTOOL) gen skeleton $< name bench_lpm_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/tools/bench.o: $(BUILD)/bench_lpm.skel.h tools/bench_lpm.h
+# Generated headers must exist before the first compile; after it, the .d
+# files say which objects include them.
+$(BUILD)/obj/tools/bench.o: | $(BUILD)/bench_lpm.skel.h
 
-$(BUILD)/obj/%.o: %.c $(BUILD)/exfilguard.skel.h $(wildcard user/*.h user/data/*.h tests/lib/*.h bpf/*.h maps/*)
+$(BUILD)/obj/%.o: %.c | $(BUILD)/exfilguard.skel.h $(SETUP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
+# .incbin'd files are invisible to -MMD.
+$(BUILD)/obj/user/catalog_builtin.o: $(wildcard maps/providers.*)
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)
+
+LINK = $(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+
 $(BUILD)/exfilguard: $(BUILD)/obj/user/main.o $(LIB_OBJS)
-	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+	$(LINK)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS) $(TEST_LIB)
+$(UNIT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS) $(TEST_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+	$(LINK)
 
-$(BUILD)/tests/test_e2e%: $(BUILD)/obj/tests/e2e/test_e2e%.o $(LIB_OBJS) $(TEST_LIB)
+$(E2E_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/e2e/%.o $(LIB_OBJS) $(TEST_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+	$(LINK)
+
+$(BPF_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(LIB_OBJS) $(TEST_LIB)
+	@mkdir -p $(@D)
+	$(LINK)
 
 $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
+	$(LINK)
 
 POLICY   ?= examples/policy.yaml
 DATA_DIR ?= data
 ARGS     ?=
 # The guard itself, on this host (root), on the real datasets (fetched once).
-run: $(BUILD)/exfilguard $(DATA_DIR)/SOURCES.json
+run: $(BUILD)/exfilguard $(DATA_DIR)/SOURCES.json | $(SETUP)
 	$(BUILD)/exfilguard run --policy $(POLICY) $(ARGS)
 
 $(DATA_DIR)/SOURCES.json: | $(BUILD)/exfilguard
@@ -91,15 +116,21 @@ $(DATA_DIR)/SOURCES.json: | $(BUILD)/exfilguard
 data-fetch: $(BUILD)/exfilguard
 	$(BUILD)/exfilguard data fetch $(DATA_DIR)
 
-# Unit tests need no privileges; end-to-end tests need root and a BPF-capable kernel.
+# Unit tests need no privileges; end-to-end tests need root and a BPF-capable
+# kernel, and so do the BPF tests (the real programs under BPF_PROG_TEST_RUN).
+TEST_ENV := EXFILGUARD=$(abspath $(BUILD)/exfilguard)
+
 test-unit: $(BUILD)/exfilguard $(UNIT_BINS)
-	EXFILGUARD=$(abspath $(BUILD)/exfilguard) tests/run.sh $(UNIT_BINS)
+	$(TEST_ENV) tests/run.sh $(UNIT_BINS)
 
 test-e2e: $(BUILD)/exfilguard $(E2E_BINS) $(TOOL_BINS)
-	EXFILGUARD=$(abspath $(BUILD)/exfilguard) tests/run.sh $(E2E_BINS)
+	$(TEST_ENV) tests/run.sh $(E2E_BINS)
 
-test: $(BUILD)/exfilguard $(UNIT_BINS) $(E2E_BINS) $(TOOL_BINS)
-	EXFILGUARD=$(abspath $(BUILD)/exfilguard) tests/run.sh $(UNIT_BINS) $(E2E_BINS)
+test-bpf: $(BPF_BINS)
+	$(TEST_ENV) tests/run.sh $(BPF_BINS)
+
+test: $(BUILD)/exfilguard $(UNIT_BINS) $(BPF_BINS) $(E2E_BINS) $(TOOL_BINS) | $(SETUP)
+	$(TEST_ENV) tests/run.sh $(UNIT_BINS) $(BPF_BINS) $(E2E_BINS)
 
 # All tests again, the binary and the tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
 test-sanitize:
@@ -110,9 +141,9 @@ test-sanitize:
 # Benchmarks (root): datasets to kernel maps (time, peak memory, kernel memory)
 # and the kernel's verdict cost, side by side. Figures go in BENCHMARKS.md.
 BENCH_DIR := $(BUILD)/bench
-bench: $(BUILD)/tools/bench $(DATA_DIR)/SOURCES.json
+bench: $(BUILD)/tools/bench $(DATA_DIR)/SOURCES.json | $(SETUP)
 	@mkdir -p $(BENCH_DIR)/fixtures
-	@perl tools/gen_fixtures.pl $(BENCH_DIR)/fixtures
+	@perl tests/fixtures/gen_fixtures.pl $(BENCH_DIR)/fixtures
 	@printf 'data:\n  country: %s\n  asn: [%s, %s]\nrules:\n  - action: deny\n    country: [KP]\n' \
 	  $(abspath $(DATA_DIR))/dbip-country.mmdb $(abspath $(DATA_DIR))/asn-ipv4.csv \
 	  $(abspath $(DATA_DIR))/asn-ipv6.csv > $(BENCH_DIR)/full.yaml
@@ -129,7 +160,7 @@ FUZZ_TARGETS := $(patsubst tools/%.c,$(BUILD)/fuzz/%,$(wildcard tools/fuzz_*.c))
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE \
                 -I$(BUILD) -Iuser -Iuser/data -Imaps
 
-$(BUILD)/fuzz/%: tools/%.c $(LIB_SRCS) $(wildcard user/*.h user/data/*.h maps/*.h bpf/*.h) $(BUILD)/exfilguard.skel.h
+$(BUILD)/fuzz/%: tools/%.c $(LIB_SRCS) $(wildcard user/*.h user/*/*.h maps/*.h bpf/*.h) $(BUILD)/exfilguard.skel.h
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(LIB_SRCS) $(PKG_LIBS) -o $@
 
@@ -143,7 +174,11 @@ fuzz-smoke: $(FUZZ_TARGETS)
 fuzz: fuzz-smoke
 
 format:
-	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h user/data/*.c user/data/*.h maps/*.h tests/*/*.c tests/*/*.h tools/*.c)
+	clang-format -i $(FORMAT_SRCS)
+
+# Fails, naming the lines, when a source is not formatted as `make format` would.
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRCS)
 
 clean:
 	rm -rf build

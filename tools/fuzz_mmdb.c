@@ -6,7 +6,7 @@
  * anywhere), bad data sections and metadata must end in a clean error naming
  * the input; a success must give sorted, disjoint ranges.
  *
- *   perl tools/gen_fixtures.pl /tmp/seeds && mkdir /tmp/mmdb-seeds &&
+ *   perl tests/fixtures/gen_fixtures.pl /tmp/seeds && mkdir /tmp/mmdb-seeds &&
  *     (cd /tmp/seeds && cp *.mmdb *.mmdb.gz /tmp/mmdb-seeds/)
  *   make build/fuzz/fuzz_mmdb
  *   build/fuzz/fuzz_mmdb -max_total_time=20 -max_len=8192 /tmp/corpus /tmp/mmdb-seeds

@@ -6,7 +6,7 @@
  * with a message naming the input, leaving the dataset empty, or yields
  * sorted, disjoint ranges with values, and names sorted by AS.
  *
- *   perl tools/gen_fixtures.pl /tmp/seeds   # seed corpus
+ *   perl tests/fixtures/gen_fixtures.pl /tmp/seeds   # seed corpus
  *   make build/fuzz/fuzz_ranges
  *   build/fuzz/fuzz_ranges -max_total_time=20 -max_len=4096 /tmp/corpus /tmp/seeds
  */

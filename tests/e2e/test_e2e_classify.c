@@ -3,7 +3,7 @@
  * End-to-end test of classification: the real binary guards a cgroup with
  * policies that name countries, providers, ASNs and jurisdictions, judged in
  * the kernel against fixture datasets generated at test time
- * (tools/gen_fixtures.pl writes real MaxMind DB files):
+ * (tests/fixtures/gen_fixtures.pl writes real MaxMind DB files):
  *
  *   198.51.100.0/24   country CN, AS4134
  *   203.0.113.0/25    country US, AS45102 (alibaba-cloud in the catalog: jurisdiction CN)
@@ -151,9 +151,9 @@ static void test_environment(void)
 
 	ASSERT_EQ(testenv_setup(), 0, "environment set-up (namespaces, veth, cgroups, servers)");
 	testenv_path("fixtures", fixtures);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s && perl tools/gen_fixtures.pl %s", fixtures,
-		 fixtures);
-	ASSERT_EQ(system(cmd), 0, "fixture datasets generated (tools/gen_fixtures.pl)");
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && perl tests/fixtures/gen_fixtures.pl %s",
+		 fixtures, fixtures);
+	ASSERT_EQ(system(cmd), 0, "fixture datasets generated (tests/fixtures/gen_fixtures.pl)");
 }
 
 /* Start a guard with rules, run body, always stop the guard. */

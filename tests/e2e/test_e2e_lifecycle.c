@@ -114,8 +114,8 @@ static void test_environment(void)
 
 	ASSERT_EQ(testenv_setup(), 0, "environment set-up");
 	testenv_path("fixtures", fixtures);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s && perl tools/gen_fixtures.pl %s", fixtures,
-		 fixtures);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && perl tests/fixtures/gen_fixtures.pl %s",
+		 fixtures, fixtures);
 	ASSERT_EQ(system(cmd), 0, "fixture datasets generated");
 	testenv_path("policy.yaml", policy);
 }

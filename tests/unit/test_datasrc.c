@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Data sources: the MaxMind DB and CSV/TSV readers on fixtures written at
- * test time by tools/gen_fixtures.pl (real mmdb files from
+ * test time by tests/fixtures/gen_fixtures.pl (real mmdb files from
  * MaxMind::DB::Writer), gzip, broken inputs, range helpers, and the real
  * datasets when data/ holds them.
  */
@@ -60,7 +60,7 @@ static int make_fixtures(void)
 		return -1;
 	}
 	atexit(remove_fixtures);
-	snprintf(cmd, sizeof(cmd), "perl tools/gen_fixtures.pl %s", fixture_dir);
+	snprintf(cmd, sizeof(cmd), "perl tests/fixtures/gen_fixtures.pl %s", fixture_dir);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "fixture generator failed: %s\n", cmd);
 		return -1;

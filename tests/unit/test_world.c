@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The classification tables: built from fixture datasets (generated at test
- * time by tools/gen_fixtures.pl), looked up by the kernel's own search code
+ * time by tests/fixtures/gen_fixtures.pl), looked up by the kernel's own search code
  * (maps/classify.h through user/judge.c), checked against a plain search
  * of the segments; and, when `exfilguard data fetch data` has been run, the
  * real datasets' known facts (reported as skipped when they are absent).
@@ -179,9 +179,9 @@ int main(void)
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
-	snprintf(cmd, sizeof(cmd), "perl tools/gen_fixtures.pl %s", fixtures);
+	snprintf(cmd, sizeof(cmd), "perl tests/fixtures/gen_fixtures.pl %s", fixtures);
 	if (system(cmd)) {
-		fprintf(stderr, "test_world: tools/gen_fixtures.pl failed\n");
+		fprintf(stderr, "test_world: tests/fixtures/gen_fixtures.pl failed\n");
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
