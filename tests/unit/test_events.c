@@ -125,6 +125,28 @@ static void test_long_rule_stays_one_json_line(void)
 	free(ctx);
 }
 
+/* The text line is not cut either (it once was, at 4 KiB). */
+static void test_long_rule_stays_one_text_line(void)
+{
+	static char out[1 << 16];
+	struct eg_event ev = sample_event();
+	struct eg_event_ctx *ctx;
+	int p[2];
+
+	ASSERT_EQ(pipe2(p, O_NONBLOCK), 0, "pipe");
+	ctx = new_ctx(EG_FORMAT_TEXT, p[1]);
+	ASSERT_TRUE(ctx, "context");
+	ASSERT_EQ(eg_event_emit(ctx, &ev), 0, "emitted");
+	drain(p[0], out, sizeof(out));
+	ASSERT_GE(strlen(out), 5000, "the line carries the whole rule (over 4 KiB)");
+	ASSERT_TRUE(strchr(out, '\n') == out + strlen(out) - 1, "exactly one line, newline-ended");
+	ASSERT_CONTAINS(out, "10.1.143.0/24] country=- asn=0 provider=- jurisdiction=-\n",
+			"the last CIDR and the fields after the rule");
+	close(p[0]);
+	close(p[1]);
+	free(ctx);
+}
+
 static void test_text_lines(void)
 {
 	static char out[1 << 14];
@@ -179,6 +201,7 @@ static void test_stalled_sink_given_up_when_stopping(void)
 int main(void)
 {
 	RUN_TEST(test_long_rule_stays_one_json_line);
+	RUN_TEST(test_long_rule_stays_one_text_line);
 	RUN_TEST(test_text_lines);
 	RUN_TEST(test_stalled_sink_given_up_when_stopping);
 	eg_policy_free(&policy);
