@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "event_escape.h"
 #include "event_view.h"
 
 static void add_str(json_object *obj, const char *key, const char *val)
@@ -28,6 +29,21 @@ static json_object *rule_json(const struct eg_event_view *v)
 			add_str(obj, "name", v->rule.name);
 	}
 	return obj;
+}
+
+/* The fields whose value was escaped (absent when none was). */
+static void add_escaped(json_object *obj, unsigned escaped)
+{
+	json_object *list;
+	int f;
+
+	if (!escaped)
+		return;
+	list = json_object_new_array();
+	for (f = 0; f < EG_VIEW_FIELDS; f++)
+		if (escaped & (1u << f))
+			json_object_array_add(list, json_object_new_string(eg_view_field_name(f)));
+	json_object_object_add(obj, "escaped", list);
 }
 
 static void add_sender(json_object *obj, const struct eg_event_view *v)
@@ -85,6 +101,7 @@ char *eg_event_view_json(const struct eg_event_view *v, size_t *len)
 		json_object_object_add(obj, "bytes", json_object_new_int64(v->ev->bytes));
 	if (v->backlog)
 		json_object_object_add(obj, "backlog", json_object_new_boolean(1));
+	add_escaped(obj, v->escaped);
 	return json_line(obj, len);
 }
 
@@ -103,7 +120,7 @@ static void text_rule(FILE *f, const struct eg_event_view *v)
 	fprintf(f, " rule=#%u", v->ev->rule);
 	if (v->rule.action) {
 		fputc(' ', f);
-		fputs(v->rule.text, f);
+		eg_text_put(f, v->rule.text, 0);
 	}
 }
 
@@ -117,13 +134,13 @@ char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
 		return NULL;
 	fprintf(f, "%s %s %s %s %s%s%s:%u pid=%u comm=", v->time, v->verdict, v->hook, v->proto,
 		v->daddr_v6 ? "[" : "", v->daddr, v->daddr_v6 ? "]" : "", ev->dport, ev->pid);
-	fputs(or_dash(v->comm), f);
+	eg_text_put(f, or_dash(v->comm), 1);
 	fprintf(f, " uid=%u cgroup=", ev->uid);
-	fputs(v->cgroup ? v->cgroup : "?", f);
+	eg_text_put(f, v->cgroup ? v->cgroup : "?", 1);
 	fprintf(f, " prefix=%s", or_dash(v->prefix));
 	text_rule(f, v);
 	fprintf(f, " country=%s asn=%u provider=", or_dash(v->names.country), v->names.asn);
-	fputs(or_dash(v->names.provider), f);
+	eg_text_put(f, or_dash(v->names.provider), 1);
 	fprintf(f, " jurisdiction=%s%s\n", or_dash(v->names.jurisdiction),
 		v->backlog ? " backlog" : "");
 	if (fclose(f)) {

@@ -1,8 +1,19 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "cgroup.h"
+#include "event_escape.h"
 #include "event_view.h"
+
+static const char *const field_names[EG_VIEW_FIELDS] = {
+	"comm", "cgroup", "scope", "rule.text", "rule.name", "as_org", "provider", "dataset",
+};
+
+const char *eg_view_field_name(enum eg_view_field f)
+{
+	return field_names[f];
+}
 
 /* The scope whose rules judged the event, or NULL for the node-wide policy. */
 static const struct eg_policy_scope *event_scope(const struct eg_event_ctx *ctx,
@@ -54,6 +65,16 @@ static const struct eg_class *event_class(const struct eg_event_ctx *ctx, const 
 	return eg_world_class(ctx->world, ev->class_id);
 }
 
+/* s as it may go into the view: itself when well-formed UTF-8, else an escaped copy. */
+static const char *clean(struct eg_event_view *v, enum eg_view_field f, const char *s)
+{
+	if (!s || eg_utf8_valid(s, strlen(s)))
+		return s;
+	v->escaped |= 1u << f;
+	v->owned[f] = eg_utf8_escape(s, strlen(s));
+	return v->owned[f] ? v->owned[f] : "\\x??"; /* out of memory: still valid, still marked */
+}
+
 static void resolve_rule(struct eg_event_ctx *ctx, struct eg_event_view *v)
 {
 	const struct eg_policy_rule *rule = event_rule(ctx, v->ev);
@@ -62,8 +83,8 @@ static void resolve_rule(struct eg_event_ctx *ctx, struct eg_event_view *v)
 	if (!rule)
 		return;
 	v->rule.action = eg_action_name(rule->action);
-	v->rule.text = rule->text;
-	v->rule.name = rule->name;
+	v->rule.text = clean(v, EG_VIEW_RULE_TEXT, rule->text);
+	v->rule.name = clean(v, EG_VIEW_RULE_NAME, rule->name);
 	v->rule.line = rule->line;
 }
 
@@ -73,10 +94,10 @@ static void resolve_sender(struct eg_event_ctx *ctx, struct eg_event_view *v)
 	const struct eg_policy_scope *scope = event_scope(ctx, v->ev);
 
 	memcpy(v->comm_buf, v->ev->comm, EG_COMM_LEN);
-	v->comm = v->comm_buf[0] ? v->comm_buf : NULL;
+	v->comm = v->comm_buf[0] ? clean(v, EG_VIEW_COMM, v->comm_buf) : NULL;
 	eg_container_from_cgroup(cgroup, &v->container);
-	v->cgroup = cgroup;
-	v->scope = scope ? scope->name : NULL;
+	v->cgroup = clean(v, EG_VIEW_CGROUP, cgroup);
+	v->scope = scope ? clean(v, EG_VIEW_SCOPE, scope->name) : NULL;
 }
 
 static void resolve_destination(struct eg_event_ctx *ctx, struct eg_event_view *v)
@@ -86,13 +107,15 @@ static void resolve_destination(struct eg_event_ctx *ctx, struct eg_event_view *
 	eg_addr_format(ev->daddr, v->daddr, sizeof(v->daddr));
 	v->daddr_v6 = !eg_addr_is_v4mapped(ev->daddr);
 	eg_class_describe(event_class(ctx, ev), ctx->catalog, ctx->asn_data, &v->names);
+	v->names.as_org = clean(v, EG_VIEW_AS_ORG, v->names.as_org);
+	v->names.provider = clean(v, EG_VIEW_PROVIDER, v->names.provider);
 	/* The prefix that decided: the rule's CIDR, else the classification's prefix. */
 	if (ev->match == EG_MATCH_CIDR)
 		eg_matched_prefix(ev->daddr, ev->prefixlen, v->prefix_buf, sizeof(v->prefix_buf));
 	else if (ctx->world)
 		eg_world_prefix(ctx->world, ev->daddr, v->prefix_buf, sizeof(v->prefix_buf));
 	v->prefix = v->prefix_buf[0] ? v->prefix_buf : NULL;
-	v->dataset = ctx->world ? ctx->world->dataset : NULL;
+	v->dataset = clean(v, EG_VIEW_DATASET, ctx->world ? ctx->world->dataset : NULL);
 }
 
 void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
@@ -111,4 +134,13 @@ void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
 	resolve_sender(ctx, v);
 	resolve_rule(ctx, v);
 	resolve_destination(ctx, v);
+}
+
+void eg_event_view_free(struct eg_event_view *v)
+{
+	int f;
+
+	for (f = 0; f < EG_VIEW_FIELDS; f++)
+		free(v->owned[f]);
+	memset(v->owned, 0, sizeof(v->owned));
 }

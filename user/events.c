@@ -52,6 +52,7 @@ int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev)
 	eg_event_view_resolve(ctx, ev, &view);
 	line = ctx->format == EG_FORMAT_JSON ? eg_event_view_json(&view, &len)
 					     : eg_event_view_text(&view, &len);
+	eg_event_view_free(&view);
 	return put_line(ctx, line, len);
 }
 
