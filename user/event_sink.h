@@ -63,7 +63,10 @@ void eg_sink_close(struct eg_sink *sink);
  */
 void eg_sink_file_over(struct eg_sink *sink, int fd);
 
-/* The events file for --events PATH (NULL: standard output), appended to; the fd, or -1 with err.
+/*
+ * The events file for --events PATH (NULL: standard output): created 0600,
+ * appended to, never through a symlink, and refused when another user (not
+ * root, not us) owns it. Returns the fd, or -1 with err naming the path.
  */
 int eg_sink_file_open(const char *path, struct eg_error *err);
 

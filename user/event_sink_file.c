@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "event_sink.h"
 
@@ -68,16 +69,40 @@ void eg_sink_file_over(struct eg_sink *sink, int fd)
 	sink->fd = fd;
 }
 
+/* Someone else's file would let them read the log, or truncate and forge it. */
+static int check_owner(const char *path, int fd, struct eg_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return eg_fail(err, errno, "%s: cannot check the events file: %s", path,
+			       strerror(errno));
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return eg_fail(err, EPERM,
+			       "%s: owned by uid %u, neither root nor this daemon (uid %u): "
+			       "refusing to write events into another user's file",
+			       path, (unsigned)st.st_uid, (unsigned)geteuid());
+	return 0;
+}
+
 int eg_sink_file_open(const char *path, struct eg_error *err)
 {
 	int fd;
 
 	if (!path)
 		return STDOUT_FILENO;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	/* O_NOFOLLOW: a symlink planted in a shared directory must not redirect the log. */
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+	if (fd < 0 && errno == ELOOP)
+		return eg_fail(err, ELOOP,
+			       "%s: is a symbolic link: refusing to write events through it", path);
 	if (fd < 0)
 		return eg_fail(err, errno, "%s: cannot open for writing: %s", path,
 			       strerror(errno));
+	if (check_owner(path, fd, err)) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
