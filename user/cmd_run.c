@@ -170,19 +170,6 @@ static int resolve_cgroup(const char *mount, const char *arg, char *dir, size_t 
 	return 0;
 }
 
-static int open_events(const char *path, struct eg_error *err)
-{
-	int fd;
-
-	if (!path)
-		return STDOUT_FILENO;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return eg_fail(err, errno, "%s: cannot open for writing: %s", path,
-			       strerror(errno));
-	return fd;
-}
-
 /* In the child: join the cgroup, and connect UDP (it sends nothing) to the canary, v4 and mapped.
  */
 static int canary_child(const char *cgroup)
@@ -524,7 +511,7 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 	    eg_cgroup_id_of(s->cg_dir, &s->cg_id, err) || eg_bpffs_ensure(s->pin_dir, err) ||
 	    check_pinned(s, &adopt, err))
 		return -1;
-	s->events_fd = open_events(o->events_path, err);
+	s->events_fd = eg_sink_file_open(o->events_path, err);
 	if (s->events_fd < 0 || build_adopting(s, adopt, err))
 		return -1;
 	if (adopt) {

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Turning kernel events into JSON or text lines. */
+/*
+ * Kernel events to lines, as a pipeline: each event is resolved once into a
+ * view (event_view.h: rule as written, scope, cgroup, container, class names,
+ * time, all strings made safe), rendered from the view as JSON or text, and
+ * written to a sink (event_sink.h).
+ */
 #ifndef EXFILGUARD_EVENTS_H
 #define EXFILGUARD_EVENTS_H
 
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <json-c/json.h>
 #include "catalog.h"
 #include "datasrc.h"
+#include "event_names.h"
+#include "event_sink.h"
 #include "policy.h"
 #include "world.h"
 #include "../maps/exfilguard.h"
@@ -29,7 +34,7 @@ struct eg_cgroup_cache_entry {
 
 struct eg_event_ctx {
 	enum eg_format format;
-	int out_fd;		     /* events go here, one line per write() */
+	struct eg_sink sink;	     /* events go here, one whole line at a time */
 	char cgroup_mount[PATH_MAX]; /* to name cgroups by path */
 	int64_t boot_to_real_ns;     /* add to a boot-time stamp to get wall time */
 	/* The policy behind each slot, to show the rule as written. */
@@ -57,44 +62,18 @@ struct eg_event_ctx {
 	 * so a stalled log reader cannot keep the daemon from exiting.
 	 */
 	volatile sig_atomic_t *stopping;
-	int sink_stalled;
 	uint64_t unwritten; /* events the sink did not take */
 };
 
-/* A destination's classification in words. */
-struct eg_class_names {
-	char country[3];      /* "" when unknown */
-	uint32_t asn;	      /* 0 when unknown */
-	const char *as_org;   /* NULL when unknown */
-	const char *provider; /* catalog id, NULL when none */
-	const char *provider_name;
-	char jurisdiction[3]; /* "" when none */
-};
-
+/* Events in format to out_fd (a file sink over it; the caller keeps and closes the fd). */
 void eg_event_ctx_init(struct eg_event_ctx *ctx, enum eg_format format, int out_fd,
 		       const char *cgroup_mount);
 /* Remember which policy is in slot id (the older of the two slots is forgotten). */
 void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, uint32_t id, const struct eg_policy *policy);
 
-json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *ev);
-void eg_event_to_text(struct eg_event_ctx *ctx, const struct eg_event *ev, char *buf, size_t len);
 /* Write one event line in the context's format. */
 int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev);
 /* Write a line saying `count` more events were lost in the kernel (ring buffer full). */
 int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total);
-
-void eg_class_describe(const struct eg_class *cls, const struct eg_catalog *cat,
-		       const struct eg_dataset *asn_data, struct eg_class_names *out);
-/* Add country, asn, as_org, provider, jurisdiction to a JSON object. */
-void eg_class_names_to_json(const struct eg_class_names *n, json_object *obj);
-
-const char *eg_verdict_name(unsigned verdict);
-const char *eg_match_name(unsigned match);
-/* "tcp", "udp", "icmp", "ipv6-icmp", else the number. */
-const char *eg_proto_name(unsigned proto, char *buf, size_t len);
-/* The CIDR text of the prefix of addr that matched (plen as written in the rule). */
-void eg_matched_prefix(const uint8_t addr[16], uint8_t plen, char *buf, size_t len);
-/* RFC 3339 UTC with nanoseconds. */
-void eg_format_time(int64_t unix_ns, char *buf, size_t len);
 
 #endif

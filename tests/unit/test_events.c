@@ -2,7 +2,9 @@
 /*
  * Events as written to the sink: one whole line each, valid JSON however
  * long the rule, the fields the README promises, the text form, the backlog
- * mark, and a sink that stalls while the daemon stops.
+ * mark, a sink that stalls while the daemon stops, and names an attacker
+ * chose (ill-formed UTF-8, newlines, terminal escapes) that can neither break
+ * the JSON nor split or hide a text line.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -125,6 +127,28 @@ static void test_long_rule_stays_one_json_line(void)
 	free(ctx);
 }
 
+/* The text line is not cut either (it once was, at 4 KiB). */
+static void test_long_rule_stays_one_text_line(void)
+{
+	static char out[1 << 16];
+	struct eg_event ev = sample_event();
+	struct eg_event_ctx *ctx;
+	int p[2];
+
+	ASSERT_EQ(pipe2(p, O_NONBLOCK), 0, "pipe");
+	ctx = new_ctx(EG_FORMAT_TEXT, p[1]);
+	ASSERT_TRUE(ctx, "context");
+	ASSERT_EQ(eg_event_emit(ctx, &ev), 0, "emitted");
+	drain(p[0], out, sizeof(out));
+	ASSERT_GE(strlen(out), 5000, "the line carries the whole rule (over 4 KiB)");
+	ASSERT_TRUE(strchr(out, '\n') == out + strlen(out) - 1, "exactly one line, newline-ended");
+	ASSERT_CONTAINS(out, "10.1.143.0/24] country=- asn=0 provider=- jurisdiction=-\n",
+			"the last CIDR and the fields after the rule");
+	close(p[0]);
+	close(p[1]);
+	free(ctx);
+}
+
 static void test_text_lines(void)
 {
 	static char out[1 << 14];
@@ -176,11 +200,167 @@ static void test_stalled_sink_given_up_when_stopping(void)
 	free(ctx);
 }
 
+/* A JSON line (newline-ended) parsed with json-c's strict parser that also validates UTF-8. */
+static json_object *parse_strict(const char *line)
+{
+	json_tokener *tok = json_tokener_new();
+	size_t len = strlen(line);
+	json_object *obj = NULL;
+
+	if (tok && len && line[len - 1] == '\n') {
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+		obj = json_tokener_parse_ex(tok, line, (int)len - 1);
+		if (json_tokener_get_error(tok) != json_tokener_success) {
+			json_object_put(obj);
+			obj = NULL;
+		}
+	}
+	if (tok)
+		json_tokener_free(tok);
+	return obj;
+}
+
+/* Is there a raw control byte (C0 other than the final newline, DEL, or a UTF-8 C1) in s? */
+static int has_raw_control(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++)
+		if ((*p < 0x20 && !(*p == '\n' && !p[1])) || *p == 0x7f ||
+		    (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return 1;
+	return 0;
+}
+
+struct hostile {
+	const char *label;
+	const char *comm;    /* at most 15 bytes: the kernel's comm */
+	const char *escaped; /* comm in the JSON */
+	const char *in_text; /* comm in the text line */
+	int marked;	     /* listed in "escaped" */
+};
+
+static const struct hostile hostile_names[] = {
+	{"bytes ff fe", "a\xff\xfe", "a\\xff\\xfe", "a\\xff\\xfe", 1},
+	{"overlong '/' (c0 af)", "\xc0\xaf", "\\xc0\\xaf", "\\xc0\\xaf", 1},
+	{"overlong 3-byte (e0 80 af)", "\xe0\x80\xaf", "\\xe0\\x80\\xaf", "\\xe0\\x80\\xaf", 1},
+	{"lone continuation byte", "x\x80y", "x\\x80y", "x\\x80y", 1},
+	{"surrogate (ed a0 80)", "\xed\xa0\x80", "\\xed\\xa0\\x80", "\\xed\\xa0\\x80", 1},
+	{"backslash beside a bad byte", "\\\xff", "\\\\\\xff", "\\\\\\xff", 1},
+	{"newline", "a\nb", "a\nb", "a\\x0ab", 0},
+	{"terminal escape", "\x1b[2J\x1b[1A", "\x1b[2J\x1b[1A", "\\x1b[2J\\x1b[1A", 0},
+	{"C1 control and DEL",
+	 "\xc2\x9b"
+	 "1m\x7f",
+	 "\xc2\x9b"
+	 "1m\x7f",
+	 "\\u009b1m\\x7f", 0},
+	{"space", "a uid=0", "a uid=0", "a\\x20uid=0", 0},
+	{"well-formed UTF-8 kept", "d\xc3\xa9j\xc3\xa0", "d\xc3\xa9j\xc3\xa0", "d\xc3\xa9j\xc3\xa0",
+	 0},
+};
+
+/* Does the JSON event's "escaped" list name field? */
+static int lists_escaped(json_object *obj, const char *field)
+{
+	json_object *list;
+	size_t i;
+
+	if (!json_object_object_get_ex(obj, "escaped", &list))
+		return 0;
+	for (i = 0; i < json_object_array_length(list); i++)
+		if (!strcmp(json_object_get_string(json_object_array_get_idx(list, i)), field))
+			return 1;
+	return 0;
+}
+
+/* One line of the event in format, from a context whose cgroup cache names cgroup. */
+static void emit_one(enum eg_format format, const struct eg_event *ev, const char *cgroup,
+		     char *out, size_t len)
+{
+	struct eg_event_ctx *ctx;
+	int p[2];
+
+	out[0] = '\0';
+	if (pipe2(p, O_NONBLOCK))
+		return;
+	ctx = new_ctx(format, p[1]);
+	if (ctx) {
+		/* Known ids are answered from the cache: a cgroup name without a real cgroup. */
+		ctx->cgroups[ev->cgroup_id % EG_CGROUP_CACHE].id = ev->cgroup_id;
+		snprintf(ctx->cgroups[ev->cgroup_id % EG_CGROUP_CACHE].path, EG_PATH_LEN, "%s",
+			 cgroup);
+		if (eg_event_emit(ctx, ev) == 0)
+			drain(p[0], out, len);
+	}
+	close(p[0]);
+	close(p[1]);
+	free(ctx);
+}
+
+static void check_hostile_comm(const struct hostile *h)
+{
+	static char out[1 << 14];
+	struct eg_event ev = sample_event();
+	json_object *obj;
+	char want[128];
+
+	ev.cgroup_id = 77;
+	snprintf(ev.comm, sizeof(ev.comm), "%s", h->comm);
+	emit_one(EG_FORMAT_JSON, &ev, "/ok", out, sizeof(out));
+	obj = parse_strict(out);
+	ASSERT_TRUE(obj, h->label);
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(obj, "comm")), h->escaped,
+		     h->label);
+	ASSERT_EQ(lists_escaped(obj, "comm"), h->marked, h->label);
+	json_object_put(obj);
+	emit_one(EG_FORMAT_TEXT, &ev, "/ok", out, sizeof(out));
+	ASSERT_TRUE(!has_raw_control(out), h->label);
+	snprintf(want, sizeof(want), " comm=%s uid=1000 cgroup=/ok ", h->in_text);
+	ASSERT_CONTAINS(out, want, h->label);
+}
+
+static void test_hostile_comm(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(hostile_names) / sizeof(hostile_names[0]); i++) {
+		check_hostile_comm(&hostile_names[i]);
+		if (check_cur_failed)
+			return;
+	}
+}
+
+/* A cgroup name is chosen by whoever may mkdir in a delegated subtree: any byte but '/'. */
+static void test_hostile_cgroup(void)
+{
+	static char out[1 << 14];
+	struct eg_event ev = sample_event();
+	json_object *obj;
+
+	ev.cgroup_id = 1234;
+	emit_one(EG_FORMAT_JSON, &ev, "/user.slice/x\xff\xfe\n\x1b[2J/\xc0\xaf", out, sizeof(out));
+	obj = parse_strict(out);
+	ASSERT_TRUE(obj, "strict JSON with ill-formed UTF-8 in the cgroup");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(obj, "cgroup")),
+		     "/user.slice/x\\xff\\xfe\n\x1b[2J/\\xc0\\xaf", "cgroup escaped");
+	ASSERT_TRUE(lists_escaped(obj, "cgroup") && !lists_escaped(obj, "comm"),
+		    "only the cgroup is marked escaped");
+	json_object_put(obj);
+	emit_one(EG_FORMAT_TEXT, &ev, "/user.slice/x\xff\n\x1b[2J", out, sizeof(out));
+	ASSERT_TRUE(!has_raw_control(out), "no raw control byte in the text line");
+	ASSERT_TRUE(strchr(out, '\n') == out + strlen(out) - 1, "still one text line");
+	ASSERT_CONTAINS(out, " cgroup=/user.slice/x\\xff\\x0a\\x1b[2J prefix=", "cgroup in text");
+}
+
 int main(void)
 {
 	RUN_TEST(test_long_rule_stays_one_json_line);
+	RUN_TEST(test_long_rule_stays_one_text_line);
 	RUN_TEST(test_text_lines);
 	RUN_TEST(test_stalled_sink_given_up_when_stopping);
+	RUN_TEST(test_hostile_comm);
+	RUN_TEST(test_hostile_cgroup);
 	eg_policy_free(&policy);
 	free(policy_text);
 	return check_summary();

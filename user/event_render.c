@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The JSON and text lines of an event view. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "event_escape.h"
+#include "event_view.h"
+
+static void add_str(json_object *obj, const char *key, const char *val)
+{
+	json_object_object_add(obj, key, val ? json_object_new_string(val) : NULL);
+}
+
+static json_object *rule_json(const struct eg_event_view *v)
+{
+	json_object *obj = json_object_new_object();
+
+	if (v->rule.is_default) {
+		json_object_object_add(obj, "index", NULL);
+		add_str(obj, "text", "default");
+		return obj;
+	}
+	json_object_object_add(obj, "index", json_object_new_int(v->ev->rule));
+	if (v->rule.action) {
+		add_str(obj, "action", v->rule.action);
+		add_str(obj, "text", v->rule.text);
+		json_object_object_add(obj, "line", json_object_new_int((int)v->rule.line));
+		if (v->rule.name)
+			add_str(obj, "name", v->rule.name);
+	}
+	return obj;
+}
+
+/* The fields whose value was escaped (absent when none was). */
+static void add_escaped(json_object *obj, unsigned escaped)
+{
+	json_object *list;
+	int f;
+
+	if (!escaped)
+		return;
+	list = json_object_new_array();
+	for (f = 0; f < EG_VIEW_FIELDS; f++)
+		if (escaped & (1u << f))
+			json_object_array_add(list, json_object_new_string(eg_view_field_name(f)));
+	json_object_object_add(obj, "escaped", list);
+}
+
+static void add_sender(json_object *obj, const struct eg_event_view *v)
+{
+	const struct eg_container_info *ci = &v->container;
+
+	json_object_object_add(obj, "pid", json_object_new_int64(v->ev->pid));
+	json_object_object_add(obj, "tid", json_object_new_int64(v->ev->tid));
+	json_object_object_add(obj, "uid", json_object_new_int64(v->ev->uid));
+	add_str(obj, "comm", v->comm);
+	json_object_object_add(obj, "cgroup_id", json_object_new_uint64(v->ev->cgroup_id));
+	add_str(obj, "cgroup", v->cgroup);
+	add_str(obj, "container_id", ci->container_id[0] ? ci->container_id : NULL);
+	add_str(obj, "pod_uid", ci->pod_uid[0] ? ci->pod_uid : NULL);
+	add_str(obj, "runtime", ci->runtime[0] ? ci->runtime : NULL);
+}
+
+/* The object, one line, newline-ended; takes obj. */
+static char *json_line(json_object *obj, size_t *len)
+{
+	const char *s = json_object_to_json_string_length(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
+	char *line = malloc(*len + 2);
+
+	if (line) {
+		memcpy(line, s, *len);
+		line[(*len)++] = '\n';
+		line[*len] = '\0';
+	}
+	json_object_put(obj);
+	return line;
+}
+
+char *eg_event_view_json(const struct eg_event_view *v, size_t *len)
+{
+	json_object *obj = json_object_new_object();
+
+	add_str(obj, "time", v->time);
+	add_str(obj, "event", "verdict");
+	add_str(obj, "verdict", v->verdict);
+	add_str(obj, "mode", v->mode);
+	add_str(obj, "hook", v->hook);
+	add_str(obj, "proto", v->proto);
+	add_str(obj, "family", v->family);
+	add_str(obj, "daddr", v->daddr);
+	json_object_object_add(obj, "dport", json_object_new_int(v->ev->dport));
+	add_sender(obj, v);
+	add_str(obj, "scope", v->scope);
+	add_str(obj, "match", v->match);
+	json_object_object_add(obj, "rule", rule_json(v));
+	eg_class_names_to_json(&v->names, obj);
+	add_str(obj, "prefix", v->prefix);
+	add_str(obj, "dataset", v->dataset);
+	if (v->ev->hook == EG_HOOK_EGRESS)
+		json_object_object_add(obj, "bytes", json_object_new_int64(v->ev->bytes));
+	if (v->backlog)
+		json_object_object_add(obj, "backlog", json_object_new_boolean(1));
+	add_escaped(obj, v->escaped);
+	return json_line(obj, len);
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && s[0] ? s : "-";
+}
+
+/* "rule=default", "rule=#3", "rule=#3 deny cidr: [...]" (the rule's words stay as written). */
+static void text_rule(FILE *f, const struct eg_event_view *v)
+{
+	if (v->rule.is_default) {
+		fputs(" rule=default", f);
+		return;
+	}
+	fprintf(f, " rule=#%u", v->ev->rule);
+	if (v->rule.action) {
+		fputc(' ', f);
+		eg_text_put(f, v->rule.text, 0);
+	}
+}
+
+char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
+{
+	const struct eg_event *ev = v->ev;
+	char *line = NULL;
+	FILE *f = open_memstream(&line, len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "%s %s %s %s %s%s%s:%u pid=%u comm=", v->time, v->verdict, v->hook, v->proto,
+		v->daddr_v6 ? "[" : "", v->daddr, v->daddr_v6 ? "]" : "", ev->dport, ev->pid);
+	eg_text_put(f, or_dash(v->comm), 1);
+	fprintf(f, " uid=%u cgroup=", ev->uid);
+	eg_text_put(f, v->cgroup ? v->cgroup : "?", 1);
+	fprintf(f, " prefix=%s", or_dash(v->prefix));
+	text_rule(f, v);
+	fprintf(f, " country=%s asn=%u provider=", or_dash(v->names.country), v->names.asn);
+	eg_text_put(f, or_dash(v->names.provider), 1);
+	fprintf(f, " jurisdiction=%s%s\n", or_dash(v->names.jurisdiction),
+		v->backlog ? " backlog" : "");
+	if (fclose(f)) {
+		free(line);
+		return NULL;
+	}
+	return line;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * One kernel event resolved once into everything a line says about it, every
+ * string in it well-formed UTF-8 (event_escape.h); the JSON and text forms
+ * are rendered from this view alone.
+ */
+#ifndef EXFILGUARD_EVENT_VIEW_H
+#define EXFILGUARD_EVENT_VIEW_H
+
+#include "addr.h"
+#include "container.h"
+#include "events.h"
+
+/* Fields whose value had ill-formed UTF-8 and was escaped (JSON "escaped" names them). */
+enum eg_view_field {
+	EG_VIEW_COMM,
+	EG_VIEW_CGROUP,
+	EG_VIEW_SCOPE,
+	EG_VIEW_RULE_TEXT,
+	EG_VIEW_RULE_NAME,
+	EG_VIEW_AS_ORG,
+	EG_VIEW_PROVIDER,
+	EG_VIEW_DATASET,
+	EG_VIEW_FIELDS,
+};
+
+struct eg_event_view {
+	const struct eg_event *ev; /* numbers are taken from it as they are */
+	char time[48];		   /* wall time, RFC 3339 */
+	const char *verdict, *mode, *hook, *proto, *family, *match;
+	char proto_buf[16];
+	char daddr[EG_ADDR_STRLEN]; /* IPv4-mapped shown as IPv4 */
+	int daddr_v6;
+	char comm_buf[EG_COMM_LEN + 1];
+	const char *comm;   /* NULL when empty */
+	const char *cgroup; /* path below the mount; NULL when the cgroup is gone */
+	struct eg_container_info container;
+	const char *scope; /* NULL: the top-level policy */
+	struct {
+		int is_default;
+		const char *action, *text, *name; /* NULL when the policy is not known here */
+		unsigned line;
+	} rule;
+	struct eg_class_names names;
+	char prefix_buf[EG_ADDR_STRLEN];
+	const char *prefix; /* NULL when none */
+	const char *dataset;
+	int backlog;
+	unsigned escaped;	     /* 1 << enum eg_view_field */
+	char *owned[EG_VIEW_FIELDS]; /* escaped copies, freed with the view */
+};
+
+void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
+			   struct eg_event_view *v);
+void eg_event_view_free(struct eg_event_view *v);
+const char *eg_view_field_name(enum eg_view_field f);
+
+/* The line for a view, newline-ended, however long; allocated (NULL: out of memory). */
+char *eg_event_view_json(const struct eg_event_view *v, size_t *len);
+char *eg_event_view_text(const struct eg_event_view *v, size_t *len);
+
+#endif
