@@ -1165,12 +1165,53 @@ static int expect_no_more_documents(struct parse_ctx *ctx, yaml_parser_t *parser
 	return rc;
 }
 
+/*
+ * Collections nested deeper than this are refused before the document is
+ * built: libyaml's cost per token grows with the nesting, so a file of
+ * brackets alone would take seconds per kilobyte. A policy needs six.
+ */
+#define MAX_NESTING 32
+
+/* Read the events of the input once, refusing nesting past MAX_NESTING. */
+static int check_nesting(struct parse_ctx *ctx)
+{
+	yaml_parser_t parser;
+	yaml_event_t event;
+	int depth = 0, rc = 0, done = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)(ctx->buf ? ctx->buf : ""),
+				     ctx->len);
+	while (!done && !rc) {
+		if (!yaml_parser_parse(&parser, &event))
+			break; /* the document load reports syntax errors with their context */
+		done = event.type == YAML_STREAM_END_EVENT;
+		if (event.type == YAML_SEQUENCE_START_EVENT ||
+		    event.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (event.type == YAML_SEQUENCE_END_EVENT ||
+			 event.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (depth > MAX_NESTING)
+			rc = fail_at(
+				ctx, event.start_mark,
+				"collections nested more than %d deep; a policy needs far fewer",
+				MAX_NESTING);
+		yaml_event_delete(&event);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 static int parse_document(struct parse_ctx *ctx)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	int rc;
 
+	if (check_nesting(ctx))
+		return -1;
 	if (!yaml_parser_initialize(&parser))
 		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
 	/* libyaml wants a non-NULL pointer even for empty input. */
