@@ -998,10 +998,31 @@ static int scope_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *val
 	return parse_rules(ctx, key, value, &((struct eg_policy_scope *)target)->body, rule_no);
 }
 
+static int scope_allow_delegated(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+				 void *target, size_t rule_no)
+{
+	struct eg_policy_scope *sc = target;
+	char shown[SHOW_MAX + 16];
+	const char *text;
+
+	(void)rule_no;
+	if (word_value(ctx, key, value, "true or false", &text))
+		return -1;
+	if (strcmp(text, "true") && strcmp(text, "false"))
+		return fail_at(ctx, value->start_mark,
+			       "allow_delegated must be true or false, got %s",
+			       show_scalar(value, shown));
+	sc->allow_delegated = strcmp(text, "true") == 0;
+	return 0;
+}
+
 static const struct key_handler scope_keys[] = {
-	{.key = "name", .parse = scope_name},	{.key = "match", .parse = scope_match},
-	{.key = "mode", .parse = scope_mode},	{.key = "default", .parse = scope_default},
+	{.key = "name", .parse = scope_name},
+	{.key = "match", .parse = scope_match},
+	{.key = "mode", .parse = scope_mode},
+	{.key = "default", .parse = scope_default},
 	{.key = "rules", .parse = scope_rules},
+	{.key = "allow_delegated", .parse = scope_allow_delegated},
 };
 
 static int parse_scope(struct parse_ctx *ctx, yaml_node_t *node, size_t no,

@@ -38,15 +38,53 @@ static int scope_selects(const struct eg_policy_scope *sc, const char *path,
 	return 0;
 }
 
-int eg_scope_of(const struct eg_policy *p, const char *path)
+int eg_scope_of(const struct eg_policy *p, const char *path, int delegated)
 {
 	struct eg_container_info ci;
 
 	eg_container_from_cgroup(path, &ci);
 	for (size_t i = 0; i < p->n_scopes; i++)
-		if (scope_selects(&p->scopes[i], path, &ci))
+		if ((!delegated || p->scopes[i].allow_delegated) &&
+		    scope_selects(&p->scopes[i], path, &ci))
 			return (int)i;
 	return -1;
+}
+
+/* "user@<uid>.service": systemd's per-user manager, whose subtree it delegates to the user. */
+static int is_user_manager(const char *c, size_t len)
+{
+	size_t i = strlen("user@");
+
+	if (len <= i + strlen(".service") || strncmp(c, "user@", i) ||
+	    strncmp(c + len - strlen(".service"), ".service", strlen(".service")))
+		return 0;
+	for (; i < len - strlen(".service"); i++)
+		if (c[i] < '0' || c[i] > '9')
+			return 0;
+	return 1;
+}
+
+int eg_cgroup_path_delegated(const char *path)
+{
+	const char *c = path;
+
+	while (c && *c) {
+		size_t len;
+
+		c += strspn(c, "/");
+		len = strcspn(c, "/");
+		if ((len == strlen("user.slice") && !strncmp(c, "user.slice", len)) ||
+		    is_user_manager(c, len))
+			return 1;
+		c += len;
+	}
+	return 0;
+}
+
+int eg_dir_untrusted(const struct stat *st)
+{
+	return st->st_uid != 0 || (st->st_mode & S_IWOTH) ||
+	       ((st->st_mode & S_IWGRP) && st->st_gid != 0);
 }
 
 /* nftw has no context argument: the walk's state lives here for its duration. */
@@ -55,6 +93,8 @@ static struct {
 	size_t mount_len;
 	int map_fd;
 	struct eg_scope_watch *watch;
+	/* untrusted[l]: a directory at level l of the walk, or one above it, is untrusted */
+	unsigned char untrusted[PATH_MAX / 2];
 	uint64_t *seen;
 	size_t n_seen, cap_seen, assigned, changed;
 	int failed;
@@ -75,19 +115,36 @@ static int remember(uint64_t id)
 	return 0;
 }
 
+/*
+ * Could an unprivileged user have chosen this cgroup's name? Yes when it is
+ * in a user's systemd subtree, or when the directory it was made in (or one
+ * above that, up to the guarded root) is one such a user may write to. The
+ * cgroup's own owner does not count: runtimes chown a user-namespaced
+ * container's cgroup to its root after naming it.
+ */
+static int walk_delegated(const char *rel, const struct stat *st, int level)
+{
+	size_t max = sizeof(walk.untrusted);
+	int above = level > 0 && (level > (int)max || walk.untrusted[level - 1]);
+
+	if (level < (int)max)
+		walk.untrusted[level] = above || eg_dir_untrusted(st);
+	return above || level >= (int)max || eg_cgroup_path_delegated(rel);
+}
+
 static int visit(const char *fpath, const struct stat *st, int type, struct FTW *ftw)
 {
-	const char *rel = fpath + walk.mount_len;
+	const char *rel = *(fpath + walk.mount_len) ? fpath + walk.mount_len : "/";
 	uint64_t id = st->st_ino; /* a cgroup's id is its directory's inode number */
 	uint32_t slot, current;
-	int scope;
+	int scope, delegated;
 
-	(void)ftw;
 	if (type != FTW_D)
 		return 0;
 	if (walk.watch && walk.watch->inotify_fd >= 0)
 		inotify_add_watch(walk.watch->inotify_fd, fpath, IN_CREATE | IN_ONLYDIR);
-	scope = eg_scope_of(walk.policy, *rel ? rel : "/");
+	delegated = walk_delegated(rel, st, ftw->level);
+	scope = eg_scope_of(walk.policy, rel, delegated);
 	if (scope < 0)
 		return 0;
 	slot = EG_SLOT_SCOPE(scope);

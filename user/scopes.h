@@ -14,8 +14,22 @@
 #include <stddef.h>
 #include "policy.h"
 
-/* Index of the first scope selecting the cgroup at path (below the mount), or -1. */
-int eg_scope_of(const struct eg_policy *p, const char *path);
+struct stat;
+
+/*
+ * Index of the first scope selecting the cgroup at path (below the mount), or
+ * -1. A delegated cgroup (one whose name an unprivileged user could have
+ * chosen: see eg_cgroup_path_delegated and eg_dir_untrusted) is selected only
+ * by scopes with allow_delegated, so a user cannot name a cgroup of their own
+ * "docker-<id>.scope" and take that container's rules.
+ */
+int eg_scope_of(const struct eg_policy *p, const char *path, int delegated);
+
+/* Is path in a user's systemd subtree (a user.slice or user@UID.service component)? */
+int eg_cgroup_path_delegated(const char *path);
+
+/* May a user other than root create entries in this directory (owner, or group/other write)? */
+int eg_dir_untrusted(const struct stat *st);
 
 struct eg_scope_watch {
 	int inotify_fd; /* -1 when not watching */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "../lib/check.h"
 #include "../lib/client.h"
@@ -186,7 +187,7 @@ static void test_scopes(void)
 	size_t i;
 	int status;
 
-	ASSERT_EQ(testenv_setup(), 0, "environment set-up");
+	ASSERT_TRUE(testenv.ready, "environment set-up");
 	for (i = 0; i < sizeof(tree) / sizeof(tree[0]); i++)
 		ASSERT_EQ(make_cg(tree[i]), 0, tree[i]);
 	ASSERT_EQ(testenv_write_file("scopes.yaml", policy_yaml, policy), 0, "policy");
@@ -207,9 +208,139 @@ static void test_scopes(void)
 	ASSERT_EQ(status, 0, "guard exit status");
 }
 
+/* ---- forged container names in a subtree delegated to a user ---- */
+
+#define FORGED	    "f0f0000000000000000000000000000000000000000000000000000000000001"
+#define NOBODY	    65534
+#define RUNTIME_CTR "runtime/docker-" FORGED ".scope"
+#define DELEG	    "deleg"
+#define FORGED_CTR  DELEG "/docker-" FORGED ".scope"
+#define LATE_FORGED DELEG "/late/docker-" FORGED ".scope"
+
+/* The node denies DEST; the container's own scope would allow it. */
+static const char forged_policy_yaml[] = "mode: enforce\n"
+					 "default: allow\n"
+					 "rules:\n"
+					 "  - action: deny\n"
+					 "    cidr: 198.51.100.0/24\n"
+					 "scopes:\n"
+					 "  - name: trusted-container\n"
+					 "    match: {container_id: [" FORGED "]}\n"
+					 "    rules:\n"
+					 "      - action: allow\n"
+					 "        cidr: 198.51.100.0/24\n";
+
+/* mkdir as nobody, the way a user makes cgroups in the subtree systemd delegated to them. */
+static int make_cg_as_nobody(const char *rel)
+{
+	char p[PATH_MAX];
+	int status;
+	pid_t pid;
+
+	cg_path(rel, p);
+	pid = fork();
+	if (pid == 0) {
+		if (setgid(NOBODY) || setuid(NOBODY))
+			_exit(2);
+		_exit(mkdir(p, 0755) ? 1 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* A delegated subtree: DELEG owned by nobody, as systemd chowns user@UID.service. */
+static int make_delegated(void)
+{
+	char p[PATH_MAX];
+
+	cg_path(DELEG, p);
+	if (make_cg(DELEG) || chown(p, NOBODY, NOBODY))
+		return -1;
+	return make_cg_as_nobody(FORGED_CTR);
+}
+
+static void remove_forged_tree(void)
+{
+	static const char *const dirs[] = {LATE_FORGED, DELEG "/late", FORGED_CTR,
+					   DELEG,	RUNTIME_CTR,   "runtime"};
+	char p[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		cg_path(dirs[i], p);
+		rmdir(p);
+	}
+}
+
+/* The forged cgroup's connect is refused under the node policy, and its event names no scope. */
+static void expect_node_policy(const char *rel, const char *what)
+{
+	struct client_result r = connect_from(rel);
+	struct evlog got = {0};
+	json_object *ev;
+
+	ASSERT_TRUE(r.ret == -1 && r.err == EPERM, what);
+	ev = one_event(&got, r.pid, "deny");
+	ASSERT_TRUE(ev != NULL, "one deny event");
+	if (ev)
+		ASSERT_TRUE(ev_is_null(ev, "scope", NULL), "the event names no scope");
+	evlog_free(&got);
+}
+
+static void forged_scopes(void)
+{
+	struct client_result r;
+
+	r = connect_from(RUNTIME_CTR);
+	ASSERT_TRUE(r.ret >= 0, "the runtime's container gets its scope (allow)");
+	expect_node_policy(FORGED_CTR, "a forged docker scope in nobody's subtree is refused");
+	/* One made after the guard started is judged by the watch, with the same rule. */
+	ASSERT_EQ(make_cg_as_nobody(DELEG "/late"), 0, "nobody makes a sub-cgroup");
+	ASSERT_EQ(make_cg_as_nobody(LATE_FORGED), 0, "and a docker scope in it");
+	usleep(200 * 1000); /* the watch assigns in milliseconds: give it the chance to err */
+	expect_node_policy(LATE_FORGED, "a forged scope made after start is refused");
+	r = connect_from(RUNTIME_CTR);
+	ASSERT_TRUE(r.ret >= 0, "the runtime's container still gets its scope");
+}
+
+static void test_forged_scopes(void)
+{
+	char policy[PATH_MAX];
+	int status;
+
+	ASSERT_TRUE(testenv.ready, "environment set-up");
+	ASSERT_EQ(make_cg("runtime"), 0, "runtime slice");
+	ASSERT_EQ(make_cg(RUNTIME_CTR), 0, "a container the runtime made");
+	if (make_delegated()) {
+		remove_forged_tree();
+		ASSERT_TRUE(0, "nobody's subtree with a forged docker scope");
+	}
+	ASSERT_EQ(testenv_write_file("forged.yaml", forged_policy_yaml, policy), 0, "policy");
+	if (testenv_guard_start(&guard, policy, NULL, "forged")) {
+		remove_forged_tree();
+		ASSERT_TRUE(0, "guard started");
+	}
+	forged_scopes();
+	status = guard_stop(&guard);
+	if (check_cur_failed || status) {
+		evlog_dump(guard.events);
+		guard_print_log(&guard);
+	}
+	testenv_guard_reset();
+	remove_forged_tree();
+	ASSERT_EQ(status, 0, "guard exit status");
+}
+
+static void test_setup(void)
+{
+	ASSERT_EQ(testenv_setup(), 0, "environment set-up");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	RUN_TEST(test_setup);
 	RUN_TEST(test_scopes);
+	RUN_TEST(test_forged_scopes);
 	return check_summary();
 }
