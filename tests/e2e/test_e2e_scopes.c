@@ -7,18 +7,22 @@
  * container id and the pod UID.
  */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include "../lib/check.h"
 #include "../lib/client.h"
 #include "../lib/evlog.h"
 #include "../lib/guard.h"
 #include "../lib/testenv.h"
 #include "../lib/testhost.h"
+#include "bundle.h"
+#include "scopes.h"
 
 #define DEST "198.51.100.10"
 #define POD  "0f4a6c2e-1b2c-4d5e-8f90-123456789abc"
@@ -181,31 +185,48 @@ static void late_cgroups(void)
 	ASSERT_TRUE(tries == 0, "at its first connect");
 }
 
-static void test_scopes(void)
+/*
+ * Start the guard with the policy text (files named after name), run body,
+ * stop it (showing events and log when something failed), then cleanup.
+ */
+static void with_guard(const char *name, const char *yaml, void (*body)(void),
+		       void (*cleanup)(void))
 {
-	char policy[PATH_MAX];
-	size_t i;
+	char policy[PATH_MAX], file[64];
 	int status;
 
-	ASSERT_TRUE(testenv.ready, "environment set-up");
-	for (i = 0; i < sizeof(tree) / sizeof(tree[0]); i++)
-		ASSERT_EQ(make_cg(tree[i]), 0, tree[i]);
-	ASSERT_EQ(testenv_write_file("scopes.yaml", policy_yaml, policy), 0, "policy");
-	if (testenv_guard_start(&guard, policy, NULL, "scopes")) {
-		remove_tree();
+	snprintf(file, sizeof(file), "%s.yaml", name);
+	ASSERT_EQ(testenv_write_file(file, yaml, policy), 0, "policy");
+	if (testenv_guard_start(&guard, policy, NULL, name)) {
+		cleanup();
 		ASSERT_TRUE(0, "guard started");
 	}
-	scoped_verdicts();
-	if (!check_cur_failed)
-		late_cgroups();
+	body();
 	status = guard_stop(&guard);
 	if (check_cur_failed || status) {
 		evlog_dump(guard.events);
 		guard_print_log(&guard);
 	}
 	testenv_guard_reset();
-	remove_tree();
+	cleanup();
 	ASSERT_EQ(status, 0, "guard exit status");
+}
+
+static void scopes_body(void)
+{
+	scoped_verdicts();
+	if (!check_cur_failed)
+		late_cgroups();
+}
+
+static void test_scopes(void)
+{
+	size_t i;
+
+	ASSERT_TRUE(testenv.ready, "environment set-up");
+	for (i = 0; i < sizeof(tree) / sizeof(tree[0]); i++)
+		ASSERT_EQ(make_cg(tree[i]), 0, tree[i]);
+	with_guard("scopes", policy_yaml, scopes_body, remove_tree);
 }
 
 /* ---- forged container names in a subtree delegated to a user ---- */
@@ -305,9 +326,6 @@ static void forged_scopes(void)
 
 static void test_forged_scopes(void)
 {
-	char policy[PATH_MAX];
-	int status;
-
 	ASSERT_TRUE(testenv.ready, "environment set-up");
 	ASSERT_EQ(make_cg("runtime"), 0, "runtime slice");
 	ASSERT_EQ(make_cg(RUNTIME_CTR), 0, "a container the runtime made");
@@ -315,20 +333,129 @@ static void test_forged_scopes(void)
 		remove_forged_tree();
 		ASSERT_TRUE(0, "nobody's subtree with a forged docker scope");
 	}
-	ASSERT_EQ(testenv_write_file("forged.yaml", forged_policy_yaml, policy), 0, "policy");
-	if (testenv_guard_start(&guard, policy, NULL, "forged")) {
-		remove_forged_tree();
-		ASSERT_TRUE(0, "guard started");
+	with_guard("forged", forged_policy_yaml, forged_scopes, remove_forged_tree);
+}
+
+/* ---- cgroup churn: each new cgroup examined alone, no rescans ---- */
+
+#define CHURN_N 2000
+
+static const char churn_policy_yaml[] = "scopes:\n"
+					"  - name: apps\n"
+					"    match: {cgroup: [\"/**/churn/app-*.scope\"]}\n";
+
+/* The sync under test, run in this process on a map of its own. */
+static struct {
+	struct eg_policy policy;
+	struct eg_scope_watch watch;
+	int map_fd;
+	char dir[PATH_MAX]; /* <guarded>/churn */
+} churn = {.map_fd = -1, .watch.inotify_fd = -1};
+
+/* As the daemon does: drain the watch, and sync what it reported; 0, or -1 when that failed. */
+static int churn_sync(void)
+{
+	size_t assigned, changed;
+
+	if (!eg_scope_watch_pending(&churn.watch))
+		return 0;
+	return eg_scopes_sync(&churn.policy, testenv.cg_mount, testenv.cg_guarded, churn.map_fd,
+			      &churn.watch, &assigned, &changed);
+}
+
+/* The map's slot for the cgroup with this id: its scope's, or 0 when it has none. */
+static uint32_t churn_slot(uint64_t id)
+{
+	uint32_t slot = 0;
+
+	bpf_map_lookup_elem(churn.map_fd, &id, &slot);
+	return slot;
+}
+
+static uint32_t map_entries(void)
+{
+	uint64_t key, prev;
+	uint32_t n = 0;
+
+	for (void *at = NULL; bpf_map_get_next_key(churn.map_fd, at, &key) == 0; at = &prev, n++)
+		prev = key;
+	return n;
+}
+
+/* mkdir/rmdir of a matching cgroup, CHURN_N times, each followed by a sync. */
+static void churn_loop(void)
+{
+	uint32_t want = EG_SLOT_SCOPE(0);
+	int assigned_each = 1, dropped_each = 1;
+	char p[PATH_MAX];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/app-1.scope", churn.dir);
+	for (int i = 0; i < CHURN_N && !check_cur_failed; i++) {
+		ASSERT_EQ(mkdir(p, 0755) == 0 && stat(p, &st) == 0, 1, "mkdir");
+		ASSERT_EQ(churn_sync(), 0, "sync after mkdir");
+		assigned_each &= churn_slot(st.st_ino) == want;
+		ASSERT_EQ(rmdir(p), 0, "rmdir");
+		ASSERT_EQ(churn_sync(), 0, "sync after rmdir");
+		dropped_each &= churn_slot(st.st_ino) == 0;
 	}
-	forged_scopes();
-	status = guard_stop(&guard);
-	if (check_cur_failed || status) {
-		evlog_dump(guard.events);
-		guard_print_log(&guard);
-	}
-	testenv_guard_reset();
-	remove_forged_tree();
-	ASSERT_EQ(status, 0, "guard exit status");
+	ASSERT_TRUE(assigned_each, "every new cgroup got its scope at the sync after its mkdir");
+	ASSERT_TRUE(dropped_each, "every removed cgroup's entry was dropped");
+	ASSERT_EQ(churn.watch.full_walks, 1, "no whole-tree walk but the first");
+	ASSERT_EQ(churn.watch.examined, CHURN_N, "one examination per mkdir");
+	ASSERT_EQ(map_entries(), 0, "nothing left in the map");
+}
+
+/* Directories made before their parent's watch existed are found by examining the parent. */
+static void churn_subtree(void)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	struct stat st;
+
+	snprintf(a, sizeof(a), "%s/nest", churn.dir);
+	snprintf(b, sizeof(b), "%s/nest/churn", churn.dir);
+	ASSERT_EQ(mkdir(a, 0755), 0, "nest");
+	ASSERT_EQ(mkdir(b, 0755), 0, "nest/churn");
+	ASSERT_EQ(mkdir(strcat(b, "/app-2.scope"), 0755) == 0 && stat(b, &st) == 0, 1,
+		  "nest/churn/app-2.scope, before any sync");
+	ASSERT_EQ(churn_sync(), 0, "sync");
+	ASSERT_EQ(churn_slot(st.st_ino), EG_SLOT_SCOPE(0), "the nested cgroup has its scope");
+	ASSERT_EQ(churn.watch.examined, CHURN_N + 1, "one examination: the new subtree");
+	rmdir(b);
+	rmdir(dirname(b));
+	rmdir(a);
+	ASSERT_EQ(churn_sync(), 0, "sync");
+	ASSERT_EQ(map_entries(), 0, "its entry dropped");
+	ASSERT_EQ(churn.watch.full_walks, 1, "still no rescan");
+}
+
+static void test_scope_churn(void)
+{
+	struct eg_error err = {0};
+	size_t assigned, changed;
+
+	ASSERT_TRUE(testenv.ready, "environment set-up");
+	ASSERT_EQ(eg_policy_parse(churn_policy_yaml, sizeof(churn_policy_yaml) - 1, "churn",
+				  &churn.policy, &err),
+		  0, err.msg);
+	churn.map_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "eg_churn", sizeof(uint64_t),
+				      sizeof(uint32_t), 4096, NULL);
+	ASSERT_TRUE(churn.map_fd >= 0, "a cgroup -> slot map");
+	snprintf(churn.dir, sizeof(churn.dir), "%s/churn", testenv.cg_guarded);
+	ASSERT_EQ(mkdir(churn.dir, 0755), 0, "churn cgroup");
+	ASSERT_EQ(eg_scope_watch_open(&churn.watch, testenv.cg_mount, testenv.cg_guarded), 0,
+		  "watch");
+	ASSERT_EQ(eg_scopes_sync(&churn.policy, testenv.cg_mount, testenv.cg_guarded, churn.map_fd,
+				 &churn.watch, &assigned, &changed),
+		  0, "first sync");
+	ASSERT_EQ(churn.watch.full_walks, 1, "the first sync walks the tree");
+	churn_loop();
+	if (!check_cur_failed)
+		churn_subtree();
+	eg_scope_watch_close(&churn.watch);
+	close(churn.map_fd);
+	eg_policy_free(&churn.policy);
+	rmdir(churn.dir);
 }
 
 static void test_setup(void)
@@ -342,5 +469,6 @@ int main(void)
 	RUN_TEST(test_setup);
 	RUN_TEST(test_scopes);
 	RUN_TEST(test_forged_scopes);
+	RUN_TEST(test_scope_churn);
 	return check_summary();
 }
