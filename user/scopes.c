@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "bundle.h"
+#include "cgroup.h"
 #include "container.h"
 #include "scopes.h"
 
@@ -84,6 +85,51 @@ int eg_dir_untrusted(const struct stat *st)
 {
 	return st->st_uid != 0 || (st->st_mode & S_IWOTH) ||
 	       ((st->st_mode & S_IWGRP) && st->st_gid != 0);
+}
+
+int eg_cgroup_level(const char *path)
+{
+	int level = 0;
+
+	for (const char *c = path; c && *c;) {
+		c += strspn(c, "/");
+		level += *c != '\0';
+		c += strcspn(c, "/");
+	}
+	return level;
+}
+
+int eg_glob_may_be_too_deep(const char *glob)
+{
+	return strstr(glob, "**") || eg_cgroup_level(glob) >= EG_MAX_CGROUP_DEPTH;
+}
+
+/* A scope the hooks will never find there: say so, with what to do instead. */
+static void warn_too_deep(const char *rel, int level, const struct eg_policy_scope *sc)
+{
+	fprintf(stderr,
+		"exfilguard run: warning: cgroup %s is %d levels deep; the hooks find scopes only "
+		"on the first %d levels, so scope \"%s\" is NOT enforced for it (its nearest "
+		"scoped "
+		"ancestor's rules or the top-level policy apply); select an ancestor instead\n",
+		rel, level, EG_MAX_CGROUP_DEPTH - 1, sc->name);
+}
+
+size_t eg_scopes_census(const char *mount, int map_fd,
+			void (*too_deep)(const char *path, int level, void *arg), void *arg)
+{
+	uint64_t key, prev_key;
+	char path[PATH_MAX];
+	size_t n = 0;
+
+	for (void *prev = NULL; bpf_map_get_next_key(map_fd, prev, &key) == 0; prev = &prev_key) {
+		prev_key = key;
+		n++;
+		if (eg_cgroup_path_of(mount, key, path, sizeof(path)) == 0 &&
+		    eg_cgroup_level(path) >= EG_MAX_CGROUP_DEPTH)
+			too_deep(path, eg_cgroup_level(path), arg);
+	}
+	return n;
 }
 
 int eg_scopes_grow(void **v, size_t *cap, size_t n, size_t elem)
@@ -168,6 +214,8 @@ static int visit(const char *fpath, const struct stat *st, int type, struct FTW 
 		return FTW_STOP;
 	}
 	walk.assigned += scope >= 0;
+	if (scope >= 0 && eg_cgroup_level(rel) >= EG_MAX_CGROUP_DEPTH)
+		warn_too_deep(rel, eg_cgroup_level(rel), &walk.policy->scopes[scope]);
 	if (set_slot(id, scope >= 0 ? EG_SLOT_SCOPE(scope) : 0)) {
 		walk.failed = errno;
 		return FTW_STOP;

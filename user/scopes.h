@@ -33,6 +33,23 @@ int eg_cgroup_path_delegated(const char *path);
 int eg_dir_untrusted(const struct stat *st);
 
 /*
+ * Scopes and depth. The hooks look for a sender's scope on its cgroup's
+ * ancestors at levels 1 to EG_MAX_CGROUP_DEPTH - 1 (the root is level 0), so
+ * a scope assigned to a cgroup EG_MAX_CGROUP_DEPTH or more levels deep is
+ * never found: sync still writes it, and warns on stderr naming the cgroup.
+ */
+/* Components of a path below the cgroup v2 mount: "/" is 0, "/a/b" is 2. */
+int eg_cgroup_level(const char *path);
+/* Could a cgroup glob select cgroups that deep ("**", or that many components)? */
+int eg_glob_may_be_too_deep(const char *glob);
+/*
+ * For status: entries in the scopes map (map_fd), with too_deep() called for
+ * each one too deep to be enforced (its path below mount and its level).
+ */
+size_t eg_scopes_census(const char *mount, int map_fd,
+			void (*too_deep)(const char *path, int level, void *arg), void *arg);
+
+/*
  * The inotify watch on the guarded tree. Events are read by
  * eg_scope_watch_pending() into what the next eg_scopes_sync() examines:
  * the subtree of each new cgroup (or one whose owner or mode changed), and

@@ -336,6 +336,98 @@ static void test_forged_scopes(void)
 	with_guard("forged", forged_policy_yaml, forged_scopes, remove_forged_tree);
 }
 
+/* ---- scopes on cgroups deeper than the hooks look ---- */
+
+/* Levels 3..15 below the mount (the guarded cgroup is level 2); "deep" is level 16. */
+#define CHAIN	"l3/l4/l5/l6/l7/l8/l9/l10/l11/l12/l13/l14"
+#define SHALLOW CHAIN "/l15"
+#define DEEP	SHALLOW "/deep"
+
+static const char deep_policy_yaml[] = "mode: enforce\n"
+				       "default: allow\n"
+				       "scopes:\n"
+				       "  - name: deep\n"
+				       "    match: {cgroup: [\"/**/deep\"]}\n"
+				       "    default: deny\n"
+				       "  - name: shallow\n"
+				       "    match: {cgroup: [\"/**/l15\"]}\n"
+				       "    mode: audit\n"
+				       "    default: deny\n";
+
+static void remove_chain(void)
+{
+	char p[PATH_MAX], *slash;
+
+	cg_path(DEEP, p);
+	while (strlen(p) > strlen(testenv.cg_guarded) && rmdir(p) == 0 && (slash = strrchr(p, '/')))
+		*slash = '\0';
+}
+
+/* Output of `exfilguard ARGS` (pin dir given), into out; its exit status. */
+static int cli_output(const char *args, char *out, size_t len)
+{
+	char cmd[2 * PATH_MAX];
+	size_t n;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "%s --pin-dir %s %s 2>&1", guard_binary(), testenv.pin_dir,
+		 args);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	return pclose(f);
+}
+
+static void deep_body(void)
+{
+	static char out[16384];
+	char want[PATH_MAX + 64];
+	struct client_result r;
+	struct evlog got = {0};
+
+	r = connect_from(SHALLOW);
+	ASSERT_TRUE(r.ret >= 0, "level 15: the shallow scope (audit) applies");
+	ASSERT_TRUE(one_event(&got, r.pid, "audit") != NULL, "its audit event");
+	evlog_free(&got);
+	r = connect_from(DEEP);
+	ASSERT_TRUE(r.ret >= 0, "level 16: the deep scope's deny is not enforced (the limit)");
+	testenv_read_file(guard.log, out, sizeof(out));
+	snprintf(want, sizeof(want), "cgroup %s/%s is 16 levels deep", testenv.guarded_rel, DEEP);
+	ASSERT_CONTAINS(out, want, "run warns, naming the cgroup");
+	ASSERT_CONTAINS(out, "scope \"deep\" is NOT enforced", "and the scope");
+	ASSERT_CONTAINS(out, "only on the first 15 levels", "and the limit");
+	ASSERT_EQ(cli_output("status", out, sizeof(out)), 0, "status");
+	snprintf(want, sizeof(want), "WARNING     %s/%s is 16 levels deep", testenv.guarded_rel,
+		 DEEP);
+	ASSERT_CONTAINS(out, want, "status names the cgroup");
+	ASSERT_CONTAINS(out, "scopes      2 cgroups assigned", "status counts scoped cgroups");
+	ASSERT_EQ(cli_output("--json status", out, sizeof(out)), 0, "status --json");
+	ASSERT_CONTAINS(out, "\"too_deep\":[{\"cgroup\":", "too_deep in JSON");
+}
+
+static void test_deep_cgroups(void)
+{
+	char p[PATH_MAX], out[4096];
+
+	ASSERT_TRUE(testenv.ready, "environment set-up");
+	cg_path(DEEP, p);
+	ASSERT_EQ(testenv_write_file("deep-check.yaml", deep_policy_yaml, p), 0, "policy");
+	snprintf(out, sizeof(out), "check %s", p);
+	ASSERT_EQ(cli_output(out, out, sizeof(out)), 0, "check");
+	ASSERT_CONTAINS(out, "note: scope deep: cgroup glob /**/deep can select cgroups 16 or more",
+			"check says a glob can reach the limit");
+	snprintf(p, sizeof(p), "%s", DEEP);
+	for (char *slash = p; (slash = strchr(slash + 1, '/'));) {
+		*slash = '\0';
+		ASSERT_EQ(make_cg(p), 0, p);
+		*slash = '/';
+	}
+	ASSERT_EQ(make_cg(DEEP), 0, "a cgroup 16 levels deep");
+	with_guard("deep", deep_policy_yaml, deep_body, remove_chain);
+}
+
 /* ---- cgroup churn: each new cgroup examined alone, no rescans ---- */
 
 #define CHURN_N 2000
@@ -470,5 +562,6 @@ int main(void)
 	RUN_TEST(test_scopes);
 	RUN_TEST(test_forged_scopes);
 	RUN_TEST(test_scope_churn);
+	RUN_TEST(test_deep_cgroups);
 	return check_summary();
 }
