@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "events.h"
 #include "judge.h"
+#include "scopes.h"
 
 static const char check_help[] =
 	"Usage: exfilguard check [--policy] FILE\n"
@@ -73,6 +74,32 @@ static size_t count_prefixes(const struct eg_policy *p)
 	return n;
 }
 
+/* Globs that could select cgroups too deep for the hooks to find their scope: say so. */
+static void depth_notes(const struct eg_policy *p, json_object *arr)
+{
+	char note[512];
+
+	for (size_t i = 0; i < p->n_scopes; i++) {
+		const struct eg_policy_words *globs = &p->scopes[i].cgroups;
+
+		for (size_t j = 0; j < globs->n; j++) {
+			if (!eg_glob_may_be_too_deep(globs->v[j]))
+				continue;
+			snprintf(
+				note, sizeof(note),
+				"scope %s: cgroup glob %s can select cgroups %d or more levels "
+				"deep, where a scope is not enforced (the hooks find scopes on the "
+				"first %d levels); run warns about each such cgroup",
+				p->scopes[i].name, globs->v[j], EG_MAX_CGROUP_DEPTH,
+				EG_MAX_CGROUP_DEPTH - 1);
+			if (arr)
+				json_object_array_add(arr, json_object_new_string(note));
+			else
+				printf("note: %s\n", note);
+		}
+	}
+}
+
 static void check_json(const char *path, const struct eg_bundle *b)
 {
 	json_object *obj = json_object_new_object();
@@ -99,6 +126,8 @@ static void check_json(const char *path, const struct eg_bundle *b)
 			json_object_new_int64((int64_t)eg_world_kernel_bytes(&b->world)));
 		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
 	}
+	json_object_object_add(obj, "notes", json_object_new_array());
+	depth_notes(p, json_object_object_get(obj, "notes"));
 	eg_cli_print_json(obj);
 }
 
@@ -131,6 +160,7 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 			       b.world.n_v4_bounds, b.world.n_v6_bounds, b.world.n_classes,
 			       (unsigned long long)eg_world_kernel_bytes(&b.world) >> 10,
 			       b.world.dataset);
+		depth_notes(&b.policy, NULL);
 	}
 	eg_bundle_free(&b);
 	return EG_EXIT_OK;

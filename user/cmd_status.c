@@ -11,10 +11,12 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 #include "hooks.h"
+#include "cgroup.h"
 #include "cli.h"
 #include "events.h"
 #include "loader.h"
 #include "policy.h"
+#include "scopes.h"
 
 static const char status_help[] =
 	"Usage: exfilguard [--json] status\n"
@@ -193,6 +195,52 @@ static json_object *classification_json(const char *pin_dir, const struct eg_inf
 	return obj;
 }
 
+static void add_too_deep(const char *path, int level, void *arr)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "cgroup", json_object_new_string(path));
+	json_object_object_add(o, "level", json_object_new_int(level));
+	json_object_array_add(arr, o);
+}
+
+/* Cgroups assigned to scopes, and those too deep for the hooks to find their scope. */
+static json_object *scopes_json(const char *pin_dir)
+{
+	json_object *obj = json_object_new_object(), *deep = json_object_new_array();
+	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_SCOPES));
+	char mount[PATH_MAX];
+	struct eg_error err;
+	size_t n = 0;
+
+	if (fd >= 0 && eg_cgroup2_mount(mount, &err) == 0)
+		n = eg_scopes_census(mount, fd, add_too_deep, deep);
+	if (fd >= 0)
+		close(fd);
+	json_object_object_add(obj, "cgroups", json_object_new_int64((int64_t)n));
+	json_object_object_add(obj, "max_level", json_object_new_int(EG_MAX_CGROUP_DEPTH - 1));
+	json_object_object_add(obj, "too_deep", deep);
+	return obj;
+}
+
+static void print_scopes_text(json_object *sc)
+{
+	json_object *deep = json_object_object_get(sc, "too_deep");
+
+	printf("scopes      %s cgroups assigned\n",
+	       json_object_get_string(json_object_object_get(sc, "cgroups")));
+	for (size_t i = 0; i < json_object_array_length(deep); i++) {
+		json_object *d = json_object_array_get_idx(deep, i);
+
+		printf("WARNING     %s is %d levels deep: its scope is NOT enforced (the hooks "
+		       "find "
+		       "scopes on the first %d levels)\n",
+		       json_object_get_string(json_object_object_get(d, "cgroup")),
+		       json_object_get_int(json_object_object_get(d, "level")),
+		       json_object_get_int(json_object_object_get(sc, "max_level")));
+	}
+}
+
 static json_object *status_json(const char *pin_dir, const struct eg_info *info,
 				const struct eg_config *cfg)
 {
@@ -214,6 +262,7 @@ static json_object *status_json(const char *pin_dir, const struct eg_info *info,
 	json_object_object_add(obj, "policy", policy_json(pin_dir, cfg));
 	json_object_object_add(obj, "classification", classification_json(pin_dir, info));
 	json_object_object_add(obj, "counters", counters_json(pin_dir));
+	json_object_object_add(obj, "scopes", scopes_json(pin_dir));
 	return obj;
 }
 
@@ -261,6 +310,7 @@ static void print_status_text(json_object *s)
 	}
 	printf("events lost %s (ring buffer full)\n",
 	       json_object_get_string(GET(c, "events_lost")));
+	print_scopes_text(GET(s, "scopes"));
 }
 
 int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)

@@ -982,10 +982,31 @@ static int scope_rules(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *val
 	return parse_rules(ctx, key, value, &((struct eg_policy_scope *)target)->body, rule_no);
 }
 
+static int scope_allow_delegated(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+				 void *target, size_t rule_no)
+{
+	struct eg_policy_scope *sc = target;
+	char shown[SHOW_MAX + 16];
+	const char *text;
+
+	(void)rule_no;
+	if (word_value(ctx, key, value, "true or false", &text))
+		return -1;
+	if (strcmp(text, "true") && strcmp(text, "false"))
+		return fail_at(ctx, value->start_mark,
+			       "allow_delegated must be true or false, got %s",
+			       show_scalar(value, shown));
+	sc->allow_delegated = strcmp(text, "true") == 0;
+	return 0;
+}
+
 static const struct key_handler scope_keys[] = {
-	{.key = "name", .parse = scope_name},	{.key = "match", .parse = scope_match},
-	{.key = "mode", .parse = scope_mode},	{.key = "default", .parse = scope_default},
+	{.key = "name", .parse = scope_name},
+	{.key = "match", .parse = scope_match},
+	{.key = "mode", .parse = scope_mode},
+	{.key = "default", .parse = scope_default},
 	{.key = "rules", .parse = scope_rules},
+	{.key = "allow_delegated", .parse = scope_allow_delegated},
 };
 
 static int parse_scope(struct parse_ctx *ctx, yaml_node_t *node, size_t no,
@@ -1148,12 +1169,53 @@ static int expect_no_more_documents(struct parse_ctx *ctx, yaml_parser_t *parser
 	return rc;
 }
 
+/*
+ * Collections nested deeper than this are refused before the document is
+ * built: libyaml's cost per token grows with the nesting, so a file of
+ * brackets alone would take seconds per kilobyte. A policy needs six.
+ */
+#define MAX_NESTING 32
+
+/* Read the events of the input once, refusing nesting past MAX_NESTING. */
+static int check_nesting(struct parse_ctx *ctx)
+{
+	yaml_parser_t parser;
+	yaml_event_t event;
+	int depth = 0, rc = 0, done = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)(ctx->buf ? ctx->buf : ""),
+				     ctx->len);
+	while (!done && !rc) {
+		if (!yaml_parser_parse(&parser, &event))
+			break; /* the document load reports syntax errors with their context */
+		done = event.type == YAML_STREAM_END_EVENT;
+		if (event.type == YAML_SEQUENCE_START_EVENT ||
+		    event.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (event.type == YAML_SEQUENCE_END_EVENT ||
+			 event.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (depth > MAX_NESTING)
+			rc = fail_at(
+				ctx, event.start_mark,
+				"collections nested more than %d deep; a policy needs far fewer",
+				MAX_NESTING);
+		yaml_event_delete(&event);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 static int parse_document(struct parse_ctx *ctx)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	int rc;
 
+	if (check_nesting(ctx))
+		return -1;
 	if (!yaml_parser_initialize(&parser))
 		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
 	/* libyaml wants a non-NULL pointer even for empty input. */

@@ -79,6 +79,8 @@ struct eg_policy_scope {
 	struct eg_policy_words pod_uids;
 	struct eg_policy body;
 	int mode_set, default_set;
+	/* "allow_delegated: true": may also select cgroups an unprivileged user could name */
+	int allow_delegated;
 	unsigned line;
 };
 

@@ -3,7 +3,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include "../lib/check.h"
+#include <sys/stat.h>
 #include "container.h"
+#include "scopes.h"
 
 #define ID     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ID2    "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -338,6 +340,86 @@ static void test_selector_valid(void)
 	ASSERT_EQ(eg_pod_uid_selector_valid(NULL), 0, "NULL");
 }
 
+/* ---- delegated cgroups never take a container's or pod's scope ---- */
+
+static const char scoped_policy[] =
+	"scopes:\n"
+	"  - name: docker\n"
+	"    match: {container_id: [" ID "]}\n"
+	"  - name: pod\n"
+	"    match: {pod_uid: [" UID "]}\n"
+	"  - name: glob\n"
+	"    match: {cgroup: [\"/**/app-*.scope\"]}\n"
+	"  - name: rootless\n"
+	"    allow_delegated: true\n"
+	"    match: {cgroup: [\"/**/rootless-*.scope\", \"/**/both-*.scope\"]}\n";
+
+static void test_delegated_paths(void)
+{
+	ASSERT_TRUE(eg_cgroup_path_delegated("/user.slice"), "user.slice itself");
+	ASSERT_TRUE(eg_cgroup_path_delegated(USER_SVC "/docker-" ID ".scope"),
+		    "below user@1000.service");
+	ASSERT_TRUE(eg_cgroup_path_delegated("/x/user@0.service/y"), "user@0.service anywhere");
+	ASSERT_TRUE(!eg_cgroup_path_delegated("/system.slice/docker-" ID ".scope"),
+		    "system.slice is the runtime's");
+	ASSERT_TRUE(!eg_cgroup_path_delegated("/user.slices/a"), "only the whole word");
+	ASSERT_TRUE(!eg_cgroup_path_delegated("/user@.service/a"), "user@ needs a uid");
+	ASSERT_TRUE(!eg_cgroup_path_delegated("/user@10x.service/a"), "a numeric uid");
+	ASSERT_TRUE(!eg_cgroup_path_delegated(KP_BURST), "kubepods");
+	ASSERT_TRUE(!eg_cgroup_path_delegated("/"), "the root");
+}
+
+static void test_untrusted_dirs(void)
+{
+	struct stat st = {.st_uid = 0, .st_gid = 0, .st_mode = S_IFDIR | 0755};
+
+	ASSERT_TRUE(!eg_dir_untrusted(&st), "root's 0755");
+	st.st_mode = S_IFDIR | 0775;
+	ASSERT_TRUE(!eg_dir_untrusted(&st), "group-writable by root's group");
+	st.st_gid = 1000;
+	ASSERT_TRUE(eg_dir_untrusted(&st), "group-writable by another group");
+	st.st_mode = S_IFDIR | 0757;
+	st.st_gid = 0;
+	ASSERT_TRUE(eg_dir_untrusted(&st), "writable by anyone");
+	st.st_mode = S_IFDIR | 0700;
+	st.st_uid = 65534;
+	ASSERT_TRUE(eg_dir_untrusted(&st), "owned by nobody");
+}
+
+static void test_scope_of_delegated(void)
+{
+	struct eg_policy p;
+	struct eg_error err = {0};
+	const char *forged_docker = USER_SVC "/docker-" ID ".scope";
+	const char *forged_pod = USER_SVC "/kubepods.slice/kubepods-pod" UID_ ".slice";
+
+	ASSERT_EQ(eg_policy_parse(scoped_policy, sizeof(scoped_policy) - 1, "mem", &p, &err), 0,
+		  err.msg);
+	ASSERT_TRUE(p.scopes[3].allow_delegated && !p.scopes[0].allow_delegated,
+		    "allow_delegated read");
+	ASSERT_EQ(eg_scope_of(&p, "/system.slice/docker-" ID ".scope", 0), 0, "runtime's docker");
+	ASSERT_EQ(eg_scope_of(&p, "/system.slice/docker-" ID ".scope", 1), -1,
+		  "the same name where a user could make it: no scope");
+	ASSERT_EQ(eg_scope_of(&p, KP_GUAR, 0), 1, "runtime's pod");
+	ASSERT_EQ(eg_scope_of(&p, forged_pod, eg_cgroup_path_delegated(forged_pod)), -1,
+		  "a pod slice in a user's subtree: no scope");
+	ASSERT_EQ(eg_scope_of(&p, forged_docker, eg_cgroup_path_delegated(forged_docker)), -1,
+		  "a docker scope in a user's subtree: no scope");
+	ASSERT_EQ(eg_scope_of(&p, "/system.slice/app-x.scope", 1), -1, "globs too");
+	ASSERT_EQ(eg_scope_of(&p, "/system.slice/app-x.scope", 0), 2, "glob, runtime's");
+	ASSERT_EQ(eg_scope_of(&p, USER_SVC "/rootless-x.scope", 1), 3,
+		  "a scope that allows delegated cgroups selects them");
+	ASSERT_EQ(eg_scope_of(&p, USER_SVC "/both-" ID ".scope", 1), 3,
+		  "a delegated cgroup skips the scopes that refuse it, to one that allows");
+	eg_policy_free(&p);
+	static const char yes[] = "scopes:\n  - name: a\n    allow_delegated: yes\n"
+				  "    match: {cgroup: [\"/a\"]}\n";
+
+	ASSERT_EQ(eg_policy_parse(yes, sizeof(yes) - 1, "mem", &p, &err), -1,
+		  "allow_delegated: yes refused");
+	ASSERT_CONTAINS(err.msg, "mem:3:22: allow_delegated must be true or false", "its error");
+}
+
 int main(void)
 {
 	RUN_TEST(test_container_shapes);
@@ -347,5 +429,8 @@ int main(void)
 	RUN_TEST(test_container_id_match);
 	RUN_TEST(test_pod_uid_match);
 	RUN_TEST(test_selector_valid);
+	RUN_TEST(test_delegated_paths);
+	RUN_TEST(test_untrusted_dirs);
+	RUN_TEST(test_scope_of_delegated);
 	return check_summary();
 }

@@ -519,6 +519,46 @@ static void remove_tmpdir(void)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
+/* Brackets nested n deep as the value of "rules:", closed again. */
+static char *nested_rules(size_t n)
+{
+	char *text = malloc(strlen("rules: ") + 2 * n + 2);
+	size_t o = (size_t)sprintf(text, "rules: ");
+
+	memset(text + o, '[', n);
+	memset(text + o + n, ']', n);
+	strcpy(text + o + 2 * n, "\n");
+	return text;
+}
+
+static void test_nesting_depth(void)
+{
+	/* 200 KB of brackets: refused at the 33rd level (the top mapping is the first). */
+	char *deep = nested_rules(100000), *limit = nested_rules(31);
+
+	ASSERT_EQ(expect_error(deep, "1:39", "collections nested more than 32 deep"), 0,
+		  "deep flow nesting refused where it passes the limit");
+	ASSERT_EQ(expect_error(limit, "1:9", "rule 1 must be a mapping"), 0,
+		  "32 levels are read (and judged on their content)");
+	ASSERT_EQ(
+		expect_error("a:\n b:\n  c:\n   d:\n    e:\n     f:\n      g:\n       h:\n"
+			     "        i:\n         j:\n          k:\n           l:\n"
+			     "            m:\n             n:\n              o:\n"
+			     "               p:\n                q:\n                 r:\n"
+			     "                  s:\n                   t:\n"
+			     "                    u:\n                     v:\n"
+			     "                      w:\n                       x:\n"
+			     "                        y:\n                         z:\n"
+			     "                          A:\n                           B:\n"
+			     "                            C:\n                             D:\n"
+			     "                              E:\n                               F:\n"
+			     "                                G: x\n",
+			     "33:33", "nested more than 32 deep"),
+		0, "block nesting counts the same");
+	free(deep);
+	free(limit);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/eg-test-policy.XXXXXX");
@@ -544,6 +584,7 @@ int main(void)
 	RUN_TEST(test_too_large);
 	RUN_TEST(test_names);
 	RUN_TEST(test_free_zeroed);
+	RUN_TEST(test_nesting_depth);
 	remove_tmpdir();
 	return check_summary();
 }
