@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "catalog.h"
 #include "container.h"
 #include "country.h"
 #include "policy.h"
@@ -339,40 +340,6 @@ static int add_selector(struct eg_yaml *ctx, struct eg_policy_rule *rule,
 	return 0;
 }
 
-/* "45102" or "AS45102" (any case). */
-static int parse_asn_text(const char *text, uint32_t *asn)
-{
-	unsigned long long v = 0;
-	const char *p = text;
-
-	if ((p[0] == 'A' || p[0] == 'a') && (p[1] == 'S' || p[1] == 's'))
-		p += 2;
-	if (!*p || strlen(p) > 10)
-		return -1;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (unsigned)(*p - '0');
-	}
-	if (v == 0 || v > UINT32_MAX)
-		return -1;
-	*asn = (uint32_t)v;
-	return 0;
-}
-
-/* Provider ids as the catalog writes them: lowercase letters, digits and dashes. */
-static int provider_id_ok(const char *text)
-{
-	size_t n = strlen(text);
-
-	if (!n || n >= 64)
-		return 0;
-	for (const char *c = text; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
-			return 0;
-	return 1;
-}
-
 static int selector_value(struct eg_yaml *ctx, yaml_node_t *item, enum eg_match kind,
 			  struct eg_policy_selector *sel)
 {
@@ -395,13 +362,13 @@ static int selector_value(struct eg_yaml *ctx, yaml_node_t *item, enum eg_match 
 		sel->value = cc;
 		return 0;
 	case EG_MATCH_ASN:
-		if (parse_asn_text(text, &sel->value))
+		if (eg_asn_parse(text, &sel->value))
 			return eg_yaml_fail(ctx, item->start_mark,
 					    "bad AS number %s (expected 1-4294967295, or AS45102)",
 					    eg_yaml_show_scalar(item, shown));
 		return 0;
 	default:
-		if (!provider_id_ok(text))
+		if (!eg_provider_id_valid(text))
 			return eg_yaml_fail(
 				ctx, item->start_mark,
 				"bad provider id %s (lowercase letters, digits and dashes, "
