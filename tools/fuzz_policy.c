@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * libFuzzer target: any bytes through the policy parser and, when they make
- * a policy, the ruleset compiler and a few lookups. Failures must be clean
- * errors ("file:line:column: ...") with nothing leaked.
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iuser -Imaps -Ibuild \
- *     tools/fuzz_policy.c user/policy.c user/addr.c user/ruleset.c user/error.c -lyaml \
- *     -o /tmp/fuzz_policy && /tmp/fuzz_policy -max_total_time=20
+ * libFuzzer target: any bytes through the YAML readers, the policy parser
+ * and the provider catalog parser (both on user/yaml_doc.c). When they make
+ * a policy, the ruleset compiler and a few lookups run; when they make a
+ * catalog, every provider and ASN must be found again, and the catalog must
+ * fold into the built-in one. Failures must be clean errors
+ * ("file:line:column: ...") with nothing leaked. `make fuzz-smoke` builds
+ * and runs it; seed it with the examples and maps/providers.yaml.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bundle.h"
+#include "catalog.h"
 #include "policy.h"
 #include "ruleset.h"
 
@@ -48,12 +50,48 @@ static void check_lookups(const struct eg_policy *policy, const struct eg_rulese
 	}
 }
 
+static void check_catalog(const struct eg_catalog *cat)
+{
+	for (size_t i = 0; i < cat->n_providers; i++) {
+		const struct eg_provider *p = &cat->providers[i];
+
+		if (p->index != i + 1 || !p->name || !p->jurisdiction || !p->kind ||
+		    !(p->n_asns + p->n_cidrs))
+			abort();
+		if (eg_catalog_find(cat, p->id) != p || eg_catalog_get(cat, p->index) != p)
+			abort();
+		for (size_t a = 0; a < p->n_asns; a++)
+			if (eg_catalog_by_asn(cat, p->asns[a].asn) != p)
+				abort();
+	}
+}
+
+/* The same bytes as a catalog: parsed alone, then folded into the built-in one. */
+static void fuzz_catalog(const uint8_t *data, size_t size)
+{
+	struct eg_catalog cat, merged;
+	struct eg_error err = {0};
+
+	if (eg_catalog_parse((const char *)data, size, "fuzz.yaml", &cat, &err)) {
+		check_message(&err);
+		if (cat.providers || cat.n_providers || cat.by_asn || cat.path)
+			abort();
+		return;
+	}
+	check_catalog(&cat);
+	if (eg_catalog_load_builtin(&merged, &err) || eg_catalog_merge(&merged, &cat, &err))
+		abort(); /* a valid catalog always folds in */
+	check_catalog(&merged);
+	eg_catalog_free(&merged);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct eg_policy policy;
 	struct eg_ruleset rs;
 	struct eg_error err = {0};
 
+	fuzz_catalog(data, size);
 	if (eg_policy_parse((const char *)data, size, "fuzz.yaml", &policy, &err)) {
 		check_message(&err);
 		return 0;

@@ -37,8 +37,7 @@ static int load_data(struct eg_bundle *b, struct eg_error *err)
 {
 	const struct eg_policy_data *d = &b->policy.data;
 
-	if (d->providers ? eg_catalog_load(d->providers, &b->catalog, err)
-			 : eg_catalog_load_builtin(&b->catalog, err))
+	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err))
 		return -1;
 	if (d->n_country) {
 		if (eg_dataset_load_files((const char *const *)d->country, d->n_country,

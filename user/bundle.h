@@ -38,7 +38,7 @@ void eg_bundle_free(struct eg_bundle *b);
  */
 uint64_t eg_bundle_stale_after(const struct eg_bundle *b);
 
-/* The catalog built into the binary (maps/providers.conf at build time). */
+/* The catalog built into the binary (maps/providers.yaml at build time). */
 int eg_catalog_load_builtin(struct eg_catalog *cat, struct eg_error *err);
 
 #endif

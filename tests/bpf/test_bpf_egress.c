@@ -147,7 +147,7 @@ static int egress_run(const struct packet *p, int repeat)
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = p->buf, .data_size_in = (uint32_t)p->len,
 		    .repeat = repeat);
 
-	if (!EXPECT_OK(bpf_prog_test_run_opts(bpf_program__fd(guard.skel->progs.EG_PROG_EGRESS),
+	if (!EXPECT_OK(bpf_prog_test_run_opts(bpf_program__fd(guard.skel->progs.EG_PROG(egress)),
 					      &opts),
 		       "BPF_PROG_TEST_RUN on the egress program"))
 		return -1;
