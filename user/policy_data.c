@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * A policy's "data" section (where the classification comes from) and how
+ * it may age: on_failure and max_data_age.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "policy_impl.h"
+
+/* ---- how the data may age ---- */
+
+/* on_failure: open | closed */
+int policy_parse_on_failure(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			    size_t rule_no)
+{
+	struct eg_policy *policy = target;
+	char shown[EG_YAML_SHOWN];
+	const char *text;
+
+	(void)rule_no;
+	if (eg_yaml_word(ctx, key, value, "open or closed", &text))
+		return -1;
+	if (strcmp(text, "open") && strcmp(text, "closed"))
+		return eg_yaml_fail(ctx, value->start_mark,
+				    "unknown on_failure %s (expected open or closed)",
+				    eg_yaml_show_scalar(value, shown));
+	policy->fail_closed = strcmp(text, "closed") == 0;
+	return 0;
+}
+
+/* max_data_age: a number with a unit, s, m, h or d ("30d"). */
+int policy_parse_max_data_age(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
+			      void *target, size_t rule_no)
+{
+	static const struct {
+		char unit;
+		uint64_t seconds;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	struct eg_policy *policy = target;
+	char shown[EG_YAML_SHOWN], *end;
+	unsigned long long n;
+	const char *text;
+
+	(void)rule_no;
+	if (eg_yaml_word(ctx, key, value, "a duration such as 30d", &text))
+		return -1;
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	for (size_t i = 0; !errno && end != text && n && i < ARRAY_SIZE(units); i++) {
+		if (end[0] == units[i].unit && !end[1] && n <= UINT32_MAX) {
+			policy->max_data_age = n * units[i].seconds;
+			return 0;
+		}
+	}
+	return eg_yaml_fail(
+		ctx, value->start_mark,
+		"bad max_data_age %s (expected a positive number and a unit s, m, h or d, "
+		"as in 30d)",
+		eg_yaml_show_scalar(value, shown));
+}
+
+/* ---- data: where the classification comes from ---- */
+
+/* path as written, made relative to the policy file's directory. */
+static char *resolve_path(const struct eg_yaml *ctx, const char *path)
+{
+	const char *slash = strrchr(ctx->name, '/');
+	char *out;
+
+	if (path[0] == '/' || !slash)
+		return strdup(path);
+	if (asprintf(&out, "%.*s/%s", (int)(slash - ctx->name), ctx->name, path) < 0)
+		return NULL;
+	return out;
+}
+
+static int parse_path_list(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, char ***paths,
+			   size_t *n)
+{
+	struct eg_yaml_list list;
+
+	if (eg_yaml_list_get(ctx, key, value, 0, &list))
+		return -1;
+	*paths = calloc(list.n, sizeof(**paths));
+	if (!*paths)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	for (size_t i = 0; i < list.n; i++) {
+		(*paths)[i] = resolve_path(
+			ctx, (const char *)eg_yaml_list_at(ctx, &list, i)->data.scalar.value);
+		if (!(*paths)[i])
+			return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		*n = i + 1;
+	}
+	return 0;
+}
+
+static int parse_data_country(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
+			      void *target, size_t rule_no)
+{
+	struct eg_policy_data *data = target;
+
+	(void)rule_no;
+	return parse_path_list(ctx, key, value, &data->country, &data->n_country);
+}
+
+static int parse_data_asn(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			  size_t rule_no)
+{
+	struct eg_policy_data *data = target;
+
+	(void)rule_no;
+	return parse_path_list(ctx, key, value, &data->asn, &data->n_asn);
+}
+
+static int parse_data_providers(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
+				void *target, size_t rule_no)
+{
+	struct eg_policy_data *data = target;
+	const char *text;
+
+	(void)rule_no;
+	if (eg_yaml_word(ctx, key, value, "a catalog file", &text))
+		return -1;
+	data->providers = resolve_path(ctx, text);
+	return data->providers ? 0 : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+}
+
+static const struct eg_yaml_key data_keys[] = {
+	{.key = "country", .parse = parse_data_country},
+	{.key = "asn", .parse = parse_data_asn},
+	{.key = "providers", .parse = parse_data_providers},
+};
+
+int policy_parse_data(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		      size_t rule_no)
+{
+	struct eg_policy *policy = target;
+	yaml_node_t *seen[MAX_KEYS] = {0};
+
+	(void)rule_no;
+	policy->data.line = key->start_mark.line + 1;
+	if (value->type != YAML_MAPPING_NODE)
+		return eg_yaml_fail(ctx, eg_yaml_value_mark(key, value),
+				    "\"data\" must be a mapping (country, asn, providers), got %s",
+				    eg_yaml_kind(value));
+	return EG_YAML_WALK(ctx, value, data_keys, "in data", &policy->data, 0, seen);
+}

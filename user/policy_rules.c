@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * A policy's rules: the action, the selectors (cidr and the class selectors
+ * country, asn, provider, jurisdiction) read through one table of keys, and
+ * each rule's one-line text rendered from the same table.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "catalog.h"
+#include "values.h"
+#include "policy_impl.h"
+
+/* A rule's keys: selectors (group SELECTOR) decide which destinations it matches. */
+struct rule_key {
+	struct eg_yaml_key k;
+	/* Appends the selector to a rule's one-line text. */
+	void (*render)(FILE *out, const struct eg_policy_rule *rule);
+};
+
+#define SELECTOR 1 /* a rule needs at least one */
+
+/* ---- action, name, cidr ---- */
+
+int policy_action_value(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
+			enum eg_action *out)
+{
+	char shown[EG_YAML_SHOWN];
+	const char *text;
+	int action;
+
+	if (eg_yaml_word(ctx, key, value, "allow, deny or audit", &text))
+		return -1;
+	action = eg_action_from_name(text);
+	if (action < 0)
+		return eg_yaml_fail(
+			ctx, value->start_mark, "unknown %s %s (expected allow, deny or audit)",
+			(const char *)key->data.scalar.value, eg_yaml_show_scalar(value, shown));
+	*out = action;
+	return 0;
+}
+
+static int parse_action(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+			size_t rule_no)
+{
+	(void)rule_no;
+	return policy_action_value(ctx, key, value, &((struct eg_policy_rule *)target)->action);
+}
+
+static int parse_name(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		      size_t rule_no)
+{
+	struct eg_policy_rule *rule = target;
+	const char *text;
+
+	(void)rule_no;
+	if (eg_yaml_word(ctx, key, value, "a label", &text))
+		return -1;
+	/* The name is shown in one-line rule texts and event logs. */
+	for (const char *c = text; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return eg_yaml_fail(ctx, value->start_mark,
+					    "\"name\" must be one line of printable text");
+	rule->name = strdup(text);
+	if (!rule->name)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	return 0;
+}
+
+/* Count n more prefixes against the kernel trie's size, before allocating them. */
+static int reserve_prefixes(struct eg_yaml *ctx, yaml_node_t *key, size_t n, size_t rule_no)
+{
+	/*
+	 * Also what keeps alias-multiplied lists ("billion laughs") from
+	 * exploding. The key, not the value: an alias's value sits at its anchor.
+	 */
+	if (n > EG_MAX_RULE_PREFIXES - policy_ctx(ctx)->n_prefixes)
+		return eg_yaml_fail(
+			ctx, key->start_mark,
+			"rule %zu takes the policy past %d prefixes, the most the rule trie holds",
+			rule_no, EG_MAX_RULE_PREFIXES);
+	policy_ctx(ctx)->n_prefixes += n;
+	return 0;
+}
+
+static int parse_cidr(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		      size_t rule_no)
+{
+	struct eg_policy_rule *rule = target;
+	char shown[EG_YAML_SHOWN];
+	struct eg_yaml_list list;
+	const char *why;
+
+	if (eg_yaml_list_get(ctx, key, value, rule_no, &list) ||
+	    reserve_prefixes(ctx, key, list.n, rule_no))
+		return -1;
+	rule->cidrs = calloc(list.n, sizeof(*rule->cidrs));
+	if (!rule->cidrs)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	rule->n_cidrs = list.n;
+	for (size_t i = 0; i < list.n; i++) {
+		yaml_node_t *item = eg_yaml_list_at(ctx, &list, i);
+
+		if (eg_cidr_parse((const char *)item->data.scalar.value, &rule->cidrs[i], &why))
+			return eg_yaml_fail(ctx, item->start_mark, "bad CIDR %s: %s",
+					    eg_yaml_show_scalar(item, shown), why);
+	}
+	return 0;
+}
+
+static void render_cidr(FILE *out, const struct eg_policy_rule *rule)
+{
+	char text[EG_ADDR_STRLEN];
+
+	if (!rule->n_cidrs)
+		return;
+	fputs(" cidr: [", out);
+	for (size_t i = 0; i < rule->n_cidrs; i++) {
+		eg_cidr_format(&rule->cidrs[i], text, sizeof(text));
+		fprintf(out, "%s%s", i ? ", " : "", text);
+	}
+	fputs("]", out);
+}
+
+/* ---- class selectors: country, asn, provider, jurisdiction ---- */
+
+static int add_selector(struct eg_yaml *ctx, struct eg_policy_rule *rule,
+			const struct eg_policy_selector *sel)
+{
+	struct eg_policy_selector *grown =
+		realloc(rule->selectors, (rule->n_selectors + 1) * sizeof(*grown));
+
+	if (!grown)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	rule->selectors = grown;
+	rule->selectors[rule->n_selectors++] = *sel;
+	return 0;
+}
+
+static int selector_value(struct eg_yaml *ctx, yaml_node_t *item, enum eg_match kind,
+			  struct eg_policy_selector *sel)
+{
+	const char *text = (const char *)item->data.scalar.value;
+	char shown[EG_YAML_SHOWN];
+	uint16_t cc;
+
+	sel->kind = kind;
+	sel->line = item->start_mark.line + 1;
+	sel->column = item->start_mark.column + 1;
+	switch (kind) {
+	case EG_MATCH_COUNTRY:
+	case EG_MATCH_JURISDICTION:
+		if (eg_country_parse(text, strlen(text), &cc) || !eg_country_known(cc))
+			return eg_yaml_fail(
+				ctx, item->start_mark,
+				"unknown country code %s (expected an ISO 3166-1 alpha-2 "
+				"code such as CN or US)",
+				eg_yaml_show_scalar(item, shown));
+		sel->value = cc;
+		return 0;
+	case EG_MATCH_ASN:
+		if (eg_asn_text_parse(text, &sel->value))
+			return eg_yaml_fail(ctx, item->start_mark,
+					    "bad AS number %s (expected 1-4294967295, or AS45102)",
+					    eg_yaml_show_scalar(item, shown));
+		return 0;
+	default:
+		if (!eg_provider_id_valid(text))
+			return eg_yaml_fail(
+				ctx, item->start_mark,
+				"bad provider id %s (lowercase letters, digits and dashes, "
+				"as in the provider catalog)",
+				eg_yaml_show_scalar(item, shown));
+		sel->provider = strdup(text);
+		return sel->provider ? 0
+				     : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	}
+}
+
+static int parse_selector_list(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
+			       struct eg_policy_rule *rule, size_t rule_no, enum eg_match kind)
+{
+	struct eg_yaml_list list;
+
+	if (eg_yaml_list_get(ctx, key, value, rule_no, &list))
+		return -1;
+	if (list.n > EG_MAX_SELECTORS - policy_ctx(ctx)->n_selectors)
+		return eg_yaml_fail(ctx, key->start_mark,
+				    "rule %zu takes the policy past %d selector values", rule_no,
+				    EG_MAX_SELECTORS);
+	policy_ctx(ctx)->n_selectors += list.n;
+	for (size_t i = 0; i < list.n; i++) {
+		struct eg_policy_selector sel = {0};
+
+		if (selector_value(ctx, eg_yaml_list_at(ctx, &list, i), kind, &sel) ||
+		    add_selector(ctx, rule, &sel)) {
+			free(sel.provider);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define SELECTOR_PARSER(fn, kind)                                                                  \
+	static int fn(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,     \
+		      size_t rule_no)                                                              \
+	{                                                                                          \
+		return parse_selector_list(ctx, key, value, target, rule_no, kind);                \
+	}
+SELECTOR_PARSER(parse_country, EG_MATCH_COUNTRY)
+SELECTOR_PARSER(parse_asn, EG_MATCH_ASN)
+SELECTOR_PARSER(parse_provider, EG_MATCH_PROVIDER)
+SELECTOR_PARSER(parse_jurisdiction, EG_MATCH_JURISDICTION)
+
+static void render_selectors(FILE *out, const struct eg_policy_rule *rule, enum eg_match kind,
+			     const char *key)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < rule->n_selectors; i++) {
+		const struct eg_policy_selector *sel = &rule->selectors[i];
+
+		if (sel->kind != kind)
+			continue;
+		fprintf(out, "%s", first ? " " : ", ");
+		if (first)
+			fprintf(out, "%s: [", key);
+		first = 0;
+		if (kind == EG_MATCH_ASN)
+			fprintf(out, "%u", sel->value);
+		else if (kind == EG_MATCH_PROVIDER)
+			fputs(sel->provider, out);
+		else
+			fprintf(out, "%c%c", sel->value >> 8, sel->value & 0xff);
+	}
+	if (!first)
+		fputs("]", out);
+}
+
+#define SELECTOR_RENDERER(fn, kind, key)                                                           \
+	static void fn(FILE *out, const struct eg_policy_rule *rule)                               \
+	{                                                                                          \
+		render_selectors(out, rule, kind, key);                                            \
+	}
+SELECTOR_RENDERER(render_country, EG_MATCH_COUNTRY, "country")
+SELECTOR_RENDERER(render_asn, EG_MATCH_ASN, "asn")
+SELECTOR_RENDERER(render_provider, EG_MATCH_PROVIDER, "provider")
+SELECTOR_RENDERER(render_jurisdiction, EG_MATCH_JURISDICTION, "jurisdiction")
+
+/*
+ * The keys a rule may have. A new selector is one more row: its parser,
+ * group SELECTOR and a renderer.
+ */
+static const struct rule_key rule_keys[] = {
+	{.k = {.key = "action", .parse = parse_action}},
+	{.k = {.key = "cidr", .parse = parse_cidr, .group = SELECTOR}, .render = render_cidr},
+	{.k = {.key = "asn", .parse = parse_asn, .group = SELECTOR}, .render = render_asn},
+	{.k = {.key = "provider", .parse = parse_provider, .group = SELECTOR},
+	 .render = render_provider},
+	{.k = {.key = "country", .parse = parse_country, .group = SELECTOR},
+	 .render = render_country},
+	{.k = {.key = "jurisdiction", .parse = parse_jurisdiction, .group = SELECTOR},
+	 .render = render_jurisdiction},
+	{.k = {.key = "name", .parse = parse_name}},
+};
+
+/* "deny cidr: [198.51.100.0/24] name: x" */
+static int render_rule(struct eg_yaml *ctx, struct eg_policy_rule *rule)
+{
+	size_t size;
+	FILE *out;
+
+	out = open_memstream(&rule->text, &size);
+	if (!out)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	fputs(eg_action_name(rule->action), out);
+	for (size_t i = 0; i < ARRAY_SIZE(rule_keys); i++)
+		if (rule_keys[i].render)
+			rule_keys[i].render(out, rule);
+	if (rule->name)
+		fprintf(out, " name: %s", rule->name);
+	if (fclose(out) != 0) {
+		free(rule->text);
+		rule->text = NULL;
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	}
+	return 0;
+}
+
+static int parse_rule(struct eg_yaml *ctx, yaml_node_t *node, size_t rule_no,
+		      struct eg_policy_rule *rule)
+{
+	yaml_node_t *seen[MAX_KEYS] = {0};
+	char where[48], selectors[128];
+	int has_selector = 0;
+
+	_Static_assert(ARRAY_SIZE(rule_keys) <= MAX_KEYS, "raise MAX_KEYS");
+	rule->line = node->start_mark.line + 1;
+	rule->column = node->start_mark.column + 1;
+	if (node->type != YAML_MAPPING_NODE)
+		return eg_yaml_fail(ctx, node->start_mark,
+				    "rule %zu must be a mapping (action, a selector, name), got %s",
+				    rule_no, eg_yaml_kind(node));
+	snprintf(where, sizeof(where), "in rule %zu", rule_no);
+	if (EG_YAML_WALK(ctx, node, rule_keys, where, rule, rule_no, seen))
+		return -1;
+	if (!seen[0]) /* rule_keys[0] is "action" */
+		return eg_yaml_fail(ctx, node->start_mark, "rule %zu has no \"action\"", rule_no);
+	for (size_t i = 0; i < ARRAY_SIZE(rule_keys); i++)
+		has_selector |= rule_keys[i].k.group == SELECTOR && seen[i];
+	if (!has_selector)
+		return eg_yaml_fail(ctx, node->start_mark, "rule %zu has no selector (%s)", rule_no,
+				    eg_yaml_key_list(&rule_keys[0].k, ARRAY_SIZE(rule_keys),
+						     sizeof(rule_keys[0]), SELECTOR, selectors,
+						     sizeof(selectors)));
+	return render_rule(ctx, rule);
+}
+
+int policy_parse_rules(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
+		       size_t rule_no)
+{
+	struct eg_policy *policy = target;
+	yaml_node_item_t *items;
+	size_t n;
+
+	(void)key;
+	(void)rule_no;
+	if (eg_yaml_is_null(value)) /* "rules:" with nothing after it: no rules */
+		return 0;
+	if (value->type != YAML_SEQUENCE_NODE)
+		return eg_yaml_fail(ctx, value->start_mark,
+				    "\"rules\" must be a sequence of rules, got %s",
+				    eg_yaml_kind(value));
+	items = value->data.sequence.items.start;
+	n = value->data.sequence.items.top - items;
+	/* Rule indexes are 16-bit in the kernel, and 0xffff means "the default". */
+	if (n >= EG_RULE_CANARY)
+		return eg_yaml_fail(ctx, value->start_mark, "%zu rules; a policy holds at most %u",
+				    n, EG_RULE_CANARY - 1);
+	if (!n)
+		return 0;
+	policy->rules = calloc(n, sizeof(*policy->rules));
+	if (!policy->rules)
+		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	policy->n_rules = n;
+	for (size_t i = 0; i < n; i++)
+		if (parse_rule(ctx, yaml_document_get_node(ctx->doc, items[i]), i + 1,
+			       &policy->rules[i]))
+			return -1;
+	return 0;
+}
