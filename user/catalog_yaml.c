@@ -14,7 +14,7 @@
 #include "catalog.h"
 #include "file.h"
 #include "values.h"
-#include "yaml_doc.h"
+#include "yaml_values.h"
 
 #define CATALOG_MAX_BYTES (16u << 20)
 #define NAME_MAX_LEN	  200
@@ -22,25 +22,6 @@
 #define ARRAY_SIZE(a)	  (sizeof(a) / sizeof((a)[0]))
 
 /* ---- one provider's keys ---- */
-
-/* A one-line printable text (name, org, source) of at most max bytes into *out. */
-static int text_value(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, const char *what,
-		      size_t max, char **out)
-{
-	const char *k = (const char *)key->data.scalar.value, *text;
-
-	if (eg_yaml_word(y, key, value, what, &text))
-		return -1;
-	if (strlen(text) > max)
-		return eg_yaml_fail(y, value->start_mark, "\"%s\" is longer than %zu bytes", k,
-				    max);
-	for (const char *c = text; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return eg_yaml_fail(y, value->start_mark,
-					    "\"%s\" must be one line of printable text", k);
-	*out = strdup(text);
-	return *out ? 0 : eg_yaml_oom(y);
-}
 
 static int p_id(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target, size_t no)
 {
@@ -65,7 +46,7 @@ static int p_name(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void 
 	struct eg_provider *prov = target;
 
 	(void)no;
-	return text_value(y, key, value, "a display name", NAME_MAX_LEN, &prov->name);
+	return eg_yaml_line(y, key, value, "a display name", NAME_MAX_LEN, &prov->name);
 }
 
 static int p_jurisdiction(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target,
@@ -90,21 +71,14 @@ static int p_jurisdiction(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *valu
 static int p_kind(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target, size_t no)
 {
 	struct eg_provider *prov = target;
-	char shown[EG_YAML_SHOWN];
-	const char *text;
 	int kind;
 
 	(void)no;
-	if (eg_yaml_word(y, key, value, "cloud, carrier, content or enterprise", &text))
+	if (eg_yaml_choice(y, key, value, "cloud, carrier, content or enterprise",
+			   eg_provider_kind_from_name, &kind))
 		return -1;
-	kind = eg_provider_kind_from_name(text);
-	if (kind > 0) {
-		prov->kind = (enum eg_provider_kind)kind;
-		return 0;
-	}
-	return eg_yaml_fail(y, value->start_mark,
-			    "unknown kind %s (expected cloud, carrier, content or enterprise)",
-			    eg_yaml_show_scalar(value, shown));
+	prov->kind = (enum eg_provider_kind)kind;
+	return 0;
 }
 
 static int asn_text(struct eg_yaml *y, yaml_node_t *node, const char *text,
@@ -132,16 +106,16 @@ static int a_asn(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *
 static int a_org(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target, size_t no)
 {
 	(void)no;
-	return text_value(y, key, value, "the registry's organisation name", NAME_MAX_LEN,
-			  &((struct eg_provider_asn *)target)->org);
+	return eg_yaml_line(y, key, value, "the registry's organisation name", NAME_MAX_LEN,
+			    &((struct eg_provider_asn *)target)->org);
 }
 
 static int a_source(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target,
 		    size_t no)
 {
 	(void)no;
-	return text_value(y, key, value, "a citation", SOURCE_MAX_LEN,
-			  &((struct eg_provider_asn *)target)->source);
+	return eg_yaml_line(y, key, value, "a citation", SOURCE_MAX_LEN,
+			    &((struct eg_provider_asn *)target)->source);
 }
 
 static const struct eg_yaml_key asn_keys[] = {
@@ -206,45 +180,19 @@ static int p_asns(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void 
 static int p_cidrs(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target, size_t no)
 {
 	struct eg_provider *prov = target;
-	char shown[EG_YAML_SHOWN];
 	struct eg_yaml_list list;
-	const char *why;
 
 	if (eg_yaml_list_get(y, key, value, no, &list))
 		return -1;
-	prov->cidrs = calloc(list.n, sizeof(*prov->cidrs));
-	if (!prov->cidrs)
-		return eg_yaml_oom(y);
-	for (size_t i = 0; i < list.n; i++) {
-		yaml_node_t *item = eg_yaml_list_at(y, &list, i);
-
-		if (eg_cidr_parse((const char *)item->data.scalar.value, &prov->cidrs[i], &why))
-			return eg_yaml_fail(y, item->start_mark, "bad CIDR %s: %s",
-					    eg_yaml_show_scalar(item, shown), why);
-		prov->n_cidrs = i + 1;
-	}
-	return 0;
+	return eg_yaml_cidrs(y, &list, &prov->cidrs, &prov->n_cidrs);
 }
 
 static int p_sources(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target,
 		     size_t no)
 {
 	struct eg_provider *prov = target;
-	struct eg_yaml_list list;
 
-	if (eg_yaml_list_get(y, key, value, no, &list))
-		return -1;
-	prov->sources = calloc(list.n, sizeof(*prov->sources));
-	if (!prov->sources)
-		return eg_yaml_oom(y);
-	for (size_t i = 0; i < list.n; i++) {
-		prov->sources[i] =
-			strdup((const char *)eg_yaml_list_at(y, &list, i)->data.scalar.value);
-		if (!prov->sources[i])
-			return eg_yaml_oom(y);
-		prov->n_sources = i + 1;
-	}
-	return 0;
+	return eg_yaml_strings(y, key, value, no, NULL, NULL, &prov->sources, &prov->n_sources);
 }
 
 /* Rows 0-3 are required. */

@@ -100,20 +100,12 @@ void eg_policy_free(struct eg_policy *policy)
 int policy_parse_mode(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
 		      size_t rule_no)
 {
-	struct eg_policy *policy = target;
-	char shown[EG_YAML_SHOWN];
-	const char *text;
 	int mode;
 
 	(void)rule_no;
-	if (eg_yaml_word(ctx, key, value, "enforce or audit", &text))
+	if (eg_yaml_choice(ctx, key, value, "enforce or audit", eg_mode_from_name, &mode))
 		return -1;
-	mode = eg_mode_from_name(text);
-	if (mode < 0)
-		return eg_yaml_fail(ctx, value->start_mark,
-				    "unknown mode %s (expected enforce or audit)",
-				    eg_yaml_show_scalar(value, shown));
-	policy->mode = mode;
+	((struct eg_policy *)target)->mode = mode;
 	return 0;
 }
 
@@ -122,6 +114,36 @@ int policy_parse_default(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *val
 {
 	(void)rule_no;
 	return policy_action_value(ctx, key, value, &((struct eg_policy *)target)->default_action);
+}
+
+int policy_parse_list(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, size_t max,
+		      size_t size, policy_item_fn *parse_item, void **array, size_t *n)
+{
+	const char *k = (const char *)key->data.scalar.value;
+	yaml_node_item_t *items;
+	size_t count;
+
+	if (eg_yaml_is_null(value)) /* "rules:" with nothing after it: no rules */
+		return 0;
+	if (value->type != YAML_SEQUENCE_NODE)
+		return eg_yaml_fail(ctx, value->start_mark,
+				    "\"%s\" must be a sequence of %s, got %s", k, k,
+				    eg_yaml_kind(value));
+	items = value->data.sequence.items.start;
+	count = value->data.sequence.items.top - items;
+	if (count > max)
+		return eg_yaml_fail(ctx, value->start_mark, "%zu %s; a policy holds at most %zu",
+				    count, k, max);
+	if (!count)
+		return 0;
+	*array = calloc(count, size);
+	if (!*array)
+		return eg_yaml_oom(ctx);
+	*n = count;
+	for (size_t i = 0; i < count; i++)
+		if (parse_item(ctx, eg_yaml_node(ctx, items[i]), i + 1, (char *)*array + i * size))
+			return -1;
+	return 0;
 }
 
 static const struct eg_yaml_key top_keys[] = {

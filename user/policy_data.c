@@ -12,23 +12,18 @@
 
 /* ---- how the data may age ---- */
 
-/* on_failure: open | closed */
+/* on_failure: open | closed, as fail_closed 0 | 1 */
+static int fail_closed_from_name(const char *name)
+{
+	return strcmp(name, "closed") == 0 ? 1 : strcmp(name, "open") == 0 ? 0 : -1;
+}
+
 int policy_parse_on_failure(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
 			    size_t rule_no)
 {
-	struct eg_policy *policy = target;
-	char shown[EG_YAML_SHOWN];
-	const char *text;
-
 	(void)rule_no;
-	if (eg_yaml_word(ctx, key, value, "open or closed", &text))
-		return -1;
-	if (strcmp(text, "open") && strcmp(text, "closed"))
-		return eg_yaml_fail(ctx, value->start_mark,
-				    "unknown on_failure %s (expected open or closed)",
-				    eg_yaml_show_scalar(value, shown));
-	policy->fail_closed = strcmp(text, "closed") == 0;
-	return 0;
+	return eg_yaml_choice(ctx, key, value, "open or closed", fail_closed_from_name,
+			      &((struct eg_policy *)target)->fail_closed);
 }
 
 /* max_data_age: a number with a unit, s, m, h or d ("30d"). */
@@ -80,19 +75,15 @@ static char *resolve_path(const struct eg_yaml *ctx, const char *path)
 static int parse_path_list(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, char ***paths,
 			   size_t *n)
 {
-	struct eg_yaml_list list;
-
-	if (eg_yaml_list_get(ctx, key, value, 0, &list))
+	if (eg_yaml_strings(ctx, key, value, 0, NULL, NULL, paths, n))
 		return -1;
-	*paths = calloc(list.n, sizeof(**paths));
-	if (!*paths)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
-	for (size_t i = 0; i < list.n; i++) {
-		(*paths)[i] = resolve_path(
-			ctx, (const char *)eg_yaml_list_at(ctx, &list, i)->data.scalar.value);
-		if (!(*paths)[i])
-			return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
-		*n = i + 1;
+	for (size_t i = 0; i < *n; i++) {
+		char *resolved = resolve_path(ctx, (*paths)[i]);
+
+		if (!resolved)
+			return eg_yaml_oom(ctx);
+		free((*paths)[i]);
+		(*paths)[i] = resolved;
 	}
 	return 0;
 }
@@ -125,7 +116,7 @@ static int parse_data_providers(struct eg_yaml *ctx, yaml_node_t *key, yaml_node
 	if (eg_yaml_word(ctx, key, value, "a catalog file", &text))
 		return -1;
 	data->providers = resolve_path(ctx, text);
-	return data->providers ? 0 : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	return data->providers ? 0 : eg_yaml_oom(ctx);
 }
 
 static const struct eg_yaml_key data_keys[] = {

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include "policy.h"
-#include "yaml_doc.h"
+#include "yaml_values.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_KEYS      EG_YAML_MAX_KEYS
@@ -32,6 +32,16 @@ typedef int policy_key_fn(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *va
 
 /* policy.c: top-level keys a scope also has (target: a struct eg_policy). */
 policy_key_fn policy_parse_mode, policy_parse_default;
+
+/* Reads one item of a list (a rule, a scope), numbered no from 1, into item. */
+typedef int policy_item_fn(struct eg_yaml *ctx, yaml_node_t *node, size_t no, void *item);
+/*
+ * A key whose value is a sequence (or nothing) of at most max items: a new
+ * array (*array, *n) of items of size bytes, each read by parse_item. *n is
+ * set before the items are read, so that a half-read array is freed whole.
+ */
+int policy_parse_list(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, size_t max,
+		      size_t size, policy_item_fn *parse_item, void **array, size_t *n);
 
 /* policy_rules.c */
 /* An action word ("default" or a rule's "action"): allow, deny or audit. */

@@ -4,7 +4,7 @@
  * country, asn, provider, jurisdiction) read through one table of keys, and
  * each rule's one-line text rendered from the same table.
  */
-#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,17 +26,10 @@ struct rule_key {
 int policy_action_value(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
 			enum eg_action *out)
 {
-	char shown[EG_YAML_SHOWN];
-	const char *text;
 	int action;
 
-	if (eg_yaml_word(ctx, key, value, "allow, deny or audit", &text))
+	if (eg_yaml_choice(ctx, key, value, "allow, deny or audit", eg_action_from_name, &action))
 		return -1;
-	action = eg_action_from_name(text);
-	if (action < 0)
-		return eg_yaml_fail(
-			ctx, value->start_mark, "unknown %s %s (expected allow, deny or audit)",
-			(const char *)key->data.scalar.value, eg_yaml_show_scalar(value, shown));
 	*out = action;
 	return 0;
 }
@@ -51,21 +44,9 @@ static int parse_action(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *valu
 static int parse_name(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
 		      size_t rule_no)
 {
-	struct eg_policy_rule *rule = target;
-	const char *text;
-
 	(void)rule_no;
-	if (eg_yaml_word(ctx, key, value, "a label", &text))
-		return -1;
-	/* The name is shown in one-line rule texts and event logs. */
-	for (const char *c = text; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return eg_yaml_fail(ctx, value->start_mark,
-					    "\"name\" must be one line of printable text");
-	rule->name = strdup(text);
-	if (!rule->name)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
-	return 0;
+	return eg_yaml_line(ctx, key, value, "a label", SIZE_MAX,
+			    &((struct eg_policy_rule *)target)->name);
 }
 
 /* Count n more prefixes against the kernel trie's size, before allocating them. */
@@ -88,25 +69,12 @@ static int parse_cidr(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
 		      size_t rule_no)
 {
 	struct eg_policy_rule *rule = target;
-	char shown[EG_YAML_SHOWN];
 	struct eg_yaml_list list;
-	const char *why;
 
 	if (eg_yaml_list_get(ctx, key, value, rule_no, &list) ||
 	    reserve_prefixes(ctx, key, list.n, rule_no))
 		return -1;
-	rule->cidrs = calloc(list.n, sizeof(*rule->cidrs));
-	if (!rule->cidrs)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
-	rule->n_cidrs = list.n;
-	for (size_t i = 0; i < list.n; i++) {
-		yaml_node_t *item = eg_yaml_list_at(ctx, &list, i);
-
-		if (eg_cidr_parse((const char *)item->data.scalar.value, &rule->cidrs[i], &why))
-			return eg_yaml_fail(ctx, item->start_mark, "bad CIDR %s: %s",
-					    eg_yaml_show_scalar(item, shown), why);
-	}
-	return 0;
+	return eg_yaml_cidrs(ctx, &list, &rule->cidrs, &rule->n_cidrs);
 }
 
 static void render_cidr(FILE *out, const struct eg_policy_rule *rule)
@@ -132,7 +100,7 @@ static int add_selector(struct eg_yaml *ctx, struct eg_policy_rule *rule,
 		realloc(rule->selectors, (rule->n_selectors + 1) * sizeof(*grown));
 
 	if (!grown)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		return eg_yaml_oom(ctx);
 	rule->selectors = grown;
 	rule->selectors[rule->n_selectors++] = *sel;
 	return 0;
@@ -173,8 +141,7 @@ static int selector_value(struct eg_yaml *ctx, yaml_node_t *item, enum eg_match 
 				"as in the provider catalog)",
 				eg_yaml_show_scalar(item, shown));
 		sel->provider = strdup(text);
-		return sel->provider ? 0
-				     : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		return sel->provider ? 0 : eg_yaml_oom(ctx);
 	}
 }
 
@@ -273,7 +240,7 @@ static int render_rule(struct eg_yaml *ctx, struct eg_policy_rule *rule)
 
 	out = open_memstream(&rule->text, &size);
 	if (!out)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		return eg_yaml_oom(ctx);
 	fputs(eg_action_name(rule->action), out);
 	for (size_t i = 0; i < ARRAY_SIZE(rule_keys); i++)
 		if (rule_keys[i].render)
@@ -283,14 +250,14 @@ static int render_rule(struct eg_yaml *ctx, struct eg_policy_rule *rule)
 	if (fclose(out) != 0) {
 		free(rule->text);
 		rule->text = NULL;
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		return eg_yaml_oom(ctx);
 	}
 	return 0;
 }
 
-static int parse_rule(struct eg_yaml *ctx, yaml_node_t *node, size_t rule_no,
-		      struct eg_policy_rule *rule)
+static int parse_rule(struct eg_yaml *ctx, yaml_node_t *node, size_t rule_no, void *item)
 {
+	struct eg_policy_rule *rule = item;
 	yaml_node_t *seen[MAX_KEYS] = {0};
 	char where[48], selectors[128];
 	int has_selector = 0;
@@ -321,32 +288,9 @@ int policy_parse_rules(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value
 		       size_t rule_no)
 {
 	struct eg_policy *policy = target;
-	yaml_node_item_t *items;
-	size_t n;
 
-	(void)key;
 	(void)rule_no;
-	if (eg_yaml_is_null(value)) /* "rules:" with nothing after it: no rules */
-		return 0;
-	if (value->type != YAML_SEQUENCE_NODE)
-		return eg_yaml_fail(ctx, value->start_mark,
-				    "\"rules\" must be a sequence of rules, got %s",
-				    eg_yaml_kind(value));
-	items = value->data.sequence.items.start;
-	n = value->data.sequence.items.top - items;
 	/* Rule indexes are 16-bit in the kernel, and 0xffff means "the default". */
-	if (n >= EG_RULE_CANARY)
-		return eg_yaml_fail(ctx, value->start_mark, "%zu rules; a policy holds at most %u",
-				    n, EG_RULE_CANARY - 1);
-	if (!n)
-		return 0;
-	policy->rules = calloc(n, sizeof(*policy->rules));
-	if (!policy->rules)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
-	policy->n_rules = n;
-	for (size_t i = 0; i < n; i++)
-		if (parse_rule(ctx, yaml_document_get_node(ctx->doc, items[i]), i + 1,
-			       &policy->rules[i]))
-			return -1;
-	return 0;
+	return policy_parse_list(ctx, key, value, EG_RULE_CANARY - 1, sizeof(*policy->rules),
+				 parse_rule, (void **)&policy->rules, &policy->n_rules);
 }

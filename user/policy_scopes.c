@@ -3,7 +3,6 @@
  * A policy's scopes: workloads (cgroup globs, container ids, pod UIDs) with
  * a mode, default and rules of their own.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,62 +11,26 @@
 
 /* ---- match: which workloads ---- */
 
-static int parse_words(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
-		       struct eg_policy_words *w, int (*valid)(const char *), const char *what)
-{
-	char shown[EG_YAML_SHOWN];
-	struct eg_yaml_list list;
-
-	if (eg_yaml_list_get(ctx, key, value, 0, &list))
-		return -1;
-	w->v = calloc(list.n, sizeof(*w->v));
-	if (!w->v)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
-	for (size_t i = 0; i < list.n; i++) {
-		yaml_node_t *item = eg_yaml_list_at(ctx, &list, i);
-		const char *text = (const char *)item->data.scalar.value;
-
-		if (valid && !valid(text))
-			return eg_yaml_fail(ctx, item->start_mark, "bad %s %s", what,
-					    eg_yaml_show_scalar(item, shown));
-		w->v[i] = strdup(text);
-		if (!w->v[i])
-			return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
-		w->n = i + 1;
-	}
-	return 0;
-}
-
 static int glob_valid(const char *text)
 {
 	return text[0] == '/';
 }
 
-static int match_cgroup(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
-			size_t rule_no)
-{
-	(void)rule_no;
-	return parse_words(ctx, key, value, &((struct eg_policy_scope *)target)->cgroups,
-			   glob_valid,
-			   "cgroup glob (it must start with \"/\", the cgroup v2 root)");
-}
-
-static int match_container(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
-			   size_t rule_no)
-{
-	(void)rule_no;
-	return parse_words(ctx, key, value, &((struct eg_policy_scope *)target)->container_ids,
-			   eg_container_id_selector_valid,
-			   "container id (64 hex characters, or a prefix of at least 12)");
-}
-
-static int match_pod(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
-		     size_t rule_no)
-{
-	(void)rule_no;
-	return parse_words(ctx, key, value, &((struct eg_policy_scope *)target)->pod_uids,
-			   eg_pod_uid_selector_valid, "pod UID");
-}
+/* A match key: a list of words, each checked by valid, into field of the scope. */
+#define MATCH_PARSER(fn, field, valid, what)                                                       \
+	static int fn(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,     \
+		      size_t rule_no)                                                              \
+	{                                                                                          \
+		struct eg_policy_words *w = &((struct eg_policy_scope *)target)->field;            \
+                                                                                                   \
+		(void)rule_no;                                                                     \
+		return eg_yaml_strings(ctx, key, value, 0, valid, what, &w->v, &w->n);             \
+	}
+MATCH_PARSER(match_cgroup, cgroups, glob_valid,
+	     "cgroup glob (it must start with \"/\", the cgroup v2 root)")
+MATCH_PARSER(match_container, container_ids, eg_container_id_selector_valid,
+	     "container id (64 hex characters, or a prefix of at least 12)")
+MATCH_PARSER(match_pod, pod_uids, eg_pod_uid_selector_valid, "pod UID")
 
 static const struct eg_yaml_key match_keys[] = {
 	{.key = "cgroup", .parse = match_cgroup},
@@ -87,7 +50,7 @@ static int scope_name(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
 	if (eg_yaml_word(ctx, key, value, "a label", &text))
 		return -1;
 	sc->name = strdup(text);
-	return sc->name ? 0 : eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+	return sc->name ? 0 : eg_yaml_oom(ctx);
 }
 
 static int scope_match(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
@@ -156,16 +119,16 @@ static const struct eg_yaml_key scope_keys[] = {
 	{.key = "allow_delegated", .parse = scope_allow_delegated},
 };
 
-static int parse_scope(struct eg_yaml *ctx, yaml_node_t *node, size_t no,
-		       struct eg_policy_scope *sc)
+static int parse_scope(struct eg_yaml *ctx, yaml_node_t *node, size_t no, void *item)
 {
+	struct eg_policy_scope *sc = item;
 	yaml_node_t *seen[MAX_KEYS] = {0};
 	char where[48];
 
 	sc->line = node->start_mark.line + 1;
 	sc->body.path = strdup(ctx->name);
 	if (!sc->body.path)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
+		return eg_yaml_oom(ctx);
 	if (node->type != YAML_MAPPING_NODE)
 		return eg_yaml_fail(
 			ctx, node->start_mark,
@@ -189,32 +152,10 @@ int policy_parse_scopes(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *valu
 			size_t rule_no)
 {
 	struct eg_policy *policy = target;
-	yaml_node_item_t *items;
-	size_t n;
 
 	(void)rule_no;
-	if (eg_yaml_is_null(value))
-		return 0;
-	if (value->type != YAML_SEQUENCE_NODE)
-		return eg_yaml_fail(ctx, eg_yaml_value_mark(key, value),
-				    "\"scopes\" must be a sequence of scopes, got %s",
-				    eg_yaml_kind(value));
-	items = value->data.sequence.items.start;
-	n = value->data.sequence.items.top - items;
-	if (n > EG_MAX_SCOPES)
-		return eg_yaml_fail(ctx, value->start_mark, "%zu scopes; a policy holds at most %d",
-				    n, EG_MAX_SCOPES);
-	if (!n)
-		return 0;
-	policy->scopes = calloc(n, sizeof(*policy->scopes));
-	if (!policy->scopes)
-		return eg_fail(ctx->err, ENOMEM, "%s: out of memory", ctx->name);
-	policy->n_scopes = n;
-	for (size_t i = 0; i < n; i++)
-		if (parse_scope(ctx, yaml_document_get_node(ctx->doc, items[i]), i + 1,
-				&policy->scopes[i]))
-			return -1;
-	return 0;
+	return policy_parse_list(ctx, key, value, EG_MAX_SCOPES, sizeof(*policy->scopes),
+				 parse_scope, (void **)&policy->scopes, &policy->n_scopes);
 }
 
 void policy_inherit_scope_settings(struct eg_policy *policy)
