@@ -14,35 +14,18 @@
 /* The classification tables, for maps/classify.h (the context argument is unused in BPF). */
 #define EG_TABLES_T const void *
 
-static __always_inline const struct eg_span *eg_tbl_v4_span(const void *t, __u32 i)
-{
-	(void)t;
-	return bpf_map_lookup_elem(&EG_MAP_V4_INDEX, &i);
-}
-
-static __always_inline const struct eg_v4_bound *eg_tbl_v4_bound(const void *t, __u32 i)
-{
-	(void)t;
-	return bpf_map_lookup_elem(&EG_MAP_V4_BOUNDS, &i);
-}
-
-static __always_inline const struct eg_span *eg_tbl_v6_span(const void *t, __u32 i)
-{
-	(void)t;
-	return bpf_map_lookup_elem(&EG_MAP_V6_INDEX, &i);
-}
-
-static __always_inline const struct eg_v6_bound *eg_tbl_v6_bound(const void *t, __u32 i)
-{
-	(void)t;
-	return bpf_map_lookup_elem(&EG_MAP_V6_BOUNDS, &i);
-}
-
-static __always_inline const struct eg_class *eg_tbl_class(const void *t, __u32 id)
-{
-	(void)t;
-	return bpf_map_lookup_elem(&EG_MAP_CLASSES, &id);
-}
+/* An accessor of maps/classify.h that is one lookup in one array map. */
+#define EG_TBL_LOOKUP(fn, type, map)                                                               \
+	static __always_inline const type *fn(const void *t, __u32 i)                              \
+	{                                                                                          \
+		(void)t;                                                                           \
+		return bpf_map_lookup_elem(&map, &i);                                              \
+	}
+EG_TBL_LOOKUP(eg_tbl_v4_span, struct eg_span, EG_MAP_V4_INDEX)
+EG_TBL_LOOKUP(eg_tbl_v4_bound, struct eg_v4_bound, EG_MAP_V4_BOUNDS)
+EG_TBL_LOOKUP(eg_tbl_v6_span, struct eg_span, EG_MAP_V6_INDEX)
+EG_TBL_LOOKUP(eg_tbl_v6_bound, struct eg_v6_bound, EG_MAP_V6_BOUNDS)
+EG_TBL_LOOKUP(eg_tbl_class, struct eg_class, EG_MAP_CLASSES)
 
 static __always_inline const struct eg_rule *eg_tbl_rule(const void *t, __u32 policy,
 							 const __u8 addr[16])

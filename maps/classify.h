@@ -44,56 +44,67 @@ static __always_inline __u64 eg_be64_at(const __u8 *p)
 	       ((__u64)p[6] << 8) | (__u64)p[7];
 }
 
-/* Last bound in [span] whose start <= x; the first bound of a span always starts at 0. */
-static __always_inline __u32 eg_classify_v4(EG_TABLES_T t, __u32 ip)
+/*
+ * Is bound i of the family's table at or below the address (v4: its low 16
+ * bits in lo; v6: hi and lo)? 1 or 0, and the bound's class in *class_id;
+ * -1 when i is out of the table.
+ */
+static __always_inline int eg_bound_at_or_below(EG_TABLES_T t, int v6, __u32 i, __u64 hi, __u64 lo,
+						__u32 *class_id)
 {
-	const struct eg_span *span = eg_tbl_v4_span(t, ip >> 16);
-	const struct eg_v4_bound *b;
-	__u16 x = (__u16)ip;
-	__u32 lo, hi, i;
+	const struct eg_v4_bound *b4;
+	const struct eg_v6_bound *b6;
+
+	if (v6) {
+		b6 = eg_tbl_v6_bound(t, i);
+		if (!b6)
+			return -1;
+		*class_id = b6->class_id;
+		return b6->start_hi < hi || (b6->start_hi == hi && b6->start_lo <= lo);
+	}
+	b4 = eg_tbl_v4_bound(t, i);
+	if (!b4)
+		return -1;
+	*class_id = b4->class_id;
+	return b4->start <= lo;
+}
+
+/*
+ * The class of the last bound in span at or below the address; the first
+ * bound of a span always starts at 0. v6 is a constant at each call, so the
+ * inlined search is one family's.
+ */
+static __always_inline __u32 eg_span_search(EG_TABLES_T t, const struct eg_span *span, int v6,
+					    __u64 hi, __u64 lo)
+{
+	__u32 first, last, i, class_id = 0;
 
 	if (!span || !span->count)
 		return 0;
-	lo = span->first;
-	hi = span->first + span->count - 1;
-	for (i = 0; i < EG_SEARCH_STEPS && lo < hi; i++) {
-		__u32 mid = lo + (hi - lo + 1) / 2;
+	first = span->first;
+	last = span->first + span->count - 1;
+	for (i = 0; i < EG_SEARCH_STEPS && first < last; i++) {
+		__u32 mid = first + (last - first + 1) / 2;
+		int below = eg_bound_at_or_below(t, v6, mid, hi, lo, &class_id);
 
-		b = eg_tbl_v4_bound(t, mid);
-		if (!b)
+		if (below < 0)
 			return 0;
-		if (b->start <= x)
-			lo = mid;
+		if (below)
+			first = mid;
 		else
-			hi = mid - 1;
+			last = mid - 1;
 	}
-	b = eg_tbl_v4_bound(t, lo);
-	return b ? b->class_id : 0;
+	return eg_bound_at_or_below(t, v6, first, hi, lo, &class_id) < 0 ? 0 : class_id;
+}
+
+static __always_inline __u32 eg_classify_v4(EG_TABLES_T t, __u32 ip)
+{
+	return eg_span_search(t, eg_tbl_v4_span(t, ip >> 16), 0, 0, (__u16)ip);
 }
 
 static __always_inline __u32 eg_classify_v6(EG_TABLES_T t, __u64 ahi, __u64 alo)
 {
-	const struct eg_span *span = eg_tbl_v6_span(t, (__u32)(ahi >> 48));
-	const struct eg_v6_bound *b;
-	__u32 lo, hi, i;
-
-	if (!span || !span->count)
-		return 0;
-	lo = span->first;
-	hi = span->first + span->count - 1;
-	for (i = 0; i < EG_SEARCH_STEPS && lo < hi; i++) {
-		__u32 mid = lo + (hi - lo + 1) / 2;
-
-		b = eg_tbl_v6_bound(t, mid);
-		if (!b)
-			return 0;
-		if (b->start_hi < ahi || (b->start_hi == ahi && b->start_lo <= alo))
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	b = eg_tbl_v6_bound(t, lo);
-	return b ? b->class_id : 0;
+	return eg_span_search(t, eg_tbl_v6_span(t, (__u32)(ahi >> 48)), 1, ahi, alo);
 }
 
 /* Class id of an address in the 16-byte form; 0 when nothing is known. */
