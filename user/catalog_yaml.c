@@ -23,21 +23,27 @@
 
 /* ---- one provider's keys ---- */
 
+/* "bad <what> <value>: <hint>", placed at the value. */
+static int bad_value(struct eg_yaml *y, yaml_node_t *value, const char *what, const char *hint)
+{
+	char shown[EG_YAML_SHOWN];
+
+	return eg_yaml_fail(y, value->start_mark, "bad %s %s: %s", what,
+			    eg_yaml_show_scalar(value, shown), hint);
+}
+
 static int p_id(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target, size_t no)
 {
-	struct eg_provider *prov = target;
-	char shown[EG_YAML_SHOWN];
 	const char *text;
 
+	_Static_assert(EG_PROVIDER_ID_MAX == 64, "the message below says 1-63");
 	(void)no;
 	if (eg_yaml_word(y, key, value, "a provider id", &text))
 		return -1;
 	if (!eg_provider_id_valid(text))
-		return eg_yaml_fail(y, value->start_mark,
-				    "bad provider id %s: use 1-%d of a-z, 0-9 and -, not starting "
-				    "or ending with -",
-				    eg_yaml_show_scalar(value, shown), EG_PROVIDER_ID_MAX - 1);
-	strcpy(prov->id, text);
+		return bad_value(y, value, "provider id",
+				 "use 1-63 of a-z, 0-9 and -, not starting or ending with -");
+	strcpy(((struct eg_provider *)target)->id, text);
 	return 0;
 }
 
@@ -52,20 +58,16 @@ static int p_name(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void 
 static int p_jurisdiction(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target,
 			  size_t no)
 {
-	struct eg_provider *prov = target;
-	char shown[EG_YAML_SHOWN];
+	uint16_t *cc = &((struct eg_provider *)target)->jurisdiction;
 	const char *text;
 
 	(void)no;
 	if (eg_yaml_word(y, key, value, "a country code", &text))
 		return -1;
-	if (eg_country_parse(text, strlen(text), &prov->jurisdiction) ||
-	    !eg_country_known(prov->jurisdiction))
-		return eg_yaml_fail(y, value->start_mark,
-				    "bad jurisdiction %s: expected an ISO 3166-1 alpha-2 code "
-				    "such as CN or US",
-				    eg_yaml_show_scalar(value, shown));
-	return 0;
+	if (eg_country_parse(text, strlen(text), cc) == 0 && eg_country_known(*cc))
+		return 0;
+	return bad_value(y, value, "jurisdiction",
+			 "expected an ISO 3166-1 alpha-2 code such as CN or US");
 }
 
 static int p_kind(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target, size_t no)
@@ -124,13 +126,17 @@ static const struct eg_yaml_key asn_keys[] = {
 	{.key = "source", .parse = a_source},
 };
 
-/* Walk a mapping of table's keys, whose first n_required rows must be there; what names it. */
+/*
+ * Walk a mapping of table's keys, whose first n_required rows must be there;
+ * "<noun> <no>" names it in messages ("provider 3").
+ */
 static int walk_entry(struct eg_yaml *y, yaml_node_t *node, const struct eg_yaml_key *table,
-		      size_t n, size_t n_required, const char *what, void *target, size_t no)
+		      size_t n, size_t n_required, const char *noun, void *target, size_t no)
 {
 	yaml_node_t *seen[EG_YAML_MAX_KEYS] = {0};
-	char where[64];
+	char what[48], where[64];
 
+	snprintf(what, sizeof(what), "%s %zu", noun, no);
 	snprintf(where, sizeof(where), "in %s", what);
 	if (eg_yaml_walk(y, node, table, n, sizeof(*table), where, target, no, seen))
 		return -1;
@@ -145,7 +151,6 @@ static int walk_entry(struct eg_yaml *y, yaml_node_t *node, const struct eg_yaml
 static int asn_item(struct eg_yaml *y, yaml_node_t *item, size_t no, struct eg_provider_asn *a)
 {
 	const char *text;
-	char what[48];
 
 	if (item->type == YAML_SCALAR_NODE && !eg_yaml_is_null(item))
 		return eg_yaml_text(y, item, "asns", &text) || asn_text(y, item, text, a) ? -1 : 0;
@@ -154,8 +159,7 @@ static int asn_item(struct eg_yaml *y, yaml_node_t *item, size_t no, struct eg_p
 				    "an item of \"asns\" in provider %zu must be an AS number or a "
 				    "mapping (asn, org, source), got %s",
 				    no, eg_yaml_kind(item));
-	snprintf(what, sizeof(what), "an ASN of provider %zu", no);
-	return walk_entry(y, item, asn_keys, ARRAY_SIZE(asn_keys), 1, what, a, no);
+	return walk_entry(y, item, asn_keys, ARRAY_SIZE(asn_keys), 1, "an ASN of provider", a, no);
 }
 
 static int p_asns(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *value, void *target, size_t no)
@@ -208,8 +212,6 @@ static const struct eg_yaml_key provider_keys[] = {
 
 static int parse_provider(struct eg_yaml *y, yaml_node_t *node, size_t no, struct eg_provider *prov)
 {
-	char what[32];
-
 	prov->index = (uint16_t)no;
 	prov->line = node->start_mark.line + 1;
 	if (node->type != YAML_MAPPING_NODE)
@@ -217,8 +219,7 @@ static int parse_provider(struct eg_yaml *y, yaml_node_t *node, size_t no, struc
 				    "provider %zu must be a mapping (id, name, jurisdiction, kind, "
 				    "asns, cidrs, sources), got %s",
 				    no, eg_yaml_kind(node));
-	snprintf(what, sizeof(what), "provider %zu", no);
-	if (walk_entry(y, node, provider_keys, ARRAY_SIZE(provider_keys), 4, what, prov, no))
+	if (walk_entry(y, node, provider_keys, ARRAY_SIZE(provider_keys), 4, "provider", prov, no))
 		return -1;
 	if (!prov->n_asns && !prov->n_cidrs)
 		return eg_yaml_fail(y, node->start_mark,
