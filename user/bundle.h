@@ -18,7 +18,8 @@ struct eg_bundle {
 	struct eg_policy policy;
 	struct eg_catalog catalog;
 	struct eg_dataset country, asn; /* kind set and path non-NULL when loaded */
-	int have_country, have_asn;
+	struct eg_dataset ranges;	/* providers' published range files */
+	int have_country, have_asn, have_ranges;
 	struct eg_world world;
 	int have_world;
 	struct eg_ruleset rules;	/* the node-wide policy, slot EG_SLOT_NODE */

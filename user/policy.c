@@ -108,8 +108,11 @@ void eg_policy_free(struct eg_policy *policy)
 		free(policy->data.country[i]);
 	for (size_t i = 0; i < policy->data.n_asn; i++)
 		free(policy->data.asn[i]);
+	for (size_t i = 0; i < policy->data.n_provider_ranges; i++)
+		free(policy->data.provider_ranges[i]);
 	free(policy->data.country);
 	free(policy->data.asn);
+	free(policy->data.provider_ranges);
 	free(policy->data.providers);
 	for (size_t i = 0; policy->scopes && i < policy->n_scopes; i++) {
 		struct eg_policy_scope *sc = &policy->scopes[i];
@@ -521,6 +524,15 @@ static int parse_data_asn(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *va
 	return parse_path_list(ctx, key, value, &data->asn, &data->n_asn);
 }
 
+static int parse_data_provider_ranges(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
+				      void *target, size_t rule_no)
+{
+	struct eg_policy_data *d = target;
+
+	(void)rule_no;
+	return parse_path_list(ctx, key, value, &d->provider_ranges, &d->n_provider_ranges);
+}
+
 static int parse_data_providers(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
 				void *target, size_t rule_no)
 {
@@ -538,6 +550,7 @@ static const struct eg_yaml_key data_keys[] = {
 	{.key = "country", .parse = parse_data_country},
 	{.key = "asn", .parse = parse_data_asn},
 	{.key = "providers", .parse = parse_data_providers},
+	{.key = "provider_ranges", .parse = parse_data_provider_ranges},
 };
 
 #define MAX_KEYS EG_YAML_MAX_KEYS
@@ -638,7 +651,8 @@ static int parse_data(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
 	policy->data.line = key->start_mark.line + 1;
 	if (value->type != YAML_MAPPING_NODE)
 		return eg_yaml_fail(ctx, eg_yaml_value_mark(key, value),
-				    "\"data\" must be a mapping (country, asn, providers), got %s",
+				    "\"data\" must be a mapping (country, asn, providers, "
+				    "provider_ranges), got %s",
 				    eg_yaml_kind(value));
 	return EG_YAML_WALK(ctx, value, data_keys, "in data", &policy->data, 0, seen);
 }

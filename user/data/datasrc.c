@@ -18,7 +18,8 @@ uint64_t eg_dataset_max_bytes = EG_DATASET_MAX_BYTES;
 
 /* Tried in order: the first whose probe says yes reads the content. */
 static const struct eg_format *const formats[] = {
-	&eg_format_mmdb, &eg_format_text, /* last: it takes any text */
+	&eg_format_mmdb,  &eg_format_aws,    &eg_format_google,
+	&eg_format_azure, &eg_format_oracle, &eg_format_text, /* last: it takes any text */
 };
 
 static const char *base_name(const char *path)
@@ -40,22 +41,32 @@ static int set_strings(struct eg_dataset *ds, const char *name, const char *form
 	return ds->path && ds->format && ds->description ? 0 : -1;
 }
 
+#define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
+
+/* "name: why; name/name: why" from each format's reason, formats with one reason together. */
+static void join_reasons(char reasons[][128], char *why, size_t why_len)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < N_FORMATS && used < why_len; i++) {
+		int same_as_next = i + 1 < N_FORMATS && strcmp(reasons[i], reasons[i + 1]) == 0;
+
+		used += (size_t)snprintf(why + used, why_len - used, "%s%s%s%s", formats[i]->name,
+					 same_as_next ? "/" : ": ", same_as_next ? "" : reasons[i],
+					 same_as_next || i + 1 == N_FORMATS ? "" : "; ");
+	}
+}
+
 /* The first format whose probe takes buf, or NULL and why none did in why[]. */
 static const struct eg_format *find_format(const uint8_t *buf, size_t len, char *why,
 					   size_t why_len)
 {
-	size_t used = 0;
+	char reasons[N_FORMATS][128];
 
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		char one[128];
-
-		if (formats[i]->probe(buf, len, one, sizeof(one)))
+	for (size_t i = 0; i < N_FORMATS; i++)
+		if (formats[i]->probe(buf, len, reasons[i], sizeof(reasons[i])))
 			return formats[i];
-		used += (size_t)snprintf(why + used, used < why_len ? why_len - used : 0,
-					 "%s%s: %s", i ? "; " : "", formats[i]->name, one);
-		if (used >= why_len)
-			used = why_len - 1;
-	}
+	join_reasons(reasons, why, why_len);
 	return NULL;
 }
 
@@ -73,6 +84,9 @@ static int read_content(const uint8_t *buf, size_t len, const char *name, int gz
 	if (!f)
 		return eg_fail(err, EINVAL, "%s: not a dataset in a format exfilguard reads (%s)",
 			       name, why);
+	if (!(f->kinds & EG_KIND_BIT(ds->kind)))
+		return eg_fail(err, EINVAL, "%s: a %s file gives no %s data", name, f->name,
+			       eg_kind_noun(ds->kind));
 	*format = f->name;
 	return f->read(buf, len, name, ds, format, err);
 }
