@@ -11,6 +11,12 @@ static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error 
 					    [EG_MATCH_PROVIDER] = "provider",
 					    [EG_MATCH_COUNTRY] = "country",
 					    [EG_MATCH_JURISDICTION] = "jurisdiction"};
+	/* What each selector can be fed by, in the data: section's words. */
+	static const char *const needs[] = {[EG_MATCH_ASN] = "asn",
+					    [EG_MATCH_PROVIDER] = "asn or provider_ranges",
+					    [EG_MATCH_COUNTRY] = "country",
+					    [EG_MATCH_JURISDICTION] =
+						    "country, asn or provider_ranges"};
 	const struct eg_policy *p = &b->policy;
 	size_t r, i;
 
@@ -28,10 +34,7 @@ static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error 
 					       "%s:%u:%u: a %s selector needs %s data, and the "
 					       "policy's data: section names none",
 					       p->path, sel->line, sel->column, kinds[sel->kind],
-					       sel->kind == EG_MATCH_COUNTRY ? "country"
-					       : sel->kind == EG_MATCH_ASN
-						       ? "asn"
-						       : "asn or provider_ranges");
+					       needs[sel->kind]);
 		}
 	}
 	return 0;
