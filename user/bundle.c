@@ -52,16 +52,22 @@ static int load_kind(char *const *paths, size_t n, enum eg_data_kind kind, struc
 	return 0;
 }
 
+static int load_all_kinds(struct eg_bundle *b, struct eg_error *err)
+{
+	const struct eg_policy_data *d = &b->policy.data;
+
+	return load_kind(d->country, d->n_country, EG_DATA_COUNTRY, &b->country, &b->have_country,
+			 err) ||
+	       load_kind(d->asn, d->n_asn, EG_DATA_ASN, &b->asn, &b->have_asn, err) ||
+	       load_kind(d->provider_ranges, d->n_provider_ranges, EG_DATA_PROVIDER, &b->ranges,
+			 &b->have_ranges, err);
+}
+
 static int load_data(struct eg_bundle *b, struct eg_error *err)
 {
 	const struct eg_policy_data *d = &b->policy.data;
 
-	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err) ||
-	    load_kind(d->country, d->n_country, EG_DATA_COUNTRY, &b->country, &b->have_country,
-		      err) ||
-	    load_kind(d->asn, d->n_asn, EG_DATA_ASN, &b->asn, &b->have_asn, err) ||
-	    load_kind(d->provider_ranges, d->n_provider_ranges, EG_DATA_PROVIDER, &b->ranges,
-		      &b->have_ranges, err))
+	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err) || load_all_kinds(b, err))
 		return -1;
 	if (check_selectors_have_data(b, err))
 		return -1;
@@ -109,6 +115,16 @@ static int build_scope_rules(struct eg_bundle *b, struct eg_error *err)
 	return 0;
 }
 
+int eg_bundle_load_datasets(const char *policy_path, struct eg_bundle *b, struct eg_error *err)
+{
+	memset(b, 0, sizeof(*b));
+	if (eg_policy_load(policy_path, &b->policy, err) || load_all_kinds(b, err)) {
+		eg_bundle_free(b);
+		return -1;
+	}
+	return 0;
+}
+
 int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_id,
 		   struct eg_bundle *b, struct eg_error *err)
 {
@@ -150,13 +166,7 @@ void eg_bundle_free(struct eg_bundle *b)
 
 uint64_t eg_bundle_stale_after(const struct eg_bundle *b)
 {
-	uint64_t oldest = 0;
-
-	if (!b->policy.max_data_age || !b->have_world)
+	if (!b->policy.max_data_age || !eg_bundle_oldest_build(b))
 		return 0;
-	if (b->have_country)
-		oldest = b->country.build_epoch;
-	if (b->have_asn && (!oldest || b->asn.build_epoch < oldest))
-		oldest = b->asn.build_epoch;
-	return oldest + b->policy.max_data_age;
+	return eg_bundle_oldest_build(b) + b->policy.max_data_age;
 }

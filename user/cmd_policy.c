@@ -119,6 +119,14 @@ static void depth_notes(const struct eg_policy *p, json_object *arr)
 	}
 }
 
+static void print_age(const struct eg_bundle *b)
+{
+	char age[1024];
+
+	eg_bundle_describe_age(b, (uint64_t)time(NULL), age, sizeof(age));
+	printf("%s\n", age);
+}
+
 static void check_json(const char *path, const struct eg_bundle *b)
 {
 	json_object *obj = json_object_new_object();
@@ -145,6 +153,7 @@ static void check_json(const char *path, const struct eg_bundle *b)
 			json_object_new_int64((int64_t)eg_world_kernel_bytes(&b->world)));
 		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
 	}
+	json_object_object_add(obj, "data_age", eg_bundle_age_json(b, (uint64_t)time(NULL)));
 	json_object_object_add(obj, "notes", json_object_new_array());
 	depth_notes(p, json_object_object_get(obj, "notes"));
 	json_object_object_add(obj, "warnings", json_object_new_array());
@@ -182,6 +191,7 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 			       b.world.n_v4_bounds, b.world.n_v6_bounds, b.world.n_classes,
 			       (unsigned long long)eg_world_kernel_bytes(&b.world) >> 10,
 			       b.world.dataset);
+		print_age(&b);
 		depth_notes(&b.policy, NULL);
 		eg_shadow_check(&b, emit_note, &(struct note_sink){NULL, "warning"});
 	}
@@ -214,6 +224,8 @@ static json_object *decision_json(const char *text, const struct eg_bundle *b,
 		eg_world_prefix(&b->world, addr, buf, sizeof(buf));
 		json_object_object_add(obj, "class_prefix", json_object_new_string(buf));
 		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
+		json_object_object_add(obj, "data_age",
+				       eg_bundle_age_json(b, (uint64_t)time(NULL)));
 	}
 	if (d->rule == EG_RULE_DEFAULT) {
 		json_object_object_add(obj, "rule", NULL);
@@ -300,6 +312,8 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 	}
 	for (i = 0; i < argc; i++)
 		print_decision_text(json_object_array_get_idx(all, (size_t)i));
+	if (b->have_world)
+		print_age(b);
 	json_object_put(all);
 	return EG_EXIT_OK;
 }

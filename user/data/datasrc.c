@@ -12,6 +12,7 @@
 #include "file.h"
 #include "format.h"
 #include "gzip.h"
+#include "manifest.h"
 #include "sha256.h"
 
 uint64_t eg_dataset_max_bytes = EG_DATASET_MAX_BYTES;
@@ -127,6 +128,31 @@ int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, con
 	return 0;
 }
 
+/*
+ * A file data fetch recorded must be the file it fetched: refuse one whose
+ * digest changed. A format without a build date takes the recorded one.
+ */
+static int date_from_manifest(const char *path, struct eg_dataset *ds, struct eg_error *err)
+{
+	struct eg_manifest_file mf;
+	int found = eg_manifest_find(path, &mf, err);
+
+	if (found <= 0)
+		return found;
+	if (strcmp(mf.sha256, ds->sha256) != 0)
+		return eg_fail(
+			err, EINVAL,
+			"%s: SHA-256 %.16s... differs from the %.16s... that %s recorded when "
+			"it was fetched: the file changed since; fetch it again (exfilguard "
+			"data fetch) or remove its entry from the manifest",
+			path, ds->sha256, mf.sha256, EG_MANIFEST_NAME);
+	if (!ds->build_epoch && mf.built) {
+		ds->build_epoch = mf.built;
+		ds->age_source = EG_AGE_MANIFEST;
+	}
+	return 0;
+}
+
 int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset *ds,
 		    struct eg_error *err)
 {
@@ -141,7 +167,13 @@ int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset 
 		return -1;
 	rc = eg_dataset_load_mem(file.data, file.len, kind, path, ds, err);
 	free(file.data);
-	if (rc == 0 && !ds->build_epoch)
+	if (rc == 0 && date_from_manifest(path, ds, err))
+		rc = -1;
+	if (rc == 0 && !ds->build_epoch) {
 		ds->build_epoch = file.mtime;
+		ds->age_source = EG_AGE_MTIME;
+	}
+	if (rc)
+		eg_dataset_free(ds);
 	return rc;
 }
