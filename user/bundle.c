@@ -11,6 +11,12 @@ static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error 
 					    [EG_MATCH_PROVIDER] = "provider",
 					    [EG_MATCH_COUNTRY] = "country",
 					    [EG_MATCH_JURISDICTION] = "jurisdiction"};
+	/* What each selector can be fed by, in the data: section's words. */
+	static const char *const needs[] = {[EG_MATCH_ASN] = "asn",
+					    [EG_MATCH_PROVIDER] = "asn or provider_ranges",
+					    [EG_MATCH_COUNTRY] = "country",
+					    [EG_MATCH_JURISDICTION] =
+						    "country, asn or provider_ranges"};
 	const struct eg_policy *p = &b->policy;
 	size_t r, i;
 
@@ -19,44 +25,57 @@ static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error 
 			const struct eg_policy_selector *sel = &p->rules[r].selectors[i];
 			int ok = sel->kind == EG_MATCH_COUNTRY ? b->have_country
 				 : sel->kind == EG_MATCH_JURISDICTION
-					 ? b->have_country || b->have_asn
-					 : b->have_asn;
+					 ? b->have_country || b->have_asn || b->have_ranges
+				 : sel->kind == EG_MATCH_PROVIDER ? b->have_asn || b->have_ranges
+								  : b->have_asn;
 
 			if (!ok)
 				return eg_fail(err, EINVAL,
 					       "%s:%u:%u: a %s selector needs %s data, and the "
 					       "policy's data: section names none",
 					       p->path, sel->line, sel->column, kinds[sel->kind],
-					       sel->kind == EG_MATCH_COUNTRY ? "country" : "asn");
+					       needs[sel->kind]);
 		}
 	}
 	return 0;
+}
+
+/* The files of one kind named by the policy, if any, into ds. */
+static int load_kind(char *const *paths, size_t n, enum eg_data_kind kind, struct eg_dataset *ds,
+		     int *have, struct eg_error *err)
+{
+	if (!n)
+		return 0;
+	if (eg_dataset_load_files((const char *const *)paths, n, kind, ds, err))
+		return -1;
+	*have = 1;
+	return 0;
+}
+
+static int load_all_kinds(struct eg_bundle *b, struct eg_error *err)
+{
+	const struct eg_policy_data *d = &b->policy.data;
+
+	return load_kind(d->country, d->n_country, EG_DATA_COUNTRY, &b->country, &b->have_country,
+			 err) ||
+	       load_kind(d->asn, d->n_asn, EG_DATA_ASN, &b->asn, &b->have_asn, err) ||
+	       load_kind(d->provider_ranges, d->n_provider_ranges, EG_DATA_PROVIDER, &b->ranges,
+			 &b->have_ranges, err);
 }
 
 static int load_data(struct eg_bundle *b, struct eg_error *err)
 {
 	const struct eg_policy_data *d = &b->policy.data;
 
-	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err))
+	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err) || load_all_kinds(b, err))
 		return -1;
-	if (d->n_country) {
-		if (eg_dataset_load_files((const char *const *)d->country, d->n_country,
-					  EG_DATA_COUNTRY, &b->country, err))
-			return -1;
-		b->have_country = 1;
-	}
-	if (d->n_asn) {
-		if (eg_dataset_load_files((const char *const *)d->asn, d->n_asn, EG_DATA_ASN,
-					  &b->asn, err))
-			return -1;
-		b->have_asn = 1;
-	}
 	if (check_selectors_have_data(b, err))
 		return -1;
-	if (!b->have_country && !b->have_asn)
+	if (!b->have_country && !b->have_asn && !b->have_ranges)
 		return 0;
 	if (eg_world_build(&b->world, b->have_country ? &b->country : NULL,
-			   b->have_asn ? &b->asn : NULL, &b->catalog, err))
+			   b->have_asn ? &b->asn : NULL, b->have_ranges ? &b->ranges : NULL,
+			   &b->catalog, err))
 		return -1;
 	b->have_world = 1;
 	return 0;
@@ -96,6 +115,16 @@ static int build_scope_rules(struct eg_bundle *b, struct eg_error *err)
 	return 0;
 }
 
+int eg_bundle_load_datasets(const char *policy_path, struct eg_bundle *b, struct eg_error *err)
+{
+	memset(b, 0, sizeof(*b));
+	if (eg_policy_load(policy_path, &b->policy, err) || load_all_kinds(b, err)) {
+		eg_bundle_free(b);
+		return -1;
+	}
+	return 0;
+}
+
 int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_id,
 		   struct eg_bundle *b, struct eg_error *err)
 {
@@ -128,6 +157,8 @@ void eg_bundle_free(struct eg_bundle *b)
 		eg_dataset_free(&b->country);
 	if (b->have_asn)
 		eg_dataset_free(&b->asn);
+	if (b->have_ranges)
+		eg_dataset_free(&b->ranges);
 	eg_catalog_free(&b->catalog);
 	eg_policy_free(&b->policy);
 	memset(b, 0, sizeof(*b));
@@ -135,13 +166,7 @@ void eg_bundle_free(struct eg_bundle *b)
 
 uint64_t eg_bundle_stale_after(const struct eg_bundle *b)
 {
-	uint64_t oldest = 0;
-
-	if (!b->policy.max_data_age || !b->have_world)
+	if (!b->policy.max_data_age || !eg_bundle_oldest_build(b))
 		return 0;
-	if (b->have_country)
-		oldest = b->country.build_epoch;
-	if (b->have_asn && (!oldest || b->asn.build_epoch < oldest))
-		oldest = b->asn.build_epoch;
-	return oldest + b->policy.max_data_age;
+	return eg_bundle_oldest_build(b) + b->policy.max_data_age;
 }

@@ -8,6 +8,7 @@
 #ifndef EXFILGUARD_BUNDLE_H
 #define EXFILGUARD_BUNDLE_H
 
+#include <json-c/json.h>
 #include "catalog.h"
 #include "datasrc.h"
 #include "policy.h"
@@ -18,7 +19,8 @@ struct eg_bundle {
 	struct eg_policy policy;
 	struct eg_catalog catalog;
 	struct eg_dataset country, asn; /* kind set and path non-NULL when loaded */
-	int have_country, have_asn;
+	struct eg_dataset ranges;	/* providers' published range files */
+	int have_country, have_asn, have_ranges;
 	struct eg_world world;
 	int have_world;
 	struct eg_ruleset rules;	/* the node-wide policy, slot EG_SLOT_NODE */
@@ -30,6 +32,8 @@ struct eg_bundle {
 int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_id,
 		   struct eg_bundle *b, struct eg_error *err);
 void eg_bundle_free(struct eg_bundle *b);
+/* The policy and its datasets only (no catalog, classification or rules): for their ages. */
+int eg_bundle_load_datasets(const char *policy_path, struct eg_bundle *b, struct eg_error *err);
 
 /*
  * When the bundle's data becomes stale under max_data_age, as a wall-clock
@@ -37,6 +41,24 @@ void eg_bundle_free(struct eg_bundle *b);
  * the policy sets no max_data_age or has no data.
  */
 uint64_t eg_bundle_stale_after(const struct eg_bundle *b);
+/* The build time of the oldest dataset in force (Unix seconds); 0 when no data. */
+uint64_t eg_bundle_oldest_build(const struct eg_bundle *b);
+/*
+ * One line (bundle_age.c) for check, lookup, status, run and reload: each
+ * dataset's age at now, its build date and where that comes from (build
+ * date, manifest, file mtime), the oldest, and whether max_data_age has
+ * passed: "data age: country dbip-country.mmdb: 183.2 days (2026-06-01,
+ * build date); ... oldest 183.2 days, max_data_age 30.0 days: STALE, ...".
+ */
+void eg_bundle_describe_age(const struct eg_bundle *b, uint64_t now, char *buf, size_t len);
+/* The same as JSON: {"summary": the line, "datasets": [{kind, path, built, age_seconds,
+ * age_from}], "oldest_age_seconds", "max_data_age_seconds", "stale"}. */
+json_object *eg_bundle_age_json(const struct eg_bundle *b, uint64_t now);
+/*
+ * For status: the age JSON of the datasets the policy file names, as they
+ * are on disk now; a JSON string saying why when they cannot be read.
+ */
+json_object *eg_policy_data_age_json(const char *policy_path, uint64_t now);
 
 /* The catalog built into the binary (maps/providers.yaml at build time). */
 int eg_catalog_load_builtin(struct eg_catalog *cat, struct eg_error *err);

@@ -11,16 +11,20 @@
 #include "events.h"
 #include "judge.h"
 #include "scopes.h"
+#include "shadow.h"
 
 static const char check_help[] =
 	"Usage: exfilguard check [--policy] FILE\n"
 	"\n"
 	"Validates a policy file as 'run' would load it, without privileges and without\n"
-	"touching the kernel: YAML syntax, keys, actions, CIDRs, country codes, ASNs,\n"
-	"providers (against the catalog), values selected by two rules, and the datasets\n"
-	"of its data: section, which are read and turned into the classification the\n"
-	"kernel would hold. Errors name FILE:LINE:COLUMN (or the dataset and its line or\n"
-	"offset). Exit 0 when valid, 1 when not.\n"
+	"touching the kernel: YAML syntax, keys, actions, CIDRs, country codes (a\n"
+	"jurisdiction may be CN+: CN, HK and MO), ASNs, providers (against the catalog),\n"
+	"values selected by two rules, and the datasets of its data: section, which are\n"
+	"read and turned into the classification the kernel would hold. Errors name\n"
+	"FILE:LINE:COLUMN (or the dataset and its line or offset). Warns when an allow\n"
+	"rule can shadow a deny jurisdiction rule for a provider's addresses (an allow\n"
+	"asn/provider rule written before it, an allow CIDR over the provider's ranges).\n"
+	"Exit 0 when valid, 1 when not.\n"
 	"\n"
 	"Options:\n"
 	"  -p, --policy FILE   the policy to check\n"
@@ -74,9 +78,27 @@ static size_t count_prefixes(const struct eg_policy *p)
 	return n;
 }
 
+/* Where check's notes and warnings go: a JSON array, or stdout after a word. */
+struct note_sink {
+	json_object *arr; /* NULL: print */
+	const char *word; /* "note", "warning" */
+};
+
+static void emit_note(void *ctx, const char *text)
+{
+	const struct note_sink *sink = ctx;
+
+	if (sink->arr)
+		json_object_array_add(sink->arr, json_object_new_string(text));
+	else
+		printf("%s: %s\n", sink->word, text);
+}
+
 /* Globs that could select cgroups too deep for the hooks to find their scope: say so. */
 static void depth_notes(const struct eg_policy *p, json_object *arr)
 {
+	struct note_sink sink = {arr, "note"};
+
 	char note[512];
 
 	for (size_t i = 0; i < p->n_scopes; i++) {
@@ -92,12 +114,17 @@ static void depth_notes(const struct eg_policy *p, json_object *arr)
 				"first %d levels); run warns about each such cgroup",
 				p->scopes[i].name, globs->v[j], EG_MAX_CGROUP_DEPTH,
 				EG_MAX_CGROUP_DEPTH - 1);
-			if (arr)
-				json_object_array_add(arr, json_object_new_string(note));
-			else
-				printf("note: %s\n", note);
+			emit_note(&sink, note);
 		}
 	}
+}
+
+static void print_age(const struct eg_bundle *b)
+{
+	char age[1024];
+
+	eg_bundle_describe_age(b, (uint64_t)time(NULL), age, sizeof(age));
+	printf("%s\n", age);
 }
 
 static void check_json(const char *path, const struct eg_bundle *b)
@@ -126,8 +153,12 @@ static void check_json(const char *path, const struct eg_bundle *b)
 			json_object_new_int64((int64_t)eg_world_kernel_bytes(&b->world)));
 		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
 	}
+	json_object_object_add(obj, "data_age", eg_bundle_age_json(b, (uint64_t)time(NULL)));
 	json_object_object_add(obj, "notes", json_object_new_array());
 	depth_notes(p, json_object_object_get(obj, "notes"));
+	json_object_object_add(obj, "warnings", json_object_new_array());
+	eg_shadow_check(b, emit_note,
+			&(struct note_sink){json_object_object_get(obj, "warnings"), "warning"});
 	eg_cli_print_json(obj);
 }
 
@@ -160,7 +191,9 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 			       b.world.n_v4_bounds, b.world.n_v6_bounds, b.world.n_classes,
 			       (unsigned long long)eg_world_kernel_bytes(&b.world) >> 10,
 			       b.world.dataset);
+		print_age(&b);
 		depth_notes(&b.policy, NULL);
+		eg_shadow_check(&b, emit_note, &(struct note_sink){NULL, "warning"});
 	}
 	eg_bundle_free(&b);
 	return EG_EXIT_OK;
@@ -191,6 +224,8 @@ static json_object *decision_json(const char *text, const struct eg_bundle *b,
 		eg_world_prefix(&b->world, addr, buf, sizeof(buf));
 		json_object_object_add(obj, "class_prefix", json_object_new_string(buf));
 		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
+		json_object_object_add(obj, "data_age",
+				       eg_bundle_age_json(b, (uint64_t)time(NULL)));
 	}
 	if (d->rule == EG_RULE_DEFAULT) {
 		json_object_object_add(obj, "rule", NULL);
@@ -230,13 +265,21 @@ static void print_decision_text(json_object *d)
 	if (json_object_object_get_ex(d, "dataset", NULL)) {
 		json_object *asn = json_object_object_get(d, "asn");
 
+		const char *source =
+			json_object_get_string(json_object_object_get(d, "jurisdiction_source"));
+		char jur[48];
+
+		/* "CN (provider's)": whose jurisdiction it is, as the event says it. */
+		snprintf(jur, sizeof(jur), "%s%s%s%s",
+			 json_object_get_string(json_object_object_get(d, "jurisdiction"))
+				 ?: "none",
+			 source ? " (" : "", source ? source : "", source ? "'s)" : "");
 		printf("%-28s        country %s, AS%s %s, provider %s, jurisdiction %s, prefix "
 		       "%s\n",
 		       "", json_object_get_string(json_object_object_get(d, "country")) ?: "?",
 		       asn ? json_object_get_string(asn) : "?",
 		       json_object_get_string(json_object_object_get(d, "as_org")) ?: "",
-		       json_object_get_string(json_object_object_get(d, "provider")) ?: "none",
-		       json_object_get_string(json_object_object_get(d, "jurisdiction")) ?: "none",
+		       json_object_get_string(json_object_object_get(d, "provider")) ?: "none", jur,
 		       json_object_get_string(json_object_object_get(d, "class_prefix")));
 	}
 }
@@ -269,6 +312,8 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 	}
 	for (i = 0; i < argc; i++)
 		print_decision_text(json_object_array_get_idx(all, (size_t)i));
+	if (b->have_world)
+		print_age(b);
 	json_object_put(all);
 	return EG_EXIT_OK;
 }

@@ -373,7 +373,10 @@ static uint64_t unix_to_boot_ns(uint64_t unix_s)
 static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
 {
 	uint64_t stale_after = eg_bundle_stale_after(b);
+	char age[1024];
 
+	eg_bundle_describe_age(b, (uint64_t)time(NULL), age, sizeof(age));
+	fprintf(stderr, "exfilguard run: %s\n", age);
 	g->flags = b->policy.fail_closed ? EG_CFG_FAIL_CLOSED : 0;
 	g->stale_after_ns = stale_after ? unix_to_boot_ns(stale_after) : 0;
 	if (stale_after && stale_after <= (uint64_t)time(NULL))

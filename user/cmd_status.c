@@ -4,12 +4,14 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
+#include "bundle.h"
 #include "hooks.h"
 #include "cgroup.h"
 #include "cli.h"
@@ -192,6 +194,8 @@ static json_object *classification_json(const char *pin_dir, const struct eg_inf
 	json_object_object_add(obj, "ipv6_ranges",
 			       json_object_new_int64(info->dataset[0] ? v6 : 0));
 	json_object_object_add(obj, "kernel_bytes", json_object_new_int64((int64_t)bytes));
+	json_object_object_add(obj, "data_age",
+			       eg_policy_data_age_json(info->policy_path, (uint64_t)time(NULL)));
 	return obj;
 }
 
@@ -295,6 +299,9 @@ static void print_status_text(json_object *s)
 		       json_object_get_string(GET(cl, "ipv6_ranges")),
 		       json_object_get_string(GET(cl, "classes")),
 		       (double)json_object_get_int64(GET(cl, "kernel_bytes")) / (1 << 20));
+		printf("            %s\n",
+		       json_object_get_string(GET(GET(cl, "data_age"), "summary"))
+			       ?: json_object_get_string(GET(cl, "data_age")));
 	}
 	printf("%-10s  %-9s %12s %12s %12s\n", "hook", "attached", "allowed", "denied", "audited");
 	for (i = 0; i < json_object_array_length(links); i++) {

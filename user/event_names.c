@@ -85,7 +85,9 @@ void eg_class_describe(const struct eg_class *cls, const struct eg_catalog *cat,
 	if (!cls)
 		return;
 	cc_text(cls->country, out->country);
-	cc_text(cls->jurisdiction, out->jurisdiction);
+	cc_text(cls->jurisdiction ? cls->jurisdiction : cls->country, out->jurisdiction);
+	if (out->jurisdiction[0])
+		out->jurisdiction_source = cls->jurisdiction ? "provider" : "country";
 	out->asn = cls->asn;
 	if (cls->asn && asn_data)
 		out->as_org = eg_dataset_asn_name(asn_data, cls->asn);
@@ -102,4 +104,5 @@ void eg_class_names_to_json(const struct eg_class_names *n, json_object *obj)
 	add_str(obj, "as_org", n->as_org);
 	add_str(obj, "provider", n->provider);
 	add_str(obj, "jurisdiction", n->jurisdiction[0] ? n->jurisdiction : NULL);
+	add_str(obj, "jurisdiction_source", n->jurisdiction_source);
 }

@@ -18,12 +18,14 @@ struct eg_class_names {
 	const char *as_org;   /* NULL when unknown */
 	const char *provider; /* catalog id, NULL when none */
 	const char *provider_name;
-	char jurisdiction[3]; /* "" when none */
+	/* Effective: the provider's, else the located country's; "" when neither is known. */
+	char jurisdiction[3];
+	const char *jurisdiction_source; /* "provider", "country"; NULL when none */
 };
 
 void eg_class_describe(const struct eg_class *cls, const struct eg_catalog *cat,
 		       const struct eg_dataset *asn_data, struct eg_class_names *out);
-/* Add country, asn, as_org, provider, jurisdiction to a JSON object. */
+/* Add country, asn, as_org, provider, jurisdiction, jurisdiction_source to a JSON object. */
 void eg_class_names_to_json(const struct eg_class_names *n, json_object *obj);
 
 const char *eg_verdict_name(unsigned verdict);

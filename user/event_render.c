@@ -141,7 +141,9 @@ char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
 	text_rule(f, v);
 	fprintf(f, " country=%s asn=%u provider=", or_dash(v->names.country), v->names.asn);
 	eg_text_put(f, or_dash(v->names.provider), 1);
-	fprintf(f, " jurisdiction=%s%s\n", or_dash(v->names.jurisdiction),
+	fprintf(f, " jurisdiction=%s%s%s%s\n", or_dash(v->names.jurisdiction),
+		v->names.jurisdiction_source ? " jurisdiction_source=" : "",
+		v->names.jurisdiction_source ? v->names.jurisdiction_source : "",
 		v->backlog ? " backlog" : "");
 	if (fclose(f)) {
 		free(line);

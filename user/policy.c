@@ -78,8 +78,11 @@ void eg_policy_free(struct eg_policy *policy)
 		free(policy->data.country[i]);
 	for (size_t i = 0; i < policy->data.n_asn; i++)
 		free(policy->data.asn[i]);
+	for (size_t i = 0; i < policy->data.n_provider_ranges; i++)
+		free(policy->data.provider_ranges[i]);
 	free(policy->data.country);
 	free(policy->data.asn);
+	free(policy->data.provider_ranges);
 	free(policy->data.providers);
 	for (size_t i = 0; policy->scopes && i < policy->n_scopes; i++) {
 		struct eg_policy_scope *sc = &policy->scopes[i];

@@ -41,8 +41,10 @@ struct eg_policy_data {
 	size_t n_country;
 	char **asn; /* ASN datasets, merged in order */
 	size_t n_asn;
-	char *providers; /* provider catalog; NULL: the one built in */
-	unsigned line;	 /* of the data: key, for messages */
+	char *providers;	/* provider catalog; NULL: the one built in */
+	char **provider_ranges; /* providers' published range files (AWS, Google, Azure, Oracle) */
+	size_t n_provider_ranges;
+	unsigned line; /* of the data: key, for messages */
 };
 
 struct eg_policy_scope;

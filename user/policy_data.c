@@ -119,10 +119,20 @@ static int parse_data_providers(struct eg_yaml *ctx, yaml_node_t *key, yaml_node
 	return data->providers ? 0 : eg_yaml_oom(ctx);
 }
 
+static int parse_data_provider_ranges(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
+				      void *target, size_t rule_no)
+{
+	struct eg_policy_data *d = target;
+
+	(void)rule_no;
+	return parse_path_list(ctx, key, value, &d->provider_ranges, &d->n_provider_ranges);
+}
+
 static const struct eg_yaml_key data_keys[] = {
 	{.key = "country", .parse = parse_data_country},
 	{.key = "asn", .parse = parse_data_asn},
 	{.key = "providers", .parse = parse_data_providers},
+	{.key = "provider_ranges", .parse = parse_data_provider_ranges},
 };
 
 int policy_parse_data(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value, void *target,
@@ -135,7 +145,8 @@ int policy_parse_data(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t *value,
 	policy->data.line = key->start_mark.line + 1;
 	if (value->type != YAML_MAPPING_NODE)
 		return eg_yaml_fail(ctx, eg_yaml_value_mark(key, value),
-				    "\"data\" must be a mapping (country, asn, providers), got %s",
+				    "\"data\" must be a mapping (country, asn, providers, "
+				    "provider_ranges), got %s",
 				    eg_yaml_kind(value));
 	return EG_YAML_WALK(ctx, value, data_keys, "in data", &policy->data, 0, seen);
 }

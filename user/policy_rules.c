@@ -106,6 +106,46 @@ static int add_selector(struct eg_yaml *ctx, struct eg_policy_rule *rule,
 	return 0;
 }
 
+/* A code, or a spelling standing for several (CN+): the first here, the others by add_more_codes.
+ */
+static int jurisdiction_value(struct eg_yaml *ctx, yaml_node_t *item,
+			      struct eg_policy_selector *sel)
+{
+	uint16_t codes[EG_JURISDICTION_MAX_CODES];
+	char shown[EG_YAML_SHOWN];
+
+	if (eg_jurisdiction_parse((const char *)item->data.scalar.value, codes) < 0)
+		return eg_yaml_fail(ctx, item->start_mark,
+				    "unknown jurisdiction %s (expected an ISO 3166-1 alpha-2 code "
+				    "such as CN or US, or CN+ for CN, HK and MO)",
+				    eg_yaml_show_scalar(item, shown));
+	sel->value = codes[0];
+	return 0;
+}
+
+/* The codes after the first that a jurisdiction spelling stands for ("CN+": HK, MO). */
+static int add_more_codes(struct eg_yaml *ctx, yaml_node_t *item, struct eg_policy_rule *rule,
+			  const struct eg_policy_selector *first)
+{
+	uint16_t codes[EG_JURISDICTION_MAX_CODES];
+	int n = first->kind == EG_MATCH_JURISDICTION
+			? eg_jurisdiction_parse((const char *)item->data.scalar.value, codes)
+			: 1;
+
+	for (int k = 1; k < n; k++) {
+		struct eg_policy_selector more = *first;
+
+		more.value = codes[k];
+		if (++policy_ctx(ctx)->n_selectors > EG_MAX_SELECTORS)
+			return eg_yaml_fail(ctx, item->start_mark,
+					    "this takes the policy past %d selector values",
+					    EG_MAX_SELECTORS);
+		if (add_selector(ctx, rule, &more))
+			return -1;
+	}
+	return 0;
+}
+
 static int selector_value(struct eg_yaml *ctx, yaml_node_t *item, enum eg_match kind,
 			  struct eg_policy_selector *sel)
 {
@@ -117,8 +157,9 @@ static int selector_value(struct eg_yaml *ctx, yaml_node_t *item, enum eg_match 
 	sel->line = item->start_mark.line + 1;
 	sel->column = item->start_mark.column + 1;
 	switch (kind) {
-	case EG_MATCH_COUNTRY:
 	case EG_MATCH_JURISDICTION:
+		return jurisdiction_value(ctx, item, sel);
+	case EG_MATCH_COUNTRY:
 		if (eg_country_parse(text, strlen(text), &cc) || !eg_country_known(cc))
 			return eg_yaml_fail(
 				ctx, item->start_mark,
@@ -159,9 +200,10 @@ static int parse_selector_list(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_
 	policy_ctx(ctx)->n_selectors += list.n;
 	for (size_t i = 0; i < list.n; i++) {
 		struct eg_policy_selector sel = {0};
+		yaml_node_t *item = eg_yaml_list_at(ctx, &list, i);
 
-		if (selector_value(ctx, eg_yaml_list_at(ctx, &list, i), kind, &sel) ||
-		    add_selector(ctx, rule, &sel)) {
+		if (selector_value(ctx, item, kind, &sel) || add_selector(ctx, rule, &sel) ||
+		    add_more_codes(ctx, item, rule, &sel)) {
 			free(sel.provider);
 			return -1;
 		}

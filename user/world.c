@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Building the DXR classification tables. Three sorted range lists (country,
- * ASN, catalog provider CIDRs) are swept together into segments with one
- * (country, ASN, provider) each; equal neighbours merge; each distinct triple
- * becomes a class. Then each /16 of the IPv4 and IPv6 spaces gets the list of
- * segment starts inside it.
+ * Building the DXR classification tables. Four sorted range lists (country,
+ * ASN, catalog provider CIDRs, providers' published ranges) are swept together into segments with
+ * one (country, ASN, provider) each; equal neighbours merge; each distinct triple becomes a class.
+ * Then each /16 of the IPv4 and IPv6 spaces gets the list of segment starts inside it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "addr.h"
+#include "operators.h"
 #include "world.h"
 
 typedef unsigned __int128 u128;
@@ -160,8 +160,30 @@ static int provider_ranges(const struct eg_catalog *cat, struct eg_range_list *o
 	return eg_range_list_normalize(out, cat ? cat->path : "catalog", err);
 }
 
+/* The published ranges, their operators (operators.h) replaced by catalog indexes. */
+static int published_ranges(const struct eg_dataset *ranges, const struct eg_catalog *cat,
+			    struct eg_range_list *out, struct eg_error *err)
+{
+	if (!ranges)
+		return 0;
+	if (eg_range_list_append(out, &ranges->ranges))
+		return eg_fail(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < out->n; i++) {
+		const char *id = eg_range_operator_id(out->v[i].value);
+		const struct eg_provider *prov = cat ? eg_catalog_find(cat, id) : NULL;
+
+		if (!prov)
+			return eg_fail(err, EINVAL,
+				       "%s: its ranges belong to provider \"%s\", which the "
+				       "provider catalog does not define",
+				       ranges->path, id);
+		out->v[i].value = prov->index;
+	}
+	return 0;
+}
+
 struct sweep {
-	struct cursor country, asn, provider;
+	struct cursor country, asn, provider, published;
 	const struct eg_catalog *catalog;
 	uint32_t last_asn;
 	const struct eg_provider *last_asn_provider;
@@ -169,19 +191,24 @@ struct sweep {
 
 static void classify_point(struct sweep *s, u128 p, u128 *run_last, struct eg_class *c)
 {
-	u128 l1, l2, l3;
-	uint32_t cidr_provider;
+	u128 l1, l2, l3, l4;
+	uint32_t cidr_provider, published;
 	const struct eg_provider *prov = NULL;
 
 	memset(c, 0, sizeof(*c));
 	c->country = (uint16_t)cursor_at(&s->country, p, &l1);
 	c->asn = cursor_at(&s->asn, p, &l2);
 	cidr_provider = cursor_at(&s->provider, p, &l3);
+	published = cursor_at(&s->published, p, &l4);
 	*run_last = l1 < l2 ? l1 : l2;
 	if (l3 < *run_last)
 		*run_last = l3;
+	if (l4 < *run_last)
+		*run_last = l4;
 	if (cidr_provider && s->catalog) {
 		prov = &s->catalog->providers[cidr_provider - 1];
+	} else if (published && s->catalog) {
+		prov = &s->catalog->providers[published - 1];
 	} else if (c->asn && s->catalog) {
 		if (c->asn != s->last_asn) { /* neighbouring ranges often share an AS */
 			s->last_asn = c->asn;
@@ -314,30 +341,33 @@ static int build_v6(struct eg_world *w)
 }
 
 static void dataset_version(struct eg_world *w, const struct eg_dataset *country,
-			    const struct eg_dataset *asn)
+			    const struct eg_dataset *asn, const struct eg_dataset *ranges)
 {
-	snprintf(w->dataset, sizeof(w->dataset), "country:%.12s,asn:%.12s",
-		 country ? country->sha256 : "none", asn ? asn->sha256 : "none");
+	snprintf(w->dataset, sizeof(w->dataset), "country:%.12s,asn:%.12s%s%.12s",
+		 country ? country->sha256 : "none", asn ? asn->sha256 : "none",
+		 ranges ? ",ranges:" : "", ranges ? ranges->sha256 : "");
 }
 
 int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
-		   const struct eg_dataset *asn, const struct eg_catalog *catalog,
-		   struct eg_error *err)
+		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
+		   const struct eg_catalog *catalog, struct eg_error *err)
 {
-	struct eg_range_list prov = {0};
+	struct eg_range_list prov = {0}, published = {0};
 	struct class_table t = {0};
 	struct eg_class unknown = {0};
 	struct sweep s = {.catalog = catalog};
 	int rc = -1;
 
 	memset(w, 0, sizeof(*w));
-	if (provider_ranges(catalog, &prov, err))
+	if (provider_ranges(catalog, &prov, err) ||
+	    published_ranges(ranges, catalog, &published, err))
 		goto out;
 	if (country)
 		s.country = (struct cursor){country->ranges.v, country->ranges.n, 0};
 	if (asn)
 		s.asn = (struct cursor){asn->ranges.v, asn->ranges.n, 0};
 	s.provider = (struct cursor){prov.v, prov.n, 0};
+	s.published = (struct cursor){published.v, published.n, 0};
 	class_intern(&t, &unknown); /* class 0: nothing known */
 	if (sweep_segments(w, &s, &t, err))
 		goto out;
@@ -348,13 +378,14 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 	w->classes = t.classes;
 	w->n_classes = t.n;
 	t.classes = NULL;
-	dataset_version(w, country, asn);
+	dataset_version(w, country, asn, ranges);
 	rc = 0;
 out:
 	free(t.keys);
 	free(t.ids);
 	free(t.classes);
 	eg_range_list_free(&prov);
+	eg_range_list_free(&published);
 	if (rc)
 		eg_world_free(w);
 	return rc;

@@ -36,13 +36,14 @@ struct eg_world {
 };
 
 /*
- * Build from the datasets (either may be NULL) and the catalog (may be
- * NULL). Providers are assigned by catalog CIDR first, else by the ASN that
- * announces the range.
+ * Build from the datasets (any may be NULL) and the catalog (may be NULL).
+ * Providers are assigned by catalog CIDR first, then by the providers'
+ * published range files (ranges, an EG_DATA_PROVIDER dataset: each range's
+ * operator must be a catalog id), else by the ASN that announces the range.
  */
 int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
-		   const struct eg_dataset *asn, const struct eg_catalog *catalog,
-		   struct eg_error *err);
+		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
+		   const struct eg_catalog *catalog, struct eg_error *err);
 void eg_world_free(struct eg_world *w);
 
 /* Class id of an address (16-byte form), by the very search the kernel runs. */

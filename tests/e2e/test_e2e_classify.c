@@ -133,9 +133,12 @@ static void expect_event(pid_t pid, const struct class_expect *x)
 		ASSERT_STREQ(ev_str(ev, "provider"), x->provider, "provider");
 	else
 		ASSERT_TRUE(ev_is_null(ev, "provider", NULL), "provider is null");
-	if (x->jurisdiction)
+	/* The effective jurisdiction: the provider's, else the located country's, and which. */
+	if (x->jurisdiction) {
 		ASSERT_STREQ(ev_str(ev, "jurisdiction"), x->jurisdiction, "jurisdiction");
-	else
+		ASSERT_STREQ(ev_str(ev, "jurisdiction_source"),
+			     x->provider ? "provider" : "country", "jurisdiction_source");
+	} else
 		ASSERT_TRUE(ev_is_null(ev, "jurisdiction", NULL), "jurisdiction is null");
 	ASSERT_STREQ(ev_str(ev, "prefix"), x->prefix, "prefix");
 	ASSERT_TRUE(ev_field(ev, "rule", "index") != NULL, "rule.index present");
@@ -166,7 +169,7 @@ static void with_guard(const char *name, const char *rules, void (*body)(void))
 
 static void country_rule(void)
 {
-	struct class_expect x = {CN_ADDR, "country", "CN", NULL, NULL, "198.51.100.0/24", 4134, 0};
+	struct class_expect x = {CN_ADDR, "country", "CN", NULL, "CN", "198.51.100.0/24", 4134, 0};
 	pid_t pid;
 
 	ASSERT_EQ(connect_refused(AF_INET, CN_ADDR, &pid), 0, "CN destination refused");
@@ -205,7 +208,7 @@ static void jurisdiction_rule(void)
 	struct class_expect by_provider = {ALIBABA_US, "jurisdiction",	 "US",	"alibaba-cloud",
 					   "CN",       "203.0.113.0/25", 45102, 0};
 	struct class_expect by_country = {CN_ADDR, "jurisdiction",    "CN", NULL,
-					  NULL,	   "198.51.100.0/24", 4134, 0};
+					  "CN",	   "198.51.100.0/24", 4134, 0};
 	pid_t pid;
 
 	ASSERT_EQ(connect_refused(AF_INET, ALIBABA_US, &pid), 0,

@@ -573,7 +573,8 @@ static void test_bad_inputs(void)
 	} cases[] = {
 		{"truncated.mmdb", EG_DATA_COUNTRY,
 		 "truncated.mmdb: not a dataset in a format exfilguard reads (mmdb: no MaxMind DB "
-		 "metadata marker; csv: binary data at byte 0)"},
+		 "metadata marker; aws-json/google-json/azure-json/oracle-json: not a JSON object; "
+		 "csv: binary data at byte 0)"},
 		{"corrupt-tree.mmdb", EG_DATA_COUNTRY,
 		 "corrupt-tree.mmdb: corrupt search tree: node 0 has an invalid record"},
 		{"cyclic-tree.mmdb", EG_DATA_COUNTRY,

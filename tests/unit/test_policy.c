@@ -235,7 +235,8 @@ static void test_unknown_key(void)
 			       "bad provider id \"Alibaba\""),
 		  0, "bad provider id");
 	ASSERT_EQ(expect_error("data:\n  geo: x.mmdb\n", "2:3",
-			       "unknown key \"geo\" in data (expected country, asn, providers)"),
+			       "unknown key \"geo\" in data (expected country, asn, providers, "
+			       "provider_ranges)"),
 		  0, "unknown data key");
 	ASSERT_EQ(expect_error("? [a]\n: b\n", "1:3",
 			       "keys at the top level must be words, got a sequence"),

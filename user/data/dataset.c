@@ -17,3 +17,10 @@ const char *eg_dataset_asn_name(const struct eg_dataset *ds, uint32_t asn)
 {
 	return ds ? eg_names_find(ds->names, ds->n_names, asn) : NULL;
 }
+
+const char *eg_age_source_name(enum eg_age_source source)
+{
+	return source == EG_AGE_BUILT	   ? "build date"
+	       : source == EG_AGE_MANIFEST ? "manifest"
+					   : "file mtime: no build date known";
+}

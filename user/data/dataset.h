@@ -8,12 +8,20 @@
 #include "names.h"
 #include "range.h"
 
+/* Where a dataset's build_epoch comes from, best first. */
+enum eg_age_source {
+	EG_AGE_BUILT,	 /* the file says when it was built (mmdb metadata, range-file date) */
+	EG_AGE_MANIFEST, /* the date data fetch recorded in DIR/MANIFEST.json (package version) */
+	EG_AGE_MTIME,	 /* the file's modification time: a last resort, often the fetch time */
+};
+
 struct eg_dataset {
 	enum eg_data_kind kind;
 	char *path;
-	char *format;		     /* "mmdb", "csv", "tsv" (with ".gz" when compressed) */
-	char *description;	     /* mmdb database_type, or the file's base name */
-	uint64_t build_epoch;	     /* mmdb build time, else the file's mtime */
+	char *format;	      /* "mmdb", "csv", "tsv" (with ".gz" when compressed) */
+	char *description;    /* mmdb database_type, or the file's base name */
+	uint64_t build_epoch; /* of the oldest part: when its data was built (see age_source) */
+	enum eg_age_source age_source;
 	char sha256[65];	     /* hex digest of the file as stored (the dataset version) */
 	struct eg_range_list ranges; /* sorted by first, non-overlapping */
 	struct eg_asn_name *names;   /* sorted by asn */
@@ -30,6 +38,8 @@ struct eg_dataset {
 };
 
 void eg_dataset_free(struct eg_dataset *ds);
+/* "build date", "manifest", "file mtime" */
+const char *eg_age_source_name(enum eg_age_source source);
 /* Organisation of an AS, or NULL. */
 const char *eg_dataset_asn_name(const struct eg_dataset *ds, uint32_t asn);
 

@@ -12,13 +12,15 @@
 #include "file.h"
 #include "format.h"
 #include "gzip.h"
+#include "manifest.h"
 #include "sha256.h"
 
 uint64_t eg_dataset_max_bytes = EG_DATASET_MAX_BYTES;
 
 /* Tried in order: the first whose probe says yes reads the content. */
 static const struct eg_format *const formats[] = {
-	&eg_format_mmdb, &eg_format_text, /* last: it takes any text */
+	&eg_format_mmdb,  &eg_format_aws,    &eg_format_google,
+	&eg_format_azure, &eg_format_oracle, &eg_format_text, /* last: it takes any text */
 };
 
 static const char *base_name(const char *path)
@@ -40,22 +42,32 @@ static int set_strings(struct eg_dataset *ds, const char *name, const char *form
 	return ds->path && ds->format && ds->description ? 0 : -1;
 }
 
+#define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
+
+/* "name: why; name/name: why" from each format's reason, formats with one reason together. */
+static void join_reasons(char reasons[][128], char *why, size_t why_len)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < N_FORMATS && used < why_len; i++) {
+		int same_as_next = i + 1 < N_FORMATS && strcmp(reasons[i], reasons[i + 1]) == 0;
+
+		used += (size_t)snprintf(why + used, why_len - used, "%s%s%s%s", formats[i]->name,
+					 same_as_next ? "/" : ": ", same_as_next ? "" : reasons[i],
+					 same_as_next || i + 1 == N_FORMATS ? "" : "; ");
+	}
+}
+
 /* The first format whose probe takes buf, or NULL and why none did in why[]. */
 static const struct eg_format *find_format(const uint8_t *buf, size_t len, char *why,
 					   size_t why_len)
 {
-	size_t used = 0;
+	char reasons[N_FORMATS][128];
 
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		char one[128];
-
-		if (formats[i]->probe(buf, len, one, sizeof(one)))
+	for (size_t i = 0; i < N_FORMATS; i++)
+		if (formats[i]->probe(buf, len, reasons[i], sizeof(reasons[i])))
 			return formats[i];
-		used += (size_t)snprintf(why + used, used < why_len ? why_len - used : 0,
-					 "%s%s: %s", i ? "; " : "", formats[i]->name, one);
-		if (used >= why_len)
-			used = why_len - 1;
-	}
+	join_reasons(reasons, why, why_len);
 	return NULL;
 }
 
@@ -73,6 +85,9 @@ static int read_content(const uint8_t *buf, size_t len, const char *name, int gz
 	if (!f)
 		return eg_fail(err, EINVAL, "%s: not a dataset in a format exfilguard reads (%s)",
 			       name, why);
+	if (!(f->kinds & EG_KIND_BIT(ds->kind)))
+		return eg_fail(err, EINVAL, "%s: a %s file gives no %s data", name, f->name,
+			       eg_kind_noun(ds->kind));
 	*format = f->name;
 	return f->read(buf, len, name, ds, format, err);
 }
@@ -113,6 +128,31 @@ int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, con
 	return 0;
 }
 
+/*
+ * A file data fetch recorded must be the file it fetched: refuse one whose
+ * digest changed. A format without a build date takes the recorded one.
+ */
+static int date_from_manifest(const char *path, struct eg_dataset *ds, struct eg_error *err)
+{
+	struct eg_manifest_file mf;
+	int found = eg_manifest_find(path, &mf, err);
+
+	if (found <= 0)
+		return found;
+	if (strcmp(mf.sha256, ds->sha256) != 0)
+		return eg_fail(
+			err, EINVAL,
+			"%s: SHA-256 %.16s... differs from the %.16s... that %s recorded when "
+			"it was fetched: the file changed since; fetch it again (exfilguard "
+			"data fetch) or remove its entry from the manifest",
+			path, ds->sha256, mf.sha256, EG_MANIFEST_NAME);
+	if (!ds->build_epoch && mf.built) {
+		ds->build_epoch = mf.built;
+		ds->age_source = EG_AGE_MANIFEST;
+	}
+	return 0;
+}
+
 int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset *ds,
 		    struct eg_error *err)
 {
@@ -127,7 +167,13 @@ int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset 
 		return -1;
 	rc = eg_dataset_load_mem(file.data, file.len, kind, path, ds, err);
 	free(file.data);
-	if (rc == 0 && !ds->build_epoch)
+	if (rc == 0 && date_from_manifest(path, ds, err))
+		rc = -1;
+	if (rc == 0 && !ds->build_epoch) {
 		ds->build_epoch = file.mtime;
+		ds->age_source = EG_AGE_MTIME;
+	}
+	if (rc)
+		eg_dataset_free(ds);
 	return rc;
 }

@@ -28,13 +28,17 @@ extern uint64_t eg_dataset_max_bytes;
  * Errors name the file and the line (text) or byte offset (binary) and what
  * is wrong; on error *ds is left empty. Overlapping ranges with different
  * values inside one file are resolved by eg_range_list_resolve() and counted
- * in n_conflicts, not refused.
+ * in n_conflicts, not refused. When the file's directory holds a
+ * MANIFEST.json (data fetch) with an entry for it, its SHA-256 must match
+ * (else the load fails), and a file without a build date of its own takes the
+ * recorded one; with neither, build_epoch is the file's mtime (age_source says
+ * which).
  */
 int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset *ds,
 		    struct eg_error *err);
 /*
  * The same from memory: name stands for the path in messages and in ds->path;
- * build_epoch is 0 unless the content is a MaxMind DB.
+ * build_epoch is 0 unless the content says it (MaxMind DB, a dated range file).
  */
 int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, const char *name,
 			struct eg_dataset *ds, struct eg_error *err);
@@ -43,7 +47,7 @@ int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, con
  * asn-ipv6.csv). Overlapping ranges with different values are an error naming
  * both files. path and format join the parts with ", "; sha256 is the digest of
  * the parts' hex digests, each followed by a newline, so it changes when any
- * part does; build_epoch is the newest part's.
+ * part does; build_epoch (and age_source) is the oldest part's.
  */
 int eg_dataset_load_files(const char *const *paths, size_t n, enum eg_data_kind kind,
 			  struct eg_dataset *ds, struct eg_error *err);

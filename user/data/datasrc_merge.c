@@ -58,8 +58,11 @@ static int append_part(struct eg_dataset *all, struct eg_dataset *part)
 	if (part->n_conflicts && !all->n_conflicts)
 		snprintf(all->conflict, sizeof(all->conflict), "%s", part->conflict);
 	all->n_conflicts += part->n_conflicts;
-	if (part->build_epoch > all->build_epoch)
+	/* The oldest part decides how old the whole is. */
+	if (!all->build_epoch || part->build_epoch < all->build_epoch) {
 		all->build_epoch = part->build_epoch;
+		all->age_source = part->age_source;
+	}
 	return 0;
 }
 

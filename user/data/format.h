@@ -11,8 +11,14 @@
 #include "dataset.h"
 #include "error.h"
 
+/* The bit of a kind (enum eg_data_kind) in struct eg_format.kinds. */
+#define EG_KIND_BIT(kind) (1u << (kind))
+/* Country and ASN datasets: what the address-space formats give. */
+#define EG_KINDS_ADDRESS (EG_KIND_BIT(EG_DATA_COUNTRY) | EG_KIND_BIT(EG_DATA_ASN))
+
 struct eg_format {
 	const char *name; /* as ds->format says it ("mmdb", "csv") */
+	unsigned kinds;	  /* EG_KIND_BIT() of each kind of dataset it gives */
 	/* Is buf (already inflated, not empty) of this format? If not, why not, in a few words. */
 	int (*probe)(const uint8_t *buf, size_t len, char *why, size_t why_len);
 	/*
@@ -27,5 +33,10 @@ struct eg_format {
 
 extern const struct eg_format eg_format_mmdb; /* mmdb.c */
 extern const struct eg_format eg_format_text; /* text.c: CSV and TSV range files */
+/* Providers' published range files (cloud_json.c and one file each). */
+extern const struct eg_format eg_format_aws;	/* ranges_aws.c: AWS ip-ranges.json */
+extern const struct eg_format eg_format_google; /* ranges_google.c: cloud.json, goog.json */
+extern const struct eg_format eg_format_azure;	/* ranges_azure.c: Azure Service Tags */
+extern const struct eg_format eg_format_oracle; /* ranges_oracle.c: public_ip_ranges.json */
 
 #endif

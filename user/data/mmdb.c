@@ -375,4 +375,5 @@ static int mmdb_probe(const uint8_t *buf, size_t len, char *why, size_t why_len)
 	return 0;
 }
 
-const struct eg_format eg_format_mmdb = {.name = "mmdb", .probe = mmdb_probe, .read = mmdb_read};
+const struct eg_format eg_format_mmdb = {
+	.name = "mmdb", .kinds = EG_KINDS_ADDRESS, .probe = mmdb_probe, .read = mmdb_read};

@@ -365,4 +365,5 @@ static int text_probe(const uint8_t *buf, size_t len, char *why, size_t why_len)
 	return 0;
 }
 
-const struct eg_format eg_format_text = {.name = "csv", .probe = text_probe, .read = text_read};
+const struct eg_format eg_format_text = {
+	.name = "csv", .kinds = EG_KINDS_ADDRESS, .probe = text_probe, .read = text_read};

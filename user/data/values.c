@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <stdio.h>
+#include <string.h>
+#include "operators.h"
 #include "values.h"
 #include "../../maps/exfilguard.h"
 
@@ -21,13 +23,15 @@ static const char assigned[] =
 
 const char *eg_kind_noun(enum eg_data_kind kind)
 {
-	return kind == EG_DATA_COUNTRY ? "country" : "ASN";
+	return kind == EG_DATA_COUNTRY ? "country" : kind == EG_DATA_ASN ? "ASN" : "provider";
 }
 
 void eg_value_format(enum eg_data_kind kind, uint32_t value, char *buf, size_t len)
 {
 	if (kind == EG_DATA_COUNTRY)
 		snprintf(buf, len, "%c%c", (char)(value >> 8), (char)value);
+	else if (kind == EG_DATA_PROVIDER)
+		snprintf(buf, len, "%s", eg_range_operator_id(value));
 	else
 		snprintf(buf, len, "AS%u", value);
 }
@@ -73,4 +77,20 @@ int eg_asn_parse(const char *s, size_t len, uint32_t *asn)
 		return -2;
 	*asn = (uint32_t)v;
 	return 0;
+}
+
+int eg_jurisdiction_parse(const char *text, uint16_t codes[EG_JURISDICTION_MAX_CODES])
+{
+	uint16_t cc;
+
+	if (strcmp(text, "CN+") == 0 || strcmp(text, "cn+") == 0) {
+		codes[0] = EG_CC('C', 'N');
+		codes[1] = EG_CC('H', 'K');
+		codes[2] = EG_CC('M', 'O');
+		return 3;
+	}
+	if (eg_country_parse(text, strlen(text), &cc) || !eg_country_known(cc))
+		return -1;
+	codes[0] = cc;
+	return 1;
 }

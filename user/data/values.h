@@ -14,9 +14,11 @@
 enum eg_data_kind {
 	EG_DATA_COUNTRY, /* value: ISO 3166-1 alpha-2 code, packed by EG_CC() */
 	EG_DATA_ASN,	 /* value: AS number */
+	/* value: 1-based index of eg_range_operators (operators.h), from a provider's range file */
+	EG_DATA_PROVIDER,
 };
 
-/* "country" or "ASN", as messages name the kind. */
+/* "country", "ASN" or "provider", as messages name the kind. */
 const char *eg_kind_noun(enum eg_data_kind kind);
 /* "CN" or "AS45102", as messages print a value of the kind. */
 void eg_value_format(enum eg_data_kind kind, uint32_t value, char *buf, size_t len);
@@ -35,5 +37,16 @@ int eg_country_known(uint16_t cc);
  * 0; -1 when not a number; -2 when a number of more than 32 bits.
  */
 int eg_asn_parse(const char *text, size_t len, uint32_t *asn);
+
+/* Most country codes one jurisdiction spelling stands for. */
+#define EG_JURISDICTION_MAX_CODES 3
+/*
+ * A jurisdiction as a policy writes it (NUL-terminated): an assigned country
+ * code, or "CN+" for CN and its special administrative regions HK and MO
+ * (their operators answer to the PRC's laws on data access too). Fills
+ * codes[] and returns how many (1-EG_JURISDICTION_MAX_CODES), or -1 when the
+ * spelling is unknown.
+ */
+int eg_jurisdiction_parse(const char *text, uint16_t codes[EG_JURISDICTION_MAX_CODES]);
 
 #endif
