@@ -14,7 +14,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "events.h"
-#include "loader.h"
+#include "guard.h"
 #include "policy.h"
 #include "scopes.h"
 

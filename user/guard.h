@@ -5,8 +5,8 @@
  * program is attached, so there is no instant at which the hooks run without
  * the policy.
  */
-#ifndef EXFILGUARD_LOADER_H
-#define EXFILGUARD_LOADER_H
+#ifndef EXFILGUARD_GUARD_H
+#define EXFILGUARD_GUARD_H
 
 #include <limits.h>
 #include <stdint.h>
