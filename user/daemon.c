@@ -7,8 +7,10 @@
 #include <unistd.h>
 #include "cgroup.h"
 #include "cli.h"
+#include "daemon.h"
 #include "daemon_impl.h"
 #include "event_sink.h"
+#include "pins.h"
 #include "selftest.h"
 
 volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested;
@@ -76,9 +78,13 @@ static int check_pinned(struct eg_daemon *d, int *adopt, struct eg_error *err)
 		return eg_fail(err, EEXIST,
 			       "%s exists but holds no guard; remove it with 'exfilguard detach'",
 			       d->pin_dir);
-	if (eg_daemon_alive(info.pid))
+	/* Its daemon lives while it holds the lock; from here on this one does. */
+	d->lock_fd = eg_pins_lock(d->pin_dir);
+	if (d->lock_fd < 0 && errno == EWOULDBLOCK)
 		return eg_fail(err, EEXIST, "a guard is already running (pid %u, pinned at %s)",
 			       info.pid, d->pin_dir);
+	if (d->lock_fd < 0)
+		return eg_fail(err, errno, "%s: cannot lock: %s", d->pin_dir, strerror(errno));
 	if (info.cgroup_id != d->t.cg_id)
 		return eg_fail(err, EEXIST,
 			       "the guard pinned at %s is attached at %s, not %s; remove it with "
@@ -117,6 +123,13 @@ static int adopt_pinned(struct eg_daemon *d, int *backlog_fd, struct eg_error *e
 	return 0;
 }
 
+/* A new pin directory, locked by this daemon before anything is pinned in it. */
+static int create_pins(struct eg_daemon *d, struct eg_error *err)
+{
+	d->lock_fd = eg_pins_create(d->pin_dir, err);
+	return d->lock_fd < 0 ? -1 : 0;
+}
+
 /* The first generation; when adopting a pinned guard, it counts on in its counters. */
 static int build_first(struct eg_daemon *d, int adopt, struct eg_error *err)
 {
@@ -146,7 +159,7 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 	if (d->events_fd < 0 || build_first(d, adopt, err))
 		return -1;
 	if (adopt ? adopt_pinned(d, &backlog_fd, err)
-		  : eg_guard_attach(&d->gen.guard, t->cg_dir, err) ||
+		  : eg_guard_attach(&d->gen.guard, t->cg_dir, err) || create_pins(d, err) ||
 			    eg_guard_pin(&d->gen.guard, d->pin_dir, err)) {
 		if (backlog_fd >= 0)
 			close(backlog_fd);
@@ -170,6 +183,8 @@ static void stop(struct eg_daemon *d, int persist)
 	eg_bundle_free(&d->gen.b);
 	if (d->events_fd > STDOUT_FILENO)
 		close(d->events_fd);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd); /* after the pins are gone or left: the daemon is gone now */
 }
 
 static void report_reload(struct eg_daemon *d, const struct eg_error *err, const char *ok_msg)
@@ -250,6 +265,7 @@ int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_er
 	d.o = o;
 	d.pin_dir = pin_dir;
 	d.events_fd = -1;
+	d.lock_fd = -1;
 	d.t.policy_path = o->policy_path;
 	d.t.mode = o->mode;
 	d.t.watch.inotify_fd = -1;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <bpf/libbpf.h>
+#include "daemon.h"
 #include "daemon_impl.h"
 
 /*

@@ -4,9 +4,10 @@
 #define EXFILGUARD_DAEMON_IMPL_H
 
 #include <signal.h>
-#include "daemon.h"
 #include "events.h"
 #include "generation.h"
+
+struct eg_run_opts; /* daemon.h */
 
 struct eg_daemon {
 	const struct eg_run_opts *o;
@@ -15,6 +16,7 @@ struct eg_daemon {
 	struct eg_generation gen; /* in force */
 	struct eg_event_ctx events;
 	int events_fd;
+	int lock_fd;	     /* the pin directory's lock, held while the daemon runs (pins.h) */
 	uint32_t reload_seq; /* of the reload under way */
 	unsigned batch_left; /* events still to read in this batch */
 };

@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The guard's BPF object: load it, fill its maps (classification, rules, scopes, info). */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "exfilguard.skel.h"
 #include "guard.h"
+#include "pins.h"
 #include "../maps/decide.h"
 
 static char libbpf_last_error[512];
@@ -38,11 +36,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	if (line[0])
 		snprintf(libbpf_last_error, sizeof(libbpf_last_error), "%s", line);
 	return 0;
-}
-
-void eg_pin_path(char *out, size_t len, const char *pin_dir, const char *kind, const char *name)
-{
-	snprintf(out, len, "%s/%s/%s", pin_dir, kind, name);
 }
 
 /* Size the classification maps to the data (array maps need at least one entry). */
@@ -411,155 +404,12 @@ int eg_guard_events_fd(const struct eg_guard *g)
 	return bpf_map__fd(g->skel->maps.EG_MAP_EVENTS);
 }
 
-uint64_t eg_counter_sum(int counters_fd, uint32_t slot)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t sum = 0;
-	uint64_t *vals;
-	int i;
-
-	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
-		return 0;
-	if (bpf_map_lookup_elem(counters_fd, &slot, vals) == 0)
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
-}
-
 uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot)
 {
 	return eg_counter_sum(eg_guard_counters_fd(g), slot);
 }
 
-/* Remove every file under pin_dir/kind, detaching links first. */
-static int unpin_kind(const char *pin_dir, const char *kind, int *removed)
-{
-	char dir[PATH_MAX], path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "%s/%s", pin_dir, kind);
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -1;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		eg_pin_path(path, sizeof(path), pin_dir, kind, de->d_name);
-		if (strcmp(kind, "links") == 0) {
-			int fd = bpf_obj_get(path);
-
-			/* Detach even while another process (a live daemon) holds the link. */
-			if (fd >= 0) {
-				bpf_link_detach(fd);
-				close(fd);
-			}
-		}
-		if (unlink(path) == 0 && removed)
-			(*removed)++;
-	}
-	closedir(d);
-	rmdir(dir);
-	return 0;
-}
-
-/* Ask a live daemon that pinned pin_dir to stop; its pid, or 0 when none ran. */
-static pid_t stop_daemon(const char *pin_dir)
-{
-	pid_t stopped = 0;
-	char path[PATH_MAX], comm[32] = "";
-	struct eg_info info;
-	FILE *f;
-
-	if (eg_pinned_info(pin_dir, &info) == 0 && info.pid && info.pid != (uint32_t)getpid()) {
-		snprintf(path, sizeof(path), "/proc/%u/comm", info.pid);
-		f = fopen(path, "r");
-		if (f) {
-			if (fgets(comm, sizeof(comm), f) && strncmp(comm, "exfilguard", 10) == 0 &&
-			    kill((pid_t)info.pid, SIGTERM) == 0)
-				stopped = (pid_t)info.pid;
-			fclose(f);
-		}
-	}
-	return stopped;
-}
-
-int eg_pinned_map_fd(const char *pin_dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	eg_pin_path(path, sizeof(path), pin_dir, "maps", name);
-	return bpf_obj_get(path);
-}
-
-int eg_pinned_read0(const char *pin_dir, const char *name, void *value)
-{
-	int fd = eg_pinned_map_fd(pin_dir, name), rc;
-	uint32_t zero = 0;
-
-	if (fd < 0)
-		return -1;
-	rc = bpf_map_lookup_elem(fd, &zero, value);
-	close(fd);
-	return rc;
-}
-
-int eg_pinned_info(const char *pin_dir, struct eg_info *info)
-{
-	return eg_pinned_read0(pin_dir, EG_STR(EG_MAP_INFO), info);
-}
-
 int eg_guard_counters_fd(const struct eg_guard *g)
 {
 	return bpf_map__fd(g->skel->maps.EG_MAP_COUNTERS);
-}
-
-int eg_daemon_alive(uint32_t pid)
-{
-	char path[64], comm[32] = "";
-	FILE *f;
-	int alive = 0;
-
-	if (!pid || pid == (uint32_t)getpid())
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	f = fopen(path, "r");
-	if (f) {
-		alive = fgets(comm, sizeof(comm), f) && strncmp(comm, "exfilguard", 10) == 0;
-		fclose(f);
-	}
-	return alive;
-}
-
-/* Give a stopping daemon up to 3 s to detach and unpin by itself. */
-static void wait_daemon_gone(pid_t pid)
-{
-	int i;
-
-	for (i = 0; i < 300 && kill(pid, 0) == 0; i++)
-		usleep(10000);
-}
-
-int eg_pinned_detach(const char *pin_dir, int *removed, struct eg_error *err)
-{
-	struct stat st;
-	pid_t daemon;
-
-	if (stat(pin_dir, &st)) {
-		if (errno == ENOENT)
-			return 0;
-		return eg_fail(err, errno, "%s: %s", pin_dir, strerror(errno));
-	}
-	daemon = stop_daemon(pin_dir);
-	if (daemon) {
-		wait_daemon_gone(daemon);
-		if (removed)
-			(*removed)++; /* the daemon's own pins count as removed */
-	}
-	if (unpin_kind(pin_dir, "links", removed) || unpin_kind(pin_dir, "maps", removed))
-		return eg_fail(err, errno, "%s: cannot remove: %s", pin_dir, strerror(errno));
-	if (rmdir(pin_dir) && errno != ENOENT)
-		return eg_fail(err, errno, "%s: cannot remove: %s", pin_dir, strerror(errno));
-	return 0;
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/membarrier.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -13,6 +12,7 @@
 #include "exfilguard.skel.h"
 #include "guard.h"
 #include "hooks.h"
+#include "pins.h"
 
 static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
 {
@@ -40,16 +40,14 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 		struct bpf_link *link = bpf_program__attach_cgroup(hook_prog(g, hook), cg_fd);
 
 		if (!link) {
-			int e = errno;
-
+			eg_fail(err, errno, "%s: cannot attach %s: %s", cgroup_dir,
+				eg_hook_prog_name(hook), strerror(errno));
 			close(cg_fd);
 			while (--hook >= 0) {
 				bpf_link__destroy(*hook_link(g, hook));
 				*hook_link(g, hook) = NULL;
 			}
-			return eg_fail(err, e, "%s: cannot attach %s: %s", cgroup_dir,
-				       eg_hook_prog_name(hook < 0 ? 0 : (unsigned)hook),
-				       strerror(e));
+			return -1;
 		}
 		*hook_link(g, hook) = link;
 	}
@@ -65,13 +63,6 @@ void eg_guard_detach(struct eg_guard *g)
 		bpf_link__destroy(*hook_link(g, hook));
 		*hook_link(g, hook) = NULL;
 	}
-}
-
-static int mkdir_private(const char *path, struct eg_error *err)
-{
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return eg_fail(err, errno, "%s: cannot create: %s", path, strerror(errno));
-	return 0;
 }
 
 static int pin_all(struct eg_guard *g, struct eg_error *err)
@@ -96,24 +87,7 @@ static int pin_all(struct eg_guard *g, struct eg_error *err)
 
 int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err)
 {
-	char sub[PATH_MAX];
-
-	if (mkdir(pin_dir, 0700)) {
-		if (errno == EEXIST)
-			return eg_fail(
-				err, EEXIST,
-				"%s already exists: a guard is running or was left pinned "
-				"(see 'exfilguard status'; remove it with 'exfilguard detach')",
-				pin_dir);
-		return eg_fail(err, errno, "%s: cannot create: %s", pin_dir, strerror(errno));
-	}
 	snprintf(g->pin_dir, sizeof(g->pin_dir), "%s", pin_dir);
-	snprintf(sub, sizeof(sub), "%s/maps", pin_dir);
-	if (mkdir_private(sub, err))
-		return -1;
-	snprintf(sub, sizeof(sub), "%s/links", pin_dir);
-	if (mkdir_private(sub, err))
-		return -1;
 	return pin_all(g, err);
 }
 
@@ -142,10 +116,13 @@ static struct bpf_link *takeover_link(struct eg_guard *old, const char *pin_dir,
 
 	if (old)
 		return *hook_link(old, hook);
-	eg_pin_path(path, sizeof(path), pin_dir, "links", eg_hook_prog_name(hook));
-	link = bpf_link__open(path);
-	if (!link)
-		eg_fail(err, errno, "%s: cannot open the pinned link: %s", path, strerror(errno));
+	link = eg_pinned_link_open(pin_dir, hook);
+	if (!link) {
+		int e = errno;
+
+		eg_pin_path(path, sizeof(path), pin_dir, "links", eg_hook_prog_name(hook));
+		eg_fail(err, e, "%s: cannot open the pinned link: %s", path, strerror(e));
+	}
 	return link;
 }
 
@@ -238,7 +215,7 @@ void eg_guard_release(struct eg_guard *g)
 void eg_guard_destroy(struct eg_guard *g)
 {
 	if (g->pin_dir[0])
-		eg_pinned_detach(g->pin_dir, NULL, NULL);
+		eg_pins_remove(g->pin_dir, NULL, NULL);
 	if (g->skel)
 		exfilguard_bpf__destroy(g->skel); /* closes links: detaches */
 	memset(g, 0, sizeof(*g));
