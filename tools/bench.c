@@ -45,7 +45,7 @@
 #include "bundle.h"
 #include "cgroup.h"
 #include "exfilguard.skel.h"
-#include "loader.h"
+#include "guard.h"
 
 #define REPEAT	    200000
 #define RANDOM_RUNS 20000

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,5 +90,22 @@ int eg_cli_require_privileges(struct eg_error *err)
 			       "missing capabilities %s (run as root, or grant CAP_SYS_ADMIN or "
 			       "CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON and CAP_DAC_READ_SEARCH)",
 			       missing);
+	return 0;
+}
+
+int eg_cli_no_options(const struct eg_cli *cli, int argc, char **argv, const char *help)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			return -1;
+		}
+		return eg_cli_usage(cli, "unknown option");
+	}
+	if (optind < argc)
+		return eg_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	return 0;
 }

@@ -24,6 +24,8 @@ int eg_cli_error(const struct eg_cli *cli, const struct eg_error *err);
 /* Report a usage error with a hint to --help; returns EG_EXIT_USAGE. */
 __attribute__((format(printf, 2, 3))) int eg_cli_usage(const struct eg_cli *cli, const char *fmt,
 						       ...);
+/* A command with no options but --help: <0 after printing help, >0 on a usage error, else 0. */
+int eg_cli_no_options(const struct eg_cli *cli, int argc, char **argv, const char *help);
 /* Print a JSON object on stdout (pretty when a terminal). Takes ownership. */
 struct json_object;
 void eg_cli_print_json(struct json_object *obj);

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* exfilguard status and detach: read or remove what is pinned. */
+/* exfilguard status: what is pinned, whether its daemon runs, and its counters. */
 #include <errno.h>
-#include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
@@ -16,51 +14,18 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "events.h"
-#include "loader.h"
+#include "pins.h"
 #include "policy.h"
 #include "scopes.h"
 
 static const char status_help[] =
 	"Usage: exfilguard [--json] status\n"
 	"\n"
-	"Shows the guard pinned under the pin directory: the daemon (pid, whether it is\n"
-	"alive), where each hook is attached, the policy in force (mode, default, rules),\n"
+	"Shows the guard pinned under the pin directory: the daemon (pid, and whether it\n"
+	"is alive: a running daemon holds a lock on the pin directory), where each hook is\n"
+	"attached, the policy in force (mode, default, rules),\n"
 	"per-hook counters of allowed, denied and audited destinations, and events lost\n"
 	"because the ring buffer was full. Exit 0 when a guard is pinned, 3 when none is.\n";
-
-static const char detach_help[] =
-	"Usage: exfilguard detach\n"
-	"\n"
-	"Detaches every hook pinned under the pin directory and removes the pins, even if\n"
-	"the daemon that pinned them is gone; a running daemon is asked to stop (SIGTERM).\n"
-	"Succeeds when nothing is pinned.\n";
-
-static const char reload_help[] =
-	"Usage: exfilguard reload\n"
-	"\n"
-	"Asks the running guard (SIGHUP) to re-read its policy file and datasets, and waits\n"
-	"for the outcome. The new generation is built beside the one in force and each hook\n"
-	"switches to it in one atomic update; a policy or dataset that fails to load is\n"
-	"refused, the error is printed, and the policy in force stays. Exit 0 when the new\n"
-	"policy is in force, 1 when it was refused or no guard answered.\n";
-
-/* No options but --help. Returns <0 after help, >0 on a usage error. */
-static int parse_no_opts(struct eg_cli *cli, int argc, char **argv, const char *help)
-{
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(help, stdout);
-			return -1;
-		}
-		return eg_cli_usage(cli, "unknown option");
-	}
-	if (optind < argc)
-		return eg_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	return 0;
-}
 
 static json_object *counters_json(const char *pin_dir)
 {
@@ -96,17 +61,14 @@ static json_object *counters_json(const char *pin_dir)
 static json_object *links_json(const char *pin_dir)
 {
 	json_object *arr = json_object_new_array();
-	char path[PATH_MAX];
 	unsigned hook;
 
 	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
 		struct bpf_link_info info = {0};
 		uint32_t len = sizeof(info);
 		json_object *l = json_object_new_object();
-		int fd;
+		int fd = eg_pinned_link_fd(pin_dir, hook);
 
-		eg_pin_path(path, sizeof(path), pin_dir, "links", eg_hook_prog_name(hook));
-		fd = bpf_obj_get(path);
 		json_object_object_add(l, "hook", json_object_new_string(eg_hook_name(hook)));
 		json_object_object_add(l, "pinned", json_object_new_boolean(fd >= 0));
 		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
@@ -253,9 +215,8 @@ static json_object *status_json(const char *pin_dir, const struct eg_info *info,
 
 	json_object_object_add(obj, "pin_dir", json_object_new_string(pin_dir));
 	json_object_object_add(daemon, "pid", json_object_new_int64(info->pid));
-	json_object_object_add(
-		daemon, "alive",
-		json_object_new_boolean(info->pid && kill((pid_t)info->pid, 0) == 0));
+	json_object_object_add(daemon, "alive",
+			       json_object_new_boolean(eg_pins_daemon_alive(pin_dir)));
 	eg_format_time((int64_t)info->started_unix_ns, when, sizeof(when));
 	json_object_object_add(daemon, "started", json_object_new_string(when));
 	json_object_object_add(daemon, "policy_file", json_object_new_string(info->policy_path));
@@ -322,15 +283,14 @@ static void print_status_text(json_object *s)
 
 int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)
 {
-	int rc = parse_no_opts(cli, argc, argv, status_help);
+	int rc = eg_cli_no_options(cli, argc, argv, status_help);
 	struct eg_config cfg = {0};
 	struct eg_info info = {0};
 	json_object *s;
 
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
-	if (eg_pinned_read0(cli->pin_dir, EG_STR(EG_MAP_INFO), &info) ||
-	    eg_pinned_read0(cli->pin_dir, EG_STR(EG_MAP_CONFIG), &cfg)) {
+	if (eg_pinned_info(cli->pin_dir, &info) || eg_pinned_config(cli->pin_dir, &cfg)) {
 		struct eg_error err;
 
 		if (errno == EPERM || errno == EACCES) {
@@ -358,80 +318,5 @@ int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)
 	}
 	print_status_text(s);
 	json_object_put(s);
-	return EG_EXIT_OK;
-}
-
-int eg_cmd_detach(struct eg_cli *cli, int argc, char **argv)
-{
-	int rc = parse_no_opts(cli, argc, argv, detach_help), removed = 0;
-	struct eg_error err = {0};
-
-	if (rc)
-		return rc < 0 ? EG_EXIT_OK : rc;
-	if (eg_pinned_detach(cli->pin_dir, &removed, &err))
-		return eg_cli_error(cli, &err);
-	if (cli->json) {
-		json_object *obj = json_object_new_object();
-
-		json_object_object_add(obj, "pin_dir", json_object_new_string(cli->pin_dir));
-		json_object_object_add(obj, "removed", json_object_new_int(removed));
-		eg_cli_print_json(obj);
-	} else {
-		printf("%s: %s\n", cli->pin_dir,
-		       removed ? "detached and removed" : "nothing was pinned");
-	}
-	return EG_EXIT_OK;
-}
-
-#define RELOAD_WAIT_MS 60000
-
-int eg_cmd_reload(struct eg_cli *cli, int argc, char **argv)
-{
-	int rc = parse_no_opts(cli, argc, argv, reload_help), waited;
-	struct eg_error err = {0};
-	struct eg_info before, now;
-
-	if (rc)
-		return rc < 0 ? EG_EXIT_OK : rc;
-	if (eg_pinned_info(cli->pin_dir, &before)) {
-		eg_fail(&err, ENOENT, "no guard pinned at %s", cli->pin_dir);
-		return eg_cli_error(cli, &err);
-	}
-	if (!eg_daemon_alive(before.pid) || kill((pid_t)before.pid, SIGHUP)) {
-		eg_fail(&err, ESRCH,
-			"the guard pinned at %s has no running daemon (pid %u); its last policy "
-			"keeps enforcing; start 'exfilguard run' to adopt it",
-			cli->pin_dir, before.pid);
-		return eg_cli_error(cli, &err);
-	}
-	for (waited = 0; waited < RELOAD_WAIT_MS; waited += 50) {
-		usleep(50000);
-		/*
-		 * Re-read through the pin: a successful reload re-pins a new info map,
-		 * which carries the outcome once the daemon has written it.
-		 */
-		if (eg_pinned_info(cli->pin_dir, &now) == 0 &&
-		    now.reload_seq == before.reload_seq + 1)
-			break;
-	}
-	if (waited >= RELOAD_WAIT_MS) {
-		eg_fail(&err, ETIMEDOUT, "the guard (pid %u) did not answer within %d s",
-			before.pid, RELOAD_WAIT_MS / 1000);
-		return eg_cli_error(cli, &err);
-	}
-	if (now.reload_status) {
-		eg_fail(&err, now.reload_status, "reload refused, the policy in force stays: %s",
-			now.reload_msg);
-		return eg_cli_error(cli, &err);
-	}
-	if (cli->json) {
-		json_object *obj = json_object_new_object();
-
-		json_object_object_add(obj, "reloaded", json_object_new_boolean(1));
-		json_object_object_add(obj, "message", json_object_new_string(now.reload_msg));
-		eg_cli_print_json(obj);
-	} else {
-		printf("%s\n", now.reload_msg);
-	}
 	return EG_EXIT_OK;
 }

@@ -23,7 +23,7 @@
 #include "bundle.h"
 #include "check.h"
 #include "exfilguard.skel.h"
-#include "loader.h"
+#include "guard.h"
 
 /* Default allow; a deny with a hole in it, for both families. */
 static const char policy_text[] = "mode: enforce\n"

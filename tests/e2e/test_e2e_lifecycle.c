@@ -3,8 +3,9 @@
  * End-to-end test of the policy lifecycle: reloads that never leave a gap or
  * a wrong verdict, a refused bad reload, a daemon killed with SIGKILL whose
  * pinned hooks keep enforcing and are adopted by the next `run`, `detach`,
- * an unprivileged user who cannot change anything, and a `run` whose
- * self-test cannot run refusing to start.
+ * an unprivileged user who cannot change anything, a `run` whose
+ * self-test cannot run refusing to start, and a process that takes a dead
+ * daemon's pid and name fooling neither status, reload, run nor detach.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,10 +15,13 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/sched.h>
 #include "../lib/check.h"
 #include "../lib/evlog.h"
 #include "../lib/guard.h"
@@ -435,6 +439,109 @@ static void test_self_test_failure_leaves_nothing(void)
 	ASSERT_EQ(guarded_verdict(DENIED), 1, "no hooks left attached");
 }
 
+/* ---- liveness is the daemon's lock, not a pid ---- */
+
+static pid_t impostor;
+
+/*
+ * A process named exfilguard with the dead daemon's very pid (clone3 with
+ * set_tid, which root may ask for): what anyone can arrange once a daemon
+ * dies, and what a pid or /proc/PID/comm check takes for the daemon.
+ */
+static pid_t start_impostor(pid_t pid)
+{
+	struct clone_args args = {
+		.exit_signal = SIGCHLD, .set_tid = (uintptr_t)&pid, .set_tid_size = 1};
+	long child = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (child == 0) {
+		prctl(PR_SET_NAME, "exfilguard");
+		for (;;)
+			pause();
+	}
+	return (pid_t)child;
+}
+
+/* Is the impostor still running (not signalled to death)? */
+static int impostor_running(void)
+{
+	return impostor > 0 && waitpid(impostor, NULL, WNOHANG) == 0;
+}
+
+static void end_impostor(void)
+{
+	if (impostor > 0) {
+		kill(impostor, SIGKILL);
+		waitpid(impostor, NULL, 0);
+	}
+	impostor = 0;
+}
+
+/* Start a guard, kill it with SIGKILL and put the impostor in its place. */
+static void orphan_with_impostor(const char *name)
+{
+	static const char *const pid_key[] = {"daemon", "pid", NULL};
+	char path[64], comm[32] = "";
+	pid_t dead;
+	int i;
+
+	ASSERT_EQ(write_policy_text(policy_a), 0, "policy A");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, name), 0, "guard started");
+	dead = guard.pid;
+	ASSERT_EQ(status_number(pid_key), dead, "status records the daemon's pid");
+	kill(dead, SIGKILL);
+	ASSERT_EQ(guard_stop(&guard), 128 + SIGKILL, "the daemon died of SIGKILL");
+	impostor = start_impostor(dead);
+	ASSERT_EQ(impostor, dead, "the impostor has the dead daemon's pid");
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)impostor);
+	for (i = 0; i < 100 && strcmp(comm, "exfilguard\n"); i++, usleep(10000))
+		testenv_read_file(path, comm, sizeof(comm));
+	ASSERT_STREQ(comm, "exfilguard\n", "the impostor is named exfilguard");
+}
+
+static void impostor_ignored_then_adopted(void)
+{
+	char out[4096], log[8192];
+
+	orphan_with_impostor("impostor");
+	ASSERT_TRUE(impostor_running(), "impostor in place");
+	ASSERT_EQ(cli(-1, "status", out, sizeof(out)), 0, "status of the orphaned guard");
+	ASSERT_CONTAINS(out, "gone; hooks stay in force", "status: the daemon is gone");
+	ASSERT_NE(cli(-1, "reload", out, sizeof(out)), 0, "reload refused");
+	ASSERT_CONTAINS(out, "no running daemon", "reload: no daemon runs");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "impostor-adopt"), 0,
+		  "a new run starts");
+	ASSERT_EQ(testenv_read_file(guard.log, log, sizeof(log)), 0, "daemon log read");
+	ASSERT_CONTAINS(log, "adopted the guard pinned", "it adopted the pinned guard");
+	ASSERT_EQ(cli(-1, "status", out, sizeof(out)), 0, "status of the adopted guard");
+	ASSERT_CONTAINS(out, "(running)", "status: the new daemon runs");
+	ASSERT_EQ(guarded_verdict(DENIED), 0, "enforcing");
+	ASSERT_TRUE(impostor_running(), "the impostor was not signalled");
+}
+
+static void test_pid_impostor_is_not_the_daemon(void)
+{
+	impostor_ignored_then_adopted();
+	end_impostor();
+}
+
+/* Detach stops the daemon that holds the lock, and no one else. */
+static void impostor_survives_detach(void)
+{
+	char out[4096];
+
+	orphan_with_impostor("impostor-detach");
+	ASSERT_EQ(cli(-1, "detach", out, sizeof(out)), 0, "detach of the orphaned guard");
+	ASSERT_TRUE(testenv_pins_gone(), "nothing pinned after detach");
+	ASSERT_TRUE(impostor_running(), "the impostor was not signalled");
+}
+
+static void test_detach_signals_no_impostor(void)
+{
+	impostor_survives_detach();
+	end_impostor();
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -452,6 +559,10 @@ int main(void)
 	RUN_TEST(test_self_test_failure_leaves_nothing);
 	testenv_guard_reset();
 	RUN_TEST(test_stalled_sink_does_not_block_stop);
+	testenv_guard_reset();
+	RUN_TEST(test_pid_impostor_is_not_the_daemon);
+	testenv_guard_reset();
+	RUN_TEST(test_detach_signals_no_impostor);
 	testenv_guard_reset();
 	return check_summary();
 }

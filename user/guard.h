@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The BPF side's lifecycle, after libbpf-bootstrap: open -> load -> fill the
- * maps -> attach -> pin, and one cleanup path. The maps are filled before any
+ * The guard: one generation's BPF object and its lifecycle, after
+ * libbpf-bootstrap: open -> load -> fill the maps -> attach -> pin, and one
+ * cleanup path (guard.c loads and fills, guard_links.c attaches, pins, takes
+ * over and cleans up). The maps are filled before any
  * program is attached, so there is no instant at which the hooks run without
  * the policy.
  */
-#ifndef EXFILGUARD_LOADER_H
-#define EXFILGUARD_LOADER_H
+#ifndef EXFILGUARD_GUARD_H
+#define EXFILGUARD_GUARD_H
 
 #include <limits.h>
 #include <stdint.h>
@@ -87,7 +89,7 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 /* Detach an attached, unpinned guard (benchmarks). */
 void eg_guard_detach(struct eg_guard *g);
 
-/* Pin links and maps under pin_dir (created 0700; must not exist). */
+/* Pin links and maps under pin_dir (made by eg_pins_create; see pins.h). */
 int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err);
 
 /* File descriptor of the event ring buffer. */
@@ -95,32 +97,10 @@ int eg_guard_events_fd(const struct eg_guard *g);
 
 /* A guard's counters map (not a new fd). */
 int eg_guard_counters_fd(const struct eg_guard *g);
-/* Sum over CPUs of one slot of a per-CPU counters map; 0 when it cannot be read. */
-uint64_t eg_counter_sum(int counters_fd, uint32_t slot);
-/* The same, of the guard's own counters. */
+/* Sum over CPUs of one of the guard's own counters. */
 uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot);
 
 /* Unpin, detach and free everything; safe on a partly set-up guard. */
 void eg_guard_destroy(struct eg_guard *g);
-
-/*
- * The map NAME (EG_STR(EG_MAP_...)) pinned under pin_dir: a new fd, or -1.
- * After a crash, the next run reads the old event ring (the backlog the
- * pinned programs recorded with nobody reading) and counts on in the old
- * counters.
- */
-int eg_pinned_map_fd(const char *pin_dir, const char *name);
-/* Entry 0 of the array map NAME pinned under pin_dir into value; -1 when it cannot. */
-int eg_pinned_read0(const char *pin_dir, const char *name, void *value);
-/* The info record of the guard pinned under pin_dir; -1 when none is. */
-int eg_pinned_info(const char *pin_dir, struct eg_info *info);
-/* Is pid a running exfilguard (other than this process)? */
-int eg_daemon_alive(uint32_t pid);
-
-/* `detach`: remove a pinned guard (links detached even if a daemon holds them). */
-int eg_pinned_detach(const char *pin_dir, int *removed, struct eg_error *err);
-
-/* Path of a pinned object: pin_dir/maps/NAME or pin_dir/links/NAME. */
-void eg_pin_path(char *out, size_t len, const char *pin_dir, const char *kind, const char *name);
 
 #endif

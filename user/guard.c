@@ -1,23 +1,18 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The guard's BPF object: load it, fill its maps (classification, rules, scopes, info). */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/membarrier.h>
 #include <sys/random.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "exfilguard.skel.h"
-#include "hooks.h"
-#include "loader.h"
+#include "guard.h"
+#include "pins.h"
 #include "../maps/decide.h"
 
 static char libbpf_last_error[512];
@@ -41,11 +36,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	if (line[0])
 		snprintf(libbpf_last_error, sizeof(libbpf_last_error), "%s", line);
 	return 0;
-}
-
-void eg_pin_path(char *out, size_t len, const char *pin_dir, const char *kind, const char *name)
-{
-	snprintf(out, len, "%s/%s/%s", pin_dir, kind, name);
 }
 
 /* Size the classification maps to the data (array maps need at least one entry). */
@@ -253,6 +243,20 @@ static void selectors_prune(struct eg_guard *g, uint32_t slot)
 		  selector_in_slot, slot);
 }
 
+/* Every rule prefix of a compiled ruleset into the rules map. */
+static int load_rules(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
+{
+	int fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
+	size_t i;
+
+	for (i = 0; i < rs->n_entries; i++)
+		if (bpf_map_update_elem(fd, &rs->entries[i].key, &rs->entries[i].value, BPF_ANY))
+			return eg_fail(err, errno,
+				       "cannot load rule prefix %zu of %zu into the kernel: %s",
+				       i + 1, rs->n_entries, strerror(errno));
+	return 0;
+}
+
 static int load_selectors(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
 {
 	int fd = map_fd(g, g->skel->maps.EG_MAP_SELECTORS);
@@ -283,16 +287,7 @@ static int load_canary(struct eg_guard *g, uint32_t slot, struct eg_error *err)
 int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32_t slot,
 			 struct eg_error *err)
 {
-	int rules_fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
-	size_t i;
-
-	for (i = 0; i < rs->n_entries; i++)
-		if (bpf_map_update_elem(rules_fd, &rs->entries[i].key, &rs->entries[i].value,
-					BPF_ANY))
-			return eg_fail(err, errno,
-				       "cannot load a scope's rules into the kernel: %s",
-				       strerror(errno));
-	if (load_selectors(g, rs, err) || load_canary(g, slot, err))
+	if (load_rules(g, rs, err) || load_selectors(g, rs, err) || load_canary(g, slot, err))
 		return -1;
 	if (bpf_map_update_elem(map_fd(g, g->skel->maps.EG_MAP_POLICY), &slot, &rs->hdr, BPF_ANY))
 		return eg_fail(err, errno, "cannot store a scope's header: %s", strerror(errno));
@@ -323,28 +318,19 @@ int eg_guard_scopes_fd(const struct eg_guard *g)
 
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
 {
-	int rules_fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
 	int policy_fd = map_fd(g, g->skel->maps.EG_MAP_POLICY);
 	int config_fd = map_fd(g, g->skel->maps.EG_MAP_CONFIG);
 	uint32_t id = eg_guard_next_policy_id(g), zero = 0, old = g->policy_id;
 	struct eg_config cfg;
-	size_t i;
 
 	if (rs->n_entries && ntohl(rs->entries[0].key.policy) != id)
 		return eg_fail(err, EINVAL, "internal: ruleset built for slot %u, expected %u",
 			       ntohl(rs->entries[0].key.policy), id);
 
 	rules_prune(g, id); /* leftovers of an earlier failed apply */
-	for (i = 0; i < rs->n_entries; i++) {
-		if (bpf_map_update_elem(rules_fd, &rs->entries[i].key, &rs->entries[i].value,
-					BPF_ANY)) {
-			int e = errno;
-
-			rules_prune(g, id);
-			return eg_fail(err, e,
-				       "cannot load rule prefix %zu of %zu into the kernel: %s",
-				       i + 1, rs->n_entries, strerror(e));
-		}
+	if (load_rules(g, rs, err)) {
+		rules_prune(g, id);
+		return -1;
 	}
 	selectors_prune(g, id);
 	if (load_selectors(g, rs, err) || load_canary(g, id, err)) {
@@ -413,246 +399,9 @@ int eg_guard_set_reload(struct eg_guard *g, uint32_t seq, int status, const char
 	return bpf_map_update_elem(bpf_map__fd(g->skel->maps.EG_MAP_INFO), &zero, &info, BPF_ANY);
 }
 
-static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
-{
-	return bpf_object__find_program_by_name(g->skel->obj, eg_hook_prog_name(hook));
-}
-
-static struct bpf_link **hook_link(struct eg_guard *g, int hook)
-{
-#define HOOK_LINK_(e, name) [EG_HOOK_##e] = &g->skel->links.EG_PROG(name),
-	struct bpf_link **links[EG_HOOK_COUNT] = {EG_HOOK_LIST(HOOK_LINK_)};
-#undef HOOK_LINK_
-
-	return links[hook];
-}
-
-int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err)
-{
-	int cg_fd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int hook;
-
-	if (cg_fd < 0)
-		return eg_fail(err, errno, "%s: cannot open cgroup: %s", cgroup_dir,
-			       strerror(errno));
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
-		struct bpf_link *link = bpf_program__attach_cgroup(hook_prog(g, hook), cg_fd);
-
-		if (!link) {
-			int e = errno;
-
-			close(cg_fd);
-			while (--hook >= 0) {
-				bpf_link__destroy(*hook_link(g, hook));
-				*hook_link(g, hook) = NULL;
-			}
-			return eg_fail(err, e, "%s: cannot attach %s: %s", cgroup_dir,
-				       eg_hook_prog_name(hook < 0 ? 0 : (unsigned)hook),
-				       strerror(e));
-		}
-		*hook_link(g, hook) = link;
-	}
-	close(cg_fd);
-	return 0;
-}
-
-void eg_guard_detach(struct eg_guard *g)
-{
-	int hook;
-
-	for (hook = 0; g->skel && hook < EG_HOOK_COUNT; hook++) {
-		bpf_link__destroy(*hook_link(g, hook));
-		*hook_link(g, hook) = NULL;
-	}
-}
-
-static int mkdir_private(const char *path, struct eg_error *err)
-{
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return eg_fail(err, errno, "%s: cannot create: %s", path, strerror(errno));
-	return 0;
-}
-
-static int pin_all(struct eg_guard *g, struct eg_error *err)
-{
-	char path[PATH_MAX];
-	struct bpf_map *map;
-	int hook;
-
-	bpf_object__for_each_map(map, g->skel->obj)
-	{
-		eg_pin_path(path, sizeof(path), g->pin_dir, "maps", bpf_map__name(map));
-		if (bpf_map__pin(map, path))
-			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
-	}
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
-		eg_pin_path(path, sizeof(path), g->pin_dir, "links", eg_hook_prog_name(hook));
-		if (bpf_link__pin(*hook_link(g, hook), path))
-			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
-	}
-	return 0;
-}
-
-int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err)
-{
-	char sub[PATH_MAX];
-
-	if (mkdir(pin_dir, 0700)) {
-		if (errno == EEXIST)
-			return eg_fail(
-				err, EEXIST,
-				"%s already exists: a guard is running or was left pinned "
-				"(see 'exfilguard status'; remove it with 'exfilguard detach')",
-				pin_dir);
-		return eg_fail(err, errno, "%s: cannot create: %s", pin_dir, strerror(errno));
-	}
-	snprintf(g->pin_dir, sizeof(g->pin_dir), "%s", pin_dir);
-	snprintf(sub, sizeof(sub), "%s/maps", pin_dir);
-	if (mkdir_private(sub, err))
-		return -1;
-	snprintf(sub, sizeof(sub), "%s/links", pin_dir);
-	if (mkdir_private(sub, err))
-		return -1;
-	return pin_all(g, err);
-}
-
-/* Replace the pins of fresh's maps (the links stay pinned: they are the same links). */
-static int repin_maps(struct eg_guard *fresh, const char *pin_dir, struct eg_error *err)
-{
-	char path[PATH_MAX];
-	struct bpf_map *map;
-
-	bpf_object__for_each_map(map, fresh->skel->obj)
-	{
-		eg_pin_path(path, sizeof(path), pin_dir, "maps", bpf_map__name(map));
-		unlink(path);
-		if (bpf_map__pin(map, path))
-			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
-	}
-	return 0;
-}
-
-/* The link of a hook: the old guard's, or the one pinned under pin_dir. */
-static struct bpf_link *takeover_link(struct eg_guard *old, const char *pin_dir, int hook,
-				      struct eg_error *err)
-{
-	struct bpf_link *link;
-	char path[PATH_MAX];
-
-	if (old)
-		return *hook_link(old, hook);
-	eg_pin_path(path, sizeof(path), pin_dir, "links", eg_hook_prog_name(hook));
-	link = bpf_link__open(path);
-	if (!link)
-		eg_fail(err, errno, "%s: cannot open the pinned link: %s", path, strerror(errno));
-	return link;
-}
-
-/*
- * Undo a partial takeover: hooks already switched go back to old's programs
- * (or, when adopting, keep fresh's programs but are let go without
- * detaching: the pins hold them).
- */
-static void takeover_rollback(struct eg_guard *fresh, struct eg_guard *old, int switched)
-{
-	int hook;
-
-	for (hook = 0; hook < switched; hook++) {
-		struct bpf_link *link = *hook_link(fresh, hook);
-
-		if (old) {
-			bpf_link__update_program(link, hook_prog(old, hook));
-			*hook_link(old, hook) = link;
-		} else {
-			bpf_link__disconnect(link);
-			bpf_link__destroy(link);
-		}
-		*hook_link(fresh, hook) = NULL;
-	}
-}
-
-/*
- * Wait until every run of a program that a link update took off a hook has
- * finished, so that what it reported is in its ring: the cgroup hooks run
- * their programs under rcu_read_lock(), and membarrier(MEMBARRIER_CMD_GLOBAL)
- * is synchronize_rcu() (the kernel's BPF selftests wait the same way in
- * kern_sync_rcu()). Kernels booted with nohz_full refuse it: then a pause far
- * longer than any program run.
- */
-static void wait_for_replaced_programs(void)
-{
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
-		usleep(50 * 1000);
-}
-
-int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *pin_dir,
-		      struct eg_error *err)
-{
-	int hook;
-
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
-		struct bpf_link *link = takeover_link(old, pin_dir, hook, err);
-
-		if (!link) {
-			takeover_rollback(fresh, old, hook);
-			return -1;
-		}
-		if (bpf_link__update_program(link, hook_prog(fresh, hook))) {
-			int e = errno;
-
-			if (!old) {
-				bpf_link__disconnect(link);
-				bpf_link__destroy(
-					link); /* only our fd: the pin keeps it attached */
-			}
-			takeover_rollback(fresh, old, hook);
-			return eg_fail(err, e, "cannot switch %s to the new program: %s",
-				       eg_hook_prog_name(hook), strerror(e));
-		}
-		*hook_link(fresh, hook) = link;
-		if (old)
-			*hook_link(old, hook) = NULL;
-	}
-	wait_for_replaced_programs();
-	if (repin_maps(fresh, pin_dir, err))
-		return -1;
-	snprintf(fresh->pin_dir, sizeof(fresh->pin_dir), "%s", pin_dir);
-	if (old)
-		old->pin_dir[0] =
-			'\0'; /* its pins are fresh's now: destroying it detaches nothing */
-	return 0;
-}
-
-void eg_guard_release(struct eg_guard *g)
-{
-	int hook;
-
-	for (hook = 0; g->skel && hook < EG_HOOK_COUNT; hook++)
-		if (*hook_link(g, hook))
-			bpf_link__disconnect(*hook_link(g, hook)); /* closing no longer detaches */
-	g->pin_dir[0] = '\0';
-	eg_guard_destroy(g);
-}
-
 int eg_guard_events_fd(const struct eg_guard *g)
 {
 	return bpf_map__fd(g->skel->maps.EG_MAP_EVENTS);
-}
-
-uint64_t eg_counter_sum(int counters_fd, uint32_t slot)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t sum = 0;
-	uint64_t *vals;
-	int i;
-
-	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
-		return 0;
-	if (bpf_map_lookup_elem(counters_fd, &slot, vals) == 0)
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
 }
 
 uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot)
@@ -660,143 +409,7 @@ uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot)
 	return eg_counter_sum(eg_guard_counters_fd(g), slot);
 }
 
-/* Remove every file under pin_dir/kind, detaching links first. */
-static int unpin_kind(const char *pin_dir, const char *kind, int *removed)
-{
-	char dir[PATH_MAX], path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "%s/%s", pin_dir, kind);
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -1;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		eg_pin_path(path, sizeof(path), pin_dir, kind, de->d_name);
-		if (strcmp(kind, "links") == 0) {
-			int fd = bpf_obj_get(path);
-
-			/* Detach even while another process (a live daemon) holds the link. */
-			if (fd >= 0) {
-				bpf_link_detach(fd);
-				close(fd);
-			}
-		}
-		if (unlink(path) == 0 && removed)
-			(*removed)++;
-	}
-	closedir(d);
-	rmdir(dir);
-	return 0;
-}
-
-/* Ask a live daemon that pinned pin_dir to stop; its pid, or 0 when none ran. */
-static pid_t stop_daemon(const char *pin_dir)
-{
-	pid_t stopped = 0;
-	char path[PATH_MAX], comm[32] = "";
-	struct eg_info info;
-	FILE *f;
-
-	if (eg_pinned_info(pin_dir, &info) == 0 && info.pid && info.pid != (uint32_t)getpid()) {
-		snprintf(path, sizeof(path), "/proc/%u/comm", info.pid);
-		f = fopen(path, "r");
-		if (f) {
-			if (fgets(comm, sizeof(comm), f) && strncmp(comm, "exfilguard", 10) == 0 &&
-			    kill((pid_t)info.pid, SIGTERM) == 0)
-				stopped = (pid_t)info.pid;
-			fclose(f);
-		}
-	}
-	return stopped;
-}
-
-int eg_pinned_map_fd(const char *pin_dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	eg_pin_path(path, sizeof(path), pin_dir, "maps", name);
-	return bpf_obj_get(path);
-}
-
-int eg_pinned_read0(const char *pin_dir, const char *name, void *value)
-{
-	int fd = eg_pinned_map_fd(pin_dir, name), rc;
-	uint32_t zero = 0;
-
-	if (fd < 0)
-		return -1;
-	rc = bpf_map_lookup_elem(fd, &zero, value);
-	close(fd);
-	return rc;
-}
-
-int eg_pinned_info(const char *pin_dir, struct eg_info *info)
-{
-	return eg_pinned_read0(pin_dir, EG_STR(EG_MAP_INFO), info);
-}
-
 int eg_guard_counters_fd(const struct eg_guard *g)
 {
 	return bpf_map__fd(g->skel->maps.EG_MAP_COUNTERS);
-}
-
-int eg_daemon_alive(uint32_t pid)
-{
-	char path[64], comm[32] = "";
-	FILE *f;
-	int alive = 0;
-
-	if (!pid || pid == (uint32_t)getpid())
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	f = fopen(path, "r");
-	if (f) {
-		alive = fgets(comm, sizeof(comm), f) && strncmp(comm, "exfilguard", 10) == 0;
-		fclose(f);
-	}
-	return alive;
-}
-
-/* Give a stopping daemon up to 3 s to detach and unpin by itself. */
-static void wait_daemon_gone(pid_t pid)
-{
-	int i;
-
-	for (i = 0; i < 300 && kill(pid, 0) == 0; i++)
-		usleep(10000);
-}
-
-int eg_pinned_detach(const char *pin_dir, int *removed, struct eg_error *err)
-{
-	struct stat st;
-	pid_t daemon;
-
-	if (stat(pin_dir, &st)) {
-		if (errno == ENOENT)
-			return 0;
-		return eg_fail(err, errno, "%s: %s", pin_dir, strerror(errno));
-	}
-	daemon = stop_daemon(pin_dir);
-	if (daemon) {
-		wait_daemon_gone(daemon);
-		if (removed)
-			(*removed)++; /* the daemon's own pins count as removed */
-	}
-	if (unpin_kind(pin_dir, "links", removed) || unpin_kind(pin_dir, "maps", removed))
-		return eg_fail(err, errno, "%s: cannot remove: %s", pin_dir, strerror(errno));
-	if (rmdir(pin_dir) && errno != ENOENT)
-		return eg_fail(err, errno, "%s: cannot remove: %s", pin_dir, strerror(errno));
-	return 0;
-}
-
-void eg_guard_destroy(struct eg_guard *g)
-{
-	if (g->pin_dir[0])
-		eg_pinned_detach(g->pin_dir, NULL, NULL);
-	if (g->skel)
-		exfilguard_bpf__destroy(g->skel); /* closes links: detaches */
-	memset(g, 0, sizeof(*g));
 }

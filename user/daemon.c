@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The daemon's lifecycle: start or adopt, reload, stop. Its event loop is in daemon_events.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "cli.h"
+#include "daemon.h"
+#include "daemon_impl.h"
+#include "event_sink.h"
+#include "pins.h"
+#include "selftest.h"
+
+volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	eg_daemon_stop_requested = 1;
+}
+
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	eg_daemon_reload_requested = 1;
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+
+	struct sigaction hup = {.sa_handler = on_reload_signal};
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &hup, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Resolve --cgroup: an absolute cgroup v2 directory, or a path below the mount. */
+static int resolve_cgroup(struct eg_target *t, const char *arg, struct eg_error *err)
+{
+	size_t mlen = strlen(t->mount);
+	char real[PATH_MAX];
+
+	if (!arg)
+		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", t->mount);
+	else if (arg[0] == '/' && strncmp(arg, t->mount, mlen) == 0)
+		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", arg);
+	else
+		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s/%s", t->mount,
+			 arg[0] == '/' ? arg + 1 : arg);
+	if (!realpath(t->cg_dir, real))
+		return eg_fail(err, errno, "%s: %s (cgroup v2 is mounted at %s)", t->cg_dir,
+			       strerror(errno), t->mount);
+	if (strncmp(real, t->mount, mlen) != 0 || (real[mlen] != '/' && real[mlen] != '\0'))
+		return eg_fail(err, EINVAL, "%s is not below the cgroup v2 mount %s", real,
+			       t->mount);
+	snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", real);
+	snprintf(t->cg_rel, sizeof(t->cg_rel), "%s", real[mlen] ? real + mlen : "/");
+	return 0;
+}
+
+/*
+ * A guard already pinned: refuse while its daemon lives; adopt it when it is
+ * attached where we were asked to guard. Sets *adopt.
+ */
+static int check_pinned(struct eg_daemon *d, int *adopt, struct eg_error *err)
+{
+	struct eg_info info;
+
+	*adopt = 0;
+	if (access(d->pin_dir, F_OK) != 0)
+		return 0;
+	if (eg_pinned_info(d->pin_dir, &info))
+		return eg_fail(err, EEXIST,
+			       "%s exists but holds no guard; remove it with 'exfilguard detach'",
+			       d->pin_dir);
+	/* Its daemon lives while it holds the lock; from here on this one does. */
+	d->lock_fd = eg_pins_lock(d->pin_dir);
+	if (d->lock_fd < 0 && errno == EWOULDBLOCK)
+		return eg_fail(err, EEXIST, "a guard is already running (pid %u, pinned at %s)",
+			       info.pid, d->pin_dir);
+	if (d->lock_fd < 0)
+		return eg_fail(err, errno, "%s: cannot lock: %s", d->pin_dir, strerror(errno));
+	if (info.cgroup_id != d->t.cg_id)
+		return eg_fail(err, EEXIST,
+			       "the guard pinned at %s is attached at %s, not %s; remove it with "
+			       "'exfilguard detach' first",
+			       d->pin_dir, info.cgroup_path, d->t.cg_rel);
+	*adopt = 1;
+	return 0;
+}
+
+static void set_event_sources(struct eg_daemon *d)
+{
+	struct eg_bundle *b = &d->gen.b;
+
+	eg_event_ctx_set_policy(&d->events, d->gen.guard.policy_id, &b->policy);
+	d->events.scopes = b->policy.scopes;
+	d->events.n_scopes = b->policy.n_scopes;
+	d->events.world = b->have_world ? &b->world : NULL;
+	d->events.catalog = &b->catalog;
+	d->events.asn_data = b->have_asn ? &b->asn : NULL;
+}
+
+/*
+ * Take over the hooks pinned by a daemon that died, and keep the ring its
+ * programs recorded into meanwhile: *backlog_fd (-1 when it cannot be read).
+ */
+static int adopt_pinned(struct eg_daemon *d, int *backlog_fd, struct eg_error *err)
+{
+	/* Before its pin is replaced: */
+	*backlog_fd = eg_pinned_map_fd(d->pin_dir, EG_STR(EG_MAP_EVENTS));
+	if (eg_guard_takeover(&d->gen.guard, NULL, d->pin_dir, err))
+		return -1;
+	fprintf(stderr,
+		"exfilguard run: adopted the guard pinned at %s (its hooks were enforcing "
+		"throughout)\n",
+		d->pin_dir);
+	return 0;
+}
+
+/* A new pin directory, locked by this daemon before anything is pinned in it. */
+static int create_pins(struct eg_daemon *d, struct eg_error *err)
+{
+	d->lock_fd = eg_pins_create(d->pin_dir, err);
+	return d->lock_fd < 0 ? -1 : 0;
+}
+
+/* The first generation; when adopting a pinned guard, it counts on in its counters. */
+static int build_first(struct eg_daemon *d, int adopt, struct eg_error *err)
+{
+	int counters_fd = adopt ? eg_pinned_map_fd(d->pin_dir, EG_STR(EG_MAP_COUNTERS)) : -1;
+	int rc = eg_generation_build(&d->gen, &d->t, counters_fd, err);
+
+	if (counters_fd >= 0)
+		close(counters_fd);
+	return rc;
+}
+
+/* Everything up to enforcing; on failure nothing new is left attached or pinned. */
+static int start(struct eg_daemon *d, struct eg_error *err)
+{
+	struct eg_target *t = &d->t;
+	int adopt, backlog_fd = -1;
+
+	/* Everything the policy needs is loaded and checked before the kernel is touched. */
+	if (eg_bundle_load(t->policy_path, t->mode, 0, &d->gen.b, err))
+		return -1;
+	if (eg_cli_require_privileges(err) || eg_cgroup2_mount(t->mount, err) ||
+	    resolve_cgroup(t, d->o->cgroup_arg, err) ||
+	    eg_cgroup_id_of(t->cg_dir, &t->cg_id, err) || eg_bpffs_ensure(d->pin_dir, err) ||
+	    check_pinned(d, &adopt, err))
+		return -1;
+	d->events_fd = eg_sink_file_open(d->o->events_path, err);
+	if (d->events_fd < 0 || build_first(d, adopt, err))
+		return -1;
+	if (adopt ? adopt_pinned(d, &backlog_fd, err)
+		  : eg_guard_attach(&d->gen.guard, t->cg_dir, err) || create_pins(d, err) ||
+			    eg_guard_pin(&d->gen.guard, d->pin_dir, err)) {
+		if (backlog_fd >= 0)
+			close(backlog_fd);
+		return -1;
+	}
+	eg_event_ctx_init(&d->events, d->o->format, d->events_fd, t->mount);
+	d->events.stopping = &eg_daemon_stop_requested;
+	set_event_sources(d);
+	if (backlog_fd >= 0)
+		eg_daemon_read_backlog(d, backlog_fd);
+	return eg_selftest(t->cg_dir, t->cg_rel, err);
+}
+
+static void stop(struct eg_daemon *d, int persist)
+{
+	eg_scope_watch_close(&d->t.watch);
+	if (persist)
+		eg_guard_release(&d->gen.guard);
+	else
+		eg_guard_destroy(&d->gen.guard);
+	eg_bundle_free(&d->gen.b);
+	if (d->events_fd > STDOUT_FILENO)
+		close(d->events_fd);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd); /* after the pins are gone or left: the daemon is gone now */
+}
+
+static void report_reload(struct eg_daemon *d, const struct eg_error *err, const char *ok_msg)
+{
+	eg_guard_set_reload(&d->gen.guard, d->reload_seq,
+			    err ? (err->code ? err->code : EINVAL) : 0, err ? err->msg : ok_msg);
+	fprintf(stderr, "exfilguard run: reload %s: %s\n", err ? "refused" : "done",
+		err ? err->msg : ok_msg);
+}
+
+int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
+{
+	struct eg_error err = {0};
+	struct eg_info info = {0};
+
+	eg_guard_get_info(&d->gen.guard, &info);
+	d->reload_seq = info.reload_seq + 1;
+	memset(next, 0, sizeof(*next));
+	if (eg_bundle_load(d->t.policy_path, d->t.mode, 0, &next->b, &err)) {
+		report_reload(d, &err, NULL);
+		return -1;
+	}
+	if (eg_generation_build(next, &d->t, eg_guard_counters_fd(&d->gen.guard), &err) ||
+	    eg_guard_takeover(&next->guard, &d->gen.guard, d->pin_dir, &err)) {
+		eg_generation_drop(next);
+		report_reload(d, &err, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void eg_daemon_switch_to(struct eg_daemon *d, struct eg_generation *next)
+{
+	char msg[EG_PATH_LEN];
+
+	eg_generation_drop(&d->gen); /* its pins are next's: this detaches nothing */
+	d->gen = *next;
+	set_event_sources(d);
+	snprintf(msg, sizeof(msg), "reloaded %s: %zu rules, %s mode, dataset %s", d->t.policy_path,
+		 d->gen.b.policy.n_rules, eg_mode_name(d->gen.b.policy.mode),
+		 d->gen.b.have_world ? d->gen.b.world.dataset : "none");
+	report_reload(d, NULL, msg);
+}
+
+static void notify_ready(int fd)
+{
+	static const char msg[] = "READY=1\n";
+
+	if (fd < 0)
+		return;
+	if (write(fd, msg, sizeof(msg) - 1) < 0)
+		fprintf(stderr, "exfilguard run: --ready-fd %d: %s\n", fd, strerror(errno));
+	close(fd);
+}
+
+static void print_started(const struct eg_daemon *d)
+{
+	const struct eg_bundle *b = &d->gen.b;
+
+	fprintf(stderr,
+		"exfilguard run: guarding %s in %s mode (policy %s: %zu rules, default %s; "
+		"classification: %zu IPv4 + %zu IPv6 ranges, %zu classes, %llu KiB of kernel "
+		"memory, dataset %s)\n",
+		d->t.cg_rel, eg_mode_name(b->policy.mode), d->t.policy_path, b->policy.n_rules,
+		eg_action_name(b->policy.default_action), b->world.n_v4_bounds,
+		b->world.n_v6_bounds, b->world.n_classes,
+		(unsigned long long)(b->have_world ? eg_world_kernel_bytes(&b->world) >> 10 : 0),
+		b->have_world ? b->world.dataset : "none");
+	fprintf(stderr, "exfilguard run: self-test passed: a canary connect from %s was refused\n",
+		d->t.cg_rel);
+}
+
+int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_error *err)
+{
+	static struct eg_daemon d; /* large: keep it off the stack */
+
+	memset(&d, 0, sizeof(d));
+	d.o = o;
+	d.pin_dir = pin_dir;
+	d.events_fd = -1;
+	d.lock_fd = -1;
+	d.t.policy_path = o->policy_path;
+	d.t.mode = o->mode;
+	d.t.watch.inotify_fd = -1;
+	install_signal_handlers();
+	if (start(&d, err)) {
+		stop(&d, 0);
+		return -1;
+	}
+	print_started(&d);
+	notify_ready(o->ready_fd);
+	eg_daemon_stream(&d);
+	stop(&d, o->persist);
+	fprintf(stderr, "exfilguard run: stopped; %s\n",
+		o->persist ? "hooks left pinned and enforcing (--persist)" : "hooks detached");
+	return 0;
+}

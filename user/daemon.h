@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The daemon behind `exfilguard run`: start (or adopt a pinned guard),
+ * report the backlog, stream events, reload on SIGHUP, stop on SIGINT or
+ * SIGTERM.
+ */
+#ifndef EXFILGUARD_DAEMON_H
+#define EXFILGUARD_DAEMON_H
+
+#include "error.h"
+#include "events.h"
+
+struct eg_run_opts {
+	const char *policy_path;
+	const char *cgroup_arg;	 /* NULL: the cgroup v2 root */
+	const char *events_path; /* NULL: standard output */
+	int mode;		 /* -1: as the policy says */
+	enum eg_format format;
+	int ready_fd; /* -1: none */
+	int persist;  /* leave the hooks pinned at a stop */
+};
+
+/*
+ * Guard until a stop signal, then detach (or leave pinned: persist). -1
+ * with err when it could not start; nothing new is then left attached or
+ * pinned.
+ */
+int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_error *err);
+
+#endif

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The daemon's event loop: the ring buffer, new cgroups, reloads, lost events, the backlog. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <bpf/libbpf.h>
+#include "daemon.h"
+#include "daemon_impl.h"
+
+/*
+ * The event loop reads at most this many events before it looks at its
+ * signals and the cgroup watch again: a workload hammering a denied
+ * destination can produce events as fast as they are written out, and must
+ * not keep the daemon from a reload or a stop.
+ */
+#define EVENTS_PER_BATCH 4096
+
+/* Events lost (ring buffer full): the counter as last seen, and how many this daemon reported. */
+struct lost_tally {
+	uint64_t seen;
+	uint64_t reported;
+};
+
+/* Report newly lost events in the stream. */
+static void report_lost(struct eg_guard *g, struct eg_event_ctx *ev, struct lost_tally *t)
+{
+	uint64_t total = eg_guard_counter(g, EG_CTR_EVENTS_DROPPED);
+
+	/* (Less than seen: the counters started over, after an upgrade changed their shape.) */
+	if (total > t->seen) {
+		eg_event_emit_lost(ev, total - t->seen, total);
+		t->reported += total - t->seen;
+	}
+	t->seen = total;
+}
+
+/* Write one ring record out; 1 when it was an event to report. */
+static int report_record(struct eg_event_ctx *ctx, const void *data, size_t size)
+{
+	const struct eg_event *ev = data;
+
+	/* The self-test's own refusals prove the hooks work; they are not events. */
+	if (size < sizeof(struct eg_event) || ev->rule == EG_RULE_CANARY)
+		return 0;
+	eg_event_emit(ctx, ev);
+	return 1;
+}
+
+static int on_ring_event(void *ctx, void *data, size_t size)
+{
+	struct eg_daemon *d = ctx;
+
+	report_record(&d->events, data, size);
+	/* Negative: libbpf stops reading, this event counted as read. */
+	return --d->batch_left ? 0 : -EAGAIN;
+}
+
+/* Read one batch of events; -EAGAIN when more were waiting. */
+static int read_events(struct eg_daemon *d, struct ring_buffer *rb)
+{
+	int rc;
+
+	d->batch_left = EVENTS_PER_BATCH;
+	rc = ring_buffer__consume(rb);
+	return rc == -EAGAIN ? -EAGAIN : 0;
+}
+
+/*
+ * Read a ring whose writers are gone (an old generation's) to the end; or,
+ * at exit, for at most 64 batches while the hooks may still be writing.
+ */
+static void read_all_events(struct eg_daemon *d, struct ring_buffer *rb)
+{
+	int batches = 0;
+
+	while (read_events(d, rb) == -EAGAIN && ++batches < 64)
+		;
+}
+
+struct backlog {
+	struct eg_event_ctx ctx;
+	size_t n;
+};
+
+static int on_backlog_event(void *arg, void *data, size_t size)
+{
+	struct backlog *b = arg;
+
+	b->n += (size_t)report_record(&b->ctx, data, size);
+	return 0;
+}
+
+void eg_daemon_read_backlog(struct eg_daemon *d, int fd)
+{
+	struct backlog *b = calloc(1, sizeof(*b));
+	struct ring_buffer *rb = NULL;
+
+	if (b) {
+		eg_event_ctx_init(&b->ctx, d->o->format, d->events_fd, d->t.mount);
+		b->ctx.backlog = 1;
+		b->ctx.stopping = &eg_daemon_stop_requested;
+		rb = ring_buffer__new(fd, on_backlog_event, b, NULL);
+	}
+	if (rb) {
+		ring_buffer__consume(rb);
+		ring_buffer__free(rb);
+	} else {
+		fprintf(stderr,
+			"exfilguard run: cannot read the events recorded while no daemon ran: %s\n",
+			strerror(errno));
+	}
+	if (b && b->n)
+		fprintf(stderr,
+			"exfilguard run: reported %zu events recorded while no daemon ran "
+			"(marked \"backlog\")\n",
+			b->n);
+	free(b);
+	close(fd);
+}
+
+static struct ring_buffer *open_ring(struct eg_daemon *d)
+{
+	return ring_buffer__new(eg_guard_events_fd(&d->gen.guard), on_ring_event, d, NULL);
+}
+
+/*
+ * SIGHUP: build the next generation beside the one in force and switch to
+ * it, or keep the one in force. *rb is the event ring buffer, re-opened on
+ * the new guard's map once the old one is drained.
+ */
+static void reload(struct eg_daemon *d, struct ring_buffer **rb)
+{
+	struct eg_generation next;
+
+	if (eg_daemon_take_next(d, &next))
+		return;
+	/* The old programs are off the hooks: drain what they reported, then switch over. */
+	read_all_events(d, *rb);
+	ring_buffer__free(*rb);
+	eg_daemon_switch_to(d, &next);
+	*rb = open_ring(d);
+}
+
+/* New cgroups in the guarded tree: give those a scope selects their scope. */
+static void rescan_scopes(struct eg_daemon *d)
+{
+	size_t assigned, changed;
+	struct eg_error err = {0};
+	const struct eg_policy *p = &d->gen.b.policy;
+
+	if (!p->n_scopes || !eg_scope_watch_pending(&d->t.watch))
+		return;
+	if (eg_scopes_sync(p, d->t.mount, d->t.cg_dir, eg_guard_scopes_fd(&d->gen.guard),
+			   &d->t.watch, &assigned, &changed)) {
+		fprintf(stderr, "exfilguard run: assigning cgroups to scopes: %s\n",
+			strerror(errno));
+		return;
+	}
+	if (changed && eg_guard_set_scope_cgroups(&d->gen.guard, &err))
+		fprintf(stderr, "exfilguard run: %s\n", err.msg);
+}
+
+/*
+ * One epoll set for the event ring buffer and the cgroup watch, so a new
+ * cgroup is assigned its scope as soon as it appears, not at the next tick.
+ */
+static int watch_fds(int ep, struct ring_buffer *rb, const struct eg_scope_watch *w)
+{
+	struct epoll_event rbe = {.events = EPOLLIN, .data.u32 = 0};
+	struct epoll_event we = {.events = EPOLLIN, .data.u32 = 1};
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &rbe))
+		return -1;
+	if (w->inotify_fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, w->inotify_fd, &we) &&
+	    errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* The loop proper; returns with *rb still to drain (or NULL). */
+static void loop(struct eg_daemon *d, int ep, struct ring_buffer **rb, struct lost_tally *lost)
+{
+	while (!eg_daemon_stop_requested) {
+		struct epoll_event evs[2];
+
+		if (epoll_wait(ep, evs, 2, 250) < 0 && errno != EINTR) {
+			fprintf(stderr, "exfilguard run: waiting for events: %s\n",
+				strerror(errno));
+			return;
+		}
+		rescan_scopes(d);
+		read_events(d, *rb);
+		report_lost(&d->gen.guard, &d->events, lost);
+		if (eg_daemon_reload_requested) {
+			eg_daemon_reload_requested = 0;
+			epoll_ctl(ep, EPOLL_CTL_DEL, ring_buffer__epoll_fd(*rb), NULL);
+			reload(d, rb);
+			if (!*rb || watch_fds(ep, *rb, &d->t.watch)) {
+				fprintf(stderr,
+					"exfilguard run: cannot watch the new ring buffer: %s\n",
+					strerror(errno));
+				return;
+			}
+		}
+	}
+}
+
+void eg_daemon_stream(struct eg_daemon *d)
+{
+	struct ring_buffer *rb = open_ring(d);
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	/* The counters are carried over from an adopted guard: what it lost is its own story. */
+	struct lost_tally lost = {.seen = eg_guard_counter(&d->gen.guard, EG_CTR_EVENTS_DROPPED)};
+
+	if (!rb || ep < 0 || watch_fds(ep, rb, &d->t.watch))
+		fprintf(stderr, "exfilguard run: cannot watch the event ring buffer: %s\n",
+			strerror(errno));
+	else
+		loop(d, ep, &rb, &lost);
+	if (rb) {
+		read_all_events(d, rb);
+		report_lost(&d->gen.guard, &d->events, &lost);
+		ring_buffer__free(rb);
+	}
+	if (ep >= 0)
+		close(ep);
+	if (lost.reported)
+		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
+			(unsigned long long)lost.reported);
+	if (d->events.unwritten)
+		fprintf(stderr,
+			"exfilguard run: %llu events could not be written: the event sink "
+			"(standard output or --events) stopped taking them\n",
+			(unsigned long long)d->events.unwritten);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The daemon's state, shared by its lifecycle (daemon.c) and its event loop (daemon_events.c). */
+#ifndef EXFILGUARD_DAEMON_IMPL_H
+#define EXFILGUARD_DAEMON_IMPL_H
+
+#include <signal.h>
+#include "events.h"
+#include "generation.h"
+
+struct eg_run_opts; /* daemon.h */
+
+struct eg_daemon {
+	const struct eg_run_opts *o;
+	const char *pin_dir;
+	struct eg_target t;
+	struct eg_generation gen; /* in force */
+	struct eg_event_ctx events;
+	int events_fd;
+	int lock_fd;	     /* the pin directory's lock, held while the daemon runs (pins.h) */
+	uint32_t reload_seq; /* of the reload under way */
+	unsigned batch_left; /* events still to read in this batch */
+};
+
+extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested;
+
+/*
+ * A reload in two steps around the draining of the old ring: take_next
+ * builds the next generation and puts it on the hooks (0), or reports the
+ * reload refused and keeps the one in force (-1); switch_to then makes it
+ * the one in force and reports the reload done.
+ */
+int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next);
+void eg_daemon_switch_to(struct eg_daemon *d, struct eg_generation *next);
+
+/* Report what a pinned guard's ring holds (recorded while no daemon ran). Takes fd. */
+void eg_daemon_read_backlog(struct eg_daemon *d, int fd);
+/* Stream events, new cgroups and reloads until a stop is requested. */
+void eg_daemon_stream(struct eg_daemon *d);
+
+#endif
