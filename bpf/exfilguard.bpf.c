@@ -4,9 +4,11 @@
  * judge.bpf.h (context handling) and maps/decide.h (the decision itself, shared with userspace).
  *
  * Return values follow the cgroup hook contract: 1 lets the call or packet
- * through, 0 refuses it (EPERM for the socket calls, a drop for packets).
+ * through, 0 refuses it (EPERM for the socket calls, a drop for packets);
+ * the netfilter hooks' NF_ACCEPT and NF_DROP are the same numbers.
  */
 #include "judge.bpf.h"
+#include "forward.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -40,4 +42,18 @@ SEC("cgroup_skb/egress")
 int EG_PROG(egress)(struct __sk_buff *skb)
 {
 	return eg_skb_egress(skb);
+}
+
+/* Attached at NF_INET_POST_ROUTING for IPv4 and IPv6 (user/nflinks.c). */
+SEC("netfilter")
+int EG_PROG(forward)(struct bpf_nf_ctx *ctx)
+{
+	return eg_nf_forward(ctx);
+}
+
+/* Attached at NF_INET_LOCAL_OUT for IPv4 and IPv6, after the node's OUTPUT DNAT. */
+SEC("netfilter")
+int EG_PROG(local_out)(struct bpf_nf_ctx *ctx)
+{
+	return eg_nf_local_out(ctx);
 }

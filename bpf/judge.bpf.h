@@ -79,6 +79,8 @@ struct eg_dest {
 	__u8 hook;
 	__u8 pad[3];
 	__u32 bytes;
+	__u8 saddr[16];	  /* net order, IPv4 mapped: set by the netfilter hooks only */
+	__u32 in_ifindex; /* a forwarded packet's input interface, else 0 */
 };
 
 static __always_inline void eg_count(__u32 slot)
@@ -144,6 +146,13 @@ static __always_inline void eg_judge(const struct eg_config *cfg, __u32 slot,
 			class_id);
 }
 
+/* A forwarded packet was sent by no local task: whatever task ran is not its sender. */
+static __always_inline void eg_event_no_task(struct eg_event *ev)
+{
+	ev->pid = ev->tid = ev->uid = 0;
+	__builtin_memset(ev->comm, 0, sizeof(ev->comm));
+}
+
 static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
 				      const struct eg_decision *d, __u32 class_id, __u64 cgroup_id,
 				      __u32 uid)
@@ -177,6 +186,11 @@ static __always_inline void eg_report(const struct eg_config *cfg, const struct 
 	ev->prefixlen = d->prefixlen;
 	ev->pad = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	__builtin_memcpy(ev->saddr, dest->saddr, 16);
+	ev->in_ifindex = dest->in_ifindex;
+	ev->pad2 = 0;
+	if (dest->in_ifindex)
+		eg_event_no_task(ev);
 	bpf_ringbuf_submit(ev, 0);
 }
 

@@ -31,6 +31,9 @@
 #define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound */
 #define EG_MAP_V6_INDEX	 eg_v6_index  /* array[65536]: IPv6 /16 -> struct eg_span */
 #define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_bound */
+#define EG_MAP_WORKLOADS eg_workloads /* hash: source address -> struct eg_workload */
+#define EG_MAP_NFCONF	 eg_nfconf    /* array[1]: struct eg_nfconf, for the netfilter hooks */
+#define EG_MAP_FLOWS	 eg_flows     /* LRU hash: struct eg_flow -> struct eg_flow_seen */
 
 #define EG_STR(x)  EG_STR_(x)
 #define EG_STR_(x) #x
@@ -47,7 +50,17 @@
 	X(CONNECT6, connect6)                                                                      \
 	X(SENDMSG4, sendmsg4)                                                                      \
 	X(SENDMSG6, sendmsg6)                                                                      \
-	X(EGRESS, egress)
+	X(EGRESS, egress)                                                                          \
+	X(FORWARD, forward)                                                                        \
+	X(LOCAL_OUT, local_out)
+
+/*
+ * The cgroup hooks come first. The netfilter hooks after them are attached
+ * in the daemon's network namespace, once per family, with links pinned as
+ * links/<program>_ipv4 and links/<program>_ipv6.
+ */
+#define EG_HOOK_CGROUP_COUNT	   EG_HOOK_FORWARD
+#define EG_HOOK_IS_NETFILTER(hook) ((hook) >= EG_HOOK_CGROUP_COUNT)
 
 /* Program name of a hook: EG_PROG(connect4) is eg_connect4. */
 #define EG_PROG(name) eg_##name
@@ -218,8 +231,12 @@ struct eg_event {
 	__u8 prefixlen;	  /* matched prefix length as written */
 	__u8 pad;
 	char comm[EG_COMM_LEN];
+	/* Hook "forward": the workload's packet as the node forwarded it. */
+	__u8 saddr[16];	  /* net order, IPv4 mapped; zero for the other hooks */
+	__u32 in_ifindex; /* host order: the interface it came in on, in the daemon's netns */
+	__u32 pad2;
 };
-_Static_assert(sizeof(struct eg_event) == 88, "eg_event ABI");
+_Static_assert(sizeof(struct eg_event) == 112, "eg_event ABI");
 
 /* EG_MAP_INFO value: who runs the guard, for `exfilguard status`. */
 struct eg_info {
@@ -292,5 +309,55 @@ struct eg_selector_key {
 	__u32 value;  /* host order: AS number, provider index or country code */
 };
 _Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
+
+/*
+ * EG_MAP_WORKLOADS: an address of a guarded workload's own network namespace
+ * (a pod or container behind a veth), so that the packets the node forwards
+ * for it are judged under its policy. Kept by the daemon.
+ */
+#define EG_MAX_WORKLOAD_ADDRS 65536
+#define EG_WORKLOAD_NODE      0xffffffffu /* eg_workload.slot: the node-wide policy */
+struct eg_workload {
+	__u64 cgroup_id; /* host order: the cgroup of the workload's processes */
+	__u32 slot;	 /* host order: its scope's policy slot, or EG_WORKLOAD_NODE */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct eg_workload) == 16, "eg_workload ABI");
+
+/*
+ * EG_MAP_NFCONF value: the guarded cgroup, for the local_out hook, which
+ * judges packets a guarded task sends through a socket made outside it.
+ */
+struct eg_nfconf {
+	__u64 cgroup_id; /* host order: the guarded cgroup; 0: the hook judges nothing */
+	__u32 level;	 /* host order: its depth below the cgroup root (root = 0) */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct eg_nfconf) == 16, "eg_nfconf ABI");
+
+/*
+ * EG_MAP_FLOWS key: a flow the netfilter hooks reported. One event per flow
+ * and policy generation, not one per packet; and a TCP flow of an outside
+ * socket that local_out denied for a guarded task stays denied: its
+ * retransmits come from timers and softirq, without the task.
+ */
+#define EG_MAX_FLOWS 16384
+struct eg_flow {
+	__u8 daddr[16]; /* net order, IPv4 mapped */
+	__u8 saddr[16]; /* net order, IPv4 mapped */
+	__u16 dport;	/* host order */
+	__u16 sport;	/* host order */
+	__u8 proto;
+	__u8 hook; /* enum eg_hook */
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct eg_flow) == 40, "eg_flow ABI");
+
+struct eg_flow_seen {
+	__u32 generation; /* host order: eg_config.generation + 1 when reported */
+	__u8 verdict;	  /* enum eg_verdict reported */
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct eg_flow_seen) == 8, "eg_flow_seen ABI");
 
 #endif /* EXFILGUARD_ABI_H */

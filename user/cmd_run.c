@@ -21,6 +21,7 @@
 #include "loader.h"
 #include "bundle.h"
 #include "scopes.h"
+#include "workloads.h"
 
 static const char run_help[] =
 	"Usage: exfilguard run --policy FILE [OPTIONS]\n"
@@ -409,7 +410,8 @@ static int build_guard(struct run_state *s, struct eg_bundle *b, int counters_fd
 	if ((world && eg_guard_set_world(g, world, err)) || load_scopes(s, b, g, err) ||
 	    eg_guard_apply(g, &b->rules, err) ||
 	    eg_guard_set_info(g, s->cg_rel, s->cg_id, s->o->policy_path,
-			      world ? world->dataset : NULL, err)) {
+			      world ? world->dataset : NULL, err) ||
+	    eg_workloads_prepare(g, s->cg_dir, s->cg_rel, s->cg_id, err)) {
 		eg_guard_destroy(g);
 		return -1;
 	}
@@ -673,6 +675,7 @@ static void stream_events(struct run_state *s)
 			break;
 		}
 		rescan_scopes(s);
+		eg_workloads_refresh(&s->guard, s->cg_dir);
 		read_events(s, rb);
 		report_lost(&s->guard, &s->events, &lost);
 		if (reload_requested) {

@@ -95,7 +95,7 @@ static json_object *links_json(const char *pin_dir)
 	char path[PATH_MAX];
 	unsigned hook;
 
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++) {
 		struct bpf_link_info info = {0};
 		uint32_t len = sizeof(info);
 		json_object *l = json_object_new_object();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -222,6 +223,19 @@ static const struct eg_class *event_class(const struct eg_event_ctx *ctx, const 
 	return eg_world_class(ctx->world, ev->class_id);
 }
 
+/* Hook "forward": the workload's address and the interface its packet came in on. */
+static void add_forward_source(json_object *obj, const struct eg_event *ev)
+{
+	char addr[EG_ADDR_STRLEN], ifname[IF_NAMESIZE];
+
+	if (ev->hook != EG_HOOK_FORWARD)
+		return;
+	eg_addr_format(ev->saddr, addr, sizeof(addr));
+	add_str(obj, "saddr", addr);
+	json_object_object_add(obj, "in_ifindex", json_object_new_int64(ev->in_ifindex));
+	add_str(obj, "in_interface", if_indextoname(ev->in_ifindex, ifname));
+}
+
 json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *ev)
 {
 	json_object *obj = json_object_new_object();
@@ -263,6 +277,7 @@ json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	add_str(obj, "dataset", ctx->world ? ctx->world->dataset : NULL);
 	if (ev->hook == EG_HOOK_EGRESS)
 		json_object_object_add(obj, "bytes", json_object_new_int64(ev->bytes));
+	add_forward_source(obj, ev);
 	if (ctx->backlog)
 		json_object_object_add(obj, "backlog", json_object_new_boolean(1));
 	return obj;
