@@ -9,6 +9,7 @@
  */
 #include "judge.bpf.h"
 #include "forward.bpf.h"
+#include "raw.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -42,6 +43,20 @@ SEC("cgroup_skb/egress")
 int EG_PROG(egress)(struct __sk_buff *skb)
 {
 	return eg_skb_egress(skb);
+}
+
+/* Header-including raw sockets (IPPROTO_RAW), refused unless the policy allows raw sockets. */
+SEC("cgroup/sock_create")
+int EG_PROG(sock_create)(struct bpf_sock *ctx)
+{
+	return eg_raw_on_create(ctx);
+}
+
+/* IP_HDRINCL / IPV6_HDRINCL turned on, likewise. */
+SEC("cgroup/setsockopt")
+int EG_PROG(setsockopt)(struct bpf_sockopt *ctx)
+{
+	return eg_raw_on_setsockopt(ctx);
 }
 
 /* Attached at NF_INET_POST_ROUTING for IPv4 and IPv6 (user/nflinks.c). */

@@ -77,11 +77,10 @@ struct bpf_nf_ctx {
 extern int bpf_dynptr_from_skb(struct sk_buff___eg *skb, __u64 flags,
 			       struct bpf_dynptr *ptr) __ksym;
 
-#define EG_NFPROTO_IPV4	 2
-#define EG_NF_DROP	 0
-#define EG_NF_ACCEPT	 1
-#define EG_SOCK_DGRAM	 2
-#define EG_SOCK_RAW	 3
+#define EG_NFPROTO_IPV4 2
+#define EG_NF_DROP	0
+#define EG_NF_ACCEPT	1
+
 #define EG_TCP_TIME_WAIT 6
 #define EG_TCP_SYN_RECV	 12 /* TCP_NEW_SYN_RECV: a request socket */
 
@@ -245,7 +244,7 @@ static __always_inline int eg_nf_local_out(struct bpf_nf_ctx *ctx)
 	}
 	if (!judge)
 		return EG_NF_ACCEPT;
-	return eg_nf_judge(cfg, eg_policy_slot(cfg, NULL), &dest, &flow,
+	return eg_nf_judge(cfg, eg_policy_slot(cfg, NULL, NULL), &dest, &flow,
 			   bpf_get_current_cgroup_id(), (__u32)bpf_get_current_uid_gid());
 }
 

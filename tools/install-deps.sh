@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	libyaml-dev libjson-c-dev libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
-	iproute2 linux-libc-dev nftables
+	iproute2 linux-libc-dev nftables tayga
 )
 
 missing=()

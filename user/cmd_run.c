@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include "cgroup.h"
 #include "cli.h"
+#include "embed.h"
 #include "events.h"
 #include "loader.h"
 #include "bundle.h"
@@ -388,7 +389,9 @@ static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
 {
 	uint64_t stale_after = eg_bundle_stale_after(b);
 
-	g->flags = b->policy.fail_closed ? EG_CFG_FAIL_CLOSED : 0;
+	g->flags = (b->policy.fail_closed ? EG_CFG_FAIL_CLOSED : 0) |
+		   (b->policy.raw_allow ? EG_CFG_RAW_ALLOW : 0);
+	eg_nat64_table(b->policy.nat64, b->policy.n_nat64, g->nat64);
 	g->stale_after_ns = stale_after ? unix_to_boot_ns(stale_after) : 0;
 	if (stale_after && stale_after <= (uint64_t)time(NULL))
 		fprintf(stderr,

@@ -12,12 +12,14 @@
 #include "addr.h"
 #include "cgroup.h"
 #include "container.h"
+#include "embed.h"
 #include "events.h"
 #include "hooks.h"
 
 static const char *const verdict_names[] = {"allow", "deny", "audit"};
-static const char *const match_names[] = {"cidr",	  "asn",     "provider",  "country",
-					  "jurisdiction", "default", "no-policy", "stale-data"};
+static const char *const match_names[] = {"cidr",      "asn",	       "provider",
+					  "country",   "jurisdiction", "default",
+					  "no-policy", "stale-data",   "raw-socket"};
 
 const char *eg_verdict_name(unsigned verdict)
 {
@@ -241,7 +243,9 @@ json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	json_object *obj = json_object_new_object();
 	char buf[EG_ADDR_STRLEN], proto[16];
 	struct eg_class_names names;
+	uint8_t decided[16];
 
+	eg_event_decided_addr(ev, decided);
 	eg_format_time((int64_t)ev->ts_boot_ns + ctx->boot_to_real_ns, buf, sizeof(buf));
 	add_str(obj, "time", buf);
 	add_str(obj, "event", "verdict");
@@ -252,7 +256,12 @@ json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	add_str(obj, "family", ev->family == AF_INET ? "ipv4" : "ipv6");
 	eg_addr_format(ev->daddr, buf, sizeof(buf));
 	add_str(obj, "daddr", buf);
+	eg_embed_to_json(obj, ev->embed, ev->daddr_v4, ev->flags & EG_EVF_BY_V4);
 	json_object_object_add(obj, "dport", json_object_new_int(ev->dport));
+	add_str(obj, "context",
+		ev->flags & EG_EVF_KERNEL    ? "kernel"
+		: ev->flags & EG_EVF_FOREIGN ? "foreign"
+					     : "task");
 	json_object_object_add(obj, "pid", json_object_new_int64(ev->pid));
 	json_object_object_add(obj, "tid", json_object_new_int64(ev->tid));
 	json_object_object_add(obj, "uid", json_object_new_int64(ev->uid));
@@ -266,10 +275,10 @@ json_object *eg_event_to_json(struct eg_event_ctx *ctx, const struct eg_event *e
 	eg_class_names_to_json(&names, obj);
 	/* The prefix that decided: the rule's CIDR, else the classification's prefix. */
 	if (ev->match == EG_MATCH_CIDR) {
-		eg_matched_prefix(ev->daddr, ev->prefixlen, buf, sizeof(buf));
+		eg_matched_prefix(decided, ev->prefixlen, buf, sizeof(buf));
 		add_str(obj, "prefix", buf);
 	} else if (ctx->world) {
-		eg_world_prefix(ctx->world, ev->daddr, buf, sizeof(buf));
+		eg_world_prefix(ctx->world, decided, buf, sizeof(buf));
 		add_str(obj, "prefix", buf);
 	} else {
 		add_str(obj, "prefix", NULL);
@@ -287,16 +296,22 @@ void eg_event_to_text(struct eg_event_ctx *ctx, const struct eg_event *ev, char 
 {
 	const struct eg_policy_rule *rule = event_rule(ctx, ev);
 	char when[48], addr[EG_ADDR_STRLEN], proto[16], prefix[EG_ADDR_STRLEN] = "-", desc[512];
+	char via[EG_ADDR_STRLEN + 24] = "";
 	const char *cg = cgroup_path(ctx, ev->cgroup_id);
 	struct eg_class_names names;
 	int v6 = !eg_addr_is_v4mapped(ev->daddr);
+	uint8_t decided[16];
 
+	eg_event_decided_addr(ev, decided);
 	eg_format_time((int64_t)ev->ts_boot_ns + ctx->boot_to_real_ns, when, sizeof(when));
 	eg_addr_format(ev->daddr, addr, sizeof(addr));
+	if (ev->embed)
+		snprintf(via, sizeof(via), " %s=%u.%u.%u.%u", eg_embed_name(ev->embed),
+			 ev->daddr_v4[0], ev->daddr_v4[1], ev->daddr_v4[2], ev->daddr_v4[3]);
 	if (ev->match == EG_MATCH_CIDR)
-		eg_matched_prefix(ev->daddr, ev->prefixlen, prefix, sizeof(prefix));
+		eg_matched_prefix(decided, ev->prefixlen, prefix, sizeof(prefix));
 	else if (ctx->world)
-		eg_world_prefix(ctx->world, ev->daddr, prefix, sizeof(prefix));
+		eg_world_prefix(ctx->world, decided, prefix, sizeof(prefix));
 	if (ev->rule == EG_RULE_DEFAULT)
 		snprintf(desc, sizeof(desc), "default");
 	else
@@ -304,12 +319,16 @@ void eg_event_to_text(struct eg_event_ctx *ctx, const struct eg_event *ev, char 
 			 rule ? rule->text : "");
 	eg_class_describe(event_class(ctx, ev), ctx->catalog, ctx->asn_data, &names);
 	snprintf(buf, len,
-		 "%s %s %s %s %s%s%s:%u pid=%u comm=%s uid=%u cgroup=%s prefix=%s rule=%s "
+		 "%s %s %s %s %s%s%s:%u%s pid=%u%s comm=%s uid=%u cgroup=%s prefix=%s rule=%s "
 		 "country=%s asn=%u provider=%s jurisdiction=%s%s\n",
 		 when, eg_verdict_name(ev->verdict), eg_hook_name(ev->hook),
 		 eg_proto_name(ev->proto, proto, sizeof(proto)), v6 ? "[" : "", addr, v6 ? "]" : "",
-		 ev->dport, ev->pid, ev->comm[0] ? ev->comm : "-", ev->uid, cg ? cg : "?", prefix,
-		 desc, names.country[0] ? names.country : "-", names.asn,
+		 ev->dport, via, ev->pid,
+		 ev->flags & EG_EVF_KERNEL    ? " context=kernel"
+		 : ev->flags & EG_EVF_FOREIGN ? " context=foreign"
+					      : "",
+		 ev->comm[0] ? ev->comm : "-", ev->uid, cg ? cg : "?", prefix, desc,
+		 names.country[0] ? names.country : "-", names.asn,
 		 names.provider ? names.provider : "-",
 		 names.jurisdiction[0] ? names.jurisdiction : "-", ctx->backlog ? " backlog" : "");
 }

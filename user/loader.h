@@ -27,6 +27,7 @@ struct eg_guard {
 	uint32_t flags;		   /* EG_CFG_* for the config */
 	uint64_t stale_after_ns;   /* boot-time clock; 0: never */
 	int nf_links[EG_NF_LINKS]; /* netfilter link fds (user/nflinks.c); 0: none */
+	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* for the config */
 };
 
 /*

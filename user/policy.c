@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 #include "container.h"
 #include "country.h"
+#include "embed.h"
 #include "policy.h"
 
 #define SHOW_MAX 64 /* longest user text quoted in a message */
@@ -354,6 +356,60 @@ static int parse_max_data_age(struct parse_ctx *ctx, yaml_node_t *key, yaml_node
 		       show_scalar(value, shown));
 }
 
+/* nat64_prefixes: [64:ff9b:1:fffe::/96, ...]: IPv6 prefixes of RFC 6052's lengths. */
+static int nat64_prefix(struct parse_ctx *ctx, yaml_node_t *item, struct eg_policy *policy)
+{
+	char shown[SHOW_MAX + 16];
+	struct eg_cidr *c = &policy->nat64[policy->n_nat64];
+	const char *text = NULL,
+		   *why = "expected an IPv6 prefix of length 32, 40, 48, 56, 64 or 96";
+
+	if (policy->n_nat64 == EG_MAX_NAT64_PREFIXES)
+		return fail_at(ctx, item->start_mark, "more than %d nat64_prefixes",
+			       EG_MAX_NAT64_PREFIXES);
+	if (item->type != YAML_SCALAR_NODE || is_null(item))
+		return fail_at(ctx, item->start_mark, "a nat64 prefix must be a scalar, got %s",
+			       node_kind(item));
+	if (scalar_text(ctx, item, "nat64_prefixes", &text))
+		return -1;
+	if (eg_cidr_parse(text, c, &why) || c->family != AF_INET6 || !eg_nat64_plen_ok(c->plen))
+		return fail_at(ctx, item->start_mark, "bad nat64 prefix %s: %s",
+			       show_scalar(item, shown), why);
+	policy->n_nat64++;
+	return 0;
+}
+
+static int parse_nat64_prefixes(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+				void *target, size_t rule_no)
+{
+	(void)rule_no;
+	if (value->type != YAML_SEQUENCE_NODE)
+		return fail_at(ctx, value_mark(key, value),
+			       "\"nat64_prefixes\" must be a list of IPv6 prefixes, got %s",
+			       node_kind(value));
+	for (yaml_node_item_t *it = value->data.sequence.items.start;
+	     it < value->data.sequence.items.top; it++)
+		if (nat64_prefix(ctx, yaml_document_get_node(ctx->doc, *it), target))
+			return -1;
+	return 0;
+}
+
+/* raw_sockets: allow | deny (an action word; audit would let them through unseen) */
+static int parse_raw_sockets(struct parse_ctx *ctx, yaml_node_t *key, yaml_node_t *value,
+			     void *target, size_t rule_no)
+{
+	enum eg_action action;
+
+	(void)rule_no;
+	if (action_value(ctx, key, value, &action))
+		return -1;
+	if (action == EG_ACT_AUDIT)
+		return fail_at(ctx, value->start_mark,
+			       "raw_sockets cannot be audit (expected allow or deny)");
+	((struct eg_policy *)target)->raw_allow = action == EG_ACT_ALLOW;
+	return 0;
+}
+
 static const struct key_handler top_keys[] = {
 	{.key = "mode", .parse = parse_mode},
 	{.key = "on_failure", .parse = parse_on_failure},
@@ -362,6 +418,8 @@ static const struct key_handler top_keys[] = {
 	{.key = "data", .parse = parse_data},
 	{.key = "rules", .parse = parse_rules},
 	{.key = "scopes", .parse = parse_scopes},
+	{.key = "nat64_prefixes", .parse = parse_nat64_prefixes},
+	{.key = "raw_sockets", .parse = parse_raw_sockets},
 };
 
 /* ---- rules ---- */
@@ -739,7 +797,8 @@ static const struct key_handler data_keys[] = {
 	{.key = "providers", .parse = parse_data_providers},
 };
 
-#define MAX_KEYS 8 /* the most keys in any table above */
+#define MAX_KEYS 10 /* the most keys in any table above */
+_Static_assert(ARRAY_SIZE(top_keys) <= MAX_KEYS, "MAX_KEYS covers the top-level keys");
 
 /*
  * Walk a mapping, handing each key to its row of table. seen[i] is the key
