@@ -9,6 +9,7 @@
 
 #include "maps.bpf.h"
 #include "../maps/decide.h"
+#include "sockcg.bpf.h"
 #include <bpf/bpf_endian.h>
 
 /* The classification tables, for maps/classify.h (the context argument is unused in BPF). */
@@ -44,7 +45,23 @@ static __always_inline const struct eg_rule *eg_tbl_selector(const void *t,
 	return bpf_map_lookup_elem(&EG_MAP_SELECTORS, key);
 }
 
+/* The classification as one global function: see EG_CLASSIFY in maps/classify.h. */
+struct eg_addr16 {
+	__u8 b[16];
+};
+__u32 eg_classify_once(const struct eg_addr16 *addr);
+#define EG_CLASSIFY(t, addr) eg_classify_once((const struct eg_addr16 *)(addr))
+
 #include "../maps/classify.h"
+
+__attribute__((noinline)) __u32 eg_classify_once(const struct eg_addr16 *addr)
+{
+	return addr ? eg_classify(NULL, addr->b) : 0;
+}
+
+/* Socket types (linux/net.h), which the BPF programs compare against. */
+#define EG_SOCK_DGRAM 2
+#define EG_SOCK_RAW   3
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -62,6 +79,8 @@ struct eg_dest {
 	__u8 hook;
 	__u8 pad[3];
 	__u32 bytes;
+	__u8 saddr[16];	  /* net order, IPv4 mapped: set by the netfilter hooks only */
+	__u32 in_ifindex; /* a forwarded packet's input interface, else 0 */
 };
 
 static __always_inline void eg_count(__u32 slot)
@@ -79,27 +98,29 @@ static __always_inline struct eg_config *eg_config_get(void)
 	return bpf_map_lookup_elem(&EG_MAP_CONFIG, &zero);
 }
 
-static __always_inline __u32 eg_class_of(const struct eg_dest *dest)
-{
-	return eg_classify(NULL, dest->addr);
-}
-
 /*
- * The policy slot for a sender: the scope of its nearest cgroup ancestor
+ * The policy slot for a socket: the scope of its cgroup's nearest ancestor
  * (itself included) that has one, else the node-wide policy. Walking the
  * ancestors is what covers cgroups created below a scoped one at once,
- * before userspace has seen them. ancestor(level) is 0 past the sender's
- * depth. skb: NULL for the socket hooks (the current task's cgroup).
+ * before userspace has seen them. ancestor(level) is 0 past the cgroup's
+ * depth. Always the socket's cgroup (skb's, or sk's for the socket hooks),
+ * never the current task's: a kernel worker opens MPTCP subflows of a
+ * workload's socket, which carry the workload's cgroup, not the worker's.
+ * Neither: the current task's, for a socket it is creating (sock_create).
  */
-static __always_inline __u32 eg_policy_slot(const struct eg_config *cfg, struct __sk_buff *skb)
+static __always_inline __u32 eg_policy_slot(const struct eg_config *cfg, struct __sk_buff *skb,
+					    struct bpf_sock *sk)
 {
 	__u32 slot = cfg ? cfg->policy : 0, level;
+	struct cgroup *cg;
 
 	if (!cfg || !cfg->scoped)
 		return slot;
+	cg = sk ? eg_sock_cgroup(sk) : NULL;
 	for (level = 1; level < EG_MAX_CGROUP_DEPTH; level++) {
-		__u64 id = skb ? bpf_skb_ancestor_cgroup_id(skb, level)
-			       : bpf_get_current_ancestor_cgroup_id(level);
+		__u64 id = skb	? bpf_skb_ancestor_cgroup_id(skb, level)
+			   : sk ? eg_cgroup_ancestor_id(cg, (int)level)
+				: bpf_get_current_ancestor_cgroup_id(level);
 		__u32 *scope;
 
 		if (!id)
@@ -123,8 +144,44 @@ static __always_inline void eg_judge(const struct eg_config *cfg, __u32 slot,
 {
 	struct eg_policy_hdr *pol = bpf_map_lookup_elem(&EG_MAP_POLICY, &slot);
 
-	eg_judge_tables(NULL, pol, slot, dest->addr, cfg ? cfg->flags : 0, eg_data_stale(cfg), d,
-			class_id);
+	eg_judge_tables(NULL, pol, slot, dest->addr, cfg ? cfg->nat64 : NULL, cfg ? cfg->flags : 0,
+			eg_data_stale(cfg), d, class_id);
+}
+
+/*
+ * Who sent, into ev: the current task, unless it cannot be the sender. A
+ * kernel thread (an MPTCP path manager's worker, the idle task a softirq
+ * ran on) is reported as kernel context. On the egress path a packet may be
+ * sent from a softirq (retransmits, ACK-clocked sends) on top of whatever
+ * task was running; the kernel offers no way to see that here (preempt_count
+ * is a per-CPU variable only reachable with CONFIG_KALLSYMS_ALL), so a
+ * current task outside the socket's cgroup is reported as foreign.
+ * Either way the pid, tid and comm are left empty, never borrowed.
+ */
+static __always_inline void eg_report_sender(struct eg_event *ev, int may_interrupt)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (task->flags & EG_PF_KTHREAD)
+		ev->flags |= EG_EVF_KERNEL;
+	else if (may_interrupt && bpf_get_current_cgroup_id() != ev->cgroup_id)
+		ev->flags |= EG_EVF_FOREIGN;
+	if (ev->flags & (EG_EVF_KERNEL | EG_EVF_FOREIGN)) {
+		ev->pid = ev->tid = 0;
+		__builtin_memset(ev->comm, 0, sizeof(ev->comm));
+		return;
+	}
+	ev->pid = pid_tgid >> 32;
+	ev->tid = (__u32)pid_tgid;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+/* A forwarded packet was sent by no local task: whatever task ran is not its sender. */
+static __always_inline void eg_event_no_task(struct eg_event *ev)
+{
+	ev->pid = ev->tid = ev->uid = 0;
+	__builtin_memset(ev->comm, 0, sizeof(ev->comm));
 }
 
 static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
@@ -132,7 +189,7 @@ static __always_inline void eg_report(const struct eg_config *cfg, const struct 
 				      __u32 uid)
 {
 	struct eg_event *ev = bpf_ringbuf_reserve(&EG_MAP_EVENTS, sizeof(*ev), 0);
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u8 decided[16];
 
 	if (!ev) {
 		/* Never lose an event silently: userspace reports this count. */
@@ -141,12 +198,13 @@ static __always_inline void eg_report(const struct eg_config *cfg, const struct 
 	}
 	ev->ts_boot_ns = bpf_ktime_get_boot_ns();
 	ev->cgroup_id = cgroup_id;
-	ev->pid = pid_tgid >> 32;
-	ev->tid = (__u32)pid_tgid;
 	ev->uid = uid;
 	ev->policy = d->slot;
 	ev->bytes = dest->bytes;
-	ev->class_id = class_id == EG_CLASS_UNRESOLVED ? eg_class_of(dest) : class_id;
+	eg_decided_addr(dest->addr, d, decided);
+	ev->class_id = class_id == EG_CLASS_UNRESOLVED
+			       ? eg_classify_once((const struct eg_addr16 *)decided)
+			       : class_id;
 	ev->data_gen = cfg ? cfg->data_gen : 0;
 	ev->dport = dest->port;
 	ev->rule = d->rule;
@@ -159,7 +217,16 @@ static __always_inline void eg_report(const struct eg_config *cfg, const struct 
 	ev->match = d->match;
 	ev->prefixlen = d->prefixlen;
 	ev->pad = 0;
-	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	__builtin_memcpy(ev->daddr_v4, d->v4, 4);
+	ev->embed = d->embed;
+	ev->flags = d->by_v4 ? EG_EVF_BY_V4 : 0;
+	ev->pad2 = 0;
+	__builtin_memcpy(ev->saddr, dest->saddr, 16);
+	ev->in_ifindex = dest->in_ifindex;
+	ev->pad3 = 0;
+	eg_report_sender(ev, dest->hook == EG_HOOK_EGRESS);
+	if (dest->in_ifindex)
+		eg_event_no_task(ev); /* forwarded: no local task sent it */
 	bpf_ringbuf_submit(ev, 0);
 }
 
@@ -174,9 +241,9 @@ static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
 	return a0 == b0 && a1 == b1;
 }
 
-/* Remember that this socket was allowed to reach addr under this generation. */
+/* Remember that this socket was allowed to reach addr under this generation and policy slot. */
 static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struct eg_config *cfg,
-						const __u8 addr[16])
+						const __u8 addr[16], __u32 slot)
 {
 	struct eg_skstate *st;
 
@@ -187,6 +254,7 @@ static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struc
 		return;
 	__builtin_memcpy(st->daddr, addr, 16);
 	st->generation = cfg->generation;
+	st->slot = slot;
 }
 
 /*
@@ -225,14 +293,14 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	dest.proto = ctx->protocol;
 	dest.hook = hook;
 
-	eg_judge(cfg, eg_policy_slot(cfg, NULL), &dest, &d, &class_id);
+	eg_judge(cfg, eg_policy_slot(cfg, NULL, ctx->sk), &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(hook, d.verdict));
 	if (d.verdict != EG_VERDICT_ALLOW)
-		eg_report(cfg, &dest, &d, class_id, bpf_get_current_cgroup_id(),
+		eg_report(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk),
 			  (__u32)bpf_get_current_uid_gid());
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
-	eg_skstate_remember(ctx->sk, cfg, dest.addr);
+	eg_skstate_remember(ctx->sk, cfg, dest.addr, d.slot);
 	return 1;
 }
 
@@ -292,21 +360,23 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	struct bpf_sock *sk = skb->sk;
 	struct eg_dest dest = {};
 	struct eg_decision d;
-	__u32 generation = cfg ? cfg->generation : 0, class_id;
+	__u32 generation = cfg ? cfg->generation : 0, class_id, slot;
 
 	if (!eg_parse_skb(skb, &dest))
 		return 1;
+	slot = eg_policy_slot(cfg, skb, NULL);
 	if (sk)
 		sk = bpf_sk_fullsock(sk);
 	if (sk)
 		st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, 0);
-	if (st && st->generation == generation && eg_addr_equal(st->daddr, dest.addr)) {
+	if (st && st->generation == generation && st->slot == slot &&
+	    eg_addr_equal(st->daddr, dest.addr)) {
 		eg_count(EG_CTR_EGRESS_CACHED);
 		return 1;
 	}
 
 	eg_count(EG_CTR_EGRESS_LOOKUPS);
-	eg_judge(cfg, eg_policy_slot(cfg, skb), &dest, &d, &class_id);
+	eg_judge(cfg, slot, &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(EG_HOOK_EGRESS, d.verdict));
 	if (d.verdict != EG_VERDICT_ALLOW) {
 		/* One event per socket and generation, not one per retransmit. */
@@ -322,7 +392,7 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	}
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
-	eg_skstate_remember(sk, cfg, dest.addr);
+	eg_skstate_remember(sk, cfg, dest.addr, slot);
 	return 1;
 }
 

@@ -107,4 +107,27 @@ struct {
 	__type(value, struct eg_v6_bound);
 } EG_MAP_V6_BOUNDS SEC(".maps");
 
+/* The netfilter hooks' maps (bpf/forward.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EG_MAX_WORKLOAD_ADDRS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u8[16]);
+	__type(value, struct eg_workload);
+} EG_MAP_WORKLOADS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_nfconf);
+} EG_MAP_NFCONF SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EG_MAX_FLOWS);
+	__type(key, struct eg_flow);
+	__type(value, struct eg_flow_seen);
+} EG_MAP_FLOWS SEC(".maps");
+
 #endif /* EXFILGUARD_MAPS_BPF_H */

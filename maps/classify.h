@@ -20,6 +20,7 @@
 
 #include "exfilguard.h"
 #include "decide.h"
+#include "embed4.h"
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -141,14 +142,23 @@ static __always_inline void eg_class_hits(EG_TABLES_T t, __u32 policy, __u8 kind
 #define EG_CLASS_UNRESOLVED 0xffffffffu
 
 /*
+ * The includer may route the decision's classification through a function
+ * of its own: the BPF side makes it a global function, which the verifier
+ * checks once instead of at each of the (up to three) places it runs.
+ */
+#ifndef EG_CLASSIFY
+#define EG_CLASSIFY eg_classify
+#endif
+
+/*
  * The decision for addr under policy `policy` (header pol, may be NULL).
  * *class_id is the destination's class when the decision needed it, else
  * EG_CLASS_UNRESOLVED: allowed traffic under a CIDR-only policy, or a CIDR
  * hit, never pays for classification.
  */
-static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_policy_hdr *pol,
-					    __u32 policy, const __u8 addr[16], __u32 cfg_flags,
-					    int stale, struct eg_decision *d, __u32 *class_id)
+static __always_inline void eg_judge_one(EG_TABLES_T t, const struct eg_policy_hdr *pol,
+					 __u32 policy, const __u8 addr[16], __u32 cfg_flags,
+					 int stale, struct eg_decision *d, __u32 *class_id)
 {
 	struct eg_hits h = {};
 
@@ -159,13 +169,56 @@ static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_polic
 	if (pol && pol->loaded && !h.cidr && pol->selector_kinds && !stale) {
 		const struct eg_class *cls;
 
-		*class_id = eg_classify(t, addr);
+		*class_id = EG_CLASSIFY(t, addr);
 		cls = eg_tbl_class(t, *class_id);
 		if (cls)
 			eg_class_hits(t, policy, pol->selector_kinds, cls, &h);
 	}
 	eg_decide_hits_ex(pol, &h, stale ? EG_MATCH_STALE : 0, cfg_flags & EG_CFG_FAIL_CLOSED, d);
 	d->slot = policy;
+}
+
+/* Verdict strength when two forms of one destination disagree: deny > audit > allow. */
+static __always_inline int eg_verdict_rank(__u8 verdict)
+{
+	return verdict == EG_VERDICT_DENY ? 2 : verdict == EG_VERDICT_AUDIT ? 1 : 0;
+}
+
+/*
+ * eg_judge_one, and for an IPv6 destination that carries an IPv4 (NAT64
+ * under the well-known or a configured prefix nat64, may be NULL; 6to4,
+ * IPv4-compatible, SIIT) that IPv4 judged too: a translator delivers to it,
+ * so every IPv4 rule must apply. The stronger verdict wins; on a tie the
+ * IPv6 form's decision stands. d->by_v4 says which form decided.
+ */
+static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_policy_hdr *pol,
+					    __u32 policy, const __u8 addr[16],
+					    const struct eg_nat64_prefix *nat64, __u32 cfg_flags,
+					    int stale, struct eg_decision *d, __u32 *class_id)
+{
+	__u8 v4[4] = {0, 0, 0, 0}, mapped[16];
+	__u8 embed = eg_embedded_v4(addr, nat64, v4);
+	struct eg_decision d4;
+	__u32 class4, v4_net;
+
+	eg_judge_one(t, pol, policy, addr, cfg_flags, stale, d, class_id);
+	if (embed) {
+		__builtin_memcpy(&v4_net, v4, 4);
+		eg_addr_from_v4(mapped, v4_net);
+		eg_judge_one(t, pol, policy, mapped, cfg_flags, stale, &d4, &class4);
+		if (eg_verdict_rank(d4.verdict) > eg_verdict_rank(d->verdict)) {
+			*d = d4;
+			*class_id = class4;
+			d->by_v4 = 1;
+		} else {
+			d->by_v4 = 0;
+		}
+	} else {
+		d->by_v4 = 0;
+	}
+	d->embed = embed;
+	__builtin_memcpy(d->v4, v4, 4);
+	d->pad2[0] = d->pad2[1] = 0;
 }
 
 #endif /* EXFILGUARD_CLASSIFY_H */

@@ -23,6 +23,10 @@ struct eg_decision {
 	__u8 mode;	/* enum eg_mode of the deciding policy */
 	__u8 pad;
 	__u32 slot; /* policy slot that decided (node-wide or a scope's) */
+	__u8 embed; /* enum eg_embed: how the destination carries an IPv4 (maps/embed4.h) */
+	__u8 by_v4; /* 1: that IPv4's verdict was the stronger and decided */
+	__u8 v4[4]; /* net order: the carried IPv4 when embed is set */
+	__u8 pad2[2];
 };
 
 /* IPv4 (net order) to its 16-byte form ::ffff:a.b.c.d. */
@@ -34,6 +38,20 @@ static __always_inline void eg_addr_from_v4(__u8 out[16], __u32 ip4_net)
 	((__u8 *)&words[2])[3] = 0xff;
 	words[3] = ip4_net;
 	__builtin_memcpy(out, words, 16);
+}
+
+/* The address whose rules decided: addr, or the IPv4 it carries in its 16-byte form. */
+static __always_inline void eg_decided_addr(const __u8 addr[16], const struct eg_decision *d,
+					    __u8 out[16])
+{
+	__u32 v4_net;
+
+	if (d->by_v4) {
+		__builtin_memcpy(&v4_net, d->v4, 4);
+		eg_addr_from_v4(out, v4_net);
+	} else {
+		__builtin_memcpy(out, addr, 16);
+	}
 }
 
 /* The rule-trie key for a full (/128) lookup of addr under a policy. */

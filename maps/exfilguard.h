@@ -31,6 +31,9 @@
 #define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound */
 #define EG_MAP_V6_INDEX	 eg_v6_index  /* array[65536]: IPv6 /16 -> struct eg_span */
 #define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_bound */
+#define EG_MAP_WORKLOADS eg_workloads /* hash: source address -> struct eg_workload */
+#define EG_MAP_NFCONF	 eg_nfconf    /* array[1]: struct eg_nfconf, for the netfilter hooks */
+#define EG_MAP_FLOWS	 eg_flows     /* LRU hash: struct eg_flow -> struct eg_flow_seen */
 
 #define EG_STR(x)  EG_STR_(x)
 #define EG_STR_(x) #x
@@ -47,7 +50,19 @@
 	X(CONNECT6, connect6)                                                                      \
 	X(SENDMSG4, sendmsg4)                                                                      \
 	X(SENDMSG6, sendmsg6)                                                                      \
-	X(EGRESS, egress)
+	X(EGRESS, egress)                                                                          \
+	X(SOCK_CREATE, sock_create)                                                                \
+	X(SETSOCKOPT, setsockopt)                                                                  \
+	X(FORWARD, forward)                                                                        \
+	X(LOCAL_OUT, local_out)
+
+/*
+ * The cgroup hooks come first. The netfilter hooks after them are attached
+ * in the daemon's network namespace, once per family, with links pinned as
+ * links/<program>_ipv4 and links/<program>_ipv6.
+ */
+#define EG_HOOK_CGROUP_COUNT	   EG_HOOK_FORWARD
+#define EG_HOOK_IS_NETFILTER(hook) ((hook) >= EG_HOOK_CGROUP_COUNT)
 
 /* Program name of a hook: EG_PROG(connect4) is eg_connect4. */
 #define EG_PROG(name) eg_##name
@@ -102,8 +117,9 @@ enum eg_match {
 	EG_MATCH_COUNTRY = 3,
 	EG_MATCH_JURISDICTION = 4,
 	EG_MATCH_DEFAULT = 5,
-	EG_MATCH_NO_POLICY = 6, /* nothing loaded: on_failure decides */
-	EG_MATCH_STALE = 7,	/* data older than max_data_age: on_failure decides */
+	EG_MATCH_NO_POLICY = 6,	 /* nothing loaded: on_failure decides */
+	EG_MATCH_STALE = 7,	 /* data older than max_data_age: on_failure decides */
+	EG_MATCH_RAW_SOCKET = 8, /* a header-including raw socket, refused by raw_sockets: deny */
 };
 
 #define EG_HOOK_ENUM_(e, name) EG_HOOK_##e,
@@ -161,6 +177,20 @@ struct eg_policy_hdr {
 };
 _Static_assert(sizeof(struct eg_policy_hdr) == 8, "eg_policy_hdr ABI");
 
+/*
+ * A network-specific NAT64 prefix (RFC 6052) from the policy's
+ * nat64_prefixes: an IPv6 destination inside it carries an IPv4 address at
+ * the place the prefix length gives (see maps/embed4.h). plen is 32, 40, 48,
+ * 56, 64 or 96; 0 marks an unused entry. Only 12 bytes: no prefix is longer.
+ */
+struct eg_nat64_prefix {
+	__u8 addr[12]; /* net order, host bits zero */
+	__u8 plen;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct eg_nat64_prefix) == 16, "eg_nat64_prefix ABI");
+#define EG_MAX_NAT64_PREFIXES 8
+
 /* EG_MAP_CONFIG value. */
 struct eg_config {
 	__u32 policy;	  /* host order: id of the policy in force (EG_MAP_POLICY index) */
@@ -170,8 +200,9 @@ struct eg_config {
 	__u32 flags;	  /* host order: EG_CFG_* */
 	__u32 pad;
 	__u64 stale_after_ns; /* host order, boot-time clock: data counts as stale after; 0 never */
+	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* the policy's nat64_prefixes */
 };
-_Static_assert(sizeof(struct eg_config) == 32, "eg_config ABI");
+_Static_assert(sizeof(struct eg_config) == 32 + 16 * EG_MAX_NAT64_PREFIXES, "eg_config ABI");
 
 /*
  * on_failure: closed. With no policy loaded, everything is denied; with stale
@@ -179,6 +210,8 @@ _Static_assert(sizeof(struct eg_config) == 32, "eg_config ABI");
  * no policy allows everything; stale data is not used for verdicts.
  */
 #define EG_CFG_FAIL_CLOSED 1u
+/* raw_sockets: allow. Else header-including raw sockets (IP_HDRINCL, IPPROTO_RAW) are refused. */
+#define EG_CFG_RAW_ALLOW 2u
 
 /*
  * EG_MAP_SKSTATE value: what the socket hooks last allowed for a socket, so
@@ -188,8 +221,10 @@ struct eg_skstate {
 	__u8 daddr[16];	  /* net order: destination last allowed by a socket hook */
 	__u32 generation; /* host order: eg_config.generation when judged */
 	__u32 reported;	  /* host order: generation whose egress event was already sent */
+	__u32 slot;	  /* host order: policy slot (node or scope) that allowed daddr */
+	__u32 pad;
 };
-_Static_assert(sizeof(struct eg_skstate) == 24, "eg_skstate ABI");
+_Static_assert(sizeof(struct eg_skstate) == 32, "eg_skstate ABI");
 
 #define EG_COMM_LEN    16
 #define EG_PATH_LEN    256
@@ -217,9 +252,25 @@ struct eg_event {
 	__u8 match;	  /* enum eg_match */
 	__u8 prefixlen;	  /* matched prefix length as written */
 	__u8 pad;
-	char comm[EG_COMM_LEN];
+	char comm[EG_COMM_LEN]; /* "" in kernel context (EG_EVF_KERNEL) */
+	__u8 daddr_v4[4];	/* net order: the IPv4 that daddr carries (embed != 0) */
+	__u8 embed;		/* enum eg_embed: how daddr carries an IPv4, EG_EMBED_NONE */
+	__u8 flags;		/* EG_EVF_* */
+	__u16 pad2;
+	/* Hook "forward": the workload's packet as the node forwarded it. */
+	__u8 saddr[16];	  /* net order, IPv4 mapped; zero for the other hooks */
+	__u32 in_ifindex; /* host order: the interface it came in on, in the daemon's netns */
+	__u32 pad3;
 };
-_Static_assert(sizeof(struct eg_event) == 88, "eg_event ABI");
+_Static_assert(sizeof(struct eg_event) == 120, "eg_event ABI");
+
+/* eg_event.flags */
+#define EG_EVF_BY_V4 1u /* the embedded IPv4 form decided (its verdict was the stronger) */
+/* kernel context (kernel thread, softirq on idle): no pid, tid or comm */
+#define EG_EVF_KERNEL 2u
+/* egress: the current task is not in the socket's cgroup (a softirq on top of another task,
+ * or a socket passed in): no pid, tid or comm */
+#define EG_EVF_FOREIGN 4u
 
 /* EG_MAP_INFO value: who runs the guard, for `exfilguard status`. */
 struct eg_info {
@@ -292,5 +343,66 @@ struct eg_selector_key {
 	__u32 value;  /* host order: AS number, provider index or country code */
 };
 _Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
+
+/*
+ * EG_MAP_WORKLOADS: an address of a guarded workload's own network namespace
+ * (a pod or container behind a veth), so that the packets the node forwards
+ * for it are judged under its policy. Kept by the daemon.
+ */
+#define EG_MAX_WORKLOAD_ADDRS 65536
+#define EG_WORKLOAD_NODE      0xffffffffu /* eg_workload.slot: the node-wide policy */
+struct eg_workload {
+	__u64 cgroup_id; /* host order: the cgroup of the workload's processes */
+	__u32 slot;	 /* host order: its scope's policy slot, or EG_WORKLOAD_NODE */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct eg_workload) == 16, "eg_workload ABI");
+
+/*
+ * EG_MAP_NFCONF value: the guarded cgroup, for the local_out hook, which
+ * judges packets a guarded task sends through a socket made outside it.
+ */
+struct eg_nfconf {
+	__u64 cgroup_id; /* host order: the guarded cgroup; 0: the hook judges nothing */
+	__u32 level;	 /* host order: its depth below the cgroup root (root = 0) */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct eg_nfconf) == 16, "eg_nfconf ABI");
+
+/*
+ * EG_MAP_FLOWS key: a flow the netfilter hooks reported. One event per flow
+ * and policy generation, not one per packet; and a TCP flow of an outside
+ * socket that local_out denied for a guarded task stays denied: its
+ * retransmits come from timers and softirq, without the task.
+ */
+#define EG_MAX_FLOWS 16384
+struct eg_flow {
+	__u8 daddr[16]; /* net order, IPv4 mapped */
+	__u8 saddr[16]; /* net order, IPv4 mapped */
+	__u16 dport;	/* host order */
+	__u16 sport;	/* host order */
+	__u8 proto;
+	__u8 hook; /* enum eg_hook */
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct eg_flow) == 40, "eg_flow ABI");
+
+struct eg_flow_seen {
+	__u32 generation; /* host order: eg_config.generation + 1 when reported */
+	__u8 verdict;	  /* enum eg_verdict reported */
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct eg_flow_seen) == 8, "eg_flow_seen ABI");
+
+/* How an IPv6 destination carries an IPv4 address (maps/embed4.h). */
+enum eg_embed {
+	EG_EMBED_NONE = 0,
+	EG_EMBED_NAT64 = 1,	  /* 64:ff9b::/96, the well-known prefix (RFC 6052) */
+	EG_EMBED_NAT64_LOCAL = 2, /* 64:ff9b:1::/48, local use (RFC 8215), /96 layout */
+	EG_EMBED_NAT64_NSP = 3,	  /* a prefix of the policy's nat64_prefixes */
+	EG_EMBED_6TO4 = 4,	  /* 2002:AABB:CCDD::/48 (RFC 3056) */
+	EG_EMBED_COMPAT = 5,	  /* ::a.b.c.d, IPv4-compatible (RFC 4291, deprecated) */
+	EG_EMBED_SIIT = 6,	  /* ::ffff:0:a.b.c.d, IPv4-translated (RFC 7915) */
+};
 
 #endif /* EXFILGUARD_ABI_H */

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
 	make gcc clang llvm clang-format libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	libyaml-dev libjson-c-dev libmaxminddb-dev libssl-dev mmdb-bin libmaxmind-db-writer-perl
-	iproute2 linux-libc-dev
+	iproute2 linux-libc-dev nftables tayga
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #include "addr.h"
 #include "bundle.h"
 #include "cli.h"
+#include "embed.h"
 #include "events.h"
 #include "judge.h"
 #include "scopes.h"
@@ -291,20 +292,27 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 
 	for (i = 0; i < argc; i++) {
 		uint64_t stale_after = eg_bundle_stale_after(b);
+		struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES];
 		struct eg_tables t = {.world = b->have_world ? &b->world : NULL,
 				      .rs = &b->rules,
 				      .fail_closed = b->policy.fail_closed,
-				      .stale = stale_after && stale_after <= (uint64_t)time(NULL)};
+				      .stale = stale_after && stale_after <= (uint64_t)time(NULL),
+				      .nat64 = nat64};
 		struct eg_decision d;
-		uint8_t addr[16], family;
+		uint8_t addr[16], family, decided[16];
 		uint32_t class_id;
+		json_object *obj;
 
 		if (eg_addr_parse(argv[i], addr, &family)) {
 			json_object_put(all);
 			return eg_cli_usage(cli, "'%s' is not an IPv4 or IPv6 address", argv[i]);
 		}
+		eg_nat64_table(b->policy.nat64, b->policy.n_nat64, nat64);
 		eg_judge_user(&t, addr, &d, &class_id);
-		json_object_array_add(all, decision_json(argv[i], b, &d, addr));
+		eg_decided_addr(addr, &d, decided);
+		obj = decision_json(argv[i], b, &d, decided);
+		eg_embed_to_json(obj, d.embed, d.v4, d.by_v4);
+		json_object_array_add(all, obj);
 	}
 	if (cli->json) {
 		eg_cli_print_json(all);

@@ -33,7 +33,7 @@ static json_object *counters_json(const char *pin_dir)
 	json_object *obj = json_object_new_object(), *hooks = json_object_new_object();
 	unsigned hook, v;
 
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++) {
 		json_object *h = json_object_new_object();
 
 		for (v = 0; v < 3; v++)
@@ -63,7 +63,7 @@ static json_object *links_json(const char *pin_dir)
 	json_object *arr = json_object_new_array();
 	unsigned hook;
 
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++) {
 		struct bpf_link_info info = {0};
 		uint32_t len = sizeof(info);
 		json_object *l = json_object_new_object();

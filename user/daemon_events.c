@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include "daemon.h"
 #include "daemon_impl.h"
+#include "workloads.h"
 
 /*
  * The event loop reads at most this many events before it looks at its
@@ -192,6 +193,7 @@ static void loop(struct eg_daemon *d, int ep, struct ring_buffer **rb, struct lo
 			return;
 		}
 		rescan_scopes(d);
+		eg_workloads_refresh(&d->gen.guard, d->t.cg_dir);
 		read_events(d, *rb);
 		report_lost(&d->gen.guard, &d->events, lost);
 		if (eg_daemon_reload_requested) {

@@ -9,8 +9,9 @@
 #include "../maps/exfilguard.h"
 
 static const char *const verdict_names[] = {"allow", "deny", "audit"};
-static const char *const match_names[] = {"cidr",	  "asn",     "provider",  "country",
-					  "jurisdiction", "default", "no-policy", "stale-data"};
+static const char *const match_names[] = {"cidr",      "asn",	       "provider",
+					  "country",   "jurisdiction", "default",
+					  "no-policy", "stale-data",   "raw-socket"};
 
 const char *eg_verdict_name(unsigned verdict)
 {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "embed.h"
 #include "event_escape.h"
 #include "event_view.h"
 
@@ -89,7 +90,9 @@ char *eg_event_view_json(const struct eg_event_view *v, size_t *len)
 	add_str(obj, "proto", v->proto);
 	add_str(obj, "family", v->family);
 	add_str(obj, "daddr", v->daddr);
+	eg_embed_to_json(obj, v->ev->embed, v->ev->daddr_v4, v->ev->flags & EG_EVF_BY_V4);
 	json_object_object_add(obj, "dport", json_object_new_int(v->ev->dport));
+	add_str(obj, "context", v->context);
 	add_sender(obj, v);
 	add_str(obj, "scope", v->scope);
 	add_str(obj, "match", v->match);
@@ -99,6 +102,11 @@ char *eg_event_view_json(const struct eg_event_view *v, size_t *len)
 	add_str(obj, "dataset", v->dataset);
 	if (v->ev->hook == EG_HOOK_EGRESS)
 		json_object_object_add(obj, "bytes", json_object_new_int64(v->ev->bytes));
+	if (v->ev->hook == EG_HOOK_FORWARD) {
+		add_str(obj, "saddr", v->saddr);
+		json_object_object_add(obj, "in_ifindex", json_object_new_int64(v->ev->in_ifindex));
+		add_str(obj, "in_interface", v->in_interface[0] ? v->in_interface : NULL);
+	}
 	if (v->backlog)
 		json_object_object_add(obj, "backlog", json_object_new_boolean(1));
 	add_escaped(obj, v->escaped);
@@ -132,8 +140,10 @@ char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
 
 	if (!f)
 		return NULL;
-	fprintf(f, "%s %s %s %s %s%s%s:%u pid=%u comm=", v->time, v->verdict, v->hook, v->proto,
-		v->daddr_v6 ? "[" : "", v->daddr, v->daddr_v6 ? "]" : "", ev->dport, ev->pid);
+	fprintf(f, "%s %s %s %s %s%s%s:%u%s pid=%u%s%s comm=", v->time, v->verdict, v->hook,
+		v->proto, v->daddr_v6 ? "[" : "", v->daddr, v->daddr_v6 ? "]" : "", ev->dport,
+		v->via, ev->pid, strcmp(v->context, "task") ? " context=" : "",
+		strcmp(v->context, "task") ? v->context : "");
 	eg_text_put(f, or_dash(v->comm), 1);
 	fprintf(f, " uid=%u cgroup=", ev->uid);
 	eg_text_put(f, v->cgroup ? v->cgroup : "?", 1);

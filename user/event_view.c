@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "cgroup.h"
+#include "embed.h"
 #include "event_escape.h"
 #include "event_view.h"
 
@@ -103,16 +106,22 @@ static void resolve_destination(struct eg_event_ctx *ctx, struct eg_event_view *
 {
 	const struct eg_event *ev = v->ev;
 
+	uint8_t decided[16];
+
+	eg_event_decided_addr(ev, decided);
 	eg_addr_format(ev->daddr, v->daddr, sizeof(v->daddr));
 	v->daddr_v6 = !eg_addr_is_v4mapped(ev->daddr);
+	if (ev->embed)
+		snprintf(v->via, sizeof(v->via), " %s=%u.%u.%u.%u", eg_embed_name(ev->embed),
+			 ev->daddr_v4[0], ev->daddr_v4[1], ev->daddr_v4[2], ev->daddr_v4[3]);
 	eg_class_describe(event_class(ctx, ev), ctx->catalog, ctx->asn_data, &v->names);
 	v->names.as_org = clean(v, EG_VIEW_AS_ORG, v->names.as_org);
 	v->names.provider = clean(v, EG_VIEW_PROVIDER, v->names.provider);
 	/* The prefix that decided: the rule's CIDR, else the classification's prefix. */
 	if (ev->match == EG_MATCH_CIDR)
-		eg_matched_prefix(ev->daddr, ev->prefixlen, v->prefix_buf, sizeof(v->prefix_buf));
+		eg_matched_prefix(decided, ev->prefixlen, v->prefix_buf, sizeof(v->prefix_buf));
 	else if (ctx->world)
-		eg_world_prefix(ctx->world, ev->daddr, v->prefix_buf, sizeof(v->prefix_buf));
+		eg_world_prefix(ctx->world, decided, v->prefix_buf, sizeof(v->prefix_buf));
 	v->prefix = v->prefix_buf[0] ? v->prefix_buf : NULL;
 	v->dataset = clean(v, EG_VIEW_DATASET, ctx->world ? ctx->world->dataset : NULL);
 }
@@ -130,6 +139,14 @@ void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
 	v->family = ev->family == AF_INET ? "ipv4" : "ipv6";
 	v->match = eg_match_name(ev->match);
 	v->backlog = ctx->backlog;
+	v->context = ev->flags & EG_EVF_KERNEL	  ? "kernel"
+		     : ev->flags & EG_EVF_FOREIGN ? "foreign"
+						  : "task";
+	if (ev->hook == EG_HOOK_FORWARD) {
+		eg_addr_format(ev->saddr, v->saddr, sizeof(v->saddr));
+		if (!if_indextoname(ev->in_ifindex, v->in_interface))
+			v->in_interface[0] = '\0';
+	}
 	resolve_sender(ctx, v);
 	resolve_rule(ctx, v);
 	resolve_destination(ctx, v);

@@ -31,6 +31,10 @@ struct eg_event_view {
 	char proto_buf[16];
 	char daddr[EG_ADDR_STRLEN]; /* IPv4-mapped shown as IPv4 */
 	int daddr_v6;
+	char via[EG_ADDR_STRLEN + 24]; /* " nat64=a.b.c.d": the IPv4 daddr carries; "" */
+	const char *context;	       /* "task", "kernel" (kernel thread) or "foreign" */
+	char saddr[EG_ADDR_STRLEN];    /* hook "forward": the workload's address */
+	char in_interface[16];	       /* hook "forward": the interface it came in on */
 	char comm_buf[EG_COMM_LEN + 1];
 	const char *comm;   /* NULL when empty */
 	const char *cgroup; /* path below the mount; NULL when the cgroup is gone */

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "embed.h"
 #include "generation.h"
+#include "workloads.h"
 
 /* Load every scope's rules, and assign the guarded tree's cgroups to scopes. */
 static int load_scopes(struct eg_target *t, struct eg_bundle *b, struct eg_guard *g,
@@ -49,7 +51,9 @@ static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
 
 	eg_bundle_describe_age(b, (uint64_t)time(NULL), age, sizeof(age));
 	fprintf(stderr, "exfilguard run: %s\n", age);
-	g->flags = b->policy.fail_closed ? EG_CFG_FAIL_CLOSED : 0;
+	g->flags = (b->policy.fail_closed ? EG_CFG_FAIL_CLOSED : 0) |
+		   (b->policy.raw_allow ? EG_CFG_RAW_ALLOW : 0);
+	eg_nat64_table(b->policy.nat64, b->policy.n_nat64, g->nat64);
 	g->stale_after_ns = stale_after ? unix_to_boot_ns(stale_after) : 0;
 	if (stale_after && stale_after <= (uint64_t)time(NULL))
 		fprintf(stderr,
@@ -71,7 +75,8 @@ int eg_generation_build(struct eg_generation *gen, struct eg_target *t, int coun
 	if ((world && eg_guard_set_world(g, world, err)) || load_scopes(t, b, g, err) ||
 	    eg_guard_apply(g, &b->rules, err) ||
 	    eg_guard_set_info(g, t->cg_rel, t->cg_id, t->policy_path, world ? world->dataset : NULL,
-			      err)) {
+			      err) ||
+	    eg_workloads_prepare(g, t->cg_dir, t->cg_rel, t->cg_id, err)) {
 		eg_guard_destroy(g);
 		return -1;
 	}

@@ -82,6 +82,7 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 	g->skel = exfilguard_bpf__open();
 	if (!g->skel)
 		return NULL;
+	eg_nf_prepare(g->skel->obj);
 	if (size_world_maps(g, w) || carry_counters(g, counters_fd) ||
 	    exfilguard_bpf__load(g->skel)) {
 		int e = errno;
@@ -349,6 +350,7 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 	cfg.scoped = g->scoped;
 	cfg.flags = g->flags;
 	cfg.stale_after_ns = g->stale_after_ns;
+	memcpy(cfg.nat64, g->nat64, sizeof(cfg.nat64));
 	if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY))
 		return eg_fail(err, errno, "cannot switch to the new policy: %s", strerror(errno));
 	g->policy_id = id;

@@ -36,7 +36,7 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 	if (cg_fd < 0)
 		return eg_fail(err, errno, "%s: cannot open cgroup: %s", cgroup_dir,
 			       strerror(errno));
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++) {
 		struct bpf_link *link = bpf_program__attach_cgroup(hook_prog(g, hook), cg_fd);
 
 		if (!link) {
@@ -52,6 +52,10 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 		*hook_link(g, hook) = link;
 	}
 	close(cg_fd);
+	if (eg_nf_attach(g, err)) {
+		eg_guard_detach(g);
+		return -1;
+	}
 	return 0;
 }
 
@@ -59,10 +63,11 @@ void eg_guard_detach(struct eg_guard *g)
 {
 	int hook;
 
-	for (hook = 0; g->skel && hook < EG_HOOK_COUNT; hook++) {
+	for (hook = 0; g->skel && hook < EG_HOOK_CGROUP_COUNT; hook++) {
 		bpf_link__destroy(*hook_link(g, hook));
 		*hook_link(g, hook) = NULL;
 	}
+	eg_nf_close(g);
 }
 
 static int pin_all(struct eg_guard *g, struct eg_error *err)
@@ -77,12 +82,12 @@ static int pin_all(struct eg_guard *g, struct eg_error *err)
 		if (bpf_map__pin(map, path))
 			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
 	}
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++) {
 		eg_pin_path(path, sizeof(path), g->pin_dir, "links", eg_hook_prog_name(hook));
 		if (bpf_link__pin(*hook_link(g, hook), path))
 			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
 	}
-	return 0;
+	return eg_nf_pin(g, g->pin_dir, err);
 }
 
 int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err)
@@ -168,7 +173,7 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 {
 	int hook;
 
-	for (hook = 0; hook < EG_HOOK_COUNT; hook++) {
+	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++) {
 		struct bpf_link *link = takeover_link(old, pin_dir, hook, err);
 
 		if (!link) {
@@ -191,6 +196,11 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 		if (old)
 			*hook_link(old, hook) = NULL;
 	}
+	/* The netfilter links cannot be updated: new ones first, then the old ones go. */
+	if (eg_nf_takeover(fresh, old, pin_dir, err)) {
+		takeover_rollback(fresh, old, EG_HOOK_CGROUP_COUNT);
+		return -1;
+	}
 	wait_for_replaced_programs();
 	if (repin_maps(fresh, pin_dir, err))
 		return -1;
@@ -205,7 +215,7 @@ void eg_guard_release(struct eg_guard *g)
 {
 	int hook;
 
-	for (hook = 0; g->skel && hook < EG_HOOK_COUNT; hook++)
+	for (hook = 0; g->skel && hook < EG_HOOK_CGROUP_COUNT; hook++)
 		if (*hook_link(g, hook))
 			bpf_link__disconnect(*hook_link(g, hook)); /* closing no longer detaches */
 	g->pin_dir[0] = '\0';
@@ -218,5 +228,6 @@ void eg_guard_destroy(struct eg_guard *g)
 		eg_pins_remove(g->pin_dir, NULL, NULL);
 	if (g->skel)
 		exfilguard_bpf__destroy(g->skel); /* closes links: detaches */
+	eg_nf_close(g);
 	memset(g, 0, sizeof(*g));
 }

@@ -48,8 +48,8 @@ static inline const struct eg_rule *eg_tbl_selector(const struct eg_tables *t,
 void eg_judge_user(const struct eg_tables *t, const uint8_t addr[16], struct eg_decision *d,
 		   uint32_t *class_id)
 {
-	eg_judge_tables(t, &t->rs->hdr, 0, addr, t->fail_closed ? EG_CFG_FAIL_CLOSED : 0, t->stale,
-			d, class_id);
+	eg_judge_tables(t, &t->rs->hdr, 0, addr, t->nat64, t->fail_closed ? EG_CFG_FAIL_CLOSED : 0,
+			t->stale, d, class_id);
 }
 
 uint32_t eg_world_classify(const struct eg_world *w, const uint8_t addr[16])

@@ -14,8 +14,9 @@
 struct eg_tables {
 	const struct eg_world *world; /* NULL: no classification data */
 	const struct eg_ruleset *rs;
-	int fail_closed; /* the policy's on_failure */
-	int stale;	 /* the data is older than max_data_age */
+	int fail_closed;		     /* the policy's on_failure */
+	int stale;			     /* the data is older than max_data_age */
+	const struct eg_nat64_prefix *nat64; /* EG_MAX_NAT64_PREFIXES entries, or NULL */
 };
 
 /* Decide for addr (16-byte form); *class_id as eg_judge_tables() leaves it. */

@@ -157,7 +157,10 @@ static const struct eg_yaml_key top_keys[] = {
 	{.key = "data", .parse = policy_parse_data},
 	{.key = "rules", .parse = policy_parse_rules},
 	{.key = "scopes", .parse = policy_parse_scopes},
+	{.key = "nat64_prefixes", .parse = policy_parse_nat64_prefixes},
+	{.key = "raw_sockets", .parse = policy_parse_raw_sockets},
 };
+_Static_assert(ARRAY_SIZE(top_keys) <= MAX_KEYS, "MAX_KEYS covers the top-level keys");
 
 /* ---- documents ---- */
 

@@ -60,6 +60,10 @@ struct eg_policy {
 	size_t n_scopes;
 	int fail_closed;       /* on_failure: closed (1) or open (0, the default) */
 	uint64_t max_data_age; /* seconds; 0: data never counts as stale */
+	struct eg_cidr nat64[EG_MAX_NAT64_PREFIXES]; /* nat64_prefixes: network-specific prefixes */
+	size_t n_nat64;
+	int raw_allow; /* raw_sockets: allow (1) or deny (0, the default) header-including sockets
+			*/
 };
 
 /* A list of words from the policy (globs, ids), with where each is written. */

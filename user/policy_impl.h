@@ -52,6 +52,9 @@ policy_key_fn policy_parse_rules; /* target: a struct eg_policy */
 /* policy_data.c (target: a struct eg_policy) */
 policy_key_fn policy_parse_data, policy_parse_on_failure, policy_parse_max_data_age;
 
+/* policy_net.c (target: a struct eg_policy) */
+policy_key_fn policy_parse_nat64_prefixes, policy_parse_raw_sockets;
+
 /* policy_scopes.c */
 policy_key_fn policy_parse_scopes; /* target: a struct eg_policy */
 /* A scope's mode and default are the node's unless it sets them. */

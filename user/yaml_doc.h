@@ -14,7 +14,7 @@
 
 #define EG_YAML_SHOW_MAX 64			 /* longest user text quoted in a message */
 #define EG_YAML_SHOWN	 (EG_YAML_SHOW_MAX + 16) /* size of a buffer for eg_yaml_show() */
-#define EG_YAML_MAX_KEYS 10			 /* the most keys a mapping table may have */
+#define EG_YAML_MAX_KEYS 12			 /* the most keys a mapping table may have */
 
 /* One file being read. Callers may embed it in a larger context. */
 struct eg_yaml {

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "client.h"
+#include "evlog.h"
 #include "guard.h"
 #include "netns.h"
 #include "testcg.h"
@@ -288,4 +289,19 @@ void testenv_guard_reset(void)
 		guard_detach(testenv.pin_dir);
 		guard_remove_pins(testenv.pin_dir);
 	}
+}
+
+int testenv_guard_finish(struct guard *g, int test_failed)
+{
+	int status;
+
+	if (g->pid <= 0)
+		return 0;
+	status = guard_stop(g);
+	if (test_failed || status != 0) {
+		evlog_dump(g->events);
+		guard_print_log(g);
+	}
+	testenv_guard_reset();
+	return status;
 }

@@ -69,5 +69,11 @@ int testenv_pins_gone(void);
 
 /* After a test: make sure no guard runs and nothing stays pinned, for the next one. */
 void testenv_guard_reset(void);
+/*
+ * Stop a test's guard (SIGTERM) and reset; its events and log are shown when
+ * the test failed or the guard did not exit 0. Returns its exit status (0
+ * when none ran).
+ */
+int testenv_guard_finish(struct guard *g, int test_failed);
 
 #endif
