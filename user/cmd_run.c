@@ -49,6 +49,10 @@ static const char run_help[] =
 	"                          (absolute, or relative to the cgroup v2 mount; default:\n"
 	"                          the cgroup v2 root, so every process is guarded)\n"
 	"  -e, --events FILE       append events to FILE instead of standard output\n"
+	"  -o, --output OUTPUT     send events to OUTPUT too (repeatable): journald, syslog\n"
+	"                          (/dev/log), syslog:udp://HOST:PORT, syslog:tcp://HOST:PORT,\n"
+	"                          syslog:unix:PATH, file:PATH or stdout; replaces the\n"
+	"                          policy's outputs: (default: standard output)\n"
 	"  -f, --format FORMAT     json (one object per line, default) or text\n"
 	"      --ready-fd N        write \"READY=1\\n\" to file descriptor N once enforcing,\n"
 	"                          then close it (for supervisors and tests)\n"
@@ -56,6 +60,9 @@ static const char run_help[] =
 	"                          (for restarts and upgrades; 'exfilguard detach' removes them)\n"
 	"  -h, --help              this text\n"
 	"\n"
+	"SIGUSR1 reopens the events files (after log rotation; a file renamed or removed\n"
+	"is noticed and reopened anyway). Each output has its own queue: one that stalls\n"
+	"loses events (counted, reported at exit) but never holds up the others.\n"
 	"Events that the kernel could not queue (ring buffer full) are counted, reported\n"
 	"in the stream as {\"event\":\"lost\"} lines, by 'exfilguard status', and at exit.\n"
 	"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_DAC_READ_SEARCH).\n";
@@ -64,13 +71,15 @@ struct run_opts {
 	const char *policy_path;
 	const char *cgroup_arg;
 	const char *events_path;
+	const char *outputs[EG_SINKS_MAX]; /* --output, in order */
+	size_t n_outputs;
 	int mode; /* -1: as the policy says */
 	enum eg_format format;
 	int ready_fd;
 	int persist;
 };
 
-static volatile sig_atomic_t stop_requested, reload_requested;
+static volatile sig_atomic_t stop_requested, reload_requested, reopen_requested;
 
 static void on_stop_signal(int sig)
 {
@@ -84,6 +93,12 @@ static void on_reload_signal(int sig)
 	reload_requested = 1;
 }
 
+static void on_reopen_signal(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
+
 static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
@@ -91,6 +106,7 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_
 		{"mode", required_argument, NULL, 'm'},
 		{"cgroup", required_argument, NULL, 'c'},
 		{"events", required_argument, NULL, 'e'},
+		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
 		{"ready-fd", required_argument, NULL, 'r'},
 		{"persist", no_argument, NULL, 'P'},
@@ -101,7 +117,7 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_
 	int c;
 
 	*o = (struct run_opts){.mode = -1, .format = EG_FORMAT_JSON, .ready_fd = -1};
-	while ((c = getopt_long(argc, argv, "p:m:c:e:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:m:c:e:o:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->policy_path = optarg;
@@ -117,6 +133,11 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct run_
 			break;
 		case 'e':
 			o->events_path = optarg;
+			break;
+		case 'o':
+			if (o->n_outputs == EG_SINKS_MAX)
+				return eg_cli_usage(cli, "at most %d --output", EG_SINKS_MAX);
+			o->outputs[o->n_outputs++] = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
@@ -263,10 +284,12 @@ static void install_signal_handlers(void)
 	struct sigaction sa = {.sa_handler = on_stop_signal};
 
 	struct sigaction hup = {.sa_handler = on_reload_signal};
+	struct sigaction usr1 = {.sa_handler = on_reopen_signal};
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &hup, NULL);
+	sigaction(SIGUSR1, &usr1, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -278,7 +301,7 @@ struct run_state {
 	const char *pin_dir;
 	char mount[PATH_MAX], cg_dir[PATH_MAX], cg_rel[PATH_MAX];
 	uint64_t cg_id;
-	int events_fd;
+	struct eg_sinks sinks; /* every output of events */
 	struct eg_scope_watch watch;
 	unsigned batch_left; /* events still to read in this batch */
 };
@@ -463,9 +486,8 @@ static void read_backlog(struct run_state *s, int fd)
 	struct ring_buffer *rb = NULL;
 
 	if (b) {
-		eg_event_ctx_init(&b->ctx, s->o->format, s->events_fd, s->mount);
+		eg_event_ctx_init(&b->ctx, s->o->format, &s->sinks, s->mount);
 		b->ctx.backlog = 1;
-		b->ctx.stopping = &stop_requested;
 		rb = ring_buffer__new(fd, on_backlog_event, b, NULL);
 	}
 	if (rb) {
@@ -511,8 +533,9 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 	    eg_cgroup_id_of(s->cg_dir, &s->cg_id, err) || eg_bpffs_ensure(s->pin_dir, err) ||
 	    check_pinned(s, &adopt, err))
 		return -1;
-	s->events_fd = eg_sink_file_open(o->events_path, err);
-	if (s->events_fd < 0 || build_adopting(s, adopt, err))
+	if (eg_sinks_open_from_options(&s->sinks, o->events_path, o->outputs, o->n_outputs,
+				       &s->b.policy.outputs, err) ||
+	    build_adopting(s, adopt, err))
 		return -1;
 	if (adopt) {
 		/* Before its pin is replaced: */
@@ -530,8 +553,7 @@ static int start_guard(struct run_state *s, struct eg_error *err)
 		   eg_guard_pin(&s->guard, s->pin_dir, err)) {
 		return -1;
 	}
-	eg_event_ctx_init(&s->events, o->format, s->events_fd, s->mount);
-	s->events.stopping = &stop_requested;
+	eg_event_ctx_init(&s->events, o->format, &s->sinks, s->mount);
 	set_event_sources(s);
 	if (backlog_fd >= 0)
 		read_backlog(s, backlog_fd);
@@ -546,8 +568,10 @@ static void stop_guard(struct run_state *s, int persist)
 	else
 		eg_guard_destroy(&s->guard);
 	eg_bundle_free(&s->b);
-	if (s->events_fd > STDOUT_FILENO)
-		close(s->events_fd);
+	/* A stalled output is given up after a second, so it cannot keep the daemon from exiting.
+	 */
+	eg_sinks_close(&s->sinks, EG_SINK_STOP_WAIT_MS);
+	eg_sinks_report(&s->sinks, "exfilguard run");
 }
 
 static void report_reload(struct eg_guard *g, uint32_t seq, const struct eg_error *err,
@@ -662,6 +686,10 @@ static void stream_events(struct run_state *s)
 		rescan_scopes(s);
 		read_events(s, rb);
 		report_lost(&s->guard, &s->events, &lost);
+		if (reopen_requested) {
+			reopen_requested = 0;
+			eg_sinks_reopen(&s->sinks);
+		}
 		if (reload_requested) {
 			reload_requested = 0;
 			epoll_ctl(ep, EPOLL_CTL_DEL, ring_buffer__epoll_fd(rb), NULL);
@@ -685,11 +713,6 @@ out:
 	if (lost.reported)
 		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
 			(unsigned long long)lost.reported);
-	if (s->events.unwritten)
-		fprintf(stderr,
-			"exfilguard run: %llu events could not be written: the event sink "
-			"(standard output or --events) stopped taking them\n",
-			(unsigned long long)s->events.unwritten);
 }
 
 int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
@@ -702,7 +725,6 @@ int eg_cmd_run(struct eg_cli *cli, int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
 	memset(&s, 0, sizeof(s));
-	s.events_fd = -1;
 	s.watch.inotify_fd = -1;
 	s.o = &o;
 	s.pin_dir = cli->pin_dir;

@@ -122,6 +122,7 @@ void eg_policy_free(struct eg_policy *policy)
 	}
 	free(policy->scopes);
 	free(policy->path);
+	eg_policy_outputs_free(&policy->outputs);
 	memset(policy, 0, sizeof(*policy));
 }
 
@@ -240,6 +241,7 @@ static const struct eg_yaml_key top_keys[] = {
 	{.key = "data", .parse = parse_data},
 	{.key = "rules", .parse = parse_rules},
 	{.key = "scopes", .parse = parse_scopes},
+	{.key = "outputs", .parse = eg_policy_parse_outputs},
 };
 
 /* ---- rules ---- */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "error.h"
+#include "policy_outputs.h"
 #include "../maps/exfilguard.h"
 
 /* Larger policy files are refused before parsing. */
@@ -56,8 +57,9 @@ struct eg_policy {
 	size_t n_rules;
 	struct eg_policy_scope *scopes; /* workloads with rules of their own, first match wins */
 	size_t n_scopes;
-	int fail_closed;       /* on_failure: closed (1) or open (0, the default) */
-	uint64_t max_data_age; /* seconds; 0: data never counts as stale */
+	int fail_closed;		  /* on_failure: closed (1) or open (0, the default) */
+	uint64_t max_data_age;		  /* seconds; 0: data never counts as stale */
+	struct eg_policy_outputs outputs; /* "outputs:", read by run at start */
 };
 
 /* A list of words from the policy (globs, ids), with where each is written. */
