@@ -3,8 +3,8 @@
  * Where events go: any number of sinks (a file or standard output, journald,
  * syslog), each event to each. A sink is fed through its own bounded queue and
  * written by its own thread, so a sink that stalls (a full pipe, a hung
- * syslog server) never holds up the others nor the daemon; what does not fit
- * in its queue is dropped, counted, and reported.
+ * syslog server) never holds up the others nor the daemon for more than
+ * EG_SINK_STALL_MS; what it does not take is dropped, counted, and reported.
  *
  * A new kind of sink is one file defining `const struct eg_sink_kind
  * eg_sink_kind_NAME` plus its entry in EG_SINK_KINDS below.
@@ -21,6 +21,7 @@
 #define EG_SINK_QUEUE_BYTES  (1u << 20) /* per sink: what a stalled sink may hold back */
 #define EG_SINK_NAME_LEN     128
 #define EG_SINK_STOP_WAIT_MS 1000 /* at exit, how long a sink may take to write what it holds */
+#define EG_SINK_STALL_MS     200  /* a full sink that writes nothing this long is stalled */
 
 /* One structured field of an event ("verdict" = "deny"); names are lower-case words. */
 struct eg_sink_field {

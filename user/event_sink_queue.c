@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * A sink's queue and thread: the daemon pushes formatted records and never
- * waits; the thread writes them out, blocking as long as the sink needs. A
- * full queue drops the record (counted). Cancellation is enabled only while
+ * A sink's queue and thread: the daemon pushes formatted records; the thread
+ * writes them out, blocking as long as the sink needs. When the queue is full,
+ * the daemon waits for room while the sink keeps writing (a sink that is only
+ * slower than the events slows the daemon to its pace, and the kernel's ring
+ * counts what it cannot hold as lost, as with one output); a sink that wrote
+ * nothing for EG_SINK_STALL_MS is stalled: its records are dropped (counted)
+ * without waiting until it writes again. Cancellation is enabled only while
  * the thread writes, so a sink stuck in a write can be given up at exit
  * without leaving the queue's lock held.
  */
@@ -29,13 +33,14 @@ struct eg_sink_queue {
 	size_t bytes; /* queued or being written */
 	int busy;     /* the thread is writing a batch */
 	int stop;
+	int stalled;	   /* wrote nothing for EG_SINK_STALL_MS while full */
+	uint64_t progress; /* records the thread finished */
 };
 
 /* A batch being written, for the cleanup when the thread is cancelled mid-write. */
 struct batch {
 	struct eg_sink *sink;
 	struct item *rest;
-	size_t bytes; /* written (or failed) so far */
 };
 
 static void count_dropped(struct eg_sink *sink, uint64_t n)
@@ -62,7 +67,18 @@ static void batch_cancelled(void *arg)
 	free_items(b->sink, b->rest);
 }
 
-static size_t deliver_batch(struct eg_sink *sink, struct item *first)
+/* One record done (written or failed): room in the queue, and proof the sink moves. */
+static void record_done(struct eg_sink_queue *q, size_t len)
+{
+	pthread_mutex_lock(&q->lock);
+	q->bytes -= len;
+	q->progress++;
+	q->stalled = 0;
+	pthread_cond_broadcast(&q->empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void deliver_batch(struct eg_sink *sink, struct item *first)
 {
 	struct batch b = {.sink = sink, .rest = first};
 
@@ -80,12 +96,11 @@ static size_t deliver_batch(struct eg_sink *sink, struct item *first)
 		if (rc)
 			count_dropped(sink, 1);
 		b.rest = it->next;
-		b.bytes += it->len;
+		record_done(sink->queue, it->len);
 		free(it->buf);
 		free(it);
 	}
 	pthread_cleanup_pop(0);
-	return b.bytes;
 }
 
 static void *sink_thread(void *arg)
@@ -93,7 +108,6 @@ static void *sink_thread(void *arg)
 	struct eg_sink *sink = arg;
 	struct eg_sink_queue *q = sink->queue;
 	struct item *batch;
-	size_t done;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	pthread_mutex_lock(&q->lock);
@@ -106,9 +120,8 @@ static void *sink_thread(void *arg)
 		q->head = q->tail = NULL;
 		q->busy = 1;
 		pthread_mutex_unlock(&q->lock);
-		done = deliver_batch(sink, batch);
+		deliver_batch(sink, batch);
 		pthread_mutex_lock(&q->lock);
-		q->bytes -= done;
 		q->busy = 0;
 		pthread_cond_broadcast(&q->empty);
 	}
@@ -154,6 +167,36 @@ int eg_sink_queue_start(struct eg_sink *sink, struct eg_error *err)
 	return 0;
 }
 
+static struct timespec in_ms(int ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (t.tv_nsec >= 1000000000) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000;
+	}
+	return t;
+}
+
+/* With the lock held: is there room for len bytes, after waiting while the sink writes? */
+static int room_for(struct eg_sink_queue *q, size_t len)
+{
+	while (!q->stop && q->bytes + len > EG_SINK_QUEUE_BYTES && !q->stalled) {
+		uint64_t before = q->progress;
+		struct timespec until = in_ms(EG_SINK_STALL_MS);
+
+		while (q->progress == before && !q->stop &&
+		       pthread_cond_timedwait(&q->empty, &q->lock, &until) != ETIMEDOUT)
+			;
+		if (q->progress == before)
+			q->stalled = 1;
+	}
+	return !q->stop && q->bytes + len <= EG_SINK_QUEUE_BYTES;
+}
+
 int eg_sink_queue_push(struct eg_sink *sink, char *buf, size_t len)
 {
 	struct eg_sink_queue *q = sink->queue;
@@ -167,7 +210,7 @@ int eg_sink_queue_push(struct eg_sink *sink, char *buf, size_t len)
 	}
 	*it = (struct item){.len = len, .buf = buf};
 	pthread_mutex_lock(&q->lock);
-	full = q->stop || q->bytes + len > EG_SINK_QUEUE_BYTES;
+	full = !room_for(q, len);
 	if (!full) {
 		if (q->tail)
 			q->tail->next = it;
