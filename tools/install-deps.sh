@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(
 	make gcc clang llvm clang-format libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
-	libyaml-dev libjson-c-dev libmaxminddb-dev libssl-dev mmdb-bin libmaxmind-db-writer-perl
+	libyaml-dev libjson-c-dev libmaxminddb-dev libssl-dev libsystemd-dev mmdb-bin libmaxmind-db-writer-perl
+	chromium # tests: `exfilguard report` rendered headless
 	iproute2 linux-libc-dev nftables tayga
 )
 

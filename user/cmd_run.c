@@ -34,6 +34,10 @@ static const char run_help[] =
 	"                          (absolute, or relative to the cgroup v2 mount; default:\n"
 	"                          the cgroup v2 root, so every process is guarded)\n"
 	"  -e, --events FILE       append events to FILE instead of standard output\n"
+	"  -o, --output OUTPUT     send events to OUTPUT too (repeatable): journald, syslog\n"
+	"                          (/dev/log), syslog:udp://HOST:PORT, syslog:tcp://HOST:PORT,\n"
+	"                          syslog:unix:PATH, file:PATH or stdout; replaces the\n"
+	"                          policy's outputs: (default: standard output)\n"
 	"  -f, --format FORMAT     json (one object per line, default) or text\n"
 	"      --ready-fd N        write \"READY=1\\n\" to file descriptor N once enforcing,\n"
 	"                          then close it (for supervisors and tests)\n"
@@ -41,6 +45,9 @@ static const char run_help[] =
 	"                          (for restarts and upgrades; 'exfilguard detach' removes them)\n"
 	"  -h, --help              this text\n"
 	"\n"
+	"SIGUSR1 reopens the events files (after log rotation; a file renamed or removed\n"
+	"is noticed and reopened anyway). Each output has its own queue: one that stalls\n"
+	"loses events (counted, reported at exit) but never holds up the others.\n"
 	"Events that the kernel could not queue (ring buffer full) are counted, reported\n"
 	"in the stream as {\"event\":\"lost\"} lines, by 'exfilguard status', and at exit.\n"
 	"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_DAC_READ_SEARCH).\n";
@@ -52,6 +59,7 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 		{"mode", required_argument, NULL, 'm'},
 		{"cgroup", required_argument, NULL, 'c'},
 		{"events", required_argument, NULL, 'e'},
+		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
 		{"ready-fd", required_argument, NULL, 'r'},
 		{"persist", no_argument, NULL, 'P'},
@@ -62,7 +70,7 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 	int c;
 
 	*o = (struct eg_run_opts){.mode = -1, .format = EG_FORMAT_JSON, .ready_fd = -1};
-	while ((c = getopt_long(argc, argv, "p:m:c:e:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:m:c:e:o:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->policy_path = optarg;
@@ -78,6 +86,11 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 			break;
 		case 'e':
 			o->events_path = optarg;
+			break;
+		case 'o':
+			if (o->n_outputs == EG_SINKS_MAX)
+				return eg_cli_usage(cli, "at most %d --output", EG_SINKS_MAX);
+			o->outputs[o->n_outputs++] = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))

@@ -13,7 +13,8 @@
 #include "pins.h"
 #include "selftest.h"
 
-volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested;
+volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested,
+	eg_daemon_reopen_requested;
 
 static void on_stop_signal(int sig)
 {
@@ -27,15 +28,22 @@ static void on_reload_signal(int sig)
 	eg_daemon_reload_requested = 1;
 }
 
+static void on_reopen_signal(int sig)
+{
+	(void)sig;
+	eg_daemon_reopen_requested = 1;
+}
+
 static void install_signal_handlers(void)
 {
 	struct sigaction sa = {.sa_handler = on_stop_signal};
-
 	struct sigaction hup = {.sa_handler = on_reload_signal};
+	struct sigaction usr1 = {.sa_handler = on_reopen_signal};
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &hup, NULL);
+	sigaction(SIGUSR1, &usr1, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -155,8 +163,9 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 	    eg_cgroup_id_of(t->cg_dir, &t->cg_id, err) || eg_bpffs_ensure(d->pin_dir, err) ||
 	    check_pinned(d, &adopt, err))
 		return -1;
-	d->events_fd = eg_sink_file_open(d->o->events_path, err);
-	if (d->events_fd < 0 || build_first(d, adopt, err))
+	if (eg_sinks_open_from_options(&d->sinks, d->o->events_path, d->o->outputs, d->o->n_outputs,
+				       &d->gen.b.policy.outputs, err) ||
+	    build_first(d, adopt, err))
 		return -1;
 	if (adopt ? adopt_pinned(d, &backlog_fd, err)
 		  : eg_guard_attach(&d->gen.guard, t->cg_dir, err) || create_pins(d, err) ||
@@ -165,8 +174,7 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 			close(backlog_fd);
 		return -1;
 	}
-	eg_event_ctx_init(&d->events, d->o->format, d->events_fd, t->mount);
-	d->events.stopping = &eg_daemon_stop_requested;
+	eg_event_ctx_init(&d->events, d->o->format, &d->sinks, t->mount);
 	set_event_sources(d);
 	if (backlog_fd >= 0)
 		eg_daemon_read_backlog(d, backlog_fd);
@@ -181,8 +189,10 @@ static void stop(struct eg_daemon *d, int persist)
 	else
 		eg_guard_destroy(&d->gen.guard);
 	eg_bundle_free(&d->gen.b);
-	if (d->events_fd > STDOUT_FILENO)
-		close(d->events_fd);
+	/* A stalled output is given up after a second, so it cannot keep the daemon from exiting.
+	 */
+	eg_sinks_close(&d->sinks, EG_SINK_STOP_WAIT_MS);
+	eg_sinks_report(&d->sinks, "exfilguard run");
 	if (d->lock_fd >= 0)
 		close(d->lock_fd); /* after the pins are gone or left: the daemon is gone now */
 }
@@ -264,7 +274,6 @@ int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_er
 	memset(&d, 0, sizeof(d));
 	d.o = o;
 	d.pin_dir = pin_dir;
-	d.events_fd = -1;
 	d.lock_fd = -1;
 	d.t.policy_path = o->policy_path;
 	d.t.mode = o->mode;

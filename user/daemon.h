@@ -12,9 +12,11 @@
 
 struct eg_run_opts {
 	const char *policy_path;
-	const char *cgroup_arg;	 /* NULL: the cgroup v2 root */
-	const char *events_path; /* NULL: standard output */
-	int mode;		 /* -1: as the policy says */
+	const char *cgroup_arg;		   /* NULL: the cgroup v2 root */
+	const char *events_path;	   /* NULL: standard output */
+	const char *outputs[EG_SINKS_MAX]; /* --output, in order; replace the policy's */
+	size_t n_outputs;
+	int mode; /* -1: as the policy says */
 	enum eg_format format;
 	int ready_fd; /* -1: none */
 	int persist;  /* leave the hooks pinned at a stop */

@@ -100,9 +100,8 @@ void eg_daemon_read_backlog(struct eg_daemon *d, int fd)
 	struct ring_buffer *rb = NULL;
 
 	if (b) {
-		eg_event_ctx_init(&b->ctx, d->o->format, d->events_fd, d->t.mount);
+		eg_event_ctx_init(&b->ctx, d->o->format, &d->sinks, d->t.mount);
 		b->ctx.backlog = 1;
-		b->ctx.stopping = &eg_daemon_stop_requested;
 		rb = ring_buffer__new(fd, on_backlog_event, b, NULL);
 	}
 	if (rb) {
@@ -196,6 +195,10 @@ static void loop(struct eg_daemon *d, int ep, struct ring_buffer **rb, struct lo
 		eg_workloads_refresh(&d->gen.guard, d->t.cg_dir);
 		read_events(d, *rb);
 		report_lost(&d->gen.guard, &d->events, lost);
+		if (eg_daemon_reopen_requested) {
+			eg_daemon_reopen_requested = 0;
+			eg_sinks_reopen(&d->sinks);
+		}
 		if (eg_daemon_reload_requested) {
 			eg_daemon_reload_requested = 0;
 			epoll_ctl(ep, EPOLL_CTL_DEL, ring_buffer__epoll_fd(*rb), NULL);
@@ -232,9 +235,4 @@ void eg_daemon_stream(struct eg_daemon *d)
 	if (lost.reported)
 		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
 			(unsigned long long)lost.reported);
-	if (d->events.unwritten)
-		fprintf(stderr,
-			"exfilguard run: %llu events could not be written: the event sink "
-			"(standard output or --events) stopped taking them\n",
-			(unsigned long long)d->events.unwritten);
 }

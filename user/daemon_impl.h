@@ -15,13 +15,14 @@ struct eg_daemon {
 	struct eg_target t;
 	struct eg_generation gen; /* in force */
 	struct eg_event_ctx events;
-	int events_fd;
-	int lock_fd;	     /* the pin directory's lock, held while the daemon runs (pins.h) */
-	uint32_t reload_seq; /* of the reload under way */
-	unsigned batch_left; /* events still to read in this batch */
+	struct eg_sinks sinks; /* every output of events */
+	int lock_fd;	       /* the pin directory's lock, held while the daemon runs (pins.h) */
+	uint32_t reload_seq;   /* of the reload under way */
+	unsigned batch_left;   /* events still to read in this batch */
 };
 
-extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested;
+extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested,
+	eg_daemon_reopen_requested;
 
 /*
  * A reload in two steps around the draining of the old ring: take_next

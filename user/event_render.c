@@ -54,7 +54,11 @@ static void add_sender(json_object *obj, const struct eg_event_view *v)
 	json_object_object_add(obj, "pid", json_object_new_int64(v->ev->pid));
 	json_object_object_add(obj, "tid", json_object_new_int64(v->ev->tid));
 	json_object_object_add(obj, "uid", json_object_new_int64(v->ev->uid));
+	add_str(obj, "user", v->user);
 	add_str(obj, "comm", v->comm);
+	add_str(obj, "exe", v->exe);
+	json_object_object_add(obj, "ppid", v->ppid ? json_object_new_int64(v->ppid) : NULL);
+	add_str(obj, "parent_comm", v->parent_comm);
 	json_object_object_add(obj, "cgroup_id", json_object_new_uint64(v->ev->cgroup_id));
 	add_str(obj, "cgroup", v->cgroup);
 	add_str(obj, "container_id", ci->container_id[0] ? ci->container_id : NULL);
@@ -145,7 +149,16 @@ char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
 		v->via, ev->pid, strcmp(v->context, "task") ? " context=" : "",
 		strcmp(v->context, "task") ? v->context : "");
 	eg_text_put(f, or_dash(v->comm), 1);
-	fprintf(f, " uid=%u cgroup=", ev->uid);
+	if (v->exe) {
+		fputs(" exe=", f);
+		eg_text_put(f, v->exe, 1);
+	}
+	fprintf(f, " uid=%u", ev->uid);
+	if (v->user) {
+		fputs(" user=", f);
+		eg_text_put(f, v->user, 1);
+	}
+	fputs(" cgroup=", f);
 	eg_text_put(f, v->cgroup ? v->cgroup : "?", 1);
 	fprintf(f, " prefix=%s", or_dash(v->prefix));
 	text_rule(f, v);
@@ -160,4 +173,75 @@ char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
 		return NULL;
 	}
 	return line;
+}
+
+static void field(struct eg_view_fields *out, const char *name, const char *value)
+{
+	if (value && out->n < EG_VIEW_MAX_FIELDS)
+		out->f[out->n++] = (struct eg_sink_field){.name = name, .value = value};
+}
+
+static void number(struct eg_view_fields *out, const char *name, unsigned long long value)
+{
+	char *buf;
+
+	if (out->n_num >= EG_VIEW_MAX_NUMS)
+		return;
+	buf = out->num[out->n_num++];
+	snprintf(buf, sizeof(out->num[0]), "%llu", value);
+	field(out, name, buf);
+}
+
+static const char *or_null(const char *s)
+{
+	return s && s[0] ? s : NULL;
+}
+
+static void sender_fields(const struct eg_event_view *v, struct eg_view_fields *out)
+{
+	number(out, "pid", v->ev->pid);
+	number(out, "tid", v->ev->tid);
+	number(out, "uid", v->ev->uid);
+	field(out, "user", v->user);
+	field(out, "comm", v->comm);
+	field(out, "exe", v->exe);
+	if (v->ppid)
+		number(out, "ppid", v->ppid);
+	field(out, "parent_comm", v->parent_comm);
+	number(out, "cgroup_id", v->ev->cgroup_id);
+	field(out, "cgroup", v->cgroup);
+	field(out, "container_id", or_null(v->container.container_id));
+	field(out, "pod_uid", or_null(v->container.pod_uid));
+	field(out, "scope", v->scope);
+}
+
+/* Everything but the rule's text (in the message instead: it can be long). */
+void eg_event_view_fields(const struct eg_event_view *v, struct eg_view_fields *out)
+{
+	memset(out, 0, sizeof(*out));
+	field(out, "verdict", v->verdict);
+	field(out, "mode", v->mode);
+	field(out, "hook", v->hook);
+	field(out, "proto", v->proto);
+	field(out, "daddr", v->daddr);
+	number(out, "dport", v->ev->dport);
+	sender_fields(v, out);
+	field(out, "match", v->match);
+	if (v->rule.is_default)
+		field(out, "rule", "default");
+	else
+		number(out, "rule", v->ev->rule);
+	field(out, "rule_name", v->rule.name);
+	field(out, "country", or_null(v->names.country));
+	if (v->names.asn)
+		number(out, "asn", v->names.asn);
+	field(out, "as_org", v->names.as_org);
+	field(out, "provider", v->names.provider);
+	field(out, "jurisdiction", or_null(v->names.jurisdiction));
+	field(out, "prefix", v->prefix);
+	field(out, "dataset", v->dataset);
+	if (v->ev->hook == EG_HOOK_EGRESS)
+		number(out, "bytes", v->ev->bytes);
+	if (v->backlog)
+		field(out, "backlog", "true");
 }

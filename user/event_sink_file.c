@@ -1,72 +1,80 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* The file sink: standard output or an --events file. */
+/*
+ * The file sink: standard output or an events file. An events file is
+ * reopened when asked (SIGUSR1) and whenever its path no longer names the
+ * file it writes (logrotate renamed or removed it), checked before each batch:
+ * lines written before the check went to the renamed file, none is lost.
+ */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "event_sink.h"
 
-/* Once stopping, is this a sink that has taken nothing for a second? */
-static int given_up(struct eg_sink *sink, const volatile sig_atomic_t *stopping)
+static char *file_format(struct eg_sink *sink, const struct eg_sink_record *rec, size_t *len)
 {
-	struct pollfd p = {.fd = sink->fd, .events = POLLOUT};
+	char *buf = malloc(rec->len);
 
-	if (!sink->stalled && stopping && *stopping && poll(&p, 1, 1000) == 0)
-		sink->stalled = 1;
-	return sink->stalled;
+	(void)sink;
+	if (buf)
+		memcpy(buf, rec->line, rec->len);
+	*len = rec->len;
+	return buf;
 }
 
-/* One whole line (a line up to PIPE_BUF goes in one write, never interleaved), or -1. */
-static int file_write_line(struct eg_sink *sink, const char *line, size_t len,
-			   const volatile sig_atomic_t *stopping)
+/* The whole record (a record up to PIPE_BUF goes in one write, never interleaved). */
+static int file_deliver(struct eg_sink *sink, const char *buf, size_t len)
 {
-	while (len) {
-		ssize_t n;
+	return eg_sink_write_all(sink->fd, buf, len);
+}
 
-		if (given_up(sink, stopping))
-			break;
-		n = write(sink->fd, line, len);
-		if (n < 0 && errno == EINTR)
-			continue; /* a stop signal: given_up() decides */
-		if (n <= 0)
-			break;
-		line += n;
-		len -= (size_t)n;
+/* Does path still name the file fd writes? */
+static int still_there(const char *path, int fd)
+{
+	struct stat by_path, by_fd;
+
+	if (stat(path, &by_path) || fstat(fd, &by_fd))
+		return 0;
+	return by_path.st_dev == by_fd.st_dev && by_path.st_ino == by_fd.st_ino;
+}
+
+static void file_refresh(struct eg_sink *sink)
+{
+	const char *path = sink->priv;
+	struct eg_error err = {0};
+	int fd;
+
+	if (!path || (!sink->reopen && still_there(path, sink->fd)))
+		return;
+	sink->reopen = 0;
+	fd = eg_sink_file_open(path, &err);
+	if (fd < 0) {
+		/* The old file keeps taking lines; the next batch tries again. */
+		fprintf(stderr, "exfilguard: cannot reopen the events file: %s\n", err.msg);
+		return;
 	}
-	return len ? -1 : 0;
-}
-
-static int file_poll_fd(const struct eg_sink *sink)
-{
-	return sink->fd;
-}
-
-static int file_stalled(const struct eg_sink *sink)
-{
-	return sink->stalled;
-}
-
-static void file_close(struct eg_sink *sink)
-{
-	if (sink->owns_fd && sink->fd > STDOUT_FILENO)
-		close(sink->fd);
-	sink->fd = -1;
+	close(sink->fd);
+	sink->fd = fd;
 }
 
 static const struct eg_sink_ops file_ops = {
-	.write_line = file_write_line,
-	.poll_fd = file_poll_fd,
-	.stalled = file_stalled,
-	.close = file_close,
+	.format = file_format,
+	.deliver = file_deliver,
+	.refresh = file_refresh,
+	.close = eg_sink_release,
 };
 
-void eg_sink_file_over(struct eg_sink *sink, int fd)
+int eg_sink_file_over(struct eg_sink *sink, int fd, struct eg_error *err)
 {
-	memset(sink, 0, sizeof(*sink));
+	(void)err;
 	sink->ops = &file_ops;
 	sink->fd = fd;
+	snprintf(sink->name, sizeof(sink->name),
+		 fd == STDOUT_FILENO ? "standard output" : "file descriptor %d", fd);
+	return 0;
 }
 
 /* Someone else's file would let them read the log, or truncate and forge it. */
@@ -106,15 +114,33 @@ int eg_sink_file_open(const char *path, struct eg_error *err)
 	return fd;
 }
 
-static int file_open(struct eg_sink *sink, const char *target, struct eg_error *err)
+/* "file:PATH", or a plain PATH. */
+static int file_open(struct eg_sink *sink, const char *path, struct eg_error *err)
 {
-	int fd = eg_sink_file_open(target, err);
+	int fd;
 
+	if (!path || !path[0])
+		return eg_fail(err, EINVAL, "output file: needs a path (file:PATH)");
+	fd = eg_sink_file_open(path, err);
 	if (fd < 0)
 		return -1;
-	eg_sink_file_over(sink, fd);
+	eg_sink_file_over(sink, fd, err);
 	sink->owns_fd = 1;
+	sink->priv = strdup(path);
+	if (!sink->priv) {
+		close(fd);
+		return eg_fail(err, ENOMEM, "%s: out of memory", path);
+	}
+	snprintf(sink->name, sizeof(sink->name), "file %s", path);
 	return 0;
 }
 
-const struct eg_sink_kind eg_sink_kind_file = {.scheme = NULL, .open = file_open};
+static int stdout_open(struct eg_sink *sink, const char *arg, struct eg_error *err)
+{
+	if (arg)
+		return eg_fail(err, EINVAL, "output stdout: takes no argument, got '%s'", arg);
+	return eg_sink_file_over(sink, STDOUT_FILENO, err);
+}
+
+const struct eg_sink_kind eg_sink_kind_file = {.scheme = "file", .open = file_open};
+const struct eg_sink_kind eg_sink_kind_stdout = {.scheme = "stdout", .open = stdout_open};

@@ -10,7 +10,8 @@
 #include "event_view.h"
 
 static const char *const field_names[EG_VIEW_FIELDS] = {
-	"comm", "cgroup", "scope", "rule.text", "rule.name", "as_org", "provider", "dataset",
+	"comm",	    "cgroup",  "scope", "rule.text",   "rule.name", "as_org",
+	"provider", "dataset", "exe",	"parent_comm", "user",
 };
 
 const char *eg_view_field_name(enum eg_view_field f)
@@ -100,6 +101,19 @@ static void resolve_sender(struct eg_event_ctx *ctx, struct eg_event_view *v)
 	eg_container_from_cgroup(cgroup, &v->container);
 	v->cgroup = clean(v, EG_VIEW_CGROUP, cgroup);
 	v->scope = scope ? clean(v, EG_VIEW_SCOPE, scope->name) : NULL;
+	eg_user_name(v->ev->uid, v->user_buf);
+	v->user = v->user_buf[0] ? clean(v, EG_VIEW_USER, v->user_buf) : NULL;
+}
+
+/* Executable and parent, while the sender runs; never for the backlog (long gone, pids reused). */
+static void resolve_process(const struct eg_event_ctx *ctx, struct eg_event_view *v)
+{
+	if (ctx->backlog || eg_proc_describe(v->ev->pid, v->ev->tid, v->comm_buf, &v->proc))
+		return;
+	v->exe = v->proc.exe[0] ? clean(v, EG_VIEW_EXE, v->proc.exe) : NULL;
+	v->ppid = v->proc.ppid;
+	v->parent_comm =
+		v->proc.parent_comm[0] ? clean(v, EG_VIEW_PARENT_COMM, v->proc.parent_comm) : NULL;
 }
 
 static void resolve_destination(struct eg_event_ctx *ctx, struct eg_event_view *v)
@@ -148,6 +162,7 @@ void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
 			v->in_interface[0] = '\0';
 	}
 	resolve_sender(ctx, v);
+	resolve_process(ctx, v);
 	resolve_rule(ctx, v);
 	resolve_destination(ctx, v);
 }

@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "container.h"
+#include "event_proc.h"
 #include "events.h"
 
 /* Fields whose value had ill-formed UTF-8 and was escaped (JSON "escaped" names them). */
@@ -21,6 +22,9 @@ enum eg_view_field {
 	EG_VIEW_AS_ORG,
 	EG_VIEW_PROVIDER,
 	EG_VIEW_DATASET,
+	EG_VIEW_EXE,
+	EG_VIEW_PARENT_COMM,
+	EG_VIEW_USER,
 	EG_VIEW_FIELDS,
 };
 
@@ -38,6 +42,12 @@ struct eg_event_view {
 	char comm_buf[EG_COMM_LEN + 1];
 	const char *comm;   /* NULL when empty */
 	const char *cgroup; /* path below the mount; NULL when the cgroup is gone */
+	/* From /proc while the sender still runs (event_proc.h); NULL / 0 when unknown. */
+	struct eg_proc_info proc;
+	const char *exe, *parent_comm;
+	uint32_t ppid;
+	char user_buf[EG_USER_NAME_LEN];
+	const char *user; /* the uid's name; NULL when it has none */
 	struct eg_container_info container;
 	const char *scope; /* NULL: the top-level policy */
 	struct {
@@ -58,6 +68,17 @@ void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
 			   struct eg_event_view *v);
 void eg_event_view_free(struct eg_event_view *v);
 const char *eg_view_field_name(enum eg_view_field f);
+
+/* The event's fields for structured sinks (journald, syslog); numbers as text in num. */
+#define EG_VIEW_MAX_FIELDS 40
+#define EG_VIEW_MAX_NUMS   12
+struct eg_view_fields {
+	struct eg_sink_field f[EG_VIEW_MAX_FIELDS];
+	size_t n;
+	char num[EG_VIEW_MAX_NUMS][24];
+	size_t n_num;
+};
+void eg_event_view_fields(const struct eg_event_view *v, struct eg_view_fields *out);
 
 /* The line for a view, newline-ended, however long; allocated (NULL: out of memory). */
 char *eg_event_view_json(const struct eg_event_view *v, size_t *len);

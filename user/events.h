@@ -34,7 +34,7 @@ struct eg_cgroup_cache_entry {
 
 struct eg_event_ctx {
 	enum eg_format format;
-	struct eg_sink sink;	     /* events go here, one whole line at a time */
+	struct eg_sinks *sinks;	     /* events go to each (not owned) */
 	char cgroup_mount[PATH_MAX]; /* to name cgroups by path */
 	int64_t boot_to_real_ns;     /* add to a boot-time stamp to get wall time */
 	/* The policy behind each slot, to show the rule as written. */
@@ -56,17 +56,11 @@ struct eg_event_ctx {
 	 * them is not the one loaded now), no classification.
 	 */
 	int backlog;
-	/*
-	 * Set (by a signal handler) when the daemon stops: from then on a sink
-	 * (stdout or --events) that takes nothing for a second is given up on,
-	 * so a stalled log reader cannot keep the daemon from exiting.
-	 */
-	volatile sig_atomic_t *stopping;
-	uint64_t unwritten; /* events the sink did not take */
+	uint64_t unwritten; /* events some sink did not take (dropped), or that could not be made */
 };
 
-/* Events in format to out_fd (a file sink over it; the caller keeps and closes the fd). */
-void eg_event_ctx_init(struct eg_event_ctx *ctx, enum eg_format format, int out_fd,
+/* Events in format (for file sinks) to each of sinks (which the caller keeps and closes). */
+void eg_event_ctx_init(struct eg_event_ctx *ctx, enum eg_format format, struct eg_sinks *sinks,
 		       const char *cgroup_mount);
 /* Remember which policy is in slot id (the older of the two slots is forgotten). */
 void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, uint32_t id, const struct eg_policy *policy);

@@ -95,6 +95,7 @@ void eg_policy_free(struct eg_policy *policy)
 	}
 	free(policy->scopes);
 	free(policy->path);
+	eg_policy_outputs_free(&policy->outputs);
 	memset(policy, 0, sizeof(*policy));
 }
 
@@ -159,6 +160,7 @@ static const struct eg_yaml_key top_keys[] = {
 	{.key = "scopes", .parse = policy_parse_scopes},
 	{.key = "nat64_prefixes", .parse = policy_parse_nat64_prefixes},
 	{.key = "raw_sockets", .parse = policy_parse_raw_sockets},
+	{.key = "outputs", .parse = eg_policy_parse_outputs},
 };
 _Static_assert(ARRAY_SIZE(top_keys) <= MAX_KEYS, "MAX_KEYS covers the top-level keys");
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "error.h"
+#include "policy_outputs.h"
 #include "../maps/exfilguard.h"
 
 /* Larger policy files are refused before parsing. */
@@ -64,6 +65,7 @@ struct eg_policy {
 	size_t n_nat64;
 	int raw_allow; /* raw_sockets: allow (1) or deny (0, the default) header-including sockets
 			*/
+	struct eg_policy_outputs outputs; /* "outputs:", read by run at start */
 };
 
 /* A list of words from the policy (globs, ids), with where each is written. */

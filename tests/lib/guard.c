@@ -43,7 +43,7 @@ static long long now_ms(void)
 static void exec_guard(const char *bin, const struct guard_config *c, int ready_fd)
 {
 	char fd_text[16];
-	const char *argv[24];
+	const char *argv[40];
 	int argc = 0, log;
 
 	/* If the test dies without cleaning up, the guard still detaches. */
@@ -73,6 +73,8 @@ static void exec_guard(const char *bin, const struct guard_config *c, int ready_
 	argv[argc++] = "json";
 	argv[argc++] = "--ready-fd";
 	argv[argc++] = fd_text;
+	for (size_t i = 0; c->extra && c->extra[i] && argc < 39; i++)
+		argv[argc++] = c->extra[i];
 	argv[argc] = NULL;
 	execv(bin, (char *const *)argv);
 	dprintf(STDERR_FILENO, "exec %s: %s\n", bin, strerror(errno));

@@ -20,11 +20,12 @@
 
 struct guard_config {
 	const char *pin_dir;
-	const char *policy; /* policy file */
-	const char *mode;   /* "audit", "enforce", or NULL for the policy's own */
-	const char *cgroup; /* cgroup directory to guard */
-	const char *events; /* events file (JSON lines) */
-	const char *log;    /* the daemon's stdout and stderr */
+	const char *policy;	  /* policy file */
+	const char *mode;	  /* "audit", "enforce", or NULL for the policy's own */
+	const char *cgroup;	  /* cgroup directory to guard */
+	const char *events;	  /* events file (JSON lines) */
+	const char *log;	  /* the daemon's stdout and stderr */
+	const char *const *extra; /* more `run` options, NULL-ended (may be NULL) */
 };
 
 struct guard {
