@@ -13,6 +13,7 @@
 #include "../lib/check.h"
 #include "../../maps/embed4.h"
 #include "embed.h"
+#include "event_view.h"
 #include "events.h"
 #include "judge.h"
 #include "ruleset.h"
@@ -254,12 +255,20 @@ static void test_raw_sockets_key(void)
 static json_object *event_json(const struct eg_event *ev)
 {
 	struct eg_event_ctx *ctx = calloc(1, sizeof(*ctx));
-	json_object *obj;
+	struct eg_event_view v;
+	json_object *obj = NULL;
+	char *line;
+	size_t len;
 
 	if (!ctx)
 		return NULL;
-	eg_event_ctx_init(ctx, EG_FORMAT_JSON, -1, "/nonexistent");
-	obj = eg_event_to_json(ctx, ev);
+	eg_event_ctx_init(ctx, EG_FORMAT_JSON, NULL, "/nonexistent");
+	eg_event_view_resolve(ctx, ev, &v);
+	line = eg_event_view_json(&v, &len);
+	if (line)
+		obj = json_tokener_parse(line);
+	free(line);
+	eg_event_view_free(&v);
 	free(ctx);
 	return obj;
 }
