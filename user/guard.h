@@ -24,11 +24,11 @@ struct eg_guard {
 	char pin_dir[PATH_MAX]; /* non-empty once pinned */
 	uint32_t policy_id;	/* policy slot in force */
 	uint32_t generation;
-	uint32_t data_gen;	   /* bumped per classification load; 0 = none */
-	uint32_t scoped;	   /* scope slots are loaded */
-	uint32_t flags;		   /* EG_CFG_* for the config */
-	uint64_t stale_after_ns;   /* boot-time clock; 0: never */
-	int nf_links[EG_NF_LINKS]; /* netfilter link fds (user/nflinks.c); 0: none */
+	uint32_t data_gen;	 /* bumped per classification load; 0 = none */
+	uint32_t scoped;	 /* scope slots are loaded */
+	uint32_t flags;		 /* EG_CFG_* for the config */
+	uint64_t stale_after_ns; /* boot-time clock; 0: never */
+	struct eg_nf_links nf;	 /* the netfilter hooks' links (user/nflinks.c) */
 	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* for the config */
 };
 
