@@ -437,7 +437,7 @@ static int load_world(const char *policy, struct loaded *l)
 	double t0 = now_s();
 	struct bpf_map *map;
 
-	if (eg_bundle_load(policy, -1, 0, &l->b, &err)) {
+	if (eg_bundle_load(policy, -1, &l->b, &err)) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return -1;
 	}

@@ -178,7 +178,7 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 		return eg_cli_usage(cli, "a policy FILE is required");
 	if (optind < argc)
 		return eg_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if (eg_bundle_load(path, -1, 0, &b, &err))
+	if (eg_bundle_load(path, -1, &b, &err))
 		return eg_cli_error(cli, &err);
 	if (cli->json) {
 		check_json(path, &b);
@@ -339,7 +339,7 @@ int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv)
 		return eg_cli_usage(cli, "--policy FILE is required");
 	if (optind >= argc)
 		return eg_cli_usage(cli, "give at least one ADDRESS");
-	if (eg_bundle_load(path, -1, 0, &b, &err))
+	if (eg_bundle_load(path, -1, &b, &err))
 		return eg_cli_error(cli, &err);
 	rc = lookup_addresses(cli, &b, argc - optind, argv + optind);
 	eg_bundle_free(&b);

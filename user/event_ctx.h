@@ -24,7 +24,6 @@ enum eg_format {
 };
 
 #define EG_CGROUP_CACHE 256
-#define EG_POLICY_SLOTS 2
 
 struct eg_cgroup_cache_entry {
 	uint64_t id;
@@ -33,14 +32,10 @@ struct eg_cgroup_cache_entry {
 
 struct eg_event_ctx {
 	enum eg_format format;
-	struct eg_sinks *sinks;	     /* events go to each (not owned) */
-	char cgroup_mount[PATH_MAX]; /* to name cgroups by path */
-	int64_t boot_to_real_ns;     /* add to a boot-time stamp to get wall time */
-	/* The policy behind each slot, to show the rule as written. */
-	struct {
-		uint32_t id;
-		const struct eg_policy *policy;
-	} slots[EG_POLICY_SLOTS];
+	struct eg_sinks *sinks;		/* events go to each (not owned) */
+	char cgroup_mount[PATH_MAX];	/* to name cgroups by path */
+	int64_t boot_to_real_ns;	/* add to a boot-time stamp to get wall time */
+	const struct eg_policy *policy; /* in force, slot EG_SLOT_NODE: rules as written */
 	struct eg_cgroup_cache_entry cgroups[EG_CGROUP_CACHE];
 	/* Classification in force, to name a destination's class (all may be NULL). */
 	const struct eg_world *world;

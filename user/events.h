@@ -14,8 +14,8 @@
 /* Events in format (for file sinks) to each of sinks (which the caller keeps and closes). */
 void eg_event_ctx_init(struct eg_event_ctx *ctx, enum eg_format format, struct eg_sinks *sinks,
 		       const char *cgroup_mount);
-/* Remember which policy is in slot id (the older of the two slots is forgotten). */
-void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, uint32_t id, const struct eg_policy *policy);
+/* The policy in force (slot EG_SLOT_NODE), to show its rules as written. */
+void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, const struct eg_policy *policy);
 
 /* Write one event line in the context's format. */
 int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev);

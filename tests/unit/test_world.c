@@ -29,7 +29,7 @@ static int load(const char *text, struct eg_bundle *b)
 		return -1;
 	fputs(text, f);
 	fclose(f);
-	if (eg_bundle_load(path, -1, 0, b, &err)) {
+	if (eg_bundle_load(path, -1, b, &err)) {
 		fprintf(stderr, "  %s\n", err.msg);
 		return -1;
 	}
