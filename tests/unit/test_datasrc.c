@@ -154,16 +154,16 @@ static int same_ranges(const struct eg_dataset *ds, const struct want *want, siz
 
 static const struct want country_ranges[] = {
 	{"192.0.2.0", "192.0.2.255", DE},
-	{"198.51.100.0", "198.51.100.255", CN},
 	{"198.19.113.0", "198.19.113.255", US},
+	{"198.51.100.0", "198.51.100.255", CN},
 	{"2001:db8:1::", "2001:db8:1:ffff:ffff:ffff:ffff:ffff", US},
 	{"2001:db8:bad::", "2001:db8:bad:ffff:ffff:ffff:ffff:ffff", CN},
 };
 
 static const struct want asn_ranges[] = {
-	{"198.51.100.0", "198.51.100.255", 4134},
 	{"198.19.113.0", "198.19.113.127", 45102},
 	{"198.19.113.128", "198.19.113.255", 16509},
+	{"198.51.100.0", "198.51.100.255", 4134},
 	{"2001:db8:1::", "2001:db8:1:ffff:ffff:ffff:ffff:ffff", 45102},
 };
 
@@ -279,8 +279,8 @@ static void test_mmdb_dbip_country(void)
 {
 	static const struct want v4_only[] = {
 		{"192.0.2.0", "192.0.2.255", DE},
-		{"198.51.100.0", "198.51.100.255", CN},
 		{"198.19.113.0", "198.19.113.255", US},
+		{"198.51.100.0", "198.51.100.255", CN},
 	};
 	struct eg_dataset ds;
 
@@ -390,13 +390,13 @@ static void test_csv_country(void)
 static void test_tsv_ip2asn(void)
 {
 	static const struct want asn[] = {
-		{"198.51.100.0", "198.51.100.255", 4134},
 		{"198.19.113.0", "198.19.113.127", 45102},
 		{"198.19.113.128", "198.19.113.255", 16509},
+		{"198.51.100.0", "198.51.100.255", 4134},
 	};
 	static const struct want country[] = {
-		{"198.51.100.0", "198.51.100.255", CN},
 		{"198.19.113.0", "198.19.113.255", US}, /* two rows of US merge */
+		{"198.51.100.0", "198.51.100.255", CN},
 	};
 	struct eg_dataset ds;
 
@@ -732,12 +732,12 @@ static void test_range_to_cidrs(void)
 		const char *first_cidr;
 		unsigned first_plen;
 	} cases[] = {
-		{"10.0.0.1", "10.0.0.6", 4, "10.0.0.1", 128},
 		{"0.0.0.0", "255.255.255.255", 1, "0.0.0.0", 96},
+		{"0.0.0.1", "255.255.255.254", 62, "0.0.0.1", 128},
 		{"::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1, "::", 0},
 		{"2001:db8::", "2001:db8::", 1, "2001:db8::", 128},
 		{"10.0.0.0", "10.0.1.255", 1, "10.0.0.0", 119},
-		{"0.0.0.1", "255.255.255.254", 62, "0.0.0.1", 128},
+		{"10.0.0.1", "10.0.0.6", 4, "10.0.0.1", 128},
 		{"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
 		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1,
 		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", 127},
