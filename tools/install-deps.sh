@@ -8,6 +8,11 @@ packages=(
 	make gcc clang llvm clang-format libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	libyaml-dev libjson-c-dev libmaxminddb-dev libssl-dev mmdb-bin libmaxmind-db-writer-perl
 	iproute2 linux-libc-dev
+	# Packaging and deployment tests: make install/deb (dpkg-dev for the hardening
+	# flags and shlibs), lintian, man pages (groff), completion, the units
+	# (systemd-analyze; systemd is not started), the container image (podman,
+	# buildah, crun, and debootstrap for a base image made from Debian's mirror).
+	dpkg-dev lintian groff-base bash-completion systemd podman buildah crun debootstrap
 )
 
 missing=()
