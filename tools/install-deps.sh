@@ -11,8 +11,8 @@ packages=(
 	# Packaging and deployment tests: make install/deb (dpkg-dev for the hardening
 	# flags and shlibs), lintian, man pages (groff), completion, the units
 	# (systemd-analyze; systemd is not started), the container image (podman,
-	# buildah, crun, and debootstrap for a base image made from Debian's mirror).
-	dpkg-dev lintian groff-base bash-completion systemd podman buildah crun debootstrap
+	# runc and crun, and debootstrap for a base image made from Debian's mirror).
+	dpkg-dev lintian groff-base bash-completion systemd podman crun runc debootstrap
 )
 
 missing=()
