@@ -12,30 +12,14 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/check.sh"
 cd "$top"
 
+. "$top/tests/lib/deploy.sh"
 base=${EXFILGUARD_BASE_IMAGE:-localhost/exfilguard-base:bookworm}
 image=localhost/exfilguard:test
 name=exfilguard-test-$$
-pin_dir=/sys/fs/bpf/exfilguard-ctr-$$
-denied=198.51.100.10
 caps=CAP_BPF,CAP_NET_ADMIN,CAP_PERFMON,CAP_DAC_READ_SEARCH
-tmp=$(mktemp -d)
-
-cg_mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-[ -n "$cg_mount" ] || check_fatal "no cgroup2 mount in /proc/mounts"
-cg_self=$(sed -n 's/^0:://p' /proc/self/cgroup)
-cg_rel=${cg_self%/}/exfilguard-ctr-$$
-cg=$cg_mount$cg_rel
-
-cleanup() {
-	pod rm -f -t 2 "$name" >/dev/null 2>&1
-	[ -d "$pin_dir" ] && "$EXFILGUARD" --pin-dir "$pin_dir" detach >/dev/null 2>&1
-	rm -rf "$pin_dir"
-	for d in "$cg"/*/ "$cg"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-: "${EXFILGUARD:=$top/build/exfilguard}"
+remove_container() { podman rm -f -t 2 "$name" >/dev/null 2>&1; }
+DEPLOY_CLEANUP=remove_container
+deploy_setup ctr
 
 # podman with runc and the limits this process has. crun refuses a hybrid
 # cgroup layout whose v2 hierarchy holds a controller (this VM's: hugetlb), and
@@ -85,16 +69,7 @@ echo "  guard image: $((size / 1048576)) MiB"
 check "guard image under 120 MiB (runtime libraries only)" test "$size" -lt $((120 * 1048576))
 
 echo "== the container guards a host cgroup"
-mkdir -p "$cg" || check_fatal "mkdir $cg"
 printf 'rules:\n  - name: test-nets\n    action: deny\n    cidr: [198.51.100.0/24]\n' >"$tmp/policy.yaml"
-# probe: a UDP connect (sends nothing) from a new process in cgroup $1, in a
-# network namespace with loopback only. Prints EPERM, ENETUNREACH or CONNECTED.
-probe() {
-	unshare -n bash -c 'echo $$ >"$1/cgroup.procs" || exit
-		exec 3<>"/dev/udp/$2/53" && echo CONNECTED' _ "$1" "$denied" 2>&1 |
-		sed -n -e 's/.*Operation not permitted$/EPERM/p' -e 's/.*Network is unreachable$/ENETUNREACH/p' \
-			-e '/^CONNECTED$/p' | head -n 1
-}
 check_eq "before: not refused (no route in the empty netns)" ENETUNREACH "$(probe "$cg")"
 pod run -d --name "$name" --network=none --cgroupns=host \
 	--cap-drop=all --cap-add="$caps" --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
@@ -116,7 +91,7 @@ check_eq "guarded: also from a cgroup below" EPERM "$(probe "$cg/child")"
 sleep 0.5
 pod logs "$name" 2>/dev/null | grep '"event":"verdict"' >"$tmp/events"
 check_grep "a deny event on stdout names the address and cgroup" \
-	"\"daddr\":\"$denied\".*\"cgroup\":\"$cg_rel/child\"" "$tmp/events"
+	"\"daddr\":\"198.51.100.10\".*\"cgroup\":\"$cg_rel/child\"" "$tmp/events"
 check_grep "and the rule" '"rule":\{"index":0,"action":"deny".*"name":"test-nets"' "$tmp/events"
 check "exfilguard status inside the container" pod exec "$name" exfilguard --pin-dir "$pin_dir" status
 check "the host sees the pinned guard" "$EXFILGUARD" --pin-dir "$pin_dir" status

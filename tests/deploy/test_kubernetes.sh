@@ -11,26 +11,10 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/check.sh"
 cd "$top"
-: "${EXFILGUARD:=$top/build/exfilguard}"
+. "$top/tests/lib/deploy.sh"
+deploy_setup k8s
 manifests=deploy/kubernetes
 validator=build/k8s-validate
-tmp=$(mktemp -d)
-pin_dir=/sys/fs/bpf/exfilguard-k8s-$$
-cg_mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-cg_rel=$(sed -n 's/^0:://p' /proc/self/cgroup)
-cg_rel=${cg_rel%/}/exfilguard-k8s-$$
-cg=$cg_mount$cg_rel
-guard_pid=""
-
-cleanup() {
-	[ -n "$guard_pid" ] && kill "$guard_pid" 2>/dev/null && wait "$guard_pid" 2>/dev/null
-	[ -d "$pin_dir" ] && "$EXFILGUARD" --pin-dir "$pin_dir" detach >/dev/null 2>&1
-	rm -rf "$pin_dir"
-	[ -d "$cg" ] && rmdir "$cg" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 echo "== schema validation"
 mkdir -p "$validator"
@@ -80,20 +64,10 @@ vol=$tmp/volume
 tests/deploy/kubelet_configmap.sh init "$vol" "$tmp/v1/policy.yaml"
 check "policy.yaml -> ..data/policy.yaml" test "$(readlink "$vol/policy.yaml")" = ..data/policy.yaml
 first=$(readlink "$vol/..data")
-mkdir -p "$cg"
-probe() { # UDP connect (sends nothing) from $cg in an empty netns: EPERM or ENETUNREACH
-	unshare -n bash -c 'echo $$ >"$1/cgroup.procs" || exit
-		exec 3<>/dev/udp/198.51.100.10/53 && echo CONNECTED' _ "$cg" 2>&1 |
-		sed -n -e 's/.*Operation not permitted$/EPERM/p' -e 's/.*Network is unreachable$/ENETUNREACH/p' \
-			-e '/^CONNECTED$/p' | head -n 1
-}
 "$EXFILGUARD" --pin-dir "$pin_dir" run --policy "$vol/policy.yaml" --cgroup "$cg_rel" \
 	--ready-fd 3 3>"$tmp/ready" >"$tmp/events" 2>"$tmp/guard.log" &
 guard_pid=$!
-for _ in $(seq 1 150); do
-	[ -s "$tmp/ready" ] || ! kill -0 "$guard_pid" 2>/dev/null && break
-	sleep 0.2
-done
+wait_ready "$tmp/ready" "$guard_pid"
 check "guard ready on the ConfigMap volume" grep -q READY=1 "$tmp/ready"
 [ -s "$tmp/ready" ] || { cat "$tmp/guard.log"; check_done; }
 check_eq "version 1 denies the test net" EPERM "$(probe)"

@@ -12,24 +12,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/check.sh"
 cd "$top"
-: "${EXFILGUARD:=$top/build/exfilguard}"
-tmp=$(mktemp -d)
-pin_dir=/sys/fs/bpf/exfilguard-unit-$$
-cg_mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-cg_rel=$(sed -n 's/^0:://p' /proc/self/cgroup)
-cg_rel=${cg_rel%/}/exfilguard-unit-$$
-cg=$cg_mount$cg_rel
-guard_pid=""
-
-cleanup() {
-	[ -n "$guard_pid" ] && kill "$guard_pid" 2>/dev/null && wait "$guard_pid" 2>/dev/null
-	[ -d "$pin_dir" ] && "$EXFILGUARD" --pin-dir "$pin_dir" detach >/dev/null 2>&1
-	rm -rf "$pin_dir"
-	[ -d "$cg" ] && rmdir "$cg" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$top/tests/lib/deploy.sh"
+deploy_setup unit
 
 make -s install PREFIX="$tmp/prefix" SYSCONFDIR="$tmp/prefix/etc" UNITDIR="$tmp/units" >/dev/null 2>&1 ||
 	check_fatal "make install"
@@ -71,15 +55,7 @@ SH
 chmod +x "$tmp/sandboxed"
 export RW_PATHS=$rw_paths
 sandboxed() { "$tmp/sandboxed" "$@"; }
-probe() { # UDP connect (sends nothing) from $cg in an empty netns: EPERM or ENETUNREACH
-	unshare -n bash -c 'echo $$ >"$1/cgroup.procs" || exit
-		exec 3<>/dev/udp/198.51.100.10/53 && echo CONNECTED' _ "$cg" 2>&1 |
-		sed -n -e 's/.*Operation not permitted$/EPERM/p' -e 's/.*Network is unreachable$/ENETUNREACH/p' \
-			-e '/^CONNECTED$/p' | head -n 1
-}
-
 printf 'rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\n' >"$tmp/policy.yaml"
-mkdir -p "$cg" || check_fatal "mkdir $cg"
 caps=$(setpriv_caps "$unit_caps")
 check_not "the sandbox really is read-only" sandboxed "$caps" touch "$tmp/x"
 check "the sandbox keeps /sys/fs/bpf writable" \
@@ -89,10 +65,7 @@ echo "== run under the unit's restrictions"
 "$tmp/sandboxed" "$caps" "$EXFILGUARD" --pin-dir "$pin_dir" run --policy "$tmp/policy.yaml" \
 	--cgroup "$cg_rel" --ready-fd 3 3>"$tmp/ready" >"$tmp/events" 2>"$tmp/guard.log" &
 guard_pid=$!
-for _ in $(seq 1 100); do
-	[ -s "$tmp/ready" ] || ! kill -0 "$guard_pid" 2>/dev/null && break
-	sleep 0.1
-done
+wait_ready "$tmp/ready" "$guard_pid"
 check "guard ready (self-test passed)" grep -q 'self-test passed' "$tmp/guard.log"
 [ -s "$tmp/ready" ] || { cat "$tmp/guard.log"; check_done; }
 check_eq "denied connect refused" EPERM "$(probe)"
