@@ -48,7 +48,7 @@
 #define SOL_MPTCP 284
 #endif
 
-#define SERVER4	   "198.19.113.10"  /* the MPTCP server's first address: allowed */
+#define SERVER4	   "198.19.113.10" /* the MPTCP server's first address: allowed */
 #define ANNOUNCED4 "198.51.100.10" /* the address it announces: the scope denies it */
 #define MPTCP_PORT 8443
 #define SUBFLOW_CG "mptcp"

@@ -185,7 +185,7 @@ static void test_country_rule(void)
 
 static void provider_rule(void)
 {
-	struct class_expect x = {ALIBABA_US, "provider",       "US",  "alibaba-cloud",
+	struct class_expect x = {ALIBABA_US, "provider",	"US",  "alibaba-cloud",
 				 "CN",	     "198.19.113.0/25", 45102, 0};
 	struct class_expect x6 = {ALIBABA_US6, "provider",	  "US",	 "alibaba-cloud",
 				  "CN",	       "2001:db8:1::/48", 45102, 0};
@@ -205,7 +205,7 @@ static void test_provider_rule_catches_us_region(void)
 
 static void jurisdiction_rule(void)
 {
-	struct class_expect by_provider = {ALIBABA_US, "jurisdiction",	 "US",	"alibaba-cloud",
+	struct class_expect by_provider = {ALIBABA_US, "jurisdiction",	  "US",	 "alibaba-cloud",
 					   "CN",       "198.19.113.0/25", 45102, 0};
 	struct class_expect by_country = {CN_ADDR, "jurisdiction",    "CN", NULL,
 					  "CN",	   "198.51.100.0/24", 4134, 0};

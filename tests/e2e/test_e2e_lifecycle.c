@@ -29,7 +29,7 @@
 #include "../lib/workload.h"
 
 #define DENIED	"198.51.100.10" /* denied by both policies */
-#define ALLOWED "198.19.113.10"	/* allowed by both policies */
+#define ALLOWED "198.19.113.10" /* allowed by both policies */
 #define RELOADS 20
 
 static char fixtures[PATH_MAX], policy[PATH_MAX];

@@ -642,9 +642,10 @@ static void test_overlap_resolved(void)
 	ASSERT_LOADS(fixture("overlap.csv"), EG_DATA_ASN, &ds);
 	ASSERT_RANGES(&ds, want);
 	ASSERT_EQ(ds.n_conflicts, 1, "one conflict");
-	ASSERT_STREQ(ds.conflict,
-		     "198.19.113.0-198.19.113.127 (AS45102) and 198.19.113.64-198.19.113.127 (AS16509)",
-		     "described");
+	ASSERT_STREQ(
+		ds.conflict,
+		"198.19.113.0-198.19.113.127 (AS45102) and 198.19.113.64-198.19.113.127 (AS16509)",
+		"described");
 	eg_dataset_free(&ds);
 }
 
