@@ -18,6 +18,8 @@
 #include "world.h"
 
 struct exfilguard_bpf;
+struct eg_bundle;
+struct eg_dtset;
 
 struct eg_guard {
 	struct exfilguard_bpf *skel;
@@ -34,26 +36,37 @@ struct eg_guard {
 
 /*
  * Open and load the embedded object, its classification maps sized for
- * world (NULL: no classification data); explains missing privileges or BPF
- * support. counters_fd: the counters map of the generation in force (a
- * reload's, or the pinned one when adopting), which the new one counts on
- * in when it has the same shape; -1 to start from zero.
+ * world (NULL: no classification data) and its decision-table maps for dt;
+ * explains missing privileges or BPF support. counters_fd: the counters map
+ * of the generation in force (a reload's, or the pinned one when adopting),
+ * which the new one counts on in when it has the same shape; -1 to start
+ * from zero.
  */
-int eg_guard_load(struct eg_guard *g, const struct eg_world *world, int counters_fd,
-		  struct eg_error *err);
+int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
+		  int counters_fd, struct eg_error *err);
 /* Copy the classification tables into the kernel (before attaching). */
 int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err);
+/* Copy the decision tables into the kernel (before attaching). */
+int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct eg_error *err);
+/*
+ * All three for a bundle: compile its decision tables (node policy and
+ * scopes), load the object sized for them and fill the classification and
+ * the tables; the compiled tables are freed once the kernel holds them.
+ * Then eg_guard_apply_scope and eg_guard_apply put the headers in force.
+ */
+int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b, int counters_fd,
+			 struct eg_error *err);
 
 /*
- * Put a compiled policy in force: its rules go into an unused policy slot,
- * then one config write switches to it, then the old slot's rules are
- * removed. Lookups see either the old policy or the new one, never a mix.
- * The ruleset must have been built for eg_guard_next_policy_id().
+ * Put a compiled policy in force: its header goes into its policy slot
+ * (whose decision table eg_guard_load_bundle filled), then one config write
+ * switches to it. The ruleset must have been built for
+ * eg_guard_next_policy_id().
  */
 uint32_t eg_guard_next_policy_id(const struct eg_guard *g);
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err);
 
-/* Load a scope's compiled rules into its slot (before eg_guard_apply switches to the node's). */
+/* Put a scope's header in its slot (before eg_guard_apply switches to the node's). */
 int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32_t slot,
 			 struct eg_error *err);
 /* The cgroup id -> scope slot map, and telling the hooks it changed. */
