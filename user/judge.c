@@ -111,15 +111,15 @@ void eg_judge_user_one(const struct eg_tables *t, const uint8_t addr[16], uint32
 
 	hinted.dt = NULL;
 	hinted.class_hint = class_id == EG_CLASS_UNRESOLVED ? 0 : class_id + 1;
-	eg_judge_one(&hinted, &t->rs->hdr, 0, addr, t->fail_closed ? EG_CFG_FAIL_CLOSED : 0,
+	eg_judge_one(&hinted, &t->rs->hdr, t->slot, addr, t->fail_closed ? EG_CFG_FAIL_CLOSED : 0,
 		     t->stale, d, &unused);
 }
 
 void eg_judge_user(const struct eg_tables *t, const uint8_t addr[16], struct eg_decision *d,
 		   uint32_t *class_id)
 {
-	eg_judge_tables(t, &t->rs->hdr, 0, addr, t->nat64, t->fail_closed ? EG_CFG_FAIL_CLOSED : 0,
-			t->stale, d, class_id);
+	eg_judge_tables(t, &t->rs->hdr, t->slot, addr, t->nat64,
+			t->fail_closed ? EG_CFG_FAIL_CLOSED : 0, t->stale, d, class_id);
 }
 
 uint32_t eg_world_classify(const struct eg_world *w, const uint8_t addr[16])

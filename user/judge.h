@@ -31,6 +31,7 @@ struct eg_tables {
 	 */
 	const struct eg_dtset *dt;
 	uint32_t class_hint; /* class id + 1 of the address being judged, 0: classify it */
+	uint32_t slot;	     /* policy slot judged under (the table read; d->slot) */
 };
 
 /* Decide for addr (16-byte form); *class_id as eg_judge_tables() leaves it. */
