@@ -27,36 +27,39 @@ EG_TBL_LOOKUP(eg_tbl_v4_bound, struct eg_v4_bound, EG_MAP_V4_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_v6_span, struct eg_span, EG_MAP_V6_INDEX)
 EG_TBL_LOOKUP(eg_tbl_v6_bound, struct eg_v6_bound, EG_MAP_V6_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_class, struct eg_class, EG_MAP_CLASSES)
+EG_TBL_LOOKUP(eg_tbl_dt_head, struct eg_dt_head, EG_MAP_DT_HEADS)
+EG_TBL_LOOKUP(eg_tbl_dt_v4_span, struct eg_span, EG_MAP_DT_V4_INDEX)
+EG_TBL_LOOKUP(eg_tbl_dt_v4_bound, struct eg_v4_bound, EG_MAP_DT_V4_BOUNDS)
+EG_TBL_LOOKUP(eg_tbl_dt_v6_span, struct eg_span, EG_MAP_DT_V6_INDEX)
+EG_TBL_LOOKUP(eg_tbl_dt_v6_bound, struct eg_v6_bound, EG_MAP_DT_V6_BOUNDS)
+EG_TBL_LOOKUP(eg_tbl_dt_decision, struct eg_dt_decision, EG_MAP_DT_DECISIONS)
 
-static __always_inline const struct eg_rule *eg_tbl_rule(const void *t, __u32 policy,
-							 const __u8 addr[16])
-{
-	struct eg_rule_key key;
-
-	(void)t;
-	eg_rule_key_for(&key, bpf_htonl(policy), addr);
-	return bpf_map_lookup_elem(&EG_MAP_RULES, &key);
-}
-
-static __always_inline const struct eg_rule *eg_tbl_selector(const void *t,
-							     const struct eg_selector_key *key)
-{
-	(void)t;
-	return bpf_map_lookup_elem(&EG_MAP_SELECTORS, key);
-}
-
-/* The classification as one global function: see EG_CLASSIFY in maps/classify.h. */
+/*
+ * The classification and the decision-table lookup as global functions (see
+ * EG_CLASSIFY and EG_DT_FIND in maps/classify.h): the verifier checks each
+ * once instead of at each of the places it runs. The kernel judges from the
+ * compiled tables only (EG_DT_ONLY): it holds no rule trie.
+ */
 struct eg_addr16 {
 	__u8 b[16];
 };
 __u32 eg_classify_once(const struct eg_addr16 *addr);
-#define EG_CLASSIFY(t, addr) eg_classify_once((const struct eg_addr16 *)(addr))
+__u32 eg_dt_find_once(const struct eg_addr16 *addr, __u32 table);
+#define EG_CLASSIFY(t, addr)	   eg_classify_once((const struct eg_addr16 *)(addr))
+#define EG_DT_FIND(t, table, addr) eg_dt_find_once((const struct eg_addr16 *)(addr), (table))
+#define EG_DT_ONLY
+#define EG_JUDGE_ONE eg_dt_judge_one
 
 #include "../maps/classify.h"
 
 __attribute__((noinline)) __u32 eg_classify_once(const struct eg_addr16 *addr)
 {
 	return addr ? eg_classify(NULL, addr->b) : 0;
+}
+
+__attribute__((noinline)) __u32 eg_dt_find_once(const struct eg_addr16 *addr, __u32 table)
+{
+	return addr ? eg_dt_find(NULL, table, addr->b) : EG_DT_NONE;
 }
 
 /* Socket types (linux/net.h), which the BPF programs compare against. */

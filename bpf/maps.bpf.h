@@ -8,14 +8,6 @@
 #include "../maps/exfilguard.h"
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, EG_MAX_RULE_PREFIXES);
-	__uint(map_flags, BPF_F_NO_PREALLOC); /* LPM tries require it */
-	__type(key, struct eg_rule_key);
-	__type(value, struct eg_rule);
-} EG_MAP_RULES SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, EG_MAX_POLICIES);
 	__type(key, __u32);
@@ -54,14 +46,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct eg_info);
 } EG_MAP_INFO SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, EG_MAX_SELECTORS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct eg_selector_key);
-	__type(value, struct eg_rule);
-} EG_MAP_SELECTORS SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -106,6 +90,27 @@ struct {
 	__type(key, __u32);
 	__type(value, struct eg_v6_bound);
 } EG_MAP_V6_BOUNDS SEC(".maps");
+
+/* The decision tables: userspace sizes them to the compiled policies before loading. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EG_DT_MAX_TABLES);
+	__type(key, __u32);
+	__type(value, struct eg_dt_head);
+} EG_MAP_DT_HEADS SEC(".maps");
+
+#define EG_DT_ARRAY(name, value_type)                                                              \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                                                  \
+		__uint(max_entries, 1);                                                            \
+		__type(key, __u32);                                                                \
+		__type(value, value_type);                                                         \
+	} name SEC(".maps")
+EG_DT_ARRAY(EG_MAP_DT_V4_INDEX, struct eg_span);
+EG_DT_ARRAY(EG_MAP_DT_V4_BOUNDS, struct eg_v4_bound);
+EG_DT_ARRAY(EG_MAP_DT_V6_INDEX, struct eg_span);
+EG_DT_ARRAY(EG_MAP_DT_V6_BOUNDS, struct eg_v6_bound);
+EG_DT_ARRAY(EG_MAP_DT_DECISIONS, struct eg_dt_decision);
 
 /* The netfilter hooks' maps (bpf/forward.bpf.h). */
 struct {

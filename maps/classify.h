@@ -13,7 +13,15 @@
  *   const struct eg_rule     *eg_tbl_rule(EG_TABLES_T t, __u32 policy, const __u8 addr[16]);
  *   const struct eg_rule     *eg_tbl_selector(EG_TABLES_T t, const struct eg_selector_key *k);
  * and eg_judge_tables() is then the whole decision, the same in the kernel
- * and in userspace.
+ * and in userspace. The decision tables (compiled from that decision, see
+ * EG_MAP_DT_* in exfilguard.h) are read through
+ *   const struct eg_dt_head     *eg_tbl_dt_head(EG_TABLES_T t, __u32 table);
+ *   const struct eg_span        *eg_tbl_dt_v4_span(EG_TABLES_T t, __u32 cell);
+ *   const struct eg_v4_bound    *eg_tbl_dt_v4_bound(EG_TABLES_T t, __u32 index);
+ *   const struct eg_span        *eg_tbl_dt_v6_span(EG_TABLES_T t, __u32 cell);
+ *   const struct eg_v6_bound    *eg_tbl_dt_v6_bound(EG_TABLES_T t, __u32 index);
+ *   const struct eg_dt_decision *eg_tbl_dt_decision(EG_TABLES_T t, __u32 id);
+ * and EG_JUDGE_ONE chooses which of the two judges a single address.
  */
 #ifndef EXFILGUARD_CLASSIFY_H
 #define EXFILGUARD_CLASSIFY_H
@@ -48,22 +56,23 @@ static __always_inline __u64 eg_be64_at(const __u8 *p)
 /*
  * Is bound i of the family's table at or below the address (v4: its low 16
  * bits in lo; v6: hi and lo)? 1 or 0, and the bound's class in *class_id;
- * -1 when i is out of the table.
+ * -1 when i is out of the table. dt: the decision tables' bounds (the value
+ * is then a decision id), else the classification's.
  */
-static __always_inline int eg_bound_at_or_below(EG_TABLES_T t, int v6, __u32 i, __u64 hi, __u64 lo,
-						__u32 *class_id)
+static __always_inline int eg_bound_at_or_below(EG_TABLES_T t, int dt, int v6, __u32 i, __u64 hi,
+						__u64 lo, __u32 *class_id)
 {
 	const struct eg_v4_bound *b4;
 	const struct eg_v6_bound *b6;
 
 	if (v6) {
-		b6 = eg_tbl_v6_bound(t, i);
+		b6 = dt ? eg_tbl_dt_v6_bound(t, i) : eg_tbl_v6_bound(t, i);
 		if (!b6)
 			return -1;
 		*class_id = b6->class_id;
 		return b6->start_hi < hi || (b6->start_hi == hi && b6->start_lo <= lo);
 	}
-	b4 = eg_tbl_v4_bound(t, i);
+	b4 = dt ? eg_tbl_dt_v4_bound(t, i) : eg_tbl_v4_bound(t, i);
 	if (!b4)
 		return -1;
 	*class_id = b4->class_id;
@@ -71,12 +80,12 @@ static __always_inline int eg_bound_at_or_below(EG_TABLES_T t, int v6, __u32 i, 
 }
 
 /*
- * The class of the last bound in span at or below the address; the first
- * bound of a span always starts at 0. v6 is a constant at each call, so the
- * inlined search is one family's.
+ * The value of the last bound in span at or below the address; the first
+ * bound of a span always starts at 0. dt and v6 are constants at each call,
+ * so the inlined search is one table's and one family's.
  */
-static __always_inline __u32 eg_span_search(EG_TABLES_T t, const struct eg_span *span, int v6,
-					    __u64 hi, __u64 lo)
+static __always_inline __u32 eg_span_search_in(EG_TABLES_T t, int dt, const struct eg_span *span,
+					       int v6, __u64 hi, __u64 lo)
 {
 	__u32 first, last, i, class_id = 0;
 
@@ -86,7 +95,7 @@ static __always_inline __u32 eg_span_search(EG_TABLES_T t, const struct eg_span 
 	last = span->first + span->count - 1;
 	for (i = 0; i < EG_SEARCH_STEPS && first < last; i++) {
 		__u32 mid = first + (last - first + 1) / 2;
-		int below = eg_bound_at_or_below(t, v6, mid, hi, lo, &class_id);
+		int below = eg_bound_at_or_below(t, dt, v6, mid, hi, lo, &class_id);
 
 		if (below < 0)
 			return 0;
@@ -95,7 +104,55 @@ static __always_inline __u32 eg_span_search(EG_TABLES_T t, const struct eg_span 
 		else
 			last = mid - 1;
 	}
-	return eg_bound_at_or_below(t, v6, first, hi, lo, &class_id) < 0 ? 0 : class_id;
+	return eg_bound_at_or_below(t, dt, v6, first, hi, lo, &class_id) < 0 ? 0 : class_id;
+}
+
+static __always_inline __u32 eg_span_search(EG_TABLES_T t, const struct eg_span *span, int v6,
+					    __u64 hi, __u64 lo)
+{
+	return eg_span_search_in(t, 0, span, v6, hi, lo);
+}
+
+static __always_inline __u32 eg_v4_of_mapped(const __u8 addr[16])
+{
+	return ((__u32)addr[12] << 24) | ((__u32)addr[13] << 16) | ((__u32)addr[14] << 8) |
+	       addr[15];
+}
+
+/* A decision table's cell: one decision inline, or a search of its bounds. */
+static __always_inline __u32 eg_dt_cell(EG_TABLES_T t, const struct eg_span *span, int v6, __u64 hi,
+					__u64 lo)
+{
+	if (!span)
+		return EG_DT_NONE;
+	if (span->count == 1)
+		return span->first;
+	return eg_span_search_in(t, 1, span, v6, hi, lo);
+}
+
+/*
+ * Decision id of an address in decision table `table` (EG_DT_TABLE); the
+ * stale variant falls back to the fresh one when it was not compiled.
+ * EG_DT_NONE when the table is not loaded.
+ */
+static __always_inline __u32 eg_dt_find(EG_TABLES_T t, __u32 table, const __u8 addr[16])
+{
+	const struct eg_dt_head *head = eg_tbl_dt_head(t, table);
+	__u64 hi, lo;
+	__u32 ip;
+
+	if ((!head || !head->loaded) && (table & 1))
+		head = eg_tbl_dt_head(t, table & ~1u);
+	if (!head || !head->loaded)
+		return EG_DT_NONE;
+	if (eg_is_v4mapped(addr)) {
+		ip = eg_v4_of_mapped(addr);
+		return eg_dt_cell(t, eg_tbl_dt_v4_span(t, head->cells + (ip >> 16)), 0, 0,
+				  (__u16)ip);
+	}
+	hi = eg_be64_at(addr);
+	lo = eg_be64_at(addr + 8);
+	return eg_dt_cell(t, eg_tbl_dt_v6_span(t, head->cells + (__u32)(hi >> 48)), 1, hi, lo);
 }
 
 static __always_inline __u32 eg_classify_v4(EG_TABLES_T t, __u32 ip)
@@ -112,11 +169,20 @@ static __always_inline __u32 eg_classify_v6(EG_TABLES_T t, __u64 ahi, __u64 alo)
 static __always_inline __u32 eg_classify(EG_TABLES_T t, const __u8 addr[16])
 {
 	if (eg_is_v4mapped(addr))
-		return eg_classify_v4(t, ((__u32)addr[12] << 24) | ((__u32)addr[13] << 16) |
-						 ((__u32)addr[14] << 8) | addr[15]);
+		return eg_classify_v4(t, eg_v4_of_mapped(addr));
 	return eg_classify_v6(t, eg_be64_at(addr), eg_be64_at(addr + 8));
 }
 
+#ifndef EG_CLASS_UNRESOLVED
+#define EG_CLASS_UNRESOLVED 0xffffffffu
+#endif
+
+/*
+ * The decision from the rules and the classification (the reference the
+ * decision tables are compiled with). The kernel defines EG_DT_ONLY: it
+ * holds only the compiled tables.
+ */
+#ifndef EG_DT_ONLY
 static __always_inline const struct eg_rule *eg_selector(EG_TABLES_T t, __u32 policy, __u32 kind,
 							 __u32 value, __u8 kinds_used)
 {
@@ -138,8 +204,6 @@ static __always_inline void eg_class_hits(EG_TABLES_T t, __u32 policy, __u8 kind
 	h->jur_by_provider =
 		eg_selector(t, policy, EG_MATCH_JURISDICTION, cls->jurisdiction, kinds);
 }
-
-#define EG_CLASS_UNRESOLVED 0xffffffffu
 
 /*
  * The includer may route the decision's classification through a function
@@ -177,6 +241,53 @@ static __always_inline void eg_judge_one(EG_TABLES_T t, const struct eg_policy_h
 	eg_decide_hits_ex(pol, &h, stale ? EG_MATCH_STALE : 0, cfg_flags & EG_CFG_FAIL_CLOSED, d);
 	d->slot = policy;
 }
+#endif /* EG_DT_ONLY */
+
+/* The includer may route table lookups through a function of its own (BPF: a global one). */
+#ifndef EG_DT_FIND
+#define EG_DT_FIND eg_dt_find
+#endif
+
+/*
+ * eg_judge_one from the compiled decision tables: one cell read (and a
+ * short search in the few cells that hold several decisions), no
+ * classification. *class_id is always EG_CLASS_UNRESOLVED: whoever reports
+ * the decision classifies the destination.
+ */
+static __always_inline void eg_dt_judge_one(EG_TABLES_T t, const struct eg_policy_hdr *pol,
+					    __u32 policy, const __u8 addr[16], __u32 cfg_flags,
+					    int stale, struct eg_decision *d, __u32 *class_id)
+{
+	const struct eg_dt_decision *dd = (const struct eg_dt_decision *)0;
+	struct eg_hits none = {};
+	__u32 id = EG_DT_NONE;
+
+	*class_id = EG_CLASS_UNRESOLVED;
+	if (pol && pol->loaded)
+		id = EG_DT_FIND(t, EG_DT_TABLE(policy, stale), addr);
+	if (id != EG_DT_NONE)
+		dd = eg_tbl_dt_decision(t, id);
+	if (dd) {
+		d->action = dd->action;
+		d->verdict = dd->verdict;
+		d->match = dd->match;
+		d->prefixlen = dd->prefixlen;
+		d->rule = dd->rule;
+		d->mode = dd->mode;
+		d->pad = 0;
+	} else {
+		/* No policy, or no table for it: on_failure decides. */
+		eg_decide_hits_ex((const struct eg_policy_hdr *)0, &none, 0,
+				  cfg_flags & EG_CFG_FAIL_CLOSED, d);
+		if (pol)
+			d->mode = pol->mode;
+	}
+	d->slot = policy;
+}
+
+#ifndef EG_JUDGE_ONE
+#define EG_JUDGE_ONE eg_judge_one
+#endif
 
 /* Verdict strength when two forms of one destination disagree: deny > audit > allow. */
 static __always_inline int eg_verdict_rank(__u8 verdict)
@@ -201,11 +312,11 @@ static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_polic
 	struct eg_decision d4;
 	__u32 class4, v4_net;
 
-	eg_judge_one(t, pol, policy, addr, cfg_flags, stale, d, class_id);
+	EG_JUDGE_ONE(t, pol, policy, addr, cfg_flags, stale, d, class_id);
 	if (embed) {
 		__builtin_memcpy(&v4_net, v4, 4);
 		eg_addr_from_v4(mapped, v4_net);
-		eg_judge_one(t, pol, policy, mapped, cfg_flags, stale, &d4, &class4);
+		EG_JUDGE_ONE(t, pol, policy, mapped, cfg_flags, stale, &d4, &class4);
 		if (eg_verdict_rank(d4.verdict) > eg_verdict_rank(d->verdict)) {
 			*d = d4;
 			*class_id = class4;

@@ -69,7 +69,8 @@
 
 #define EG_DEFAULT_PIN_DIR "/sys/fs/bpf/exfilguard"
 
-#define EG_MAX_RULE_PREFIXES 65536
+/* CIDR prefixes of one policy: compiled into the decision tables, not a trie. */
+#define EG_MAX_RULE_PREFIXES (1 << 20)
 #define EG_MAX_POLICIES	     256
 /*
  * Policy slots (EG_MAP_POLICY index; the "policy" of rule and selector keys
@@ -404,5 +405,45 @@ enum eg_embed {
 	EG_EMBED_COMPAT = 5,	  /* ::a.b.c.d, IPv4-compatible (RFC 4291, deprecated) */
 	EG_EMBED_SIIT = 6,	  /* ::ffff:0:a.b.c.d, IPv4-translated (RFC 7915) */
 };
+
+/*
+ * The decision tables: each policy slot compiled together with the
+ * classification into ranges of the address space whose values are
+ * decisions (rule, match kind, action, verdict), in the DXR form above. A
+ * hook reads one first-level cell; a cell holding one decision (count 1)
+ * carries its id inline in `first`, other cells are searched like the
+ * classification (struct eg_v4_bound / eg_v6_bound, class_id = decision id).
+ * Table t of a slot: EG_DT_TABLE(slot, stale); the stale variant is there
+ * only when the policy sets max_data_age.
+ */
+#define EG_MAP_DT_HEADS	    eg_dt_heads	    /* array[EG_DT_MAX_TABLES]: struct eg_dt_head */
+#define EG_MAP_DT_V4_INDEX  eg_dt_v4_index  /* array[tables x 65536]: struct eg_span */
+#define EG_MAP_DT_V4_BOUNDS eg_dt_v4_bounds /* array: struct eg_v4_bound */
+#define EG_MAP_DT_V6_INDEX  eg_dt_v6_index  /* array[tables x 65536]: struct eg_span */
+#define EG_MAP_DT_V6_BOUNDS eg_dt_v6_bounds /* array: struct eg_v6_bound */
+#define EG_MAP_DT_DECISIONS eg_dt_decisions /* array: decision id -> struct eg_dt_decision */
+
+#define EG_DT_MAX_TABLES	 (2 * EG_MAX_POLICIES)
+#define EG_DT_TABLE(slot, stale) ((slot)*2u + ((stale) ? 1u : 0u))
+#define EG_DT_CELLS		 65536u /* first-level cells per table and family */
+#define EG_DT_NONE		 0u	/* decision id 0: no decision (never stored in a table) */
+
+struct eg_dt_head {
+	__u32 loaded; /* host order: 1 when the table is filled */
+	__u32 cells;  /* host order: index of the table's first cell in both index maps */
+};
+_Static_assert(sizeof(struct eg_dt_head) == 8, "eg_dt_head ABI");
+
+/* What struct eg_decision holds of a compiled decision. */
+struct eg_dt_decision {
+	__u16 rule; /* host order: rule index, EG_RULE_DEFAULT or EG_RULE_CANARY */
+	__u8 action;
+	__u8 verdict;
+	__u8 match;
+	__u8 prefixlen;
+	__u8 mode;
+	__u8 pad;
+};
+_Static_assert(sizeof(struct eg_dt_decision) == 8, "eg_dt_decision ABI");
 
 #endif /* EXFILGUARD_ABI_H */

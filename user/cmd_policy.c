@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "embed.h"
 #include "events.h"
+#include "dtable.h"
 #include "judge.h"
 #include "scopes.h"
 #include "shadow.h"
@@ -232,12 +233,15 @@ static json_object *decision_json(const char *text, const struct eg_bundle *b,
 		json_object_object_add(obj, "rule", NULL);
 		json_object_object_add(obj, "prefix", NULL);
 	} else {
-		const struct eg_policy_rule *r = &p->rules[d->rule];
+		/* The kernel's tables also hold the self-test canary, which no policy line wrote.
+		 */
+		const struct eg_policy_rule *r = d->rule < p->n_rules ? &p->rules[d->rule] : NULL;
 		json_object *rule = json_object_new_object();
 
 		json_object_object_add(rule, "index", json_object_new_int(d->rule));
-		json_object_object_add(rule, "line", json_object_new_int((int)r->line));
-		json_object_object_add(rule, "text", json_object_new_string(r->text));
+		json_object_object_add(rule, "line", json_object_new_int(r ? (int)r->line : 0));
+		json_object_object_add(rule, "text",
+				       json_object_new_string(r ? r->text : "self-test canary"));
 		json_object_object_add(obj, "rule", rule);
 		if (d->match == EG_MATCH_CIDR)
 			eg_matched_prefix(addr, d->prefixlen, buf, sizeof(buf));
@@ -285,11 +289,17 @@ static void print_decision_text(json_object *d)
 	}
 }
 
+/* The answers come from the decision tables the kernel would hold for this policy. */
 static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int argc, char **argv)
 {
-	json_object *all = json_object_new_array();
+	json_object *all;
+	struct eg_dtset dt;
+	struct eg_error err = {0};
 	int i;
 
+	if (eg_dtset_build(&dt, b, EG_SLOT_NODE, &err))
+		return eg_cli_error(cli, &err);
+	all = json_object_new_array();
 	for (i = 0; i < argc; i++) {
 		uint64_t stale_after = eg_bundle_stale_after(b);
 		struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES];
@@ -297,7 +307,8 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 				      .rs = &b->rules,
 				      .fail_closed = b->policy.fail_closed,
 				      .stale = stale_after && stale_after <= (uint64_t)time(NULL),
-				      .nat64 = nat64};
+				      .nat64 = nat64,
+				      .dt = &dt};
 		struct eg_decision d;
 		uint8_t addr[16], family, decided[16];
 		uint32_t class_id;
@@ -305,6 +316,7 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 
 		if (eg_addr_parse(argv[i], addr, &family)) {
 			json_object_put(all);
+			eg_dtset_free(&dt);
 			return eg_cli_usage(cli, "'%s' is not an IPv4 or IPv6 address", argv[i]);
 		}
 		eg_nat64_table(b->policy.nat64, b->policy.n_nat64, nat64);
@@ -314,6 +326,7 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 		eg_embed_to_json(obj, d.embed, d.v4, d.by_v4);
 		json_object_array_add(all, obj);
 	}
+	eg_dtset_free(&dt);
 	if (cli->json) {
 		eg_cli_print_json(all);
 		return EG_EXIT_OK;

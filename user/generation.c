@@ -69,11 +69,10 @@ int eg_generation_build(struct eg_generation *gen, struct eg_target *t, int coun
 	struct eg_guard *g = &gen->guard;
 	const struct eg_world *world = b->have_world ? &b->world : NULL;
 
-	if (eg_guard_load(g, world, counters_fd, err))
+	if (eg_guard_load_bundle(g, b, counters_fd, err))
 		return -1;
 	set_failure_policy(b, g);
-	if ((world && eg_guard_set_world(g, world, err)) || load_scopes(t, b, g, err) ||
-	    eg_guard_apply(g, &b->rules, err) ||
+	if (load_scopes(t, b, g, err) || eg_guard_apply(g, &b->rules, err) ||
 	    eg_guard_set_info(g, t->cg_rel, t->cg_id, t->policy_path, world ? world->dataset : NULL,
 			      err) ||
 	    eg_workloads_prepare(g, t->cg_dir, t->cg_rel, t->cg_id, err)) {

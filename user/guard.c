@@ -11,6 +11,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "exfilguard.skel.h"
+#include "bundle.h"
+#include "dtable.h"
 #include "guard.h"
 #include "pins.h"
 #include "../maps/decide.h"
@@ -38,16 +40,33 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
-/* Size the classification maps to the data (array maps need at least one entry). */
-static int size_world_maps(struct eg_guard *g, const struct eg_world *w)
+static size_t at_least_one(size_t n)
 {
-	size_t classes = w && w->n_classes ? w->n_classes : 1;
-	size_t v4 = w && w->n_v4_bounds ? w->n_v4_bounds : 1;
-	size_t v6 = w && w->n_v6_bounds ? w->n_v6_bounds : 1;
+	return n ? n : 1; /* array maps need at least one entry */
+}
 
-	return bpf_map__set_max_entries(g->skel->maps.EG_MAP_CLASSES, (uint32_t)classes) ||
-	       bpf_map__set_max_entries(g->skel->maps.EG_MAP_V4_BOUNDS, (uint32_t)v4) ||
-	       bpf_map__set_max_entries(g->skel->maps.EG_MAP_V6_BOUNDS, (uint32_t)v6);
+/* Size the classification and decision-table maps to the data. */
+static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const struct eg_dtset *dt)
+{
+	struct {
+		struct bpf_map *map;
+		size_t n;
+	} sizes[] = {
+		{g->skel->maps.EG_MAP_CLASSES, w ? w->n_classes : 0},
+		{g->skel->maps.EG_MAP_V4_BOUNDS, w ? w->n_v4_bounds : 0},
+		{g->skel->maps.EG_MAP_V6_BOUNDS, w ? w->n_v6_bounds : 0},
+		{g->skel->maps.EG_MAP_DT_V4_INDEX, dt ? dt->n_tables * EG_DT_CELLS : 0},
+		{g->skel->maps.EG_MAP_DT_V6_INDEX, dt ? dt->n_tables * EG_DT_CELLS : 0},
+		{g->skel->maps.EG_MAP_DT_V4_BOUNDS, dt ? dt->bounds.n_v4 : 0},
+		{g->skel->maps.EG_MAP_DT_V6_BOUNDS, dt ? dt->bounds.n_v6 : 0},
+		{g->skel->maps.EG_MAP_DT_DECISIONS, dt ? dt->n_decisions : 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (bpf_map__set_max_entries(sizes[i].map, (uint32_t)at_least_one(sizes[i].n)))
+			return -1;
+	return 0;
 }
 
 /* Same type and geometry: a newer binary whose map changed shape starts a new one instead. */
@@ -77,13 +96,13 @@ static int carry_counters(struct eg_guard *g, int counters_fd)
 }
 
 static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w,
-					    int counters_fd)
+					    const struct eg_dtset *dt, int counters_fd)
 {
 	g->skel = exfilguard_bpf__open();
 	if (!g->skel)
 		return NULL;
 	eg_nf_prepare(g->skel->obj);
-	if (size_world_maps(g, w) || carry_counters(g, counters_fd) ||
+	if (size_table_maps(g, w, dt) || carry_counters(g, counters_fd) ||
 	    exfilguard_bpf__load(g->skel)) {
 		int e = errno;
 
@@ -94,14 +113,14 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 	return g->skel;
 }
 
-int eg_guard_load(struct eg_guard *g, const struct eg_world *world, int counters_fd,
-		  struct eg_error *err)
+int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
+		  int counters_fd, struct eg_error *err)
 {
 	uint32_t seed = 0;
 
 	libbpf_set_print(libbpf_print);
 	memset(g, 0, sizeof(*g));
-	if (!open_and_load(g, world, counters_fd)) {
+	if (!open_and_load(g, world, dt, counters_fd)) {
 		int e = errno;
 
 		if ((e == EPERM || e == EACCES) && geteuid() != 0)
@@ -149,13 +168,30 @@ static int array_fill(int fd, const void *values, size_t value_size, size_t n)
 	return 0;
 }
 
+struct table_fill {
+	struct bpf_map *map;
+	const void *values;
+	size_t size, n;
+};
+
+static int fill_tables(const struct table_fill *tables, size_t n, struct eg_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int rc = array_fill(bpf_map__fd(tables[i].map), tables[i].values, tables[i].size,
+				    tables[i].n);
+
+		if (rc)
+			return eg_fail(err, -rc, "cannot load %s into the kernel: %s",
+				       bpf_map__name(tables[i].map), strerror(-rc));
+	}
+	return 0;
+}
+
 int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err)
 {
-	struct {
-		struct bpf_map *map;
-		const void *values;
-		size_t size, n;
-	} tables[] = {
+	const struct table_fill tables[] = {
 		{g->skel->maps.EG_MAP_CLASSES, w->classes, sizeof(*w->classes), w->n_classes},
 		{g->skel->maps.EG_MAP_V4_INDEX, w->v4_index, sizeof(w->v4_index[0]), 65536},
 		{g->skel->maps.EG_MAP_V4_BOUNDS, w->v4_bounds, sizeof(*w->v4_bounds),
@@ -164,18 +200,51 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
 		{g->skel->maps.EG_MAP_V6_BOUNDS, w->v6_bounds, sizeof(*w->v6_bounds),
 		 w->n_v6_bounds},
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		int rc = array_fill(bpf_map__fd(tables[i].map), tables[i].values, tables[i].size,
-				    tables[i].n);
-
-		if (rc)
-			return eg_fail(err, -rc, "cannot load %s into the kernel: %s",
-				       bpf_map__name(tables[i].map), strerror(-rc));
-	}
+	if (fill_tables(tables, sizeof(tables) / sizeof(tables[0]), err))
+		return -1;
 	g->data_gen++;
 	return 0;
+}
+
+int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct eg_error *err)
+{
+	const size_t cells = dt->n_tables * EG_DT_CELLS;
+	const struct table_fill tables[] = {
+		{g->skel->maps.EG_MAP_DT_V4_INDEX, dt->v4_index, sizeof(*dt->v4_index), cells},
+		{g->skel->maps.EG_MAP_DT_V6_INDEX, dt->v6_index, sizeof(*dt->v6_index), cells},
+		{g->skel->maps.EG_MAP_DT_V4_BOUNDS, dt->bounds.v4, sizeof(*dt->bounds.v4),
+		 dt->bounds.n_v4},
+		{g->skel->maps.EG_MAP_DT_V6_BOUNDS, dt->bounds.v6, sizeof(*dt->bounds.v6),
+		 dt->bounds.n_v6},
+		{g->skel->maps.EG_MAP_DT_DECISIONS, dt->decisions, sizeof(*dt->decisions),
+		 dt->n_decisions},
+		/* Last: a head points at filled tables only. */
+		{g->skel->maps.EG_MAP_DT_HEADS, dt->heads, sizeof(dt->heads[0]), EG_DT_MAX_TABLES},
+	};
+
+	return fill_tables(tables, sizeof(tables) / sizeof(tables[0]), err);
+}
+
+int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b, int counters_fd,
+			 struct eg_error *err)
+{
+	const struct eg_world *world = b->have_world ? &b->world : NULL;
+	struct eg_dtset dt;
+	int rc;
+
+	/* A policy change is a new generation (a new object): the node policy is slot EG_SLOT_NODE.
+	 */
+	if (eg_dtset_build(&dt, b, EG_SLOT_NODE, err))
+		return -1;
+	rc = eg_guard_load(g, world, &dt, counters_fd, err);
+	if (!rc &&
+	    ((world && eg_guard_set_world(g, world, err)) || eg_guard_set_decisions(g, &dt, err))) {
+		eg_guard_destroy(g);
+		rc = -1;
+	}
+	eg_dtset_free(&dt); /* the kernel holds the tables now */
+	return rc;
 }
 
 static int map_fd(const struct eg_guard *g, const struct bpf_map *map)
@@ -184,52 +253,10 @@ static int map_fd(const struct eg_guard *g, const struct bpf_map *map)
 	return bpf_map__fd(map);
 }
 
-/* Every rule prefix of a compiled ruleset into the rules map. */
-static int load_rules(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
-{
-	int fd = map_fd(g, g->skel->maps.EG_MAP_RULES);
-	size_t i;
-
-	for (i = 0; i < rs->n_entries; i++)
-		if (bpf_map_update_elem(fd, &rs->entries[i].key, &rs->entries[i].value, BPF_ANY))
-			return eg_fail(err, errno,
-				       "cannot load rule prefix %zu of %zu into the kernel: %s",
-				       i + 1, rs->n_entries, strerror(errno));
-	return 0;
-}
-
-static int load_selectors(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
-{
-	int fd = map_fd(g, g->skel->maps.EG_MAP_SELECTORS);
-	size_t i;
-
-	for (i = 0; i < rs->n_selectors; i++)
-		if (bpf_map_update_elem(fd, &rs->selectors[i].key, &rs->selectors[i].value,
-					BPF_ANY))
-			return eg_fail(err, errno,
-				       "cannot load selector %zu of %zu into the kernel: %s", i + 1,
-				       rs->n_selectors, strerror(errno));
-	return 0;
-}
-
-/* The self-test canary rule of a slot (kept as the user's if the policy names 0.0.0.1/32). */
-static int load_canary(struct eg_guard *g, uint32_t slot, struct eg_error *err)
-{
-	struct eg_rule value = {.index = EG_RULE_CANARY, .action = EG_ACT_DENY, .plen = 32};
-	struct eg_rule_key key = {.prefixlen = 32 + 128, .policy = htonl(slot)};
-
-	eg_addr_from_v4(key.addr, htonl(EG_CANARY_V4));
-	if (bpf_map_update_elem(map_fd(g, g->skel->maps.EG_MAP_RULES), &key, &value, BPF_NOEXIST) &&
-	    errno != EEXIST)
-		return eg_fail(err, errno, "cannot load the self-test rule: %s", strerror(errno));
-	return 0;
-}
-
 int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32_t slot,
 			 struct eg_error *err)
 {
-	if (load_rules(g, rs, err) || load_selectors(g, rs, err) || load_canary(g, slot, err))
-		return -1;
+	/* Its rules are in the decision tables already (eg_guard_load_bundle). */
 	if (bpf_map_update_elem(map_fd(g, g->skel->maps.EG_MAP_POLICY), &slot, &rs->hdr, BPF_ANY))
 		return eg_fail(err, errno, "cannot store a scope's header: %s", strerror(errno));
 	g->scoped = 1;
@@ -267,9 +294,7 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 	if (rs->n_entries && ntohl(rs->entries[0].key.policy) != id)
 		return eg_fail(err, EINVAL, "internal: ruleset built for slot %u, expected %u",
 			       ntohl(rs->entries[0].key.policy), id);
-	/* A failure leaves this generation's object half-filled; the caller destroys it. */
-	if (load_rules(g, rs, err) || load_selectors(g, rs, err) || load_canary(g, id, err))
-		return -1;
+
 	if (bpf_map_update_elem(policy_fd, &id, &rs->hdr, BPF_ANY))
 		return eg_fail(err, errno, "cannot store the policy header: %s", strerror(errno));
 

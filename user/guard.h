@@ -18,6 +18,8 @@
 #include "world.h"
 
 struct exfilguard_bpf;
+struct eg_bundle;
+struct eg_dtset;
 
 struct eg_guard {
 	struct exfilguard_bpf *skel;
@@ -33,26 +35,37 @@ struct eg_guard {
 
 /*
  * Open and load the embedded object, its classification maps sized for
- * world (NULL: no classification data); explains missing privileges or BPF
- * support. counters_fd: the counters map of the generation in force (a
- * reload's, or the pinned one when adopting), which the new one counts on
- * in when it has the same shape; -1 to start from zero.
+ * world (NULL: no classification data) and its decision-table maps for dt;
+ * explains missing privileges or BPF support. counters_fd: the counters map
+ * of the generation in force (a reload's, or the pinned one when adopting),
+ * which the new one counts on in when it has the same shape; -1 to start
+ * from zero.
  */
-int eg_guard_load(struct eg_guard *g, const struct eg_world *world, int counters_fd,
-		  struct eg_error *err);
+int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
+		  int counters_fd, struct eg_error *err);
 /* Copy the classification tables into the kernel (before attaching). */
 int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err);
+/* Copy the decision tables into the kernel (before attaching). */
+int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct eg_error *err);
+/*
+ * All three for a bundle: compile its decision tables (node policy and
+ * scopes), load the object sized for them and fill the classification and
+ * the tables; the compiled tables are freed once the kernel holds them.
+ * Then eg_guard_apply_scope and eg_guard_apply put the headers in force.
+ */
+int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b, int counters_fd,
+			 struct eg_error *err);
 
 /*
  * Put the node-wide policy (built for slot EG_SLOT_NODE) in force in this
- * generation's object, before it is attached: its rules, selectors and the
- * self-test canary, then one config write. A reload builds a whole new
- * object and switches the hooks' links to it (eg_guard_takeover), so every
- * verdict comes from one complete policy, the old or the new.
+ * generation's object, before it is attached: its header goes into its slot
+ * (whose decision table eg_guard_load_bundle filled), then one config write.
+ * A reload builds a whole new object and switches the hooks' links to it
+ * (eg_guard_takeover), so every verdict comes from one complete policy.
  */
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err);
 
-/* Load a scope's compiled rules into its slot (before eg_guard_apply switches to the node's). */
+/* Put a scope's header in its slot (before eg_guard_apply switches to the node's). */
 int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32_t slot,
 			 struct eg_error *err);
 /* The cgroup id -> scope slot map, and telling the hooks it changed. */

@@ -59,7 +59,7 @@ static int reserve_prefixes(struct eg_yaml *ctx, yaml_node_t *key, size_t n, siz
 	if (n > EG_MAX_RULE_PREFIXES - policy_ctx(ctx)->n_prefixes)
 		return eg_yaml_fail(
 			ctx, key->start_mark,
-			"rule %zu takes the policy past %d prefixes, the most the rule trie holds",
+			"rule %zu takes the policy past %d prefixes, the most a policy holds",
 			rule_no, EG_MAX_RULE_PREFIXES);
 	policy_ctx(ctx)->n_prefixes += n;
 	return 0;

@@ -160,7 +160,7 @@ static int check_limits(const struct eg_policy *policy, size_t n_prefixes, struc
 		return eg_fail(err, E2BIG, "%s: %zu rules; a policy holds at most %u", policy->path,
 			       policy->n_rules, EG_RULE_CANARY - 1);
 	if (n_prefixes > EG_MAX_RULE_PREFIXES)
-		return eg_fail(err, E2BIG, "%s: %zu prefixes; the rule trie holds at most %d",
+		return eg_fail(err, E2BIG, "%s: %zu prefixes; a policy holds at most %d",
 			       policy->path, n_prefixes, EG_MAX_RULE_PREFIXES);
 	return 0;
 }

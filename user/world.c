@@ -11,14 +11,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "addr.h"
+#include "intern.h"
 #include "operators.h"
 #include "world.h"
 
 typedef unsigned __int128 u128;
 
 #define U128_MAX (~(u128)0)
-#define V4_FIRST (((u128)0xffff) << 32) /* ::ffff:0.0.0.0 */
-#define V4_LAST	 (V4_FIRST | 0xffffffffu)
 
 /* A walk over one sorted, non-overlapping range list. */
 struct cursor {
@@ -43,11 +42,9 @@ static uint32_t cursor_at(struct cursor *c, u128 p, u128 *run_last)
 	return c->r[c->i].value;
 }
 
-/* Class interning: (country, ASN, provider) -> id, open addressing. */
+/* Class interning: (country, ASN, provider) -> id. */
 struct class_table {
-	uint64_t *keys; /* key + 1, 0 = empty */
-	uint32_t *ids;
-	size_t cap, used;
+	struct eg_intern in;
 	struct eg_class *classes;
 	size_t n, classes_cap;
 };
@@ -57,52 +54,14 @@ static uint64_t class_key(const struct eg_class *c)
 	return ((uint64_t)c->country << 48) | ((uint64_t)c->provider << 32) | c->asn;
 }
 
-static size_t hash64(uint64_t k, size_t cap)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return (size_t)k & (cap - 1);
-}
-
-static int class_table_grow(struct class_table *t)
-{
-	size_t cap = t->cap ? t->cap * 2 : 4096, i, j;
-	uint64_t *keys = calloc(cap, sizeof(*keys));
-	uint32_t *ids = calloc(cap, sizeof(*ids));
-
-	if (!keys || !ids) {
-		free(keys);
-		free(ids);
-		return -1;
-	}
-	for (i = 0; i < t->cap; i++) {
-		if (!t->keys[i])
-			continue;
-		for (j = hash64(t->keys[i], cap); keys[j]; j = (j + 1) & (cap - 1))
-			;
-		keys[j] = t->keys[i];
-		ids[j] = t->ids[i];
-	}
-	free(t->keys);
-	free(t->ids);
-	t->keys = keys;
-	t->ids = ids;
-	t->cap = cap;
-	return 0;
-}
-
 /* Id of the class, added when new; UINT32_MAX when out of memory. */
 static uint32_t class_intern(struct class_table *t, const struct eg_class *c)
 {
-	uint64_t key = class_key(c) + 1;
-	size_t i;
+	int added;
+	uint32_t id = eg_intern(&t->in, class_key(c), &added);
 
-	if ((t->used + 1) * 2 > t->cap && class_table_grow(t))
-		return UINT32_MAX;
-	for (i = hash64(key, t->cap); t->keys[i]; i = (i + 1) & (t->cap - 1))
-		if (t->keys[i] == key)
-			return t->ids[i];
+	if (id == UINT32_MAX || !added)
+		return id;
 	if (t->n == t->classes_cap) {
 		size_t cap = t->classes_cap ? t->classes_cap * 2 : 4096;
 		struct eg_class *grown = realloc(t->classes, cap * sizeof(*grown));
@@ -112,30 +71,8 @@ static uint32_t class_intern(struct class_table *t, const struct eg_class *c)
 		t->classes = grown;
 		t->classes_cap = cap;
 	}
-	t->classes[t->n] = *c;
-	t->keys[i] = key;
-	t->ids[i] = (uint32_t)t->n;
-	t->used++;
-	return (uint32_t)t->n++;
-}
-
-static int segment_add(struct eg_world *w, size_t *cap, u128 first, u128 last, uint32_t class_id)
-{
-	if (w->n_segments && w->segments[w->n_segments - 1].class_id == class_id) {
-		w->segments[w->n_segments - 1].last = last; /* same class as the neighbour: merge */
-		return 0;
-	}
-	if (w->n_segments == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 65536;
-		struct eg_segment *grown = realloc(w->segments, ncap * sizeof(*grown));
-
-		if (!grown)
-			return -1;
-		w->segments = grown;
-		*cap = ncap;
-	}
-	w->segments[w->n_segments++] = (struct eg_segment){first, last, class_id};
-	return 0;
+	t->classes[t->n++] = *c;
+	return id;
 }
 
 static int provider_ranges(const struct eg_catalog *cat, struct eg_range_list *out,
@@ -234,7 +171,8 @@ static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_tabl
 
 		classify_point(s, p, &run_last, &c);
 		id = class_intern(t, &c);
-		if (id == UINT32_MAX || segment_add(w, &cap, p, run_last, id))
+		if (id == UINT32_MAX ||
+		    eg_segment_push(&w->segments, &w->n_segments, &cap, p, run_last, id))
 			return eg_fail(err, ENOMEM, "out of memory building the classification");
 		if (run_last == U128_MAX)
 			return 0;
@@ -242,102 +180,16 @@ static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_tabl
 	}
 }
 
-static int bounds_reserve(void **arr, size_t *cap, size_t need, size_t size)
+static int build_index(struct eg_world *w)
 {
-	void *grown;
-	size_t ncap;
+	struct eg_dxr_bounds b = {0};
+	int rc = eg_dxr_build(w->segments, w->n_segments, w->v4_index, w->v6_index, &b, 0);
 
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 65536;
-	while (ncap < need)
-		ncap *= 2;
-	grown = realloc(*arr, ncap * size);
-	if (!grown)
-		return -1;
-	*arr = grown;
-	*cap = ncap;
-	return 0;
-}
-
-/* Index of the segment containing address a (segments cover everything). */
-static size_t segment_find(const struct eg_world *w, u128 a)
-{
-	size_t lo = 0, hi = w->n_segments - 1;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo + 1) / 2;
-
-		if (w->segments[mid].first <= a)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return lo;
-}
-
-static int build_v4(struct eg_world *w)
-{
-	size_t cap = 0, i = segment_find(w, V4_FIRST);
-	uint32_t chunk;
-
-	for (chunk = 0; chunk < 65536; chunk++) {
-		u128 start = V4_FIRST | ((u128)chunk << 16), end = start | 0xffff;
-
-		while (w->segments[i].last < start)
-			i++;
-		w->v4_index[chunk].first = (uint32_t)w->n_v4_bounds;
-		for (; i < w->n_segments && w->segments[i].first <= end; i++) {
-			u128 s = w->segments[i].first < start ? start : w->segments[i].first;
-
-			if (bounds_reserve((void **)&w->v4_bounds, &cap, w->n_v4_bounds + 1,
-					   sizeof(*w->v4_bounds)))
-				return -1;
-			w->v4_bounds[w->n_v4_bounds++] =
-				(struct eg_v4_bound){.start = (uint16_t)(s & 0xffff),
-						     .class_id = w->segments[i].class_id};
-		}
-		i--; /* the last segment may run on into the next /16 */
-		w->v4_index[chunk].count = (uint32_t)w->n_v4_bounds - w->v4_index[chunk].first;
-	}
-	return 0;
-}
-
-static int build_v6(struct eg_world *w)
-{
-	size_t cap = 0, i = 0;
-	uint32_t chunk;
-
-	for (chunk = 0; chunk < 65536; chunk++) {
-		u128 start = (u128)chunk << 112, end = start | (U128_MAX >> 16);
-
-		while (w->segments[i].last < start)
-			i++;
-		w->v6_index[chunk].first = (uint32_t)w->n_v6_bounds;
-		for (; i < w->n_segments && w->segments[i].first <= end; i++) {
-			u128 s = w->segments[i].first < start ? start : w->segments[i].first;
-
-			/*
-			 * IPv4-mapped addresses are looked up in the IPv4 tables: the
-			 * mapped /96 needs no bounds here, only where it ends.
-			 */
-			if (s >= V4_FIRST && s <= V4_LAST) {
-				if (w->segments[i].last <= V4_LAST)
-					continue;
-				s = V4_LAST + 1;
-			}
-			if (bounds_reserve((void **)&w->v6_bounds, &cap, w->n_v6_bounds + 1,
-					   sizeof(*w->v6_bounds)))
-				return -1;
-			w->v6_bounds[w->n_v6_bounds++] =
-				(struct eg_v6_bound){.start_hi = (uint64_t)(s >> 64),
-						     .start_lo = (uint64_t)s,
-						     .class_id = w->segments[i].class_id};
-		}
-		i--;
-		w->v6_index[chunk].count = (uint32_t)w->n_v6_bounds - w->v6_index[chunk].first;
-	}
-	return 0;
+	w->v4_bounds = b.v4;
+	w->n_v4_bounds = b.n_v4;
+	w->v6_bounds = b.v6;
+	w->n_v6_bounds = b.n_v6;
+	return rc;
 }
 
 static void dataset_version(struct eg_world *w, const struct eg_dataset *country,
@@ -371,7 +223,7 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 	class_intern(&t, &unknown); /* class 0: nothing known */
 	if (sweep_segments(w, &s, &t, err))
 		goto out;
-	if (build_v4(w) || build_v6(w)) {
+	if (build_index(w)) {
 		eg_fail(err, ENOMEM, "out of memory building the classification");
 		goto out;
 	}
@@ -381,8 +233,7 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 	dataset_version(w, country, asn, ranges);
 	rc = 0;
 out:
-	free(t.keys);
-	free(t.ids);
+	eg_intern_free(&t.in);
 	free(t.classes);
 	eg_range_list_free(&prov);
 	eg_range_list_free(&published);
@@ -418,7 +269,7 @@ void eg_world_prefix(const struct eg_world *w, const uint8_t addr[16], char *buf
 		snprintf(buf, len, "?");
 		return;
 	}
-	seg = &w->segments[segment_find(w, a)];
+	seg = &w->segments[eg_segment_find(w->segments, w->n_segments, a)];
 	for (plen = eg_addr_is_v4mapped(addr) ? 96 : 0; plen < 128; plen++) {
 		u128 host = U128_MAX >> plen;
 

@@ -13,13 +13,8 @@
 #include "addr.h"
 #include "catalog.h"
 #include "datasrc.h"
+#include "dxr.h"
 #include "error.h"
-
-/* A maximal run of addresses with one class. */
-struct eg_segment {
-	unsigned __int128 first, last; /* inclusive, 16-byte form as a number */
-	uint32_t class_id;
-};
 
 struct eg_world {
 	struct eg_class *classes; /* [0] is "nothing known" */

@@ -15,7 +15,7 @@
 #include <limits.h>
 #include <sys/types.h>
 
-#define GUARD_READY_TIMEOUT_MS 20000
+#define GUARD_READY_TIMEOUT_MS 60000 /* a 1M-prefix policy takes ~15 s to parse */
 #define GUARD_STOP_TIMEOUT_MS  3000
 
 struct guard_config {

@@ -427,10 +427,10 @@ static void test_alias_list(void)
 	eg_policy_free(&p);
 }
 
-/* One list of 256 prefixes, aliased by 257 rules: more than the trie holds. */
+/* One list of 256 prefixes, aliased by 4097 rules: more than a policy holds. */
 static void test_too_many_prefixes(void)
 {
-	size_t cap = 1 << 16, used = 0;
+	size_t cap = 1 << 18, used = 0;
 	char *text = malloc(cap);
 	char pos[32];
 	int rc;
@@ -440,13 +440,13 @@ static void test_too_many_prefixes(void)
 	for (int i = 0; i < 256; i++)
 		used += snprintf(text + used, cap - used, "%s10.%d.0.0/16", i ? ", " : "", i);
 	used += snprintf(text + used, cap - used, "]\n");
-	for (int i = 2; i <= 257; i++)
+	for (int i = 2; i <= 4097; i++)
 		used += snprintf(text + used, cap - used, "  - action: deny\n    cidr: *n\n");
-	/* Rule 257 starts on line 2 + 2 * 256; its cidr key is on the line after. */
-	snprintf(pos, sizeof(pos), "%d:5", 2 + 2 * 256 + 1);
+	/* Rule 4097 starts on line 2 + 2 * 4096; its cidr key is on the line after. */
+	snprintf(pos, sizeof(pos), "%d:5", 2 + 2 * 4096 + 1);
 	rc = expect_error(
 		text, pos,
-		"rule 257 takes the policy past 65536 prefixes, the most the rule trie holds");
+		"rule 4097 takes the policy past 1048576 prefixes, the most a policy holds");
 	free(text);
 	ASSERT_EQ(rc, 0, "refused");
 }

@@ -264,7 +264,7 @@ static void test_limit(void)
 		rule.cidrs[i].addr[15] = (uint8_t)i;
 	}
 	ASSERT_EQ(eg_ruleset_build(&p, 0, &rs, &err), -1, "one too many");
-	ASSERT_STREQ(err.msg, "big.yaml: 65537 prefixes; the rule trie holds at most 65536",
+	ASSERT_STREQ(err.msg, "big.yaml: 1048577 prefixes; a policy holds at most 1048576",
 		     "message");
 	rule.n_cidrs = EG_MAX_RULE_PREFIXES;
 	ASSERT_EQ(eg_ruleset_build(&p, 0, &rs, &err), 0, err.msg);

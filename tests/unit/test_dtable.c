@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The compiled decision tables (user/dtable.c, read by maps/classify.h as
+ * the kernel reads them) against the reference decision (rules +
+ * classification + maps/decide.h): on every classification and rule
+ * boundary +-1 and on 1M random IPv4 and 1M random IPv6 addresses, for
+ * CIDR-only, country, provider, jurisdiction, mixed, scope and stale
+ * policies, on the fixture world and on the real datasets in data/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "addr.h"
+#include "bundle.h"
+#include "check.h"
+#include "dtable.h"
+#include "embed.h"
+
+typedef unsigned __int128 u128;
+
+static char fixtures[] = "/tmp/eg-test-dtable-XXXXXX";
+
+static int load(const char *data, const char *body, struct eg_bundle *b)
+{
+	char path[256];
+	struct eg_error err = {0};
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/policy.yaml", fixtures);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%s%s", data, body);
+	fclose(f);
+	if (eg_bundle_load(path, -1, b, &err)) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct pair {
+	struct eg_tables ref, dt;
+	unsigned long checked;
+};
+
+static int same(const struct eg_decision *a, const struct eg_decision *b)
+{
+	return a->action == b->action && a->verdict == b->verdict && a->match == b->match &&
+	       a->prefixlen == b->prefixlen && a->rule == b->rule && a->mode == b->mode &&
+	       a->slot == b->slot && a->embed == b->embed && a->by_v4 == b->by_v4 &&
+	       !memcmp(a->v4, b->v4, 4);
+}
+
+/* Both judges at a; 0 on disagreement (after saying where). */
+static int agree(struct pair *p, u128 a)
+{
+	struct eg_decision want, got;
+	uint8_t addr[16];
+	uint32_t class_id;
+	char text[64];
+
+	eg_u128_to_addr(a, addr);
+	eg_judge_user(&p->ref, addr, &want, &class_id);
+	eg_judge_user(&p->dt, addr, &got, &class_id);
+	p->checked++;
+	if (same(&want, &got))
+		return 1;
+	eg_addr_format(addr, text, sizeof(text));
+	fprintf(stderr,
+		"  %s: reference rule %u match %u verdict %u plen %u, table rule %u match %u "
+		"verdict %u plen %u\n",
+		text, want.rule, want.match, want.verdict, want.prefixlen, got.rule, got.match,
+		got.verdict, got.prefixlen);
+	return 0;
+}
+
+/* x-1, x, x+1 (where they exist). */
+static int agree_around(struct pair *p, u128 x)
+{
+	return (x == 0 || agree(p, x - 1)) && agree(p, x) && (x == ~(u128)0 || agree(p, x + 1));
+}
+
+static int agree_boundaries(struct pair *p, const struct eg_bundle *b)
+{
+	const struct eg_ruleset *rs = p->ref.rs;
+	size_t i;
+
+	for (i = 0; b->have_world && i < b->world.n_segments; i++)
+		if (!agree_around(p, b->world.segments[i].first) ||
+		    !agree_around(p, b->world.segments[i].last))
+			return 0;
+	for (i = 0; i < rs->n_entries; i++) {
+		unsigned plen = rs->entries[i].key.prefixlen - 32;
+		u128 first = eg_u128_from_addr(rs->entries[i].key.addr);
+
+		if (!agree_around(p, first) ||
+		    !agree_around(p, plen == 128 ? first : first | (~(u128)0 >> plen)))
+			return 0;
+	}
+	return 1;
+}
+
+static u128 random_u128(unsigned *seed)
+{
+	u128 v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = (v << 16) | (u128)(rand_r(seed) & 0xffff);
+	return v;
+}
+
+/* 1M IPv4 and 1M IPv6 (global unicast mostly, NAT64 forms among them). */
+static int agree_random(struct pair *p)
+{
+	unsigned seed = 20260611;
+	const u128 v4_base = (u128)0xffff << 32, nat64 = (u128)0x0064ff9b << 96;
+
+	for (int i = 0; i < 1000000; i++) {
+		u128 r = random_u128(&seed), v6;
+
+		if (!agree(p, v4_base | (uint32_t)r))
+			return 0;
+		v6 = i % 8 == 0	  ? nat64 | (uint32_t)(r >> 32)
+		     : i % 8 == 1 ? r
+				  : (r & (~(u128)0 >> 3)) | ((u128)1 << 125); /* 2000::/3 */
+		if (!agree(p, v6))
+			return 0;
+	}
+	return 1;
+}
+
+/* One slot's tables (node 0 or scope i) against its reference, fresh and stale when compiled. */
+static void check_slot(const struct eg_bundle *b, const struct eg_dtset *set,
+		       const struct eg_ruleset *rs, uint32_t slot, int randoms)
+{
+	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES];
+	struct pair p = {0};
+	int stale;
+
+	eg_nat64_table(b->policy.nat64, b->policy.n_nat64, nat64);
+	for (stale = 0; stale <= (eg_bundle_stale_after(b) ? 1 : 0); stale++) {
+		p.ref = (struct eg_tables){.world = b->have_world ? &b->world : NULL,
+					   .rs = rs,
+					   .fail_closed = b->policy.fail_closed,
+					   .stale = stale,
+					   .nat64 = nat64,
+					   .slot = slot};
+		p.dt = p.ref;
+		p.dt.dt = set;
+		ASSERT_TRUE(agree_boundaries(&p, b), "tables agree on every boundary +-1");
+		if (randoms)
+			ASSERT_TRUE(agree_random(&p), "tables agree on 1M IPv4 and 1M IPv6");
+	}
+	ASSERT_TRUE(p.checked > 0, "something checked");
+}
+
+static void check_policy(const char *data, const char *body, int randoms)
+{
+	struct eg_bundle b;
+	struct eg_dtset set;
+	struct eg_error err = {0};
+
+	ASSERT_EQ(load(data, body, &b), 0, "policy loads");
+	ASSERT_EQ(eg_dtset_build(&set, &b, EG_SLOT_NODE, &err), 0, err.msg);
+	check_slot(&b, &set, &b.rules, EG_SLOT_NODE, randoms);
+	for (size_t i = 0; i < b.n_scope_rules; i++)
+		check_slot(&b, &set, &b.scope_rules[i], EG_SLOT_SCOPE(i), randoms);
+	eg_dtset_free(&set);
+	eg_bundle_free(&b);
+}
+
+static const char *const policies[] = {
+	/* CIDR-only, nested holes, IPv6, the canary named by the user */
+	"rules:\n  - action: deny\n    cidr: [198.51.100.0/24, 2001:db8:bad::/48, 0.0.0.0/1]\n"
+	"  - action: allow\n    cidr: [198.51.100.7, 2001:db8:bad:1::/64, 0.0.0.1/32]\n"
+	"  - action: audit\n    cidr: [64.0.0.0/2, '::/0']\n",
+	/* country, default deny, audit mode */
+	"mode: audit\ndefault: deny\nrules:\n  - action: allow\n    country: [US, DE]\n",
+	/* provider and ASN */
+	"rules:\n  - action: deny\n    provider: [alibaba-cloud]\n  - action: audit\n    asn: "
+	"[AS4134]\n",
+	/* jurisdiction over country, with allow holes */
+	"rules:\n  - action: allow\n    country: [US]\n  - action: deny\n    jurisdiction: [CN]\n"
+	"  - action: allow\n    cidr: [198.51.100.128/25, 47.74.0.0/24]\n",
+	/* mixed, NAT64 prefix, scopes */
+	"nat64_prefixes: [2001:db8:64::/96]\nrules:\n  - action: deny\n    country: [CN]\n"
+	"  - action: deny\n    provider: [alibaba-cloud]\n  - action: deny\n    jurisdiction: "
+	"[CN]\n"
+	"scopes:\n  - name: a\n    match:\n      cgroup: [\"/x/**\"]\n    default: deny\n"
+	"    rules:\n      - action: allow\n        country: [DE]\n"
+	"  - name: b\n    match:\n      cgroup: [\"/y\"]\n    mode: audit\n    rules: []\n",
+	/* stale data, open and closed */
+	"max_data_age: 1s\nrules:\n  - action: deny\n    country: [CN]\n"
+	"  - action: allow\n    cidr: [198.51.100.9]\n",
+	"on_failure: closed\nmax_data_age: 1s\nrules:\n  - action: deny\n    country: [CN]\n"
+	"  - action: allow\n    cidr: [198.51.100.9, 2001:db8::/32]\n",
+};
+
+static void test_fixture_world(void)
+{
+	static const char data[] = "data:\n  country: geolite2-country.mmdb\n  asn: asn.csv\n";
+
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
+		check_policy(data, policies[i], 1);
+}
+
+static void test_no_world(void)
+{
+	check_policy("", policies[0], 1);
+}
+
+static void test_real_world(void)
+{
+	char data[1024], cwd[512];
+
+	ASSERT_TRUE(getcwd(cwd, sizeof(cwd)) != NULL, "cwd");
+	ASSERT_EQ(access("data/dbip-country.mmdb", R_OK), 0, "real datasets in data/");
+	snprintf(data, sizeof(data),
+		 "data:\n  country: %s/data/dbip-country.mmdb\n"
+		 "  asn: [%s/data/asn-ipv4.csv, %s/data/asn-ipv6.csv]\n",
+		 cwd, cwd, cwd);
+	/* Boundaries of every policy; the random millions on two of them. */
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
+		check_policy(data, policies[i], i == 3 || i == 6);
+}
+
+int main(void)
+{
+	char cmd[512];
+
+	if (!mkdtemp(fixtures)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(cmd, sizeof(cmd), "perl tests/fixtures/gen_fixtures.pl %s", fixtures);
+	if (system(cmd)) {
+		fprintf(stderr, "test_dtable: tests/fixtures/gen_fixtures.pl failed\n");
+		return 1;
+	}
+	RUN_TEST(test_no_world);
+	RUN_TEST(test_fixture_world);
+	RUN_TEST(test_real_world);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", fixtures);
+	if (system(cmd))
+		fprintf(stderr, "test_dtable: could not remove %s\n", fixtures);
+	return check_summary();
+}
