@@ -71,13 +71,18 @@ static int start_guard(struct guard *g, const char *name, const char *const *ext
 	return guard_start(g, &c);
 }
 
-static int denied_connect(void)
+static int denied_connect_to(uint16_t port)
 {
-	int fd = client_tcp_connect(AF_INET, DENIED4, TESTHOST_TCP_PORT);
+	int fd = client_tcp_connect(AF_INET, DENIED4, port);
 
 	if (fd >= 0)
 		close(fd);
 	return fd >= 0 ? 0 : -errno;
+}
+
+static int denied_connect(void)
+{
+	return denied_connect_to(TESTHOST_TCP_PORT);
 }
 
 /* ---- the sender's executable, parent and user ---- */
@@ -141,8 +146,9 @@ static void connect_loop(void *arg)
 
 	(void)arg;
 	for (i = 0; i < LOOP_CONNECTS; i++) {
-		denied += denied_connect() == -EPERM;
-		usleep(1000);
+		/* A port of its own each time: repeats would be folded into one line. */
+		denied += denied_connect_to((uint16_t)(20000 + i)) == -EPERM;
+		usleep(3000); /* ~1 s in all: the daemon reads the ring every 250 ms */
 	}
 	workload_report(denied, 0);
 }
@@ -231,11 +237,11 @@ static void rotate_under_load(struct guard *g, int rx)
 	pid_t pid;
 
 	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, connect_loop, NULL), 0, "loop started");
-	pid = w.pid; /* (workload_end() forgets it) */
-	usleep(100 * 1000);
+	pid = w.pid;	    /* (workload_end() forgets it) */
+	usleep(300 * 1000); /* > EG_RING_WAIT_MS: each file gets lines of one read at least */
 	ASSERT_EQ(rotate(g->events, 1), 0, "rotated (logrotate's rename)");
 	ASSERT_EQ(kill(g->pid, SIGUSR1), 0, "SIGUSR1 (logrotate's postrotate)");
-	usleep(100 * 1000);
+	usleep(300 * 1000);
 	ASSERT_EQ(rotate(g->events, 2), 0, "rotated again, no signal this time");
 	ASSERT_EQ(workload_await(&w, &r), 0, "loop done");
 	workload_end(&w);
