@@ -9,6 +9,7 @@
 
 #include "maps.bpf.h"
 #include "../maps/decide.h"
+#include "fold.bpf.h"
 #include "sockcg.bpf.h"
 #include <bpf/bpf_endian.h>
 
@@ -85,14 +86,6 @@ struct eg_dest {
 	__u8 saddr[16];	  /* net order, IPv4 mapped: set by the netfilter hooks only */
 	__u32 in_ifindex; /* a forwarded packet's input interface, else 0 */
 };
-
-static __always_inline void eg_count(__u32 slot)
-{
-	__u64 *ctr = bpf_map_lookup_elem(&EG_MAP_COUNTERS, &slot);
-
-	if (ctr)
-		*ctr += 1; /* per-CPU slot: no atomics needed */
-}
 
 static __always_inline struct eg_config *eg_config_get(void)
 {
@@ -187,19 +180,14 @@ static __always_inline void eg_event_no_task(struct eg_event *ev)
 	__builtin_memset(ev->comm, 0, sizeof(ev->comm));
 }
 
-static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
-				      const struct eg_decision *d, __u32 class_id, __u64 cgroup_id,
-				      __u32 uid)
+/* The event of one report, into ev. */
+static __always_inline void eg_event_fill(struct eg_event *ev, const struct eg_config *cfg,
+					  const struct eg_dest *dest, const struct eg_decision *d,
+					  __u32 class_id, __u64 cgroup_id, __u32 uid, __u64 now)
 {
-	struct eg_event *ev = bpf_ringbuf_reserve(&EG_MAP_EVENTS, sizeof(*ev), 0);
 	__u8 decided[16];
 
-	if (!ev) {
-		/* Never lose an event silently: userspace reports this count. */
-		eg_count(EG_CTR_EVENTS_DROPPED);
-		return;
-	}
-	ev->ts_boot_ns = bpf_ktime_get_boot_ns();
+	ev->ts_boot_ns = now;
 	ev->cgroup_id = cgroup_id;
 	ev->uid = uid;
 	ev->policy = d->slot;
@@ -230,7 +218,28 @@ static __always_inline void eg_report(const struct eg_config *cfg, const struct 
 	eg_report_sender(ev, dest->hook == EG_HOOK_EGRESS);
 	if (dest->in_ifindex)
 		eg_event_no_task(ev); /* forwarded: no local task sent it */
-	bpf_ringbuf_submit(ev, 0);
+}
+
+/*
+ * Report a deny or audit: a repeat within the fold window only bumps a
+ * count (nothing else is computed for it); the window's first is an event.
+ */
+static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
+				      const struct eg_decision *d, __u32 class_id, __u64 cgroup_id,
+				      __u32 uid)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct eg_fold_key key;
+	struct eg_fold *e;
+
+	eg_fold_key_for(&key, dest->addr, dest->port, dest->proto, dest->hook, d, cgroup_id, now);
+	if (eg_fold_repeat(&key, now))
+		return;
+	e = eg_fold_first(&key, now);
+	if (!e)
+		return;
+	eg_event_fill(&e->ev, cfg, dest, d, class_id, cgroup_id, uid, now);
+	eg_fold_send(&key, e);
 }
 
 static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
@@ -381,18 +390,10 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	eg_count(EG_CTR_EGRESS_LOOKUPS);
 	eg_judge(cfg, slot, &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(EG_HOOK_EGRESS, d.verdict));
-	if (d.verdict != EG_VERDICT_ALLOW) {
-		/* One event per socket and generation, not one per retransmit. */
-		if (sk && !st)
-			st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0,
-						BPF_SK_STORAGE_GET_F_CREATE);
-		if (!st || st->reported != generation + 1) {
-			eg_report(cfg, &dest, &d, class_id, bpf_skb_cgroup_id(skb),
-				  bpf_get_socket_uid(skb));
-			if (st)
-				st->reported = generation + 1;
-		}
-	}
+	/* Every judged packet is reported: retransmits fold into one line per destination. */
+	if (d.verdict != EG_VERDICT_ALLOW)
+		eg_report(cfg, &dest, &d, class_id, bpf_skb_cgroup_id(skb),
+			  bpf_get_socket_uid(skb));
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
 	eg_skstate_remember(sk, cfg, dest.addr, slot);

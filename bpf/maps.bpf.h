@@ -135,4 +135,26 @@ struct {
 	__type(value, struct eg_flow_seen);
 } EG_MAP_FLOWS SEC(".maps");
 
+/* Floods folded (bpf/fold.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EG_MAX_FOLDS);
+	__type(key, struct eg_fold_key);
+	__type(value, struct eg_fold);
+} EG_MAP_FOLDS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EG_MAX_BUDGETS);
+	__type(key, __u64);
+	__type(value, struct eg_budget);
+} EG_MAP_BUDGETS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_fold);
+} EG_MAP_FOLD_ZERO SEC(".maps");
+
 #endif /* EXFILGUARD_MAPS_BPF_H */

@@ -133,6 +133,7 @@ enum eg_counter {
 	EG_CTR_EVENTS_DROPPED = EG_HOOK_COUNT * EG_VERDICT_COUNT, /* ring buffer full: event lost */
 	EG_CTR_EGRESS_CACHED,  /* egress packets passed by the socket cache */
 	EG_CTR_EGRESS_LOOKUPS, /* egress packets judged by a full lookup */
+	EG_CTR_FOLDED,	       /* reports put into an EG_MAP_FOLDS entry (count or lost) */
 	EG_CTR_COUNT,
 };
 
@@ -221,7 +222,7 @@ _Static_assert(sizeof(struct eg_config) == 32 + 16 * EG_MAX_NAT64_PREFIXES, "eg_
 struct eg_skstate {
 	__u8 daddr[16];	  /* net order: destination last allowed by a socket hook */
 	__u32 generation; /* host order: eg_config.generation when judged */
-	__u32 reported;	  /* host order: generation whose egress event was already sent */
+	__u32 reported;	  /* unused (reports are folded in EG_MAP_FOLDS); kept for the layout */
 	__u32 slot;	  /* host order: policy slot (node or scope) that allowed daddr */
 	__u32 pad;
 };
@@ -445,5 +446,44 @@ struct eg_dt_decision {
 	__u8 pad;
 };
 _Static_assert(sizeof(struct eg_dt_decision) == 8, "eg_dt_decision ABI");
+/* Floods folded (bpf/fold.bpf.h, user/fold.h): reports of one key in one aligned window share an
+ * entry; each report is a ring event, a unit of count or lost (EG_CTR_FOLDED) or EVENTS_DROPPED. */
+#define EG_MAP_FOLDS	   eg_folds	/* LRU hash: struct eg_fold_key -> struct eg_fold */
+#define EG_MAP_BUDGETS	   eg_budgets	/* LRU hash: cgroup id -> struct eg_budget */
+#define EG_MAP_FOLD_ZERO   eg_fold_zero /* array[1]: a zero struct eg_fold, never written */
+#define EG_FOLD_WINDOW_NS  1000000000ull
+#define EG_MAX_FOLDS	   16384
+#define EG_MAX_BUDGETS	   4096
+#define EG_BUDGET_EVENTS   2048	       /* new (unfolded) ring events per cgroup per window */
+#define EG_RING_WAKE_BYTES (64u << 10) /* wake the daemon once this much is pending */
+#define EG_RING_WAIT_MS	   250	       /* else it reads the ring this often */
+
+struct eg_fold_key {
+	__u64 cgroup_id; /* host order */
+	__u64 window;	 /* host order: boot time / EG_FOLD_WINDOW_NS */
+	__u8 daddr[16];	 /* net order, IPv4 mapped */
+	__u32 pid;	 /* host order: tgid, 0 in kernel context */
+	__u32 policy;	 /* host order: policy slot that decided */
+	__u16 dport;	 /* host order */
+	__u16 rule;	 /* host order */
+	__u8 verdict;
+	__u8 hook;
+	__u8 proto;
+	__u8 pad;
+};
+_Static_assert(sizeof(struct eg_fold_key) == 48, "eg_fold_key ABI");
+struct eg_fold {
+	struct eg_event ev; /* the window's first report (ts_boot_ns: its time) */
+	__u64 last_ns;	    /* host order, boot clock: the latest report folded in */
+	__u64 count;	    /* host order: reports after the first, folded in here */
+	__u64 lost; /* host order: first reports with no ring event (budget spent, ring full) */
+};
+_Static_assert(sizeof(struct eg_fold) == 144, "eg_fold ABI");
+struct eg_budget {
+	__u64 window; /* host order: the window events counts */
+	__u32 events; /* host order: ring events of the cgroup in that window */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct eg_budget) == 16, "eg_budget ABI");
 
 #endif /* EXFILGUARD_ABI_H */

@@ -18,6 +18,8 @@
  * not keep the daemon from a reload or a stop.
  */
 #define EVENTS_PER_BATCH 4096
+/* The fold map is walked this often (and the ring read at least this often: EG_RING_WAIT_MS). */
+#define FOLD_FLUSH_NS (EG_RING_WAIT_MS * 1000000ull)
 
 /* Events lost (ring buffer full): the counter as last seen, and how many this daemon reported. */
 struct lost_tally {
@@ -32,7 +34,7 @@ static void report_lost(struct eg_guard *g, struct eg_event_ctx *ev, struct lost
 
 	/* (Less than seen: the counters started over, after an upgrade changed their shape.) */
 	if (total > t->seen) {
-		eg_event_emit_lost(ev, total - t->seen, total);
+		eg_event_emit_lost(ev, total - t->seen, total, "ring_full");
 		t->reported += total - t->seen;
 	}
 	t->seen = total;
@@ -48,6 +50,35 @@ static int report_record(struct eg_event_ctx *ctx, const void *data, size_t size
 		return 0;
 	eg_event_emit(ctx, ev);
 	return 1;
+}
+
+static void emit_fold(void *arg, const struct eg_fold *f)
+{
+	if (f->ev.rule != EG_RULE_CANARY) /* the self-test's refusals are not events */
+		eg_event_emit_fold(arg, f);
+}
+
+/*
+ * Write out the fold entries whose window ended (all of them when all is
+ * set: the generation is going), at most every FOLD_FLUSH_NS; then report
+ * what the LRU map evicted unwritten.
+ */
+static void flush_folds(struct eg_daemon *d, int all)
+{
+	uint64_t now = eg_fold_now(), pending, evicted;
+	uint64_t put = eg_guard_counter(&d->gen.guard, EG_CTR_FOLDED);
+
+	if (!all && now - d->folds_flushed_at < FOLD_FLUSH_NS)
+		return;
+	d->folds_flushed_at = now;
+	if (eg_fold_flush(eg_guard_folds_fd(&d->gen.guard), now, all, &d->folds, emit_fold,
+			  &d->events, &pending)) {
+		fprintf(stderr, "exfilguard run: reading the fold map: %s\n", strerror(errno));
+		return;
+	}
+	evicted = eg_fold_evicted_new(&d->folds, put, pending);
+	if (evicted)
+		eg_event_emit_lost(&d->events, evicted, d->folds.evicted, "fold_evicted");
 }
 
 static int on_ring_event(void *ctx, void *data, size_t size)
@@ -139,6 +170,7 @@ static void reload(struct eg_daemon *d, struct ring_buffer **rb)
 		return;
 	/* The old programs are off the hooks: drain what they reported, then switch over. */
 	read_all_events(d, *rb);
+	flush_folds(d, 1);
 	ring_buffer__free(*rb);
 	eg_daemon_switch_to(d, &next);
 	*rb = open_ring(d);
@@ -186,7 +218,9 @@ static void loop(struct eg_daemon *d, int ep, struct ring_buffer **rb, struct lo
 	while (!eg_daemon_stop_requested) {
 		struct epoll_event evs[2];
 
-		if (epoll_wait(ep, evs, 2, 250) < 0 && errno != EINTR) {
+		/* The hooks wake this loop only once much is pending: read every EG_RING_WAIT_MS.
+		 */
+		if (epoll_wait(ep, evs, 2, EG_RING_WAIT_MS) < 0 && errno != EINTR) {
 			fprintf(stderr, "exfilguard run: waiting for events: %s\n",
 				strerror(errno));
 			return;
@@ -194,6 +228,7 @@ static void loop(struct eg_daemon *d, int ep, struct ring_buffer **rb, struct lo
 		rescan_scopes(d);
 		eg_workloads_refresh(&d->gen.guard, d->t.cg_dir);
 		read_events(d, *rb);
+		flush_folds(d, 0);
 		report_lost(&d->gen.guard, &d->events, lost);
 		if (eg_daemon_reopen_requested) {
 			eg_daemon_reopen_requested = 0;
@@ -220,6 +255,7 @@ void eg_daemon_stream(struct eg_daemon *d)
 	/* The counters are carried over from an adopted guard: what it lost is its own story. */
 	struct lost_tally lost = {.seen = eg_guard_counter(&d->gen.guard, EG_CTR_EVENTS_DROPPED)};
 
+	d->folds.put_base = eg_guard_counter(&d->gen.guard, EG_CTR_FOLDED);
 	if (!rb || ep < 0 || watch_fds(ep, rb, &d->t.watch))
 		fprintf(stderr, "exfilguard run: cannot watch the event ring buffer: %s\n",
 			strerror(errno));
@@ -227,6 +263,7 @@ void eg_daemon_stream(struct eg_daemon *d)
 		loop(d, ep, &rb, &lost);
 	if (rb) {
 		read_all_events(d, rb);
+		flush_folds(d, 1);
 		report_lost(&d->gen.guard, &d->events, &lost);
 		ring_buffer__free(rb);
 	}

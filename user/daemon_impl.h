@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include "events.h"
+#include "fold.h"
 #include "generation.h"
 
 struct eg_run_opts; /* daemon.h */
@@ -19,6 +20,8 @@ struct eg_daemon {
 	int lock_fd;	       /* the pin directory's lock, held while the daemon runs (pins.h) */
 	uint32_t reload_seq;   /* of the reload under way */
 	unsigned batch_left;   /* events still to read in this batch */
+	struct eg_fold_tally folds;
+	uint64_t folds_flushed_at; /* boot clock of the last walk of the fold map */
 };
 
 extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested,

@@ -87,7 +87,12 @@ char *eg_event_view_json(const struct eg_event_view *v, size_t *len)
 	json_object *obj = json_object_new_object();
 
 	add_str(obj, "time", v->time);
-	add_str(obj, "event", "verdict");
+	add_str(obj, "event", v->event);
+	if (v->count) {
+		json_object_object_add(obj, "count", json_object_new_uint64(v->count));
+		add_str(obj, "first", v->time);
+		add_str(obj, "last", v->last);
+	}
 	add_str(obj, "verdict", v->verdict);
 	add_str(obj, "mode", v->mode);
 	add_str(obj, "hook", v->hook);
@@ -144,9 +149,13 @@ char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
 
 	if (!f)
 		return NULL;
-	fprintf(f, "%s %s %s %s %s%s%s:%u%s pid=%u%s%s comm=", v->time, v->verdict, v->hook,
-		v->proto, v->daddr_v6 ? "[" : "", v->daddr, v->daddr_v6 ? "]" : "", ev->dport,
-		v->via, ev->pid, strcmp(v->context, "task") ? " context=" : "",
+	fputs(v->time, f);
+	if (v->count)
+		fprintf(f, " %s count=%llu last=%s", v->event, (unsigned long long)v->count,
+			v->last);
+	fprintf(f, " %s %s %s %s%s%s:%u%s pid=%u%s%s comm=", v->verdict, v->hook, v->proto,
+		v->daddr_v6 ? "[" : "", v->daddr, v->daddr_v6 ? "]" : "", ev->dport, v->via,
+		ev->pid, strcmp(v->context, "task") ? " context=" : "",
 		strcmp(v->context, "task") ? v->context : "");
 	eg_text_put(f, or_dash(v->comm), 1);
 	if (v->exe) {
@@ -219,6 +228,11 @@ static void sender_fields(const struct eg_event_view *v, struct eg_view_fields *
 void eg_event_view_fields(const struct eg_event_view *v, struct eg_view_fields *out)
 {
 	memset(out, 0, sizeof(*out));
+	if (v->count) {
+		field(out, "event", v->event);
+		number(out, "count", v->count);
+		field(out, "last", v->last);
+	}
 	field(out, "verdict", v->verdict);
 	field(out, "mode", v->mode);
 	field(out, "hook", v->hook);

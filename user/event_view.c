@@ -142,6 +142,7 @@ void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
 	memset(v, 0, sizeof(*v));
 	v->ev = ev;
 	eg_format_time((int64_t)ev->ts_boot_ns + ctx->boot_to_real_ns, v->time, sizeof(v->time));
+	v->event = "verdict";
 	v->verdict = eg_verdict_name(ev->verdict);
 	v->mode = eg_mode_name(ev->mode);
 	v->hook = eg_hook_name(ev->hook);
@@ -161,6 +162,14 @@ void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
 	resolve_process(ctx, v);
 	resolve_rule(ctx, v);
 	resolve_destination(ctx, v);
+}
+
+void eg_event_view_fold(struct eg_event_ctx *ctx, struct eg_event_view *v, const char *event,
+			uint64_t count, uint64_t last_ns)
+{
+	v->event = event;
+	v->count = count;
+	eg_format_time((int64_t)last_ns + ctx->boot_to_real_ns, v->last, sizeof(v->last));
 }
 
 void eg_event_view_free(struct eg_event_view *v)

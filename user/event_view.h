@@ -31,6 +31,9 @@ enum eg_view_field {
 struct eg_event_view {
 	const struct eg_event *ev; /* numbers are taken from it as they are */
 	char time[48];		   /* wall time, RFC 3339 */
+	const char *event;	   /* "verdict"; "folded" or "lost" for a fold entry (fold.h) */
+	uint64_t count;		   /* folded / lost: the reports this line stands for */
+	char last[48]; /* folded / lost: the latest one's wall time ("time": the first) */
 	const char *verdict, *mode, *hook, *proto, *family, *match;
 	char proto_buf[16];
 	char daddr[EG_ADDR_STRLEN]; /* IPv4-mapped shown as IPv4 */
@@ -66,6 +69,10 @@ struct eg_event_view {
 
 void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,
 			   struct eg_event_view *v);
+/* Make the view a fold entry's line: event "folded" or "lost", count reports, the last at last_ns.
+ */
+void eg_event_view_fold(struct eg_event_ctx *ctx, struct eg_event_view *v, const char *event,
+			uint64_t count, uint64_t last_ns);
 void eg_event_view_free(struct eg_event_view *v);
 const char *eg_view_field_name(enum eg_view_field f);
 

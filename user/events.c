@@ -41,33 +41,62 @@ static int put_record(struct eg_event_ctx *ctx, struct eg_sink_record *rec)
 	return rc;
 }
 
-int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev)
+/* Write the line of a resolved view. */
+static int emit_view(struct eg_event_ctx *ctx, struct eg_event_view *view)
 {
-	struct eg_event_view view;
 	struct eg_view_fields fields;
-	struct eg_sink_record rec = {.msgid = "verdict"};
+	struct eg_sink_record rec = {.msgid = view->event};
 	char *json = NULL;
 	int rc;
 
-	eg_event_view_resolve(ctx, ev, &view);
-	rec.text = eg_event_view_text(&view, &rec.text_len);
+	rec.text = eg_event_view_text(view, &rec.text_len);
 	if (ctx->format == EG_FORMAT_JSON)
-		json = eg_event_view_json(&view, &rec.len);
+		json = eg_event_view_json(view, &rec.len);
 	rec.line = ctx->format == EG_FORMAT_JSON ? json : rec.text;
 	rec.len = ctx->format == EG_FORMAT_JSON ? rec.len : rec.text_len;
-	eg_event_view_fields(&view, &fields);
+	eg_event_view_fields(view, &fields);
 	rec.fields = fields.f;
 	rec.n_fields = fields.n;
-	rec.time = view.time;
-	rec.severity = ev->verdict == EG_VERDICT_DENY ? LOG_WARNING : LOG_NOTICE;
+	rec.time = view->time;
+	rec.severity = view->ev->verdict == EG_VERDICT_DENY ? LOG_WARNING : LOG_NOTICE;
 	rc = put_record(ctx, &rec);
 	free(json);
 	free((char *)rec.text);
-	eg_event_view_free(&view);
+	eg_event_view_free(view);
 	return rc;
 }
 
-int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total)
+int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev)
+{
+	struct eg_event_view view;
+
+	eg_event_view_resolve(ctx, ev, &view);
+	return emit_view(ctx, &view);
+}
+
+/* One line of a fold entry: event "folded" or "lost", count > 0. */
+static int emit_fold_line(struct eg_event_ctx *ctx, const struct eg_fold *f, const char *event,
+			  uint64_t count)
+{
+	struct eg_event_view view;
+
+	eg_event_view_resolve(ctx, &f->ev, &view);
+	eg_event_view_fold(ctx, &view, event, count, f->last_ns);
+	return emit_view(ctx, &view);
+}
+
+int eg_event_emit_fold(struct eg_event_ctx *ctx, const struct eg_fold *f)
+{
+	int rc = 0;
+
+	if (f->lost)
+		rc |= emit_fold_line(ctx, f, "lost", f->lost);
+	if (f->count)
+		rc |= emit_fold_line(ctx, f, "folded", f->count);
+	return rc;
+}
+
+int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total, const char *reason)
 {
 	char when[48], n[2][24], *json = NULL, *text = NULL;
 	struct eg_sink_field fields[] = {{"count", n[0]}, {"total", n[1]}};
@@ -77,10 +106,12 @@ int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total)
 	eg_format_time(clock_ns(CLOCK_REALTIME), when, sizeof(when));
 	snprintf(n[0], sizeof(n[0]), "%llu", (unsigned long long)count);
 	snprintf(n[1], sizeof(n[1]), "%llu", (unsigned long long)total);
-	tlen = asprintf(&text, "%s lost %s events (ring buffer full; %s lost since start)\n", when,
-			n[0], n[1]);
-	jlen = asprintf(&json, "{\"time\":\"%s\",\"event\":\"lost\",\"count\":%s,\"total\":%s}\n",
-			when, n[0], n[1]);
+	tlen = asprintf(&text, "%s lost %s events (%s; %s lost since start)\n", when, n[0], reason,
+			n[1]);
+	jlen = asprintf(&json,
+			"{\"time\":\"%s\",\"event\":\"lost\",\"count\":%s,\"total\":%s,"
+			"\"reason\":\"%s\"}\n",
+			when, n[0], n[1], reason);
 	rec.text = tlen < 0 ? NULL : text;
 	rec.text_len = tlen < 0 ? 0 : (size_t)tlen;
 	rec.line = ctx->format == EG_FORMAT_TEXT ? rec.text : (jlen < 0 ? NULL : json);

@@ -19,7 +19,17 @@ void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, const struct eg_policy *p
 
 /* Write one event line in the context's format. */
 int eg_event_emit(struct eg_event_ctx *ctx, const struct eg_event *ev);
-/* Write a line saying `count` more events were lost in the kernel (ring buffer full). */
-int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total);
+/*
+ * The lines of a fold entry (fold.h), each with the entry's event fields:
+ * "lost" when its first report was not written (budget spent, ring full),
+ * "folded" for its repeats; count says how many each stands for.
+ */
+int eg_event_emit_fold(struct eg_event_ctx *ctx, const struct eg_fold *f);
+/*
+ * Write a line saying `count` more events were lost in the kernel, known by
+ * total only (`total` since start): reason "ring_full" or "fold_evicted".
+ */
+int eg_event_emit_lost(struct eg_event_ctx *ctx, uint64_t count, uint64_t total,
+		       const char *reason);
 
 #endif

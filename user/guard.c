@@ -366,3 +366,8 @@ int eg_guard_counters_fd(const struct eg_guard *g)
 {
 	return bpf_map__fd(g->skel->maps.EG_MAP_COUNTERS);
 }
+
+int eg_guard_folds_fd(const struct eg_guard *g)
+{
+	return bpf_map__fd(g->skel->maps.EG_MAP_FOLDS);
+}

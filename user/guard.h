@@ -112,6 +112,8 @@ int eg_guard_events_fd(const struct eg_guard *g);
 
 /* A guard's counters map (not a new fd). */
 int eg_guard_counters_fd(const struct eg_guard *g);
+/* The fold map (EG_MAP_FOLDS, user/fold.h). */
+int eg_guard_folds_fd(const struct eg_guard *g);
 /* Sum over CPUs of one of the guard's own counters. */
 uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot);
 

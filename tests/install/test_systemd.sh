@@ -41,7 +41,7 @@ cat >"$tmp/sandboxed" <<'SH'
 #!/usr/bin/env bash
 caps=$1
 shift
-exec unshare --mount --propagation private -- bash -c '
+exec unshare --mount --net --propagation private -- bash -c '
 	rw=$1 caps=$2
 	shift 2
 	for m in $(awk "{ print \$5 }" /proc/self/mountinfo | sort -u); do
