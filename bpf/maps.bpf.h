@@ -130,4 +130,13 @@ struct {
 	__type(value, struct eg_flow_seen);
 } EG_MAP_FLOWS SEC(".maps");
 
+/* Exfiltration volume (bpf/acct.bpf.h); bounded: a full map counts EG_CTR_ACCT_OVERFLOW. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, EG_MAX_ACCT);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct eg_acct_key);
+	__type(value, struct eg_acct);
+} EG_MAP_BYTES SEC(".maps");
+
 #endif /* EXFILGUARD_MAPS_BPF_H */

@@ -132,6 +132,7 @@ enum eg_counter {
 	EG_CTR_EVENTS_DROPPED = EG_HOOK_COUNT * EG_VERDICT_COUNT, /* ring buffer full: event lost */
 	EG_CTR_EGRESS_CACHED,  /* egress packets passed by the socket cache */
 	EG_CTR_EGRESS_LOOKUPS, /* egress packets judged by a full lookup */
+	EG_CTR_ACCT_OVERFLOW,  /* packets not counted by volume: EG_MAP_BYTES was full */
 	EG_CTR_COUNT,
 };
 
@@ -212,6 +213,8 @@ _Static_assert(sizeof(struct eg_config) == 32 + 16 * EG_MAX_NAT64_PREFIXES, "eg_
 #define EG_CFG_FAIL_CLOSED 1u
 /* raw_sockets: allow. Else header-including raw sockets (IP_HDRINCL, IPPROTO_RAW) are refused. */
 #define EG_CFG_RAW_ALLOW 2u
+/* accounting: all. Else only denied and audited destinations are counted by volume. */
+#define EG_CFG_ACCT_ALL 4u
 
 /*
  * EG_MAP_SKSTATE value: what the socket hooks last allowed for a socket, so
@@ -223,8 +226,12 @@ struct eg_skstate {
 	__u32 reported;	  /* host order: generation whose egress event was already sent */
 	__u32 slot;	  /* host order: policy slot (node or scope) that allowed daddr */
 	__u32 pad;
+	/* Volume accounting (bpf/acct.bpf.h): what this socket's packets count under. */
+	__u32 acct_class;  /* host order: class id of daddr */
+	__u8 acct_verdict; /* enum eg_verdict + 1; 0: the socket's bytes are not counted */
+	__u8 acct_pad[3];
 };
-_Static_assert(sizeof(struct eg_skstate) == 32, "eg_skstate ABI");
+_Static_assert(sizeof(struct eg_skstate) == 40, "eg_skstate ABI");
 
 #define EG_COMM_LEN    16
 #define EG_PATH_LEN    256
@@ -404,5 +411,27 @@ enum eg_embed {
 	EG_EMBED_COMPAT = 5,	  /* ::a.b.c.d, IPv4-compatible (RFC 4291, deprecated) */
 	EG_EMBED_SIIT = 6,	  /* ::ffff:0:a.b.c.d, IPv4-translated (RFC 7915) */
 };
+
+/*
+ * EG_MAP_BYTES: exfiltration volume, bytes and packets the egress program saw
+ * per (workload cgroup, destination class, verdict). Keyed by the class's
+ * content, not its id: ids are per dataset load and a reload may renumber
+ * them, while the counts carry over reloads.
+ */
+#define EG_MAP_BYTES eg_bytes /* per-CPU hash: struct eg_acct_key -> struct eg_acct */
+#define EG_MAX_ACCT  16384
+struct eg_acct_key {
+	__u64 cgroup_id;     /* host order: the sending socket's cgroup */
+	struct eg_class cls; /* the destination's classification (zero: unknown) */
+	__u8 verdict;	     /* enum eg_verdict */
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct eg_acct_key) == 24, "eg_acct_key ABI");
+
+struct eg_acct {
+	__u64 bytes;   /* host order: IP packet lengths, headers included */
+	__u64 packets; /* host order */
+};
+_Static_assert(sizeof(struct eg_acct) == 16, "eg_acct ABI");
 
 #endif /* EXFILGUARD_ABI_H */

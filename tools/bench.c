@@ -443,7 +443,7 @@ static int load_world(const char *policy, struct loaded *l)
 	}
 	l->t_data = now_s() - t0;
 	t0 = now_s();
-	if (eg_guard_load(&l->g, l->b.have_world ? &l->b.world : NULL, -1, &err) ||
+	if (eg_guard_load(&l->g, l->b.have_world ? &l->b.world : NULL, NULL, &err) ||
 	    (l->b.have_world && eg_guard_set_world(&l->g, &l->b.world, &err)) ||
 	    eg_guard_apply(&l->g, &l->b.rules, &err)) {
 		fprintf(stderr, "bench: %s\n", err.msg);

@@ -141,11 +141,13 @@ static int create_pins(struct eg_daemon *d, struct eg_error *err)
 /* The first generation; when adopting a pinned guard, it counts on in its counters. */
 static int build_first(struct eg_daemon *d, int adopt, struct eg_error *err)
 {
-	int counters_fd = adopt ? eg_pinned_map_fd(d->pin_dir, EG_STR(EG_MAP_COUNTERS)) : -1;
-	int rc = eg_generation_build(&d->gen, &d->t, counters_fd, err);
+	struct eg_carry carry = {-1, -1};
+	int rc;
 
-	if (counters_fd >= 0)
-		close(counters_fd);
+	if (adopt)
+		eg_carry_pinned(d->pin_dir, &carry);
+	rc = eg_generation_build(&d->gen, &d->t, &carry, err);
+	eg_carry_close(&carry);
 	return rc;
 }
 
@@ -209,6 +211,7 @@ int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 {
 	struct eg_error err = {0};
 	struct eg_info info = {0};
+	struct eg_carry carry;
 
 	eg_guard_get_info(&d->gen.guard, &info);
 	d->reload_seq = info.reload_seq + 1;
@@ -217,7 +220,8 @@ int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 		report_reload(d, &err, NULL);
 		return -1;
 	}
-	if (eg_generation_build(next, &d->t, eg_guard_counters_fd(&d->gen.guard), &err) ||
+	eg_guard_carry(&d->gen.guard, &carry);
+	if (eg_generation_build(next, &d->t, &carry, &err) ||
 	    eg_guard_takeover(&next->guard, &d->gen.guard, d->pin_dir, &err)) {
 		eg_generation_drop(next);
 		report_reload(d, &err, NULL);

@@ -67,17 +67,21 @@ static int map_fits(const struct bpf_map *map, int fd)
  * The counters are cumulative over the guard's life, like any metric: a new
  * generation (reload, adoption, upgrade) counts on in the map in force.
  */
-static int carry_counters(struct eg_guard *g, int counters_fd)
+static int carry_map(struct bpf_map *map, int fd)
 {
-	struct bpf_map *map = g->skel->maps.EG_MAP_COUNTERS;
-
-	if (counters_fd < 0 || !map_fits(map, counters_fd))
+	if (fd < 0 || !map_fits(map, fd))
 		return 0;
-	return bpf_map__reuse_fd(map, counters_fd);
+	return bpf_map__reuse_fd(map, fd);
+}
+
+static int carry_counters(struct eg_guard *g, const struct eg_carry *carry)
+{
+	return carry && (carry_map(g->skel->maps.EG_MAP_COUNTERS, carry->counters_fd) ||
+			 carry_map(g->skel->maps.EG_MAP_BYTES, carry->bytes_fd));
 }
 
 static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w,
-					    int counters_fd)
+					    const struct eg_carry *counters_fd)
 {
 	g->skel = exfilguard_bpf__open();
 	if (!g->skel)
@@ -94,8 +98,8 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 	return g->skel;
 }
 
-int eg_guard_load(struct eg_guard *g, const struct eg_world *world, int counters_fd,
-		  struct eg_error *err)
+int eg_guard_load(struct eg_guard *g, const struct eg_world *world,
+		  const struct eg_carry *counters_fd, struct eg_error *err)
 {
 	uint32_t seed = 0;
 
