@@ -19,6 +19,7 @@ struct eg_daemon {
 	int lock_fd;	       /* the pin directory's lock, held while the daemon runs (pins.h) */
 	uint32_t reload_seq;   /* of the reload under way */
 	unsigned batch_left;   /* events still to read in this batch */
+	struct eg_metrics *metrics; /* --metrics: NULL when not served */
 };
 
 extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested,
