@@ -53,6 +53,7 @@
 	X(EGRESS, egress)                                                                          \
 	X(SOCK_CREATE, sock_create)                                                                \
 	X(SETSOCKOPT, setsockopt)                                                                  \
+	X(INGRESS, ingress)                                                                        \
 	X(FORWARD, forward)                                                                        \
 	X(LOCAL_OUT, local_out)
 
@@ -433,5 +434,22 @@ struct eg_acct {
 	__u64 packets; /* host order */
 };
 _Static_assert(sizeof(struct eg_acct) == 16, "eg_acct ABI");
+
+/*
+ * EG_MAP_DNS: names the guarded workloads resolved, learned by the ingress
+ * program (bpf/dns.bpf.h) from the DNS answers they receive: each A or AAAA
+ * address of an answer -> the question's name, the last one resolved.
+ */
+#define EG_MAP_DNS	   eg_dns /* LRU hash: __u8[16] address -> struct eg_dns_name */
+#define EG_MAX_DNS	   16384
+#define EG_DNS_NAME_LEN	   128 /* longer names are not learned */
+#define EG_DNS_MAX_ANSWERS 8   /* answer records read per reply */
+#define EG_DNS_MAX_LABELS  32  /* labels skipped per answer name (a pointer ends it) */
+#define EG_DNS_FRESH_NS	   (600ull * 1000000000ull) /* events name what was resolved 10 min ago */
+struct eg_dns_name {
+	__u64 ts_boot_ns; /* host order: when the answer came in (bpf_ktime_get_boot_ns) */
+	char name[EG_DNS_NAME_LEN]; /* dotted, lower case, NUL-terminated */
+};
+_Static_assert(sizeof(struct eg_dns_name) == 8 + EG_DNS_NAME_LEN, "eg_dns_name ABI");
 
 #endif /* EXFILGUARD_ABI_H */

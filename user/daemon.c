@@ -114,6 +114,7 @@ static void set_event_sources(struct eg_daemon *d)
 	d->events.world = b->have_world ? &b->world : NULL;
 	d->events.catalog = &b->catalog;
 	d->events.asn_data = b->have_asn ? &b->asn : NULL;
+	d->events.dns_fd = eg_guard_dns_fd(&d->gen.guard);
 }
 
 /*
@@ -143,7 +144,7 @@ static int create_pins(struct eg_daemon *d, struct eg_error *err)
 /* The first generation; when adopting a pinned guard, it counts on in its counters. */
 static int build_first(struct eg_daemon *d, int adopt, struct eg_error *err)
 {
-	struct eg_carry carry = {-1, -1};
+	struct eg_carry carry = {-1, -1, -1};
 	int rc;
 
 	if (adopt)

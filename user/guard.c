@@ -77,7 +77,8 @@ static int carry_map(struct bpf_map *map, int fd)
 static int carry_counters(struct eg_guard *g, const struct eg_carry *carry)
 {
 	return carry && (carry_map(g->skel->maps.EG_MAP_COUNTERS, carry->counters_fd) ||
-			 carry_map(g->skel->maps.EG_MAP_BYTES, carry->bytes_fd));
+			 carry_map(g->skel->maps.EG_MAP_BYTES, carry->bytes_fd) ||
+			 carry_map(g->skel->maps.EG_MAP_DNS, carry->dns_fd));
 }
 
 static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w,

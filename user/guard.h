@@ -34,12 +34,12 @@ struct eg_guard {
 /*
  * Open and load the embedded object, its classification maps sized for
  * world (NULL: no classification data); explains missing privileges or BPF
- * support. counters_fd: the counters and byte maps of the generation in
- * force (a reload's, or the pinned ones when adopting), which the new one
+ * support. counters_fd: the counters, byte and name maps of the generation
+ * in force (a reload's, or the pinned ones when adopting), which the new one
  * counts on in when they have the same shape; NULL to start from zero.
  */
 struct eg_carry {
-	int counters_fd, bytes_fd; /* -1: none */
+	int counters_fd, bytes_fd, dns_fd; /* -1: none */
 };
 int eg_guard_load(struct eg_guard *g, const struct eg_world *world,
 		  const struct eg_carry *counters_fd, struct eg_error *err);
@@ -48,6 +48,8 @@ void eg_guard_carry(const struct eg_guard *g, struct eg_carry *out);
 /* The maps pinned under pin_dir (new fds, or -1), and closing them. */
 void eg_carry_pinned(const char *pin_dir, struct eg_carry *out);
 void eg_carry_close(struct eg_carry *c);
+/* The guard's map of resolved names (not a new fd). */
+int eg_guard_dns_fd(const struct eg_guard *g);
 /* Copy the classification tables into the kernel (before attaching). */
 int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err);
 
