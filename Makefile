@@ -6,7 +6,7 @@
 CC        ?= cc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib libcrypto libsystemd libmicrohttpd
+PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib libcrypto libsystemd libmicrohttpd ncursesw
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 BUILD     ?= build

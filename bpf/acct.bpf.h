@@ -29,14 +29,17 @@ static __always_inline __u32 eg_acct_class(const __u8 addr[16], const struct eg_
 	return eg_classify_once((const struct eg_addr16 *)decided);
 }
 
-static __always_inline void eg_acct_add(__u64 cgroup_id, __u32 class_id, __u8 verdict, __u32 len)
+/* A packet of len bytes to daddr, or (len 0) an attempt the socket hooks judged. */
+static __always_inline void eg_acct_add(__u64 cgroup_id, __u32 class_id, __u8 verdict, __u32 len,
+					const __u8 daddr[16])
 {
 	struct eg_acct_key key = {.cgroup_id = cgroup_id, .verdict = verdict};
 	const struct eg_class *cls = bpf_map_lookup_elem(&EG_MAP_CLASSES, &class_id);
-	struct eg_acct first = {.bytes = len, .packets = 1}, *a;
+	struct eg_acct first = {.bytes = len, .packets = len != 0, .attempts = len == 0}, *a;
 
 	if (cls)
 		__builtin_memcpy(&key.cls, cls, sizeof(key.cls));
+	__builtin_memcpy(first.last_daddr, daddr, 16);
 	a = bpf_map_lookup_elem(&EG_MAP_BYTES, &key);
 	if (!a && bpf_map_update_elem(&EG_MAP_BYTES, &key, &first, BPF_NOEXIST) == 0)
 		return;
@@ -47,7 +50,19 @@ static __always_inline void eg_acct_add(__u64 cgroup_id, __u32 class_id, __u8 ve
 		return;
 	}
 	a->bytes += len; /* per-CPU value: no atomics needed */
-	a->packets += 1;
+	a->packets += len != 0;
+	a->attempts += len == 0;
+	__builtin_memcpy(a->last_daddr, daddr, 16);
+}
+
+/* A connect or send a socket hook judged (denied ones send nothing, but were attempted). */
+static __always_inline void eg_acct_attempt(const struct eg_config *cfg, const struct eg_dest *dest,
+					    const struct eg_decision *d, __u32 class_id,
+					    __u64 cgroup_id)
+{
+	if (eg_acct_wanted(cfg, d->verdict))
+		eg_acct_add(cgroup_id, eg_acct_class(dest->addr, d, class_id), d->verdict, 0,
+			    dest->addr);
 }
 
 /* After eg_skstate_remember: what the socket's later packets count under (or that they do not). */
@@ -68,7 +83,8 @@ static __always_inline void eg_acct_mark(struct bpf_sock *sk, const struct eg_co
 static __always_inline void eg_acct_cached(const struct eg_skstate *st, struct __sk_buff *skb)
 {
 	if (st->acct_verdict)
-		eg_acct_add(bpf_skb_cgroup_id(skb), st->acct_class, st->acct_verdict - 1, skb->len);
+		eg_acct_add(bpf_skb_cgroup_id(skb), st->acct_class, st->acct_verdict - 1, skb->len,
+			    st->daddr);
 }
 
 /* A packet judged by a full lookup at egress. */
@@ -78,7 +94,7 @@ static __always_inline void eg_acct_judged(const struct eg_config *cfg, struct _
 {
 	if (eg_acct_wanted(cfg, d->verdict))
 		eg_acct_add(bpf_skb_cgroup_id(skb), eg_acct_class(dest->addr, d, class_id),
-			    d->verdict, skb->len);
+			    d->verdict, skb->len, dest->addr);
 }
 
 #endif /* EXFILGUARD_ACCT_BPF_H */

@@ -297,6 +297,7 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 
 	eg_judge(cfg, eg_policy_slot(cfg, NULL, ctx->sk), &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(hook, d.verdict));
+	eg_acct_attempt(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk));
 	if (d.verdict != EG_VERDICT_ALLOW)
 		eg_report(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk),
 			  (__u32)bpf_get_current_uid_gid());

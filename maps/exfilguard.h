@@ -430,10 +430,12 @@ struct eg_acct_key {
 _Static_assert(sizeof(struct eg_acct_key) == 24, "eg_acct_key ABI");
 
 struct eg_acct {
-	__u64 bytes;   /* host order: IP packet lengths, headers included */
-	__u64 packets; /* host order */
+	__u64 bytes;	     /* host order: IP packet lengths, headers included */
+	__u64 packets;	     /* host order */
+	__u64 attempts;	     /* host order: connects and sends the socket hooks judged */
+	__u8 last_daddr[16]; /* net order: the last destination counted (for its DNS name) */
 };
-_Static_assert(sizeof(struct eg_acct) == 16, "eg_acct ABI");
+_Static_assert(sizeof(struct eg_acct) == 40, "eg_acct ABI");
 
 /*
  * EG_MAP_DNS: names the guarded workloads resolved, learned by the ingress

@@ -20,7 +20,8 @@
 static const char stats_help[] =
 	"Usage: exfilguard stats [--json] [--since DURATION] [--save] [--snapshot-dir DIR]\n"
 	"\n"
-	"Bytes and packets the guard's egress program counted per workload (cgroup),\n"
+	"Attempts (connects and sends the socket hooks judged), and bytes and packets the\n"
+	"guard's egress program counted, per workload (cgroup),\n"
 	"destination class (country, ASN, provider, jurisdiction) and verdict: every\n"
 	"destination the policy denies or audits (in audit mode: the data that would have\n"
 	"left; for denied ones, what was attempted), and every destination with\n"
@@ -153,6 +154,7 @@ static json_object *row_json(const struct eg_stat_row *r, const struct eg_stat_n
 	json_object_object_add(obj, "cgroup_id", json_object_new_uint64(r->key.cgroup_id));
 	json_object_object_add(obj, "verdict", json_object_new_string(nm->verdict));
 	eg_class_names_to_json(&nm->cls, obj);
+	json_object_object_add(obj, "attempts", json_object_new_uint64(r->attempts));
 	json_object_object_add(obj, "packets", json_object_new_uint64(r->packets));
 	json_object_object_add(obj, "bytes", json_object_new_uint64(r->bytes));
 	return obj;
@@ -168,8 +170,9 @@ static void print_stats(const struct stats_opts *o, const struct eg_stats *s,
 	if (base_t)
 		eg_format_time((int64_t)base_t * 1000000000, since, sizeof(since));
 	if (!o->json)
-		printf("since %s\n%-40s %-7s %-3s %-8s %-14s %-5s %10s %14s\n", since, "WORKLOAD",
-		       "VERDICT", "CC", "ASN", "PROVIDER", "JUR", "PACKETS", "BYTES");
+		printf("since %s\n%-40s %-7s %-3s %-8s %-14s %-5s %9s %10s %14s\n", since,
+		       "WORKLOAD", "VERDICT", "CC", "ASN", "PROVIDER", "JUR", "ATTEMPTS", "PACKETS",
+		       "BYTES");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct eg_stat_row *r = &s->rows[i];
 
@@ -177,11 +180,12 @@ static void print_stats(const struct stats_opts *o, const struct eg_stats *s,
 		if (o->json)
 			json_object_array_add(rows, row_json(r, &nm));
 		else
-			printf("%-40s %-7s %-3s %-8u %-14s %-5s %10" PRIu64 " %14" PRIu64 "\n",
+			printf("%-40s %-7s %-3s %-8u %-14s %-5s %9" PRIu64 " %10" PRIu64
+			       " %14" PRIu64 "\n",
 			       nm.workload, nm.verdict, nm.cls.country[0] ? nm.cls.country : "-",
 			       nm.cls.asn, nm.cls.provider ? nm.cls.provider : "-",
-			       nm.cls.jurisdiction[0] ? nm.cls.jurisdiction : "-", r->packets,
-			       r->bytes);
+			       nm.cls.jurisdiction[0] ? nm.cls.jurisdiction : "-", r->attempts,
+			       r->packets, r->bytes);
 	}
 	json_object_object_add(top, "baseline",
 			       json_object_new_string(base_t ? "snapshot" : "counters start"));

@@ -11,7 +11,7 @@
 #include "pins.h"
 #include "stats.h"
 
-#define SNAPSHOT_MAGIC "exfilguard-stats 1"
+#define SNAPSHOT_MAGIC "exfilguard-stats 2"
 
 static int stats_push(struct eg_stats *s, const struct eg_stat_row *row, size_t *cap)
 {
@@ -33,10 +33,14 @@ static int row_sum(int fd, struct eg_stat_row *row, struct eg_acct *vals, int nc
 {
 	if (bpf_map_lookup_elem(fd, &row->key, vals))
 		return -1; /* removed meanwhile */
-	row->bytes = row->packets = 0;
+	row->bytes = row->packets = row->attempts = 0;
+	memset(row->last_daddr, 0, sizeof(row->last_daddr));
 	for (int i = 0; i < ncpu; i++) {
 		row->bytes += vals[i].bytes;
 		row->packets += vals[i].packets;
+		row->attempts += vals[i].attempts;
+		if (vals[i].packets + vals[i].attempts)
+			memcpy(row->last_daddr, vals[i].last_daddr, 16);
 	}
 	return 0;
 }
@@ -113,11 +117,13 @@ void eg_stats_subtract(struct eg_stats *s, const struct eg_stats *base)
 		const struct eg_stat_row *old = find_row(base, &row.key);
 
 		/* A count below the snapshot's: the counters restarted since; all of it is new. */
-		if (old && old->bytes <= row.bytes && old->packets <= row.packets) {
+		if (old && old->bytes <= row.bytes && old->packets <= row.packets &&
+		    old->attempts <= row.attempts) {
 			row.bytes -= old->bytes;
 			row.packets -= old->packets;
+			row.attempts -= old->attempts;
 		}
-		if (row.packets)
+		if (row.packets || row.attempts)
 			s->rows[kept++] = row;
 	}
 	s->n = kept;
@@ -137,10 +143,10 @@ int eg_stats_save(const struct eg_stats *s, uint64_t unix_s, const char *path, s
 	for (size_t i = 0; i < s->n; i++) {
 		const struct eg_stat_row *r = &s->rows[i];
 
-		fprintf(f, "%" PRIu64 " %u %u %u %u %u %" PRIu64 " %" PRIu64 "\n",
+		fprintf(f, "%" PRIu64 " %u %u %u %u %u %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
 			(uint64_t)r->key.cgroup_id, r->key.cls.asn, r->key.cls.country,
 			r->key.cls.provider, r->key.cls.jurisdiction, r->key.verdict, r->bytes,
-			r->packets);
+			r->packets, r->attempts);
 	}
 	if (fclose(f) || rename(tmp, path)) {
 		int e = errno;
@@ -154,12 +160,12 @@ int eg_stats_save(const struct eg_stats *s, uint64_t unix_s, const char *path, s
 /* One row of a snapshot; 0 when the line is well-formed. */
 static int parse_row(const char *line, struct eg_stat_row *r)
 {
-	unsigned long long cg, bytes, packets;
+	unsigned long long cg, bytes, packets, attempts;
 	unsigned asn, country, provider, juris, verdict;
 	char extra;
 
-	if (sscanf(line, "%llu %u %u %u %u %u %llu %llu %c", &cg, &asn, &country, &provider, &juris,
-		   &verdict, &bytes, &packets, &extra) != 8 ||
+	if (sscanf(line, "%llu %u %u %u %u %u %llu %llu %llu %c", &cg, &asn, &country, &provider,
+		   &juris, &verdict, &bytes, &packets, &attempts, &extra) != 9 ||
 	    country > UINT16_MAX || provider > UINT16_MAX || juris > UINT16_MAX ||
 	    verdict >= EG_VERDICT_COUNT)
 		return -1;
@@ -172,6 +178,7 @@ static int parse_row(const char *line, struct eg_stat_row *r)
 	r->key.verdict = (uint8_t)verdict;
 	r->bytes = bytes;
 	r->packets = packets;
+	r->attempts = attempts;
 	return 0;
 }
 

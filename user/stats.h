@@ -14,7 +14,8 @@
 
 struct eg_stat_row {
 	struct eg_acct_key key;
-	uint64_t bytes, packets;
+	uint64_t bytes, packets, attempts;
+	uint8_t last_daddr[16]; /* a destination counted in the row (zero: none known) */
 };
 
 struct eg_stats {
