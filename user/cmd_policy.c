@@ -358,8 +358,9 @@ int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv)
 		return eg_cli_usage(cli, "--policy FILE (or --live) is required");
 	if (optind >= argc)
 		return eg_cli_usage(cli, "give at least one ADDRESS or HOST");
-	if (eg_lookup_targets(argc - optind, argv + optind, &targets, &n, &err))
-		return eg_cli_error(cli, &err);
+	rc = eg_lookup_targets(argc - optind, argv + optind, &targets, &n, &err);
+	if (rc)
+		return rc == -2 ? eg_cli_usage(cli, "%s", err.msg) : eg_cli_error(cli, &err);
 	if (live)
 		rc = eg_lookup_live(cli, targets, n);
 	else if (eg_bundle_load(path, -1, &b, &err))

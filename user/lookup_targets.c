@@ -60,6 +60,14 @@ static int resolve(const char *name, struct eg_lookup_target **out, size_t *n, s
 	return 0;
 }
 
+/* Digits, dots and colons only (hex digits too with a colon): meant as an address, not a name. */
+static int looks_like_address(const char *s)
+{
+	int colon = strchr(s, ':') != NULL;
+
+	return s[strspn(s, colon ? "0123456789abcdefABCDEF:." : "0123456789.")] == '\0';
+}
+
 int eg_lookup_targets(int argc, char **argv, struct eg_lookup_target **out, size_t *n,
 		      struct eg_error *err)
 {
@@ -69,14 +77,17 @@ int eg_lookup_targets(int argc, char **argv, struct eg_lookup_target **out, size
 		uint8_t addr[16], family;
 		int rc = eg_addr_parse(argv[i], addr, &family) == 0
 				 ? push(out, n, addr, NULL, argv[i])
-				 : resolve(argv[i], out, n, err);
+			 : looks_like_address(argv[i]) ? -2
+						       : resolve(argv[i], out, n, err);
 
+		if (rc == -2)
+			eg_fail(err, EINVAL, "'%s' is not an IPv4 or IPv6 address", argv[i]);
 		if (rc) {
 			if (!err->msg[0])
 				eg_fail(err, ENOMEM, "out of memory");
 			free(*out);
 			*out = NULL;
-			return -1;
+			return rc == -2 ? -2 : -1;
 		}
 	}
 	return 0;

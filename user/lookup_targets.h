@@ -17,7 +17,8 @@ struct eg_lookup_target {
 /*
  * Each argument: an address, or a host name whose every address (IPv4 and
  * IPv6, each once) becomes a target. A name that does not resolve is an
- * error naming it. *out is allocated.
+ * error naming it (-1); text that looks like an address but is none, -2.
+ * *out is allocated.
  */
 int eg_lookup_targets(int argc, char **argv, struct eg_lookup_target **out, size_t *n,
 		      struct eg_error *err);
