@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "../lib/check.h"
 #include "../lib/client.h"
+#include "../lib/clirun.h"
 #include "../lib/guard.h"
 #include "../lib/testenv.h"
 #include "../lib/testhost.h"
@@ -66,16 +67,9 @@ static void test_environment(void)
 static int capture(char *out, size_t len)
 {
 	char cmd[256];
-	size_t n;
-	FILE *f;
 
 	snprintf(cmd, sizeof(cmd), "tmux -L %s capture-pane -p -t egtop", tmux_sock);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	n = fread(out, 1, len - 1, f);
-	out[n] = '\0';
-	return pclose(f);
+	return clirun_shell(cmd, out, len);
 }
 
 /* The pane's line that holds all of a, b and c; NULL when none does. */

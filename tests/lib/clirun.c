@@ -11,11 +11,17 @@
 int clirun_capture(const char *args, char *out, size_t len)
 {
 	char cmd[2 * PATH_MAX];
+
+	snprintf(cmd, sizeof(cmd), "%s --pin-dir %s %s", guard_binary(), testenv.pin_dir, args);
+	return clirun_shell(cmd, out, len);
+}
+
+int clirun_shell(const char *cmd, char *out, size_t len)
+{
 	size_t n;
 	FILE *f;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "%s --pin-dir %s %s", guard_binary(), testenv.pin_dir, args);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;

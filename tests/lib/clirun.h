@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+/* The standard output of a shell command into out (NUL-terminated); its exit code. */
+int clirun_shell(const char *cmd, char *out, size_t len);
 /* Its standard output into out (NUL-terminated; stderr is left to the test's); its exit code. */
 int clirun_capture(const char *args, char *out, size_t len);
 /* Its standard output parsed as one JSON object (a new reference), or NULL (printed). */
