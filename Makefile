@@ -6,7 +6,7 @@
 CC        ?= cc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib libcrypto libsystemd
+PKGS      := libbpf yaml-0.1 json-c libmaxminddb zlib libcrypto libsystemd libmicrohttpd
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 BUILD     ?= build
@@ -22,6 +22,8 @@ override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GN
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 LDFLAGS   += $(SANITIZE)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lelf
+# ncurses (exfilguard top) is linked, not in PKGS: its --cflags define _XOPEN_SOURCE for every file.
+LDLIBS    += $(shell pkg-config --libs ncursesw)
 
 BPF_CFLAGS = -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror -MMD -MP \
              $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))

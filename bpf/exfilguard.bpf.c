@@ -10,6 +10,7 @@
 #include "judge.bpf.h"
 #include "forward.bpf.h"
 #include "raw.bpf.h"
+#include "dns.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -57,6 +58,13 @@ SEC("cgroup/setsockopt")
 int EG_PROG(setsockopt)(struct bpf_sockopt *ctx)
 {
 	return eg_raw_on_setsockopt(ctx);
+}
+
+/* DNS answers the workloads receive: names learned for events (dns.bpf.h); never drops. */
+SEC("cgroup_skb/ingress")
+int EG_PROG(ingress)(struct __sk_buff *skb)
+{
+	return eg_dns_ingress(skb);
 }
 
 /* Attached at NF_INET_POST_ROUTING for IPv4 and IPv6 (user/nflinks.c). */

@@ -269,6 +269,8 @@ static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struc
 	st->slot = slot;
 }
 
+#include "acct.bpf.h"
+
 /*
  * Read a context field where it is written. Without the empty asm, clang may
  * merge the loads of user_ip4 and user_ip6[3] of the two branches into one
@@ -307,12 +309,14 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 
 	eg_judge(cfg, eg_policy_slot(cfg, NULL, ctx->sk), &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(hook, d.verdict));
+	eg_acct_attempt(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk));
 	if (d.verdict != EG_VERDICT_ALLOW)
 		eg_report(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk),
 			  (__u32)bpf_get_current_uid_gid());
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
 	eg_skstate_remember(ctx->sk, cfg, dest.addr, d.slot);
+	eg_acct_mark(ctx->sk, cfg, &dest, &d, class_id);
 	return 1;
 }
 
@@ -384,12 +388,14 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	if (st && st->generation == generation && st->slot == slot &&
 	    eg_addr_equal(st->daddr, dest.addr)) {
 		eg_count(EG_CTR_EGRESS_CACHED);
+		eg_acct_cached(st, skb);
 		return 1;
 	}
 
 	eg_count(EG_CTR_EGRESS_LOOKUPS);
 	eg_judge(cfg, slot, &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(EG_HOOK_EGRESS, d.verdict));
+	eg_acct_judged(cfg, skb, &dest, &d, class_id);
 	/* Every judged packet is reported: retransmits fold into one line per destination. */
 	if (d.verdict != EG_VERDICT_ALLOW)
 		eg_report(cfg, &dest, &d, class_id, bpf_skb_cgroup_id(skb),
@@ -397,6 +403,7 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
 	eg_skstate_remember(sk, cfg, dest.addr, slot);
+	eg_acct_mark(sk, cfg, &dest, &d, class_id);
 	return 1;
 }
 

@@ -156,5 +156,29 @@ struct {
 	__type(key, __u32);
 	__type(value, struct eg_fold);
 } EG_MAP_FOLD_ZERO SEC(".maps");
+/* Exfiltration volume (bpf/acct.bpf.h); bounded: a full map counts EG_CTR_ACCT_OVERFLOW. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, EG_MAX_ACCT);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct eg_acct_key);
+	__type(value, struct eg_acct);
+} EG_MAP_BYTES SEC(".maps");
+
+/* Names the workloads resolved (bpf/dns.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EG_MAX_DNS);
+	__type(key, __u8[16]);
+	__type(value, struct eg_dns_name);
+} EG_MAP_DNS SEC(".maps");
+
+/* Scratch for one name being parsed: too big for the BPF stack next to the rest. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_dns_name);
+} eg_dns_scratch SEC(".maps");
 
 #endif /* EXFILGUARD_MAPS_BPF_H */

@@ -53,6 +53,7 @@
 	X(EGRESS, egress)                                                                          \
 	X(SOCK_CREATE, sock_create)                                                                \
 	X(SETSOCKOPT, setsockopt)                                                                  \
+	X(INGRESS, ingress)                                                                        \
 	X(FORWARD, forward)                                                                        \
 	X(LOCAL_OUT, local_out)
 
@@ -134,6 +135,7 @@ enum eg_counter {
 	EG_CTR_EGRESS_CACHED,  /* egress packets passed by the socket cache */
 	EG_CTR_EGRESS_LOOKUPS, /* egress packets judged by a full lookup */
 	EG_CTR_FOLDED,	       /* reports put into an EG_MAP_FOLDS entry (count or lost) */
+	EG_CTR_ACCT_OVERFLOW,  /* packets not counted by volume: EG_MAP_BYTES was full */
 	EG_CTR_COUNT,
 };
 
@@ -214,6 +216,8 @@ _Static_assert(sizeof(struct eg_config) == 32 + 16 * EG_MAX_NAT64_PREFIXES, "eg_
 #define EG_CFG_FAIL_CLOSED 1u
 /* raw_sockets: allow. Else header-including raw sockets (IP_HDRINCL, IPPROTO_RAW) are refused. */
 #define EG_CFG_RAW_ALLOW 2u
+/* accounting: all. Else only denied and audited destinations are counted by volume. */
+#define EG_CFG_ACCT_ALL 4u
 
 /*
  * EG_MAP_SKSTATE value: what the socket hooks last allowed for a socket, so
@@ -225,8 +229,12 @@ struct eg_skstate {
 	__u32 reported;	  /* unused (reports are folded in EG_MAP_FOLDS); kept for the layout */
 	__u32 slot;	  /* host order: policy slot (node or scope) that allowed daddr */
 	__u32 pad;
+	/* Volume accounting (bpf/acct.bpf.h): what this socket's packets count under. */
+	__u32 acct_class;  /* host order: class id of daddr */
+	__u8 acct_verdict; /* enum eg_verdict + 1; 0: the socket's bytes are not counted */
+	__u8 acct_pad[3];
 };
-_Static_assert(sizeof(struct eg_skstate) == 32, "eg_skstate ABI");
+_Static_assert(sizeof(struct eg_skstate) == 40, "eg_skstate ABI");
 
 #define EG_COMM_LEN    16
 #define EG_PATH_LEN    256
@@ -485,5 +493,7 @@ struct eg_budget {
 	__u32 pad;
 };
 _Static_assert(sizeof(struct eg_budget) == 16, "eg_budget ABI");
+/* The observation maps (volume, DNS names): their layouts are in the ABI too. */
+#include "exfilguard_observe.h"
 
 #endif /* EXFILGUARD_ABI_H */

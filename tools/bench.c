@@ -443,7 +443,7 @@ static int load_world(const char *policy, struct loaded *l)
 	}
 	l->t_data = now_s() - t0;
 	t0 = now_s();
-	if (eg_guard_load_bundle(&l->g, &l->b, -1, &err) ||
+	if (eg_guard_load_bundle(&l->g, &l->b, NULL, &err) ||
 	    eg_guard_apply(&l->g, &l->b.rules, &err)) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return -1;

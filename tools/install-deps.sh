@@ -7,6 +7,9 @@ set -euo pipefail
 packages=(
 	make gcc clang llvm clang-format libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	libyaml-dev libjson-c-dev libmaxminddb-dev libssl-dev libsystemd-dev mmdb-bin libmaxmind-db-writer-perl
+	libmicrohttpd-dev # run --metrics
+	libncurses-dev    # exfilguard top
+	tmux              # tests: exfilguard top driven in a terminal
 	chromium # tests: `exfilguard report` rendered headless
 	iproute2 linux-libc-dev nftables tayga
 	# Packaging and deployment tests: make install/deb (dpkg-dev for the hardening

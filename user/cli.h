@@ -41,5 +41,7 @@ int eg_cmd_detach(struct eg_cli *cli, int argc, char **argv);
 int eg_cmd_data(struct eg_cli *cli, int argc, char **argv);
 int eg_cmd_reload(struct eg_cli *cli, int argc, char **argv);
 int eg_cmd_report(struct eg_cli *cli, int argc, char **argv);
+int eg_cmd_stats(struct eg_cli *cli, int argc, char **argv);
+int eg_cmd_top(struct eg_cli *cli, int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
 /* exfilguard check and lookup: policy questions answered without touching the kernel. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <json-c/json.h>
@@ -12,6 +13,7 @@
 #include "events.h"
 #include "dtable.h"
 #include "judge.h"
+#include "lookup_targets.h"
 #include "scopes.h"
 #include "shadow.h"
 
@@ -33,9 +35,11 @@ static const char check_help[] =
 	"  -h, --help          this text\n";
 
 static const char lookup_help[] =
-	"Usage: exfilguard lookup --policy FILE ADDRESS...\n"
+	"Usage: exfilguard lookup --policy FILE ADDRESS|HOST...\n"
+	"       exfilguard lookup --live ADDRESS|HOST...\n"
 	"\n"
-	"Shows, for each IPv4 or IPv6 address, its classification (country, AS number and\n"
+	"Shows, for each IPv4 or IPv6 address (a host name: each address it resolves to\n"
+	"here, through getaddrinfo), its classification (country, AS number and\n"
 	"organisation, provider, jurisdiction) from the policy's data, the rule that\n"
 	"matches it, the matched prefix and the verdict the kernel would give: the hooks'\n"
 	"own decision code and lookup tables, compiled into this binary. An IPv4-mapped\n"
@@ -43,14 +47,18 @@ static const char lookup_help[] =
 	"\n"
 	"Options:\n"
 	"  -p, --policy FILE   the policy to consult\n"
+	"      --live          ask the running guard instead (its pinned maps): the name the\n"
+	"                      workloads last resolved for the address, when, and the guard's\n"
+	"                      verdict counters; no policy file needed\n"
 	"  -h, --help          this text\n";
 
 /* Options shared by check and lookup: --policy and --help. Returns <0 after help. */
 static int parse_policy_opts(struct eg_cli *cli, int argc, char **argv, const char *help,
-			     const char **policy)
+			     const char **policy, int *live)
 {
 	static const struct option opts[] = {
 		{"policy", required_argument, NULL, 'p'},
+		{"live", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -60,6 +68,11 @@ static int parse_policy_opts(struct eg_cli *cli, int argc, char **argv, const ch
 		switch (c) {
 		case 'p':
 			*policy = optarg;
+			break;
+		case 'l':
+			if (!live)
+				return eg_cli_usage(cli, "unknown option");
+			*live = 1;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -169,7 +182,7 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 	struct eg_error err = {0};
 	const char *path = NULL;
 	struct eg_bundle b;
-	int rc = parse_policy_opts(cli, argc, argv, check_help, &path);
+	int rc = parse_policy_opts(cli, argc, argv, check_help, &path, NULL);
 
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
@@ -257,6 +270,10 @@ static void print_decision_text(json_object *d)
 	json_object *rule = json_object_object_get(d, "rule");
 	json_object *prefix = json_object_object_get(d, "prefix");
 
+	const char *name = json_object_get_string(json_object_object_get(d, "name"));
+
+	if (name)
+		printf("%s:\n", name);
 	printf("%-28s %-6s %s", json_object_get_string(json_object_object_get(d, "address")),
 	       json_object_get_string(json_object_object_get(d, "verdict")),
 	       rule ? "" : "default (no rule matches)");
@@ -290,17 +307,18 @@ static void print_decision_text(json_object *d)
 }
 
 /* The answers come from the decision tables the kernel would hold for this policy. */
-static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int argc, char **argv)
+static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b,
+			    const struct eg_lookup_target *targets, size_t n)
 {
 	json_object *all;
 	struct eg_dtset dt;
 	struct eg_error err = {0};
-	int i;
+	size_t i;
 
 	if (eg_dtset_build(&dt, b, EG_SLOT_NODE, &err))
 		return eg_cli_error(cli, &err);
 	all = json_object_new_array();
-	for (i = 0; i < argc; i++) {
+	for (i = 0; i < n; i++) {
 		uint64_t stale_after = eg_bundle_stale_after(b);
 		struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES];
 		struct eg_tables t = {.world = b->have_world ? &b->world : NULL,
@@ -310,19 +328,17 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 				      .nat64 = nat64,
 				      .dt = &dt};
 		struct eg_decision d;
-		uint8_t addr[16], family, decided[16];
+		uint8_t decided[16];
 		uint32_t class_id;
 		json_object *obj;
 
-		if (eg_addr_parse(argv[i], addr, &family)) {
-			json_object_put(all);
-			eg_dtset_free(&dt);
-			return eg_cli_usage(cli, "'%s' is not an IPv4 or IPv6 address", argv[i]);
-		}
 		eg_nat64_table(b->policy.nat64, b->policy.n_nat64, nat64);
-		eg_judge_user(&t, addr, &d, &class_id);
-		eg_decided_addr(addr, &d, decided);
-		obj = decision_json(argv[i], b, &d, decided);
+		eg_judge_user(&t, targets[i].addr, &d, &class_id);
+		eg_decided_addr(targets[i].addr, &d, decided);
+		obj = decision_json(targets[i].text, b, &d, decided);
+		json_object_object_add(obj, "name",
+				       targets[i].name ? json_object_new_string(targets[i].name)
+						       : NULL);
 		eg_embed_to_json(obj, d.embed, d.v4, d.by_v4);
 		json_object_array_add(all, obj);
 	}
@@ -331,8 +347,8 @@ static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int a
 		eg_cli_print_json(all);
 		return EG_EXIT_OK;
 	}
-	for (i = 0; i < argc; i++)
-		print_decision_text(json_object_array_get_idx(all, (size_t)i));
+	for (i = 0; i < n; i++)
+		print_decision_text(json_object_array_get_idx(all, i));
 	if (b->have_world)
 		print_age(b);
 	json_object_put(all);
@@ -343,18 +359,28 @@ int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv)
 {
 	struct eg_error err = {0};
 	const char *path = NULL;
+	struct eg_lookup_target *targets;
 	struct eg_bundle b;
-	int rc = parse_policy_opts(cli, argc, argv, lookup_help, &path);
+	size_t n;
+	int live = 0, rc = parse_policy_opts(cli, argc, argv, lookup_help, &path, &live);
 
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
-	if (!path)
-		return eg_cli_usage(cli, "--policy FILE is required");
+	if (!path && !live)
+		return eg_cli_usage(cli, "--policy FILE (or --live) is required");
 	if (optind >= argc)
-		return eg_cli_usage(cli, "give at least one ADDRESS");
-	if (eg_bundle_load(path, -1, &b, &err))
-		return eg_cli_error(cli, &err);
-	rc = lookup_addresses(cli, &b, argc - optind, argv + optind);
-	eg_bundle_free(&b);
+		return eg_cli_usage(cli, "give at least one ADDRESS or HOST");
+	rc = eg_lookup_targets(argc - optind, argv + optind, &targets, &n, &err);
+	if (rc)
+		return rc == -2 ? eg_cli_usage(cli, "%s", err.msg) : eg_cli_error(cli, &err);
+	if (live)
+		rc = eg_lookup_live(cli, targets, n);
+	else if (eg_bundle_load(path, -1, &b, &err))
+		rc = eg_cli_error(cli, &err);
+	else {
+		rc = lookup_addresses(cli, &b, targets, n);
+		eg_bundle_free(&b);
+	}
+	free(targets);
 	return rc;
 }

@@ -43,6 +43,9 @@ static const char run_help[] =
 	"                          then close it (for supervisors and tests)\n"
 	"      --persist           on SIGINT/SIGTERM leave the hooks pinned and enforcing\n"
 	"                          (for restarts and upgrades; 'exfilguard detach' removes them)\n"
+	"      --metrics [ADDR:]PORT  serve Prometheus /metrics and /healthz (ADDR default\n"
+	"                          127.0.0.1; the policy's metrics: key does the same)\n"
+	"      --metrics-token-file FILE  require 'Authorization: Bearer <its first line>'\n"
 	"  -h, --help              this text\n"
 	"\n"
 	"SIGUSR1 reopens the events files (after log rotation; a file renamed or removed\n"
@@ -63,6 +66,8 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 		{"format", required_argument, NULL, 'f'},
 		{"ready-fd", required_argument, NULL, 'r'},
 		{"persist", no_argument, NULL, 'P'},
+		{"metrics", required_argument, NULL, 'M'},
+		{"metrics-token-file", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -106,6 +111,12 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 			break;
 		case 'P':
 			o->persist = 1;
+			break;
+		case 'M':
+			o->metrics = optarg;
+			break;
+		case 'T':
+			o->metrics_token = optarg;
 			break;
 		case 'h':
 			fputs(run_help, stdout);

@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
 #include "cli.h"
 #include "daemon.h"
 #include "daemon_impl.h"
 #include "event_sink.h"
+#include "metrics.h"
 #include "pins.h"
 #include "selftest.h"
 
@@ -112,6 +114,7 @@ static void set_event_sources(struct eg_daemon *d)
 	d->events.world = b->have_world ? &b->world : NULL;
 	d->events.catalog = &b->catalog;
 	d->events.asn_data = b->have_asn ? &b->asn : NULL;
+	d->events.dns_fd = eg_guard_dns_fd(&d->gen.guard);
 }
 
 /*
@@ -141,11 +144,13 @@ static int create_pins(struct eg_daemon *d, struct eg_error *err)
 /* The first generation; when adopting a pinned guard, it counts on in its counters. */
 static int build_first(struct eg_daemon *d, int adopt, struct eg_error *err)
 {
-	int counters_fd = adopt ? eg_pinned_map_fd(d->pin_dir, EG_STR(EG_MAP_COUNTERS)) : -1;
-	int rc = eg_generation_build(&d->gen, &d->t, counters_fd, err);
+	struct eg_carry carry = {-1, -1, -1};
+	int rc;
 
-	if (counters_fd >= 0)
-		close(counters_fd);
+	if (adopt)
+		eg_carry_pinned(d->pin_dir, &carry);
+	rc = eg_generation_build(&d->gen, &d->t, &carry, err);
+	eg_carry_close(&carry);
 	return rc;
 }
 
@@ -165,6 +170,8 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 		return -1;
 	if (eg_sinks_open_from_options(&d->sinks, d->o->events_path, d->o->outputs, d->o->n_outputs,
 				       &d->gen.b.policy.outputs, err) ||
+	    eg_metrics_open(&d->metrics, d->o->metrics, d->gen.b.policy.metrics,
+			    d->o->metrics_token, d->pin_dir, &d->sinks, err) ||
 	    build_first(d, adopt, err))
 		return -1;
 	if (adopt ? adopt_pinned(d, &backlog_fd, err)
@@ -192,6 +199,7 @@ static void stop(struct eg_daemon *d, int persist)
 	/* A stalled output is given up after a second, so it cannot keep the daemon from exiting.
 	 */
 	eg_sinks_close(&d->sinks, EG_SINK_STOP_WAIT_MS);
+	eg_metrics_stop(d->metrics); /* after the sinks: one of them counts into it */
 	eg_sinks_report(&d->sinks, "exfilguard run");
 	if (d->lock_fd >= 0)
 		close(d->lock_fd); /* after the pins are gone or left: the daemon is gone now */
@@ -203,21 +211,26 @@ static void report_reload(struct eg_daemon *d, const struct eg_error *err, const
 			    err ? (err->code ? err->code : EINVAL) : 0, err ? err->msg : ok_msg);
 	fprintf(stderr, "exfilguard run: reload %s: %s\n", err ? "refused" : "done",
 		err ? err->msg : ok_msg);
+	eg_metrics_reload_end(d->metrics, !err, eg_mode_name(d->gen.b.policy.mode),
+			      eg_bundle_oldest_build(&d->gen.b));
 }
 
 int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 {
 	struct eg_error err = {0};
 	struct eg_info info = {0};
+	struct eg_carry carry;
 
 	eg_guard_get_info(&d->gen.guard, &info);
 	d->reload_seq = info.reload_seq + 1;
+	eg_metrics_reload_begin(d->metrics);
 	memset(next, 0, sizeof(*next));
 	if (eg_bundle_load(d->t.policy_path, d->t.mode, &next->b, &err)) {
 		report_reload(d, &err, NULL);
 		return -1;
 	}
-	if (eg_generation_build(next, &d->t, eg_guard_counters_fd(&d->gen.guard), &err) ||
+	eg_guard_carry(&d->gen.guard, &carry);
+	if (eg_generation_build(next, &d->t, &carry, &err) ||
 	    eg_guard_takeover(&next->guard, &d->gen.guard, d->pin_dir, &err)) {
 		eg_generation_drop(next);
 		report_reload(d, &err, NULL);
@@ -270,7 +283,9 @@ static void print_started(const struct eg_daemon *d)
 int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_error *err)
 {
 	static struct eg_daemon d; /* large: keep it off the stack */
+	struct timespec began;
 
+	clock_gettime(CLOCK_MONOTONIC, &began);
 	memset(&d, 0, sizeof(d));
 	d.o = o;
 	d.pin_dir = pin_dir;
@@ -284,8 +299,12 @@ int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_er
 		return -1;
 	}
 	print_started(&d);
+	eg_metrics_loaded(d.metrics, &began, eg_mode_name(d.gen.b.policy.mode),
+			  eg_bundle_oldest_build(&d.gen.b));
+	eg_metrics_set_healthy(d.metrics, 1);
 	notify_ready(o->ready_fd);
 	eg_daemon_stream(&d);
+	eg_metrics_set_healthy(d.metrics, 0);
 	stop(&d, o->persist);
 	fprintf(stderr, "exfilguard run: stopped; %s\n",
 		o->persist ? "hooks left pinned and enforcing (--persist)" : "hooks detached");

@@ -18,8 +18,10 @@ struct eg_run_opts {
 	size_t n_outputs;
 	int mode; /* -1: as the policy says */
 	enum eg_format format;
-	int ready_fd; /* -1: none */
-	int persist;  /* leave the hooks pinned at a stop */
+	int ready_fd;		   /* -1: none */
+	int persist;		   /* leave the hooks pinned at a stop */
+	const char *metrics;	   /* --metrics [ADDR:]PORT; NULL: the policy's metrics:, if any */
+	const char *metrics_token; /* --metrics-token-file */
 };
 
 /*

@@ -21,7 +21,8 @@ struct eg_daemon {
 	uint32_t reload_seq;   /* of the reload under way */
 	unsigned batch_left;   /* events still to read in this batch */
 	struct eg_fold_tally folds;
-	uint64_t folds_flushed_at; /* boot clock of the last walk of the fold map */
+	uint64_t folds_flushed_at;  /* boot clock of the last walk of the fold map */
+	struct eg_metrics *metrics; /* --metrics: NULL when not served */
 };
 
 extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested,

@@ -50,6 +50,7 @@ struct eg_event_ctx {
 	 * them is not the one loaded now), no classification.
 	 */
 	int backlog;
+	int dns_fd;	    /* EG_MAP_DNS of the guard in force (dns_names.h); -1: none */
 	uint64_t unwritten; /* events some sink did not take (dropped), or that could not be made */
 };
 

@@ -99,6 +99,7 @@ char *eg_event_view_json(const struct eg_event_view *v, size_t *len)
 	add_str(obj, "proto", v->proto);
 	add_str(obj, "family", v->family);
 	add_str(obj, "daddr", v->daddr);
+	add_str(obj, "name", v->name);
 	eg_embed_to_json(obj, v->ev->embed, v->ev->daddr_v4, v->ev->flags & EG_EVF_BY_V4);
 	json_object_object_add(obj, "dport", json_object_new_int(v->ev->dport));
 	add_str(obj, "context", v->context);
@@ -170,6 +171,10 @@ char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
 	fputs(" cgroup=", f);
 	eg_text_put(f, v->cgroup ? v->cgroup : "?", 1);
 	fprintf(f, " prefix=%s", or_dash(v->prefix));
+	if (v->name) {
+		fputs(" name=", f);
+		eg_text_put(f, v->name, 1);
+	}
 	text_rule(f, v);
 	fprintf(f, " country=%s asn=%u provider=", or_dash(v->names.country), v->names.asn);
 	eg_text_put(f, or_dash(v->names.provider), 1);
@@ -253,6 +258,7 @@ void eg_event_view_fields(const struct eg_event_view *v, struct eg_view_fields *
 	field(out, "provider", v->names.provider);
 	field(out, "jurisdiction", or_null(v->names.jurisdiction));
 	field(out, "prefix", v->prefix);
+	field(out, "name", v->name);
 	field(out, "dataset", v->dataset);
 	if (v->ev->hook == EG_HOOK_EGRESS)
 		number(out, "bytes", v->ev->bytes);

@@ -5,13 +5,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "cgroup.h"
+#include "dns_names.h"
 #include "embed.h"
 #include "event_escape.h"
 #include "event_view.h"
 
 static const char *const field_names[EG_VIEW_FIELDS] = {
 	"comm",	    "cgroup",  "scope", "rule.text",   "rule.name", "as_org",
-	"provider", "dataset", "exe",	"parent_comm", "user",
+	"provider", "dataset", "exe",	"parent_comm", "user",	    "name",
 };
 
 const char *eg_view_field_name(enum eg_view_field f)
@@ -134,6 +135,8 @@ static void resolve_destination(struct eg_event_ctx *ctx, struct eg_event_view *
 		eg_world_prefix(ctx->world, decided, v->prefix_buf, sizeof(v->prefix_buf));
 	v->prefix = v->prefix_buf[0] ? v->prefix_buf : NULL;
 	v->dataset = clean(v, EG_VIEW_DATASET, ctx->world ? ctx->world->dataset : NULL);
+	if (eg_dns_name_for(ctx->dns_fd, ev->daddr, ev->ts_boot_ns, v->name_buf, NULL) == 0)
+		v->name = clean(v, EG_VIEW_NAME, v->name_buf);
 }
 
 void eg_event_view_resolve(struct eg_event_ctx *ctx, const struct eg_event *ev,

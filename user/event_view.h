@@ -25,6 +25,7 @@ enum eg_view_field {
 	EG_VIEW_EXE,
 	EG_VIEW_PARENT_COMM,
 	EG_VIEW_USER,
+	EG_VIEW_NAME,
 	EG_VIEW_FIELDS,
 };
 
@@ -61,6 +62,8 @@ struct eg_event_view {
 	struct eg_class_names names;
 	char prefix_buf[EG_ADDR_STRLEN];
 	const char *prefix; /* NULL when none */
+	char name_buf[EG_DNS_NAME_LEN];
+	const char *name; /* the DNS name the sender resolved for daddr (dns_names.h); NULL */
 	const char *dataset;
 	int backlog;
 	unsigned escaped;	     /* 1 << enum eg_view_field */

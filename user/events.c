@@ -24,6 +24,7 @@ void eg_event_ctx_init(struct eg_event_ctx *ctx, enum eg_format format, struct e
 	ctx->sinks = sinks;
 	snprintf(ctx->cgroup_mount, sizeof(ctx->cgroup_mount), "%s", cgroup_mount);
 	ctx->boot_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	ctx->dns_fd = -1;
 }
 
 void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, const struct eg_policy *policy)

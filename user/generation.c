@@ -52,7 +52,8 @@ static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
 	eg_bundle_describe_age(b, (uint64_t)time(NULL), age, sizeof(age));
 	fprintf(stderr, "exfilguard run: %s\n", age);
 	g->flags = (b->policy.fail_closed ? EG_CFG_FAIL_CLOSED : 0) |
-		   (b->policy.raw_allow ? EG_CFG_RAW_ALLOW : 0);
+		   (b->policy.raw_allow ? EG_CFG_RAW_ALLOW : 0) |
+		   (b->policy.acct_all ? EG_CFG_ACCT_ALL : 0);
 	eg_nat64_table(b->policy.nat64, b->policy.n_nat64, g->nat64);
 	g->stale_after_ns = stale_after ? unix_to_boot_ns(stale_after) : 0;
 	if (stale_after && stale_after <= (uint64_t)time(NULL))
@@ -62,8 +63,8 @@ static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
 			b->policy.fail_closed ? "closed" : "open");
 }
 
-int eg_generation_build(struct eg_generation *gen, struct eg_target *t, int counters_fd,
-			struct eg_error *err)
+int eg_generation_build(struct eg_generation *gen, struct eg_target *t,
+			const struct eg_carry *counters_fd, struct eg_error *err)
 {
 	struct eg_bundle *b = &gen->b;
 	struct eg_guard *g = &gen->guard;

@@ -31,10 +31,10 @@ struct eg_generation {
  * Load the object for gen->b (loaded by the caller) and fill it: data,
  * scopes and the cgroups in them, rules, info; everything but attaching.
  * counters_fd: the counters of the generation in force, to count on in
- * (-1: none). On failure the guard is destroyed, the bundle left to the caller.
+ * (NULL: none). On failure the guard is destroyed, the bundle left to the caller.
  */
-int eg_generation_build(struct eg_generation *gen, struct eg_target *t, int counters_fd,
-			struct eg_error *err);
+int eg_generation_build(struct eg_generation *gen, struct eg_target *t,
+			const struct eg_carry *counters_fd, struct eg_error *err);
 
 /* Destroy the guard (detaching and unpinning what it holds) and free the bundle. */
 void eg_generation_drop(struct eg_generation *gen);

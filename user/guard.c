@@ -86,23 +86,28 @@ static int map_fits(const struct bpf_map *map, int fd)
  * The counters are cumulative over the guard's life, like any metric: a new
  * generation (reload, adoption, upgrade) counts on in the map in force.
  */
-static int carry_counters(struct eg_guard *g, int counters_fd)
+static int carry_map(struct bpf_map *map, int fd)
 {
-	struct bpf_map *map = g->skel->maps.EG_MAP_COUNTERS;
-
-	if (counters_fd < 0 || !map_fits(map, counters_fd))
+	if (fd < 0 || !map_fits(map, fd))
 		return 0;
-	return bpf_map__reuse_fd(map, counters_fd);
+	return bpf_map__reuse_fd(map, fd);
+}
+
+static int carry_counters(struct eg_guard *g, const struct eg_carry *carry)
+{
+	return carry && (carry_map(g->skel->maps.EG_MAP_COUNTERS, carry->counters_fd) ||
+			 carry_map(g->skel->maps.EG_MAP_BYTES, carry->bytes_fd) ||
+			 carry_map(g->skel->maps.EG_MAP_DNS, carry->dns_fd));
 }
 
 static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w,
-					    const struct eg_dtset *dt, int counters_fd)
+					    const struct eg_dtset *dt, const struct eg_carry *carry)
 {
 	g->skel = exfilguard_bpf__open();
 	if (!g->skel)
 		return NULL;
 	eg_nf_prepare(g->skel->obj);
-	if (size_table_maps(g, w, dt) || carry_counters(g, counters_fd) ||
+	if (size_table_maps(g, w, dt) || carry_counters(g, carry) ||
 	    exfilguard_bpf__load(g->skel)) {
 		int e = errno;
 
@@ -114,13 +119,13 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 }
 
 int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
-		  int counters_fd, struct eg_error *err)
+		  const struct eg_carry *carry, struct eg_error *err)
 {
 	uint32_t seed = 0;
 
 	libbpf_set_print(libbpf_print);
 	memset(g, 0, sizeof(*g));
-	if (!open_and_load(g, world, dt, counters_fd)) {
+	if (!open_and_load(g, world, dt, carry)) {
 		int e = errno;
 
 		if ((e == EPERM || e == EACCES) && geteuid() != 0)
@@ -226,8 +231,8 @@ int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct
 	return fill_tables(tables, sizeof(tables) / sizeof(tables[0]), err);
 }
 
-int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b, int counters_fd,
-			 struct eg_error *err)
+int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b,
+			 const struct eg_carry *carry, struct eg_error *err)
 {
 	const struct eg_world *world = b->have_world ? &b->world : NULL;
 	struct eg_dtset dt;
@@ -237,7 +242,7 @@ int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b, int coun
 	 */
 	if (eg_dtset_build(&dt, b, EG_SLOT_NODE, err))
 		return -1;
-	rc = eg_guard_load(g, world, &dt, counters_fd, err);
+	rc = eg_guard_load(g, world, &dt, carry, err);
 	if (!rc &&
 	    ((world && eg_guard_set_world(g, world, err)) || eg_guard_set_decisions(g, &dt, err))) {
 		eg_guard_destroy(g);

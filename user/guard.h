@@ -36,13 +36,23 @@ struct eg_guard {
 /*
  * Open and load the embedded object, its classification maps sized for
  * world (NULL: no classification data) and its decision-table maps for dt;
- * explains missing privileges or BPF support. counters_fd: the counters map
- * of the generation in force (a reload's, or the pinned one when adopting),
- * which the new one counts on in when it has the same shape; -1 to start
- * from zero.
+ * explains missing privileges or BPF support. carry: the counters, byte and
+ * name maps of the generation in force (a reload's, or the pinned ones when
+ * adopting), which the new one counts on in when they have the same shape;
+ * NULL to start from zero.
  */
+struct eg_carry {
+	int counters_fd, bytes_fd, dns_fd; /* -1: none */
+};
 int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
-		  int counters_fd, struct eg_error *err);
+		  const struct eg_carry *carry, struct eg_error *err);
+/* The maps of a running guard, to carry on (not new fds). */
+void eg_guard_carry(const struct eg_guard *g, struct eg_carry *out);
+/* The maps pinned under pin_dir (new fds, or -1), and closing them. */
+void eg_carry_pinned(const char *pin_dir, struct eg_carry *out);
+void eg_carry_close(struct eg_carry *c);
+/* The guard's map of resolved names (not a new fd). */
+int eg_guard_dns_fd(const struct eg_guard *g);
 /* Copy the classification tables into the kernel (before attaching). */
 int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err);
 /* Copy the decision tables into the kernel (before attaching). */
@@ -53,8 +63,8 @@ int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct
  * the tables; the compiled tables are freed once the kernel holds them.
  * Then eg_guard_apply_scope and eg_guard_apply put the headers in force.
  */
-int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b, int counters_fd,
-			 struct eg_error *err);
+int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b,
+			 const struct eg_carry *carry, struct eg_error *err);
 
 /*
  * Put the node-wide policy (built for slot EG_SLOT_NODE) in force in this

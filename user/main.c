@@ -26,6 +26,8 @@ static const char usage_text[] =
 	"  reload   make the running guard re-read its policy and datasets, atomically\n"
 	"  detach   remove a pinned guard\n"
 	"  report   sum up event files for an audit (HTML or Markdown)\n"
+	"  stats    bytes sent to denied and audited destinations, per workload and class\n"
+	"  top      a live terminal view of denied and audited traffic (a, b, n sort; q quits)\n"
 	"  data     fetch the real GeoIP and ASN datasets (exfilguard data fetch [DIR])\n"
 	"  help     show this text, or a command's (exfilguard help run)\n"
 	"\n"
@@ -48,7 +50,8 @@ struct command {
 static const struct command commands[] = {
 	{"run", eg_cmd_run},	   {"check", eg_cmd_check},   {"lookup", eg_cmd_lookup},
 	{"status", eg_cmd_status}, {"detach", eg_cmd_detach}, {"data", eg_cmd_data},
-	{"reload", eg_cmd_reload}, {"report", eg_cmd_report},
+	{"reload", eg_cmd_reload}, {"report", eg_cmd_report}, {"stats", eg_cmd_stats},
+	{"top", eg_cmd_top},
 };
 
 static const struct command *find_command(const char *name)

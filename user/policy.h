@@ -66,6 +66,9 @@ struct eg_policy {
 	int raw_allow; /* raw_sockets: allow (1) or deny (0, the default) header-including sockets
 			*/
 	struct eg_policy_outputs outputs; /* "outputs:", read by run at start */
+	char metrics[80]; /* metrics: [ADDR:]PORT, "" when not set (run --metrics overrides) */
+	int acct_all;	  /* accounting: all (1): every destination's bytes are counted, else (0)
+			   * denied and audited ones */
 };
 
 /* A list of words from the policy (globs, ids), with where each is written. */

@@ -59,6 +59,9 @@ void eg_policy_outputs_free(struct eg_policy_outputs *o);
 /* policy_net.c (target: a struct eg_policy) */
 policy_key_fn policy_parse_nat64_prefixes, policy_parse_raw_sockets;
 
+/* policy_observe.c (target: a struct eg_policy) */
+policy_key_fn policy_parse_accounting, policy_parse_metrics;
+
 /* policy_scopes.c */
 policy_key_fn policy_parse_scopes; /* target: a struct eg_policy */
 /* A scope's mode and default are the node's unless it sets them. */

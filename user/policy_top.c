@@ -161,6 +161,8 @@ static const struct eg_yaml_key top_keys[] = {
 	{.key = "nat64_prefixes", .parse = policy_parse_nat64_prefixes},
 	{.key = "raw_sockets", .parse = policy_parse_raw_sockets},
 	{.key = "outputs", .parse = eg_policy_parse_outputs},
+	{.key = "accounting", .parse = policy_parse_accounting},
+	{.key = "metrics", .parse = policy_parse_metrics},
 };
 _Static_assert(ARRAY_SIZE(top_keys) <= MAX_KEYS, "MAX_KEYS covers the top-level keys");
 

@@ -224,7 +224,7 @@ static void test_unknown_key(void)
 	ASSERT_EQ(expect_error("mode: enforce\nrule:\n", "2:1",
 			       "unknown key \"rule\" at the top level (expected mode, on_failure, "
 			       "max_data_age, default, data, rules, scopes, nat64_prefixes, "
-			       "raw_sockets, outputs)"),
+			       "raw_sockets, outputs, accounting, metrics)"),
 		  0, "top-level key");
 	ASSERT_EQ(expect_error("rules:\n  - action: deny\n    country: [DE, XX]\n", "3:19",
 			       "unknown country code \"XX\" (expected an ISO 3166-1 alpha-2 code"),
