@@ -64,7 +64,7 @@ vol=$tmp/volume
 tests/deploy/kubelet_configmap.sh init "$vol" "$tmp/v1/policy.yaml"
 check "policy.yaml -> ..data/policy.yaml" test "$(readlink "$vol/policy.yaml")" = ..data/policy.yaml
 first=$(readlink "$vol/..data")
-"$EXFILGUARD" --pin-dir "$pin_dir" run --policy "$vol/policy.yaml" --cgroup "$cg_rel" \
+unshare --net "$EXFILGUARD" --pin-dir "$pin_dir" run --policy "$vol/policy.yaml" --cgroup "$cg_rel" \
 	--ready-fd 3 3>"$tmp/ready" >"$tmp/events" 2>"$tmp/guard.log" &
 guard_pid=$!
 wait_ready "$tmp/ready" "$guard_pid"
@@ -80,7 +80,7 @@ check "policy.yaml reads version 2" cmp "$vol/policy.yaml" "$tmp/v2/policy.yaml"
 check "exfilguard reload takes the new version" "$EXFILGUARD" --pin-dir "$pin_dir" reload
 check_eq "version 2 no longer denies it" ENETUNREACH "$(probe)"
 tests/deploy/kubelet_configmap.sh update "$vol" "$tmp/v1/policy.yaml"
-"$EXFILGUARD" --pin-dir "$pin_dir" reload >/dev/null 2>&1
+check "exfilguard reload takes version 1 again" "$EXFILGUARD" --pin-dir "$pin_dir" reload
 check_eq "back to version 1: denied again" EPERM "$(probe)"
 hwm=$(awk '/^VmHWM:/ { print int($2 / 1024) }' "/proc/$guard_pid/status")
 echo "  guard peak RSS on the real datasets after 2 reloads: ${hwm} MiB (limit ${limit} MiB)"
