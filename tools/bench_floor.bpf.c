@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The floor for `make bench`: the same cgroup hooks exfilguard attaches
- * (connect4/6, sendmsg4/6, egress), each allowing at once. What any guard on
+ * (connect4/6, sendmsg4/6, egress, sock_create, setsockopt), each allowing
+ * at once. What any guard on
  * these hooks costs before it looks at anything. Not part of exfilguard.
  */
 #include <linux/bpf.h>
@@ -35,6 +36,18 @@ int floor_sendmsg6(struct bpf_sock_addr *ctx __attribute__((unused)))
 
 SEC("cgroup_skb/egress")
 int floor_egress(struct __sk_buff *skb __attribute__((unused)))
+{
+	return 1;
+}
+
+SEC("cgroup/sock_create")
+int floor_sock_create(struct bpf_sock *ctx __attribute__((unused)))
+{
+	return 1;
+}
+
+SEC("cgroup/setsockopt")
+int floor_setsockopt(struct bpf_sockopt *ctx __attribute__((unused)))
 {
 	return 1;
 }

@@ -160,6 +160,23 @@ static void print_loads(void)
 		       (double)variants[v].kmem_bytes / (1 << 20));
 }
 
+/*
+ * BENCH_PROFILE=N: only TCP connect+close under the CN policy, N runs, for
+ * `perf record -a -g` around it (where the per-connection cost goes).
+ */
+static int profile_tcp(int runs)
+{
+	int i;
+
+	if (bench_variant_attach(&variants[VN_CN], &env))
+		return 1;
+	for (i = 0; i < runs; i++)
+		printf("TCP connect+close under the CN policy: %.0f ns\n",
+		       bench_run(&env, W_TCP_CONNECT));
+	bench_variant_detach(&variants[VN_CN], &env);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double t0 = bench_now();
@@ -173,7 +190,11 @@ int main(int argc, char **argv)
 	if (make_cgroup(env.cg))
 		return 1;
 	atexit(cleanup);
-	if (prepare(argv[2], argv[3]) || run_rounds())
+	if (prepare(argv[2], argv[3]))
+		return 1;
+	if (getenv("BENCH_PROFILE"))
+		return profile_tcp(atoi(getenv("BENCH_PROFILE")));
+	if (run_rounds())
 		return 1;
 	printf("%d interleaved rounds; CPU time of the calling process per operation over no "
 	       "guard's, median (min..max) of the paired rounds, and rate as a fraction of no "

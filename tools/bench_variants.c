@@ -106,9 +106,10 @@ int bench_variant_load(struct bench_variant *v, const struct bench_env *e, const
 static int attach_floor(struct bench_variant *v, const struct bench_env *e)
 {
 	struct bench_floor_bpf *s = v->floor_skel;
-	struct bpf_program *progs[] = {s->progs.floor_connect4, s->progs.floor_connect6,
-				       s->progs.floor_sendmsg4, s->progs.floor_sendmsg6,
-				       s->progs.floor_egress};
+	struct bpf_program *progs[] = {s->progs.floor_connect4,	 s->progs.floor_connect6,
+				       s->progs.floor_sendmsg4,	 s->progs.floor_sendmsg6,
+				       s->progs.floor_egress,	 s->progs.floor_sock_create,
+				       s->progs.floor_setsockopt};
 	int cg = open(e->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	size_t i;
 
@@ -116,7 +117,7 @@ static int attach_floor(struct bench_variant *v, const struct bench_env *e)
 		v->floor_links[i] = bpf_program__attach_cgroup(progs[i], cg);
 	if (cg >= 0)
 		close(cg);
-	return cg >= 0 && v->floor_links[4] ? 0 : -1;
+	return cg >= 0 && v->floor_links[6] ? 0 : -1;
 }
 
 static int start_drain(struct bench_variant *v)
