@@ -37,7 +37,9 @@ TEST_LIB  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_BINS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 BPF_BINS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/test_*.c))
-TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/fuzz_%.c tools/%.bpf.c,$(wildcard tools/*.c)))
+TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/fuzz_%.c tools/bench_%.c tools/%.bpf.c,$(wildcard tools/*.c))) \
+             $(BUILD)/tools/bench
+BENCH_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tools/%.bpf.c,$(wildcard tools/bench_*.c)))
 # Every C source and header of the tree, for format and format-check.
 FORMAT_SRCS = $(shell find bpf maps user tests tools -name '*.[ch]' | sort)
 
@@ -62,17 +64,17 @@ $(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c | $(SETUP)
 $(BUILD)/exfilguard.skel.h: $(BUILD)/exfilguard.bpf.o
 	$(BPFTOOL) gen skeleton $< name exfilguard_bpf > $@.tmp && mv $@.tmp $@
 
-# The bench's LPM-trie baseline (not part of exfilguard).
-$(BUILD)/bench_lpm.bpf.o: tools/bench_lpm.bpf.c | $(SETUP)
+# The bench's floor: trivial programs on the same hooks (not part of exfilguard).
+$(BUILD)/bench_floor.bpf.o: tools/bench_floor.bpf.c | $(SETUP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/bench_lpm.skel.h: $(BUILD)/bench_lpm.bpf.o
-	$(BPFTOOL) gen skeleton $< name bench_lpm_bpf > $@.tmp && mv $@.tmp $@
+$(BUILD)/bench_floor.skel.h: $(BUILD)/bench_floor.bpf.o
+	$(BPFTOOL) gen skeleton $< name bench_floor_bpf > $@.tmp && mv $@.tmp $@
 
 # Generated headers must exist before the first compile; after it, the .d
 # files say which objects include them.
-$(BUILD)/obj/tools/bench.o: | $(BUILD)/bench_lpm.skel.h
+$(BUILD)/obj/tools/bench_variants.o: | $(BUILD)/bench_floor.skel.h
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/exfilguard.skel.h $(SETUP)
 	@mkdir -p $(@D)
@@ -103,6 +105,10 @@ $(BPF_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(LIB_OBJS) $(TEST_LIB
 $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(LINK)
+
+$(BUILD)/tools/bench: $(BENCH_OBJS) $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(LINK) -lpthread
 
 # Installation (GNU conventions): `make install PREFIX=/usr DESTDIR=/tmp/root`.
 # The binary goes to SBINDIR (a system daemon, man section 8); the example
@@ -200,21 +206,17 @@ test-sanitize:
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  DEPLOY_TESTS= test
 
-# Benchmarks (root): datasets to kernel maps (time, peak memory, kernel memory)
-# and the kernel's verdict cost, side by side. Figures go in BENCHMARKS.md.
+# Benchmarks (root): every variant side by side in one run (no guard, the
+# floor, exfilguard CIDR-only and CN policy on the full world, nftables),
+# load time, kernel and daemon memory, CIDR-only sizes. Figures go in BENCHMARKS.md.
 BENCH_DIR := $(BUILD)/bench
-bench: $(BUILD)/tools/bench $(DATA_DIR)/SOURCES.json | $(SETUP)
-	@mkdir -p $(BENCH_DIR)/fixtures
-	@perl tests/fixtures/gen_fixtures.pl $(BENCH_DIR)/fixtures
-	@printf 'data:\n  country: %s\n  asn: [%s, %s]\nrules:\n  - action: deny\n    country: [KP]\n' \
+bench: $(BUILD)/exfilguard $(BUILD)/tools/bench $(DATA_DIR)/SOURCES.json | $(SETUP)
+	@mkdir -p $(BENCH_DIR)
+	@printf 'data:\n  country: %s\n  asn: [%s, %s]\nrules:\n  - action: deny\n    country: [CN]\n  - action: deny\n    provider: [alibaba-cloud]\n  - action: deny\n    jurisdiction: [CN]\n' \
 	  $(abspath $(DATA_DIR))/dbip-country.mmdb $(abspath $(DATA_DIR))/asn-ipv4.csv \
-	  $(abspath $(DATA_DIR))/asn-ipv6.csv > $(BENCH_DIR)/full.yaml
-	@printf 'data:\n  country: %s\n  asn: [%s]\nrules:\n  - action: deny\n    country: [KP]\n' \
-	  $(abspath $(BENCH_DIR))/fixtures/geolite2-country.mmdb \
-	  $(abspath $(BENCH_DIR))/fixtures/asn.csv > $(BENCH_DIR)/small.yaml
-	@printf 'rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\n' > $(BENCH_DIR)/cidr.yaml
+	  $(abspath $(DATA_DIR))/asn-ipv6.csv > $(BENCH_DIR)/cn.yaml
 	/usr/bin/time -f "bench: %e s wall, %M KiB peak RSS" \
-	  $(BUILD)/tools/bench $(BENCH_DIR)/full.yaml $(BENCH_DIR)/small.yaml $(BENCH_DIR)/cidr.yaml
+	  $(BUILD)/tools/bench $(abspath $(BUILD))/exfilguard $(abspath $(BENCH_DIR))/cn.yaml $(abspath $(BENCH_DIR))
 
 # Each libFuzzer target for a short while (CI); `make fuzz FUZZ_SECONDS=600` for longer.
 FUZZ_SECONDS ?= 20

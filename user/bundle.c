@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bundle.h"
@@ -78,6 +79,10 @@ static int load_data(struct eg_bundle *b, struct eg_error *err)
 			   &b->catalog, err))
 		return -1;
 	b->have_world = 1;
+	/* The world holds what they said; AS names, versions and ages stay (not provider
+	 * ranges: check's shadow warnings read them). */
+	eg_range_list_free(&b->country.ranges);
+	eg_range_list_free(&b->asn.ranges);
 	return 0;
 }
 
@@ -162,6 +167,15 @@ void eg_bundle_free(struct eg_bundle *b)
 	eg_catalog_free(&b->catalog);
 	eg_policy_free(&b->policy);
 	memset(b, 0, sizeof(*b));
+}
+
+int eg_bundle_trim(struct eg_bundle *b)
+{
+	eg_range_list_free(&b->ranges.ranges);
+	if (b->have_world && eg_world_trim(&b->world))
+		return -1;
+	malloc_trim(0); /* give the freed heap back, or RSS stays at the build's peak */
+	return 0;
 }
 
 uint64_t eg_bundle_stale_after(const struct eg_bundle *b)

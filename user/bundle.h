@@ -32,6 +32,12 @@ struct eg_bundle {
 int eg_bundle_load(const char *policy_path, int mode_override, struct eg_bundle *b,
 		   struct eg_error *err);
 void eg_bundle_free(struct eg_bundle *b);
+/*
+ * Once the kernel tables are built from b (the daemon): free what only
+ * building needed, the datasets' range lists and the world's segments, and
+ * keep what events need (classes, AS names, dataset versions and ages).
+ */
+int eg_bundle_trim(struct eg_bundle *b);
 /* The policy and its datasets only (no catalog, classification or rules): for their ages. */
 int eg_bundle_load_datasets(const char *policy_path, struct eg_bundle *b, struct eg_error *err);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Build a generation from a bundle: the one path for start, adoption and reload. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -80,6 +81,11 @@ int eg_generation_build(struct eg_generation *gen, struct eg_target *t,
 		eg_guard_destroy(g);
 		return -1;
 	}
+	/* The kernel holds the tables: keep only what events need. */
+	if (eg_bundle_trim(b)) {
+		eg_guard_destroy(g);
+		return eg_fail(err, ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
@@ -87,4 +93,5 @@ void eg_generation_drop(struct eg_generation *gen)
 {
 	eg_guard_destroy(&gen->guard);
 	eg_bundle_free(&gen->b);
+	malloc_trim(0); /* after a reload, back to one generation's RSS */
 }

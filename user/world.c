@@ -248,7 +248,54 @@ void eg_world_free(struct eg_world *w)
 	free(w->v4_bounds);
 	free(w->v6_bounds);
 	free(w->segments);
+	free(w->starts);
 	memset(w, 0, sizeof(*w));
+}
+
+int eg_world_trim(struct eg_world *w)
+{
+	size_t i;
+
+	if (!w->n_segments)
+		return 0;
+	w->starts = malloc(w->n_segments * sizeof(*w->starts));
+	if (!w->starts)
+		return -1;
+	for (i = 0; i < w->n_segments; i++)
+		w->starts[i] = w->segments[i].first;
+	w->n_starts = w->n_segments;
+	free(w->segments);
+	w->segments = NULL;
+	w->n_segments = 0;
+	return 0;
+}
+
+/* The segment around a, from the segments or, once trimmed, from their starts. */
+static int segment_around(const struct eg_world *w, u128 a, u128 *first, u128 *last)
+{
+	size_t lo = 0, hi = w->n_starts;
+
+	if (w->n_segments) {
+		const struct eg_segment *seg =
+			&w->segments[eg_segment_find(w->segments, w->n_segments, a)];
+
+		*first = seg->first;
+		*last = seg->last;
+		return 0;
+	}
+	if (!w->n_starts)
+		return -1;
+	while (hi - lo > 1) { /* the last start <= a; starts[0] is 0 */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->starts[mid] <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*first = w->starts[lo];
+	*last = lo + 1 < w->n_starts ? w->starts[lo + 1] - 1 : U128_MAX;
+	return 0;
 }
 
 const struct eg_class *eg_world_class(const struct eg_world *w, uint32_t class_id)
@@ -260,20 +307,18 @@ const struct eg_class *eg_world_class(const struct eg_world *w, uint32_t class_i
 
 void eg_world_prefix(const struct eg_world *w, const uint8_t addr[16], char *buf, size_t len)
 {
-	u128 a = eg_u128_from_addr(addr);
-	const struct eg_segment *seg;
+	u128 a = eg_u128_from_addr(addr), first, last;
 	struct eg_cidr cidr;
 	unsigned plen;
 
-	if (!w->n_segments) {
+	if (segment_around(w, a, &first, &last)) {
 		snprintf(buf, len, "?");
 		return;
 	}
-	seg = &w->segments[eg_segment_find(w->segments, w->n_segments, a)];
 	for (plen = eg_addr_is_v4mapped(addr) ? 96 : 0; plen < 128; plen++) {
 		u128 host = U128_MAX >> plen;
 
-		if ((a & ~host) >= seg->first && (a | host) <= seg->last)
+		if ((a & ~host) >= first && (a | host) <= last)
 			break;
 	}
 	eg_u128_to_addr(plen == 128 ? a : a & ~(U128_MAX >> plen), cidr.addr);

@@ -27,6 +27,9 @@ struct eg_world {
 	size_t n_v6_bounds;
 	struct eg_segment *segments; /* the whole space, in order, no gaps */
 	size_t n_segments;
+	/* After eg_world_trim: each segment's first address only (the next one's ends it). */
+	unsigned __int128 *starts;
+	size_t n_starts;
 	char dataset[80]; /* short version of the data: hashes of the inputs */
 };
 
@@ -40,6 +43,12 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
 		   const struct eg_catalog *catalog, struct eg_error *err);
 void eg_world_free(struct eg_world *w);
+/*
+ * Once the kernel tables are built (the daemon): keep what events read
+ * (classes, the lookup tables, each segment's start for the prefix) and free
+ * the segments (48 bytes each, 16 kept).
+ */
+int eg_world_trim(struct eg_world *w);
 
 /* Class id of an address (16-byte form), by the very search the kernel runs. */
 uint32_t eg_world_classify(const struct eg_world *w, const uint8_t addr[16]);

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * exfilguard benchmark (make bench): every variant side by side in one run.
+ *
+ *   bench EXFILGUARD CN_POLICY WORK_DIR
+ *
+ * Variants: no guard; the floor (trivial programs on the same hooks);
+ * exfilguard with a CIDR-only policy of the CN policy's denied ranges;
+ * exfilguard with the CN policy on the full world; nftables (inet output
+ * chain, interval sets of the same ranges). Each round runs every workload
+ * under every variant (the order rotating per round); each variant's figure
+ * is paired with the no-guard figure of the same round, and the report
+ * gives the median and min..max of those pairs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "bench.h"
+#include "cgroup.h"
+
+#define ROUNDS 7
+
+enum { VN_NONE, VN_FLOOR, VN_CIDR, VN_CN, VN_NFT, VN_COUNT };
+
+static struct bench_variant variants[VN_COUNT] = {
+	[VN_NONE] = {.name = "no guard", .kind = V_NONE},
+	[VN_FLOOR] = {.name = "floor (programs returning 1)", .kind = V_FLOOR},
+	[VN_CIDR] = {.name = "exfilguard, CIDR-only", .kind = V_EG},
+	[VN_CN] = {.name = "exfilguard, CN policy, full world", .kind = V_EG},
+	[VN_NFT] = {.name = "nftables inet output, interval sets", .kind = V_NFT},
+};
+static double figures[VN_COUNT][W_COUNT][ROUNDS];
+static struct bench_env env;
+
+static void cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < VN_COUNT; i++)
+		bench_variant_free(&variants[i], &env);
+	bench_env_teardown(&env);
+	rmdir(env.cg);
+}
+
+static int make_cgroup(char out[PATH_MAX])
+{
+	struct eg_error err = {0};
+	char mount[PATH_MAX];
+
+	if (eg_cgroup2_mount(mount, &err)) {
+		fprintf(stderr, "bench: %s\n", err.msg);
+		return -1;
+	}
+	snprintf(out, PATH_MAX, "%s/exfilguard-bench-%d", mount, (int)getpid());
+	if (mkdir(out, 0700)) {
+		fprintf(stderr, "bench: %s: %s\n", out, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The CN policy's guard, its denied ranges as the other variants' data, and the netns. */
+static int prepare(const char *cn_policy, const char *dir)
+{
+	char cidr[PATH_MAX], nft[PATH_MAX];
+	struct bench_deny deny;
+	long n;
+
+	if (bench_variant_load(&variants[VN_CN], &env, cn_policy) ||
+	    bench_deny_from(&variants[VN_CN].b, &deny))
+		return -1;
+	snprintf(cidr, sizeof(cidr), "%s/cidr-cn.yaml", dir);
+	snprintf(nft, sizeof(nft), "%s/cn.nft", dir);
+	n = bench_deny_write_policy(&deny, cidr);
+	if (n < 0 || bench_deny_write_nft(&deny, nft) || bench_env_setup(&env, &deny))
+		return -1;
+	printf("the CN policy denies %zu IPv4 + %zu IPv6 ranges (%ld CIDR prefixes): the "
+	       "CIDR-only policy and the nftables sets hold exactly these\n",
+	       deny.n4, deny.n6, n);
+	variants[VN_NFT].nft_script = strdup(nft);
+	return bench_variant_load(&variants[VN_FLOOR], &env, NULL) ||
+	       bench_variant_load(&variants[VN_CIDR], &env, cidr) ||
+	       bench_variant_load(&variants[VN_NFT], &env, NULL);
+}
+
+static int run_rounds(void)
+{
+	int r, i, w;
+
+	for (r = 0; r < ROUNDS; r++)
+		for (i = 0; i < VN_COUNT; i++) {
+			int v = (i + r) % VN_COUNT;
+
+			if (bench_variant_attach(&variants[v], &env))
+				return -1;
+			for (w = 0; w < W_COUNT; w++)
+				figures[v][w][r] = bench_run(&env, (enum bench_work)w);
+			bench_variant_detach(&variants[v], &env);
+		}
+	return 0;
+}
+
+static void print_work(int w)
+{
+	double none[ROUNDS];
+	int v, r;
+
+	memcpy(none, figures[VN_NONE][w], sizeof(none));
+	printf("%s: no guard %.0f ns\n", bench_work_names[w], bench_stats_of(none, ROUNDS).median);
+	for (v = 1; v < VN_COUNT; v++) {
+		double extra[ROUNDS], rate[ROUNDS];
+		struct bench_stats e, q;
+
+		for (r = 0; r < ROUNDS; r++) {
+			extra[r] = figures[v][w][r] - figures[VN_NONE][w][r];
+			rate[r] = figures[VN_NONE][w][r] / figures[v][w][r];
+		}
+		e = bench_stats_of(extra, ROUNDS);
+		q = bench_stats_of(rate, ROUNDS);
+		printf("  %-38s %+7.0f ns (%+.0f..%+.0f)  rate %.3fx (%.3f..%.3f)\n",
+		       variants[v].name, e.median, e.min, e.max, q.median, q.min, q.max);
+	}
+}
+
+/* One process refusing connects to one denied address; the guard's counters say what became events.
+ */
+static void deny_loop(int v)
+{
+	struct bench_variant *x = &variants[v];
+	uint32_t denied_slot = EG_CTR_HOOK(EG_HOOK_CONNECT4, EG_VERDICT_DENY);
+	uint64_t d0 = eg_guard_counter(&x->g, denied_slot);
+	uint64_t l0 = eg_guard_counter(&x->g, EG_CTR_EVENTS_DROPPED);
+	unsigned long long e0 = x->delivered;
+	double rate;
+
+	if (bench_variant_attach(x, &env))
+		return;
+	rate = bench_deny_loop(&env, env.deny_target, BENCH_DENY_LOOP);
+	bench_variant_detach(x, &env);
+	printf("  %-38s %.0f refusals per CPU-second; denied %llu, events delivered %llu, lost "
+	       "%llu\n",
+	       x->name, rate, (unsigned long long)(eg_guard_counter(&x->g, denied_slot) - d0),
+	       x->delivered - e0,
+	       (unsigned long long)(eg_guard_counter(&x->g, EG_CTR_EVENTS_DROPPED) - l0));
+}
+
+static void print_loads(void)
+{
+	int v;
+
+	printf("load (policy file to enforcing) and kernel memory:\n");
+	for (v = 1; v < VN_COUNT; v++)
+		printf("  %-38s %6.2f s; BPF maps (memlock) %6.1f MiB, kernel memory charged "
+		       "(memcg kmem) %6.1f MiB\n",
+		       variants[v].name, variants[v].load_s,
+		       (double)variants[v].kernel_bytes / (1 << 20),
+		       (double)variants[v].kmem_bytes / (1 << 20));
+}
+
+/*
+ * BENCH_PROFILE=N: only TCP connect+close under the CN policy, N runs, for
+ * `perf record -a -g` around it (where the per-connection cost goes).
+ */
+static int profile_tcp(int runs)
+{
+	int i;
+
+	if (bench_variant_attach(&variants[VN_CN], &env))
+		return 1;
+	for (i = 0; i < runs; i++)
+		printf("TCP connect+close under the CN policy: %.0f ns\n",
+		       bench_run(&env, W_TCP_CONNECT));
+	bench_variant_detach(&variants[VN_CN], &env);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	double t0 = bench_now();
+	int w;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: bench EXFILGUARD CN_POLICY WORK_DIR\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (make_cgroup(env.cg))
+		return 1;
+	atexit(cleanup);
+	if (prepare(argv[2], argv[3]))
+		return 1;
+	if (getenv("BENCH_PROFILE"))
+		return profile_tcp(atoi(getenv("BENCH_PROFILE")));
+	if (run_rounds())
+		return 1;
+	printf("%d interleaved rounds; CPU time of the calling process per operation over no "
+	       "guard's, median (min..max) of the paired rounds, and rate as a fraction of no "
+	       "guard's:\n",
+	       ROUNDS);
+	for (w = 0; w < W_COUNT; w++)
+		print_work(w);
+	printf("(nftables never sees UDP connect(): it sends nothing, netfilter runs on "
+	       "packets)\n");
+	printf("tight deny loop, UDP connect() to one denied address, %d calls:\n",
+	       BENCH_DENY_LOOP);
+	deny_loop(VN_CIDR);
+	deny_loop(VN_CN);
+	print_loads();
+	if (bench_scale(&env, argv[3]) || bench_daemon_memory(argv[1], argv[2], env.cg))
+		return 1;
+	printf("bench: %.0f s\n", bench_now() - t0);
+	return 0;
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * make bench: what is attached for a run. Nothing; the floor (trivial
+ * programs on the same hooks); exfilguard (a policy loaded into a guard,
+ * attached to the bench cgroup, its events drained by a thread as the
+ * daemon would); or nftables (an inet output chain in the client netns
+ * matching the CN sets, which stay loaded between runs).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bench.h"
+#include "bench_floor.skel.h"
+#include "exfilguard.skel.h"
+
+struct drain {
+	struct ring_buffer *rb;
+	pthread_t thread;
+	atomic_int stop;
+	atomic_ullong events;
+};
+
+static int count_event(void *ctx, void *data, size_t size)
+{
+	struct drain *d = ctx;
+
+	(void)data;
+	(void)size;
+	atomic_fetch_add(&d->events, 1);
+	return 0;
+}
+
+static void *drain_loop(void *arg)
+{
+	struct drain *d = arg;
+
+	while (!atomic_load(&d->stop))
+		ring_buffer__poll(d->rb, 50);
+	ring_buffer__consume(d->rb);
+	return NULL;
+}
+
+/* Kernel memory of every map of the guard, by fdinfo memlock. */
+static long long guard_memlock(const struct eg_guard *g)
+{
+	struct bpf_map *map;
+	long long total = 0;
+
+	bpf_object__for_each_map(map, g->skel->obj) total +=
+		(long long)bench_memlock(bpf_map__fd(map));
+	return total;
+}
+
+static int load_guard(struct bench_variant *v, const struct bench_env *e, const char *policy)
+{
+	struct eg_error err = {0};
+
+	if (eg_bundle_load(policy, -1, &v->b, &err) ||
+	    eg_guard_load_bundle(&v->g, &v->b, NULL, &err) ||
+	    eg_guard_apply(&v->g, &v->b.rules, &err) || eg_guard_attach(&v->g, e->cg, &err)) {
+		fprintf(stderr, "bench: %s: %s\n", policy, err.msg);
+		return -1;
+	}
+	v->kernel_bytes = guard_memlock(&v->g);
+	return 0;
+}
+
+static int load_nft(struct bench_variant *v, const struct bench_env *e)
+{
+	if (bench_sh("ip netns exec %s nft -f %s", e->ns_client, v->nft_script))
+		return -1;
+	return bench_variant_attach(v, e);
+}
+
+int bench_variant_load(struct bench_variant *v, const struct bench_env *e, const char *policy)
+{
+	struct bench_memcg m;
+	int in_memcg = !bench_memcg_enter(&m, "egbench");
+	double t0 = bench_now();
+	int rc = 0;
+
+	if (v->kind == V_EG)
+		rc = load_guard(v, e, policy);
+	else if (v->kind == V_NFT)
+		rc = load_nft(v, e);
+	else if (v->kind == V_FLOOR) {
+		v->floor_skel = bench_floor_bpf__open_and_load();
+		rc = v->floor_skel ? 0 : -1;
+	}
+	v->load_s = bench_now() - t0;
+	v->kmem_bytes = in_memcg ? bench_memcg_leave(&m) : -1;
+	if (v->kind == V_EG)
+		eg_guard_detach(&v->g);
+	else if (v->kind == V_NFT)
+		bench_variant_detach(v, e);
+	return rc;
+}
+
+static int attach_floor(struct bench_variant *v, const struct bench_env *e)
+{
+	struct bench_floor_bpf *s = v->floor_skel;
+	struct bpf_program *progs[] = {s->progs.floor_connect4,	 s->progs.floor_connect6,
+				       s->progs.floor_sendmsg4,	 s->progs.floor_sendmsg6,
+				       s->progs.floor_egress,	 s->progs.floor_sock_create,
+				       s->progs.floor_setsockopt};
+	int cg = open(e->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t i;
+
+	for (i = 0; cg >= 0 && i < sizeof(progs) / sizeof(progs[0]); i++)
+		v->floor_links[i] = bpf_program__attach_cgroup(progs[i], cg);
+	if (cg >= 0)
+		close(cg);
+	return cg >= 0 && v->floor_links[6] ? 0 : -1;
+}
+
+static int start_drain(struct bench_variant *v)
+{
+	struct drain *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -1;
+	d->rb = ring_buffer__new(eg_guard_events_fd(&v->g), count_event, d, NULL);
+	if (!d->rb || pthread_create(&d->thread, NULL, drain_loop, d)) {
+		ring_buffer__free(d->rb);
+		free(d);
+		return -1;
+	}
+	v->drain = d;
+	return 0;
+}
+
+static void stop_drain(struct bench_variant *v)
+{
+	struct drain *d = v->drain;
+
+	if (!d)
+		return;
+	atomic_store(&d->stop, 1);
+	pthread_join(d->thread, NULL);
+	v->delivered += atomic_load(&d->events);
+	ring_buffer__free(d->rb);
+	free(d);
+	v->drain = NULL;
+}
+
+int bench_variant_attach(struct bench_variant *v, const struct bench_env *e)
+{
+	struct eg_error err = {0};
+
+	switch (v->kind) {
+	case V_FLOOR:
+		return attach_floor(v, e);
+	case V_EG:
+		if (eg_guard_attach(&v->g, e->cg, &err)) {
+			fprintf(stderr, "bench: %s\n", err.msg);
+			return -1;
+		}
+		return start_drain(v);
+	case V_NFT:
+		return bench_sh("printf 'add chain inet egbench out { type filter hook output "
+				"priority 0; policy accept; }\\n"
+				"add rule inet egbench out ip daddr @cn4 drop\\n"
+				"add rule inet egbench out ip6 daddr @cn6 drop\\n' | "
+				"ip netns exec %s nft -f -",
+				e->ns_client);
+	default:
+		return 0;
+	}
+}
+
+void bench_variant_detach(struct bench_variant *v, const struct bench_env *e)
+{
+	size_t i;
+
+	switch (v->kind) {
+	case V_FLOOR:
+		for (i = 0; i < sizeof(v->floor_links) / sizeof(v->floor_links[0]); i++) {
+			bpf_link__destroy(v->floor_links[i]);
+			v->floor_links[i] = NULL;
+		}
+		break;
+	case V_EG:
+		stop_drain(v);
+		eg_guard_detach(&v->g);
+		break;
+	case V_NFT:
+		bench_sh("printf 'flush chain inet egbench out\\ndelete chain inet egbench out\\n' "
+			 "| "
+			 "ip netns exec %s nft -f -",
+			 e->ns_client);
+		break;
+	default:
+		break;
+	}
+}
+
+void bench_variant_free(struct bench_variant *v, const struct bench_env *e)
+{
+	if (v->kind == V_EG) {
+		eg_guard_destroy(&v->g);
+		eg_bundle_free(&v->b);
+	} else if (v->kind == V_FLOOR)
+		bench_floor_bpf__destroy(v->floor_skel);
+	else if (v->kind == V_NFT)
+		bench_sh("ip netns exec %s nft delete table inet egbench 2>/dev/null",
+			 e->ns_client);
+}
