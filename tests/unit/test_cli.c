@@ -140,6 +140,34 @@ static void test_usage_errors_exit_2(void)
 	ASSERT_EQ(r.status, 2, "no command");
 }
 
+/* --json and --pin-dir anywhere on the line; a clear word for each misuse. */
+static void test_global_options_anywhere(void)
+{
+	json_object *obj;
+	struct result r;
+	char args[700];
+
+	snprintf(args, sizeof(args), "status --json --pin-dir %s/none", tmpdir);
+	run(&r, args);
+	ASSERT_EQ(r.status, 3, "status --json after the command");
+	obj = json_tokener_parse(r.out);
+	ASSERT_TRUE(obj != NULL, "JSON out");
+	json_object_put(obj);
+	snprintf(args, sizeof(args), "lookup --policy %s --json 198.51.100.9",
+		 write_file("g.yaml", good_policy));
+	run(&r, args);
+	ASSERT_EQ(r.status, 0, "lookup ... --json");
+	ASSERT_CONTAINS(r.out, "\"verdict\":\"deny\"", "JSON verdict");
+	run(&r, "status --pin-dir");
+	ASSERT_EQ(r.status, 2, "--pin-dir with no value");
+	ASSERT_CONTAINS(r.err, "--pin-dir needs a value", "says it needs a value");
+	run(&r, "nosuch");
+	ASSERT_STREQ(r.err, "exfilguard: unknown command 'nosuch' (see 'exfilguard --help')\n",
+		     "no stray spaces");
+	run(&r, "stauts");
+	ASSERT_CONTAINS(r.err, "unknown command 'stauts' (did you mean 'status'?)", "suggestion");
+}
+
 static void test_help_on_every_command(void)
 {
 	static const char *const cmds[] = {"run", "check", "lookup", "status", "detach"};
@@ -238,6 +266,7 @@ int main(void)
 	RUN_TEST(test_json_error_is_valid_json);
 	RUN_TEST(test_missing_file);
 	RUN_TEST(test_usage_errors_exit_2);
+	RUN_TEST(test_global_options_anywhere);
 	RUN_TEST(test_help_on_every_command);
 	RUN_TEST(test_lookup_text_and_json);
 	RUN_TEST(test_lookup_rejects_bad_address);
