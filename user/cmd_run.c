@@ -43,7 +43,14 @@ static const char run_help[] =
 	"                          then close it (for supervisors and tests)\n"
 	"      --persist           on SIGINT/SIGTERM leave the hooks pinned and enforcing\n"
 	"                          (for restarts and upgrades; 'exfilguard detach' removes them)\n"
+	"      --watch-policy      reload when the policy file changes (its directory is\n"
+	"                          watched; on by default when the directory is a Kubernetes\n"
+	"                          ConfigMap volume, one holding a '..data' symlink)\n"
 	"  -h, --help              this text\n"
+	"\n"
+	"Under systemd (Type=notify) the daemon reports READY=1 once its self-test passed,\n"
+	"RELOADING=1 and READY=1 around each reload, STATUS= lines, STOPPING=1, and pings\n"
+	"the watchdog (WATCHDOG=1) at half of WatchdogSec=.\n"
 	"\n"
 	"SIGUSR1 reopens the events files (after log rotation; a file renamed or removed\n"
 	"is noticed and reopened anyway). Each output has its own queue: one that stalls\n"
@@ -63,6 +70,7 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 		{"format", required_argument, NULL, 'f'},
 		{"ready-fd", required_argument, NULL, 'r'},
 		{"persist", no_argument, NULL, 'P'},
+		{"watch-policy", no_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -106,6 +114,9 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 			break;
 		case 'P':
 			o->persist = 1;
+			break;
+		case 'W':
+			o->watch_policy = 1;
 			break;
 		case 'h':
 			fputs(run_help, stdout);

@@ -183,6 +183,7 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 
 static void stop(struct eg_daemon *d, int persist)
 {
+	eg_policy_watch_close(&d->policy_watch);
 	eg_scope_watch_close(&d->t.watch);
 	if (persist)
 		eg_guard_release(&d->gen.guard);
@@ -197,8 +198,19 @@ static void stop(struct eg_daemon *d, int persist)
 		close(d->lock_fd); /* after the pins are gone or left: the daemon is gone now */
 }
 
+/* The service manager hears the outcome too: READY=1 again, with what is in force. */
+static void notify_reloaded(struct eg_daemon *d, const struct eg_error *err, const char *ok_msg)
+{
+	char status[sizeof(err->msg) + 64];
+
+	snprintf(status, sizeof(status), "%s%s",
+		 err ? "reload refused, the policy in force stays: " : "", err ? err->msg : ok_msg);
+	eg_notify_ready(&d->notify, status);
+}
+
 static void report_reload(struct eg_daemon *d, const struct eg_error *err, const char *ok_msg)
 {
+	notify_reloaded(d, err, ok_msg);
 	eg_guard_set_reload(&d->gen.guard, d->reload_seq,
 			    err ? (err->code ? err->code : EINVAL) : 0, err ? err->msg : ok_msg);
 	fprintf(stderr, "exfilguard run: reload %s: %s\n", err ? "refused" : "done",
@@ -210,6 +222,7 @@ int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 	struct eg_error err = {0};
 	struct eg_info info = {0};
 
+	eg_notify_reloading();
 	eg_guard_get_info(&d->gen.guard, &info);
 	d->reload_seq = info.reload_seq + 1;
 	memset(next, 0, sizeof(*next));
@@ -267,6 +280,34 @@ static void print_started(const struct eg_daemon *d)
 		d->t.cg_rel);
 }
 
+/* READY=1 for the service manager once the self-test passed, with the policy in force. */
+static void notify_started(struct eg_daemon *d)
+{
+	const struct eg_bundle *b = &d->gen.b;
+	char status[EG_PATH_LEN + 2 * PATH_MAX];
+
+	snprintf(status, sizeof(status),
+		 "guarding %s: policy %s, %zu rule%s, %s mode, default %s; self-test passed",
+		 d->t.cg_rel, d->t.policy_path, b->policy.n_rules,
+		 b->policy.n_rules == 1 ? "" : "s", eg_mode_name(b->policy.mode),
+		 eg_action_name(b->policy.default_action));
+	eg_notify_ready(&d->notify, status);
+}
+
+/* --watch-policy, or a policy on a ConfigMap volume: reload when it changes. */
+static int watch_policy(struct eg_daemon *d, struct eg_error *err)
+{
+	int watching;
+
+	if (eg_policy_watch_open(&d->policy_watch, d->t.policy_path, d->o->watch_policy, &watching,
+				 err))
+		return -1;
+	if (watching)
+		fprintf(stderr, "exfilguard run: watching %s: a change reloads the policy\n",
+			d->t.policy_path);
+	return 0;
+}
+
 int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_error *err)
 {
 	static struct eg_daemon d; /* large: keep it off the stack */
@@ -278,14 +319,18 @@ int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_er
 	d.t.policy_path = o->policy_path;
 	d.t.mode = o->mode;
 	d.t.watch.inotify_fd = -1;
+	d.policy_watch.fd = -1;
+	eg_notify_init(&d.notify);
 	install_signal_handlers();
-	if (start(&d, err)) {
+	if (start(&d, err) || watch_policy(&d, err)) {
 		stop(&d, 0);
 		return -1;
 	}
 	print_started(&d);
 	notify_ready(o->ready_fd);
+	notify_started(&d);
 	eg_daemon_stream(&d);
+	eg_notify_stopping();
 	stop(&d, o->persist);
 	fprintf(stderr, "exfilguard run: stopped; %s\n",
 		o->persist ? "hooks left pinned and enforcing (--persist)" : "hooks detached");

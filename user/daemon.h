@@ -18,8 +18,9 @@ struct eg_run_opts {
 	size_t n_outputs;
 	int mode; /* -1: as the policy says */
 	enum eg_format format;
-	int ready_fd; /* -1: none */
-	int persist;  /* leave the hooks pinned at a stop */
+	int ready_fd;	  /* -1: none */
+	int persist;	  /* leave the hooks pinned at a stop */
+	int watch_policy; /* reload when the policy file changes (ConfigMap volumes: always) */
 };
 
 /*

@@ -191,6 +191,9 @@ static void loop(struct eg_daemon *d, int ep, struct ring_buffer **rb, struct lo
 				strerror(errno));
 			return;
 		}
+		eg_notify_tick(&d->notify);
+		if (eg_policy_watch_due(&d->policy_watch))
+			eg_daemon_reload_requested = 1;
 		rescan_scopes(d);
 		eg_workloads_refresh(&d->gen.guard, d->t.cg_dir);
 		read_events(d, *rb);

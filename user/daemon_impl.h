@@ -6,6 +6,8 @@
 #include <signal.h>
 #include "events.h"
 #include "generation.h"
+#include "notify.h"
+#include "policy_watch.h"
 
 struct eg_run_opts; /* daemon.h */
 
@@ -15,10 +17,12 @@ struct eg_daemon {
 	struct eg_target t;
 	struct eg_generation gen; /* in force */
 	struct eg_event_ctx events;
-	struct eg_sinks sinks; /* every output of events */
-	int lock_fd;	       /* the pin directory's lock, held while the daemon runs (pins.h) */
-	uint32_t reload_seq;   /* of the reload under way */
-	unsigned batch_left;   /* events still to read in this batch */
+	struct eg_sinks sinks;	 /* every output of events */
+	int lock_fd;		 /* the pin directory's lock, held while the daemon runs (pins.h) */
+	uint32_t reload_seq;	 /* of the reload under way */
+	unsigned batch_left;	 /* events still to read in this batch */
+	struct eg_notify notify; /* the service manager (sd_notify) */
+	struct eg_policy_watch policy_watch; /* reload when the policy file changes */
 };
 
 extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested,
