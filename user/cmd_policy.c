@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* exfilguard check and lookup: policy questions answered without touching the kernel. */
+/* exfilguard check: a policy validated without touching the kernel. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,9 +8,7 @@
 #include "addr.h"
 #include "bundle.h"
 #include "cli.h"
-#include "embed.h"
 #include "events.h"
-#include "judge.h"
 #include "scopes.h"
 #include "shadow.h"
 
@@ -31,22 +29,8 @@ static const char check_help[] =
 	"  -p, --policy FILE   the policy to check\n"
 	"  -h, --help          this text\n";
 
-static const char lookup_help[] =
-	"Usage: exfilguard lookup --policy FILE ADDRESS...\n"
-	"\n"
-	"Shows, for each IPv4 or IPv6 address, its classification (country, AS number and\n"
-	"organisation, provider, jurisdiction) from the policy's data, the rule that\n"
-	"matches it, the matched prefix and the verdict the kernel would give: the hooks'\n"
-	"own decision code and lookup tables, compiled into this binary. An IPv4-mapped\n"
-	"IPv6 address (::ffff:a.b.c.d) gets the IPv4 address's answer.\n"
-	"\n"
-	"Options:\n"
-	"  -p, --policy FILE   the policy to consult\n"
-	"  -h, --help          this text\n";
-
-/* Options shared by check and lookup: --policy and --help. Returns <0 after help. */
-static int parse_policy_opts(struct eg_cli *cli, int argc, char **argv, const char *help,
-			     const char **policy)
+/* check's options: --policy and --help. Returns <0 after help. */
+static int parse_check_opts(struct eg_cli *cli, int argc, char **argv, const char **policy)
 {
 	static const struct option opts[] = {
 		{"policy", required_argument, NULL, 'p'},
@@ -61,7 +45,7 @@ static int parse_policy_opts(struct eg_cli *cli, int argc, char **argv, const ch
 			*policy = optarg;
 			break;
 		case 'h':
-			fputs(help, stdout);
+			fputs(check_help, stdout);
 			return -1;
 		default:
 			return eg_cli_usage(cli, "unknown option");
@@ -168,7 +152,7 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 	struct eg_error err = {0};
 	const char *path = NULL;
 	struct eg_bundle b;
-	int rc = parse_policy_opts(cli, argc, argv, check_help, &path);
+	int rc = parse_check_opts(cli, argc, argv, &path);
 
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
@@ -198,150 +182,4 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 	}
 	eg_bundle_free(&b);
 	return EG_EXIT_OK;
-}
-
-static json_object *decision_json(const char *text, const struct eg_bundle *b,
-				  const struct eg_decision *d, const uint8_t addr[16])
-{
-	const struct eg_policy *p = &b->policy;
-	json_object *obj = json_object_new_object();
-	struct eg_class_names names;
-	char buf[EG_ADDR_STRLEN];
-
-	json_object_object_add(obj, "address", json_object_new_string(text));
-	eg_addr_format(addr, buf, sizeof(buf));
-	json_object_object_add(obj, "judged_as", json_object_new_string(buf));
-	json_object_object_add(obj, "verdict", json_object_new_string(eg_verdict_name(d->verdict)));
-	json_object_object_add(obj, "action", json_object_new_string(eg_action_name(d->action)));
-	json_object_object_add(obj, "mode", json_object_new_string(eg_mode_name(d->mode)));
-	json_object_object_add(obj, "match", json_object_new_string(eg_match_name(d->match)));
-	if (b->have_world) {
-		eg_class_describe(eg_world_class(&b->world, eg_world_classify(&b->world, addr)),
-				  &b->catalog, b->have_asn ? &b->asn : NULL, &names);
-		eg_class_names_to_json(&names, obj);
-		json_object_object_add(
-			obj, "provider_name",
-			names.provider_name ? json_object_new_string(names.provider_name) : NULL);
-		eg_world_prefix(&b->world, addr, buf, sizeof(buf));
-		json_object_object_add(obj, "class_prefix", json_object_new_string(buf));
-		json_object_object_add(obj, "dataset", json_object_new_string(b->world.dataset));
-		json_object_object_add(obj, "data_age",
-				       eg_bundle_age_json(b, (uint64_t)time(NULL)));
-	}
-	if (d->rule == EG_RULE_DEFAULT) {
-		json_object_object_add(obj, "rule", NULL);
-		json_object_object_add(obj, "prefix", NULL);
-	} else {
-		const struct eg_policy_rule *r = &p->rules[d->rule];
-		json_object *rule = json_object_new_object();
-
-		json_object_object_add(rule, "index", json_object_new_int(d->rule));
-		json_object_object_add(rule, "line", json_object_new_int((int)r->line));
-		json_object_object_add(rule, "text", json_object_new_string(r->text));
-		json_object_object_add(obj, "rule", rule);
-		if (d->match == EG_MATCH_CIDR)
-			eg_matched_prefix(addr, d->prefixlen, buf, sizeof(buf));
-		else
-			eg_world_prefix(&b->world, addr, buf, sizeof(buf));
-		json_object_object_add(obj, "prefix", json_object_new_string(buf));
-	}
-	return obj;
-}
-
-static void print_decision_text(json_object *d)
-{
-	json_object *rule = json_object_object_get(d, "rule");
-	json_object *prefix = json_object_object_get(d, "prefix");
-
-	printf("%-28s %-6s %s", json_object_get_string(json_object_object_get(d, "address")),
-	       json_object_get_string(json_object_object_get(d, "verdict")),
-	       rule ? "" : "default (no rule matches)");
-	if (rule)
-		printf("rule %d (line %d) %s, prefix %s",
-		       json_object_get_int(json_object_object_get(rule, "index")) + 1,
-		       json_object_get_int(json_object_object_get(rule, "line")),
-		       json_object_get_string(json_object_object_get(rule, "text")),
-		       json_object_get_string(prefix));
-	printf("\n");
-	if (json_object_object_get_ex(d, "dataset", NULL)) {
-		json_object *asn = json_object_object_get(d, "asn");
-
-		const char *source =
-			json_object_get_string(json_object_object_get(d, "jurisdiction_source"));
-		char jur[48];
-
-		/* "CN (provider's)": whose jurisdiction it is, as the event says it. */
-		snprintf(jur, sizeof(jur), "%s%s%s%s",
-			 json_object_get_string(json_object_object_get(d, "jurisdiction"))
-				 ?: "none",
-			 source ? " (" : "", source ? source : "", source ? "'s)" : "");
-		printf("%-28s        country %s, AS%s %s, provider %s, jurisdiction %s, prefix "
-		       "%s\n",
-		       "", json_object_get_string(json_object_object_get(d, "country")) ?: "?",
-		       asn ? json_object_get_string(asn) : "?",
-		       json_object_get_string(json_object_object_get(d, "as_org")) ?: "",
-		       json_object_get_string(json_object_object_get(d, "provider")) ?: "none", jur,
-		       json_object_get_string(json_object_object_get(d, "class_prefix")));
-	}
-}
-
-static int lookup_addresses(struct eg_cli *cli, const struct eg_bundle *b, int argc, char **argv)
-{
-	json_object *all = json_object_new_array();
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		uint64_t stale_after = eg_bundle_stale_after(b);
-		struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES];
-		struct eg_tables t = {.world = b->have_world ? &b->world : NULL,
-				      .rs = &b->rules,
-				      .fail_closed = b->policy.fail_closed,
-				      .stale = stale_after && stale_after <= (uint64_t)time(NULL),
-				      .nat64 = nat64};
-		struct eg_decision d;
-		uint8_t addr[16], family, decided[16];
-		uint32_t class_id;
-		json_object *obj;
-
-		if (eg_addr_parse(argv[i], addr, &family)) {
-			json_object_put(all);
-			return eg_cli_usage(cli, "'%s' is not an IPv4 or IPv6 address", argv[i]);
-		}
-		eg_nat64_table(b->policy.nat64, b->policy.n_nat64, nat64);
-		eg_judge_user(&t, addr, &d, &class_id);
-		eg_decided_addr(addr, &d, decided);
-		obj = decision_json(argv[i], b, &d, decided);
-		eg_embed_to_json(obj, d.embed, d.v4, d.by_v4);
-		json_object_array_add(all, obj);
-	}
-	if (cli->json) {
-		eg_cli_print_json(all);
-		return EG_EXIT_OK;
-	}
-	for (i = 0; i < argc; i++)
-		print_decision_text(json_object_array_get_idx(all, (size_t)i));
-	if (b->have_world)
-		print_age(b);
-	json_object_put(all);
-	return EG_EXIT_OK;
-}
-
-int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv)
-{
-	struct eg_error err = {0};
-	const char *path = NULL;
-	struct eg_bundle b;
-	int rc = parse_policy_opts(cli, argc, argv, lookup_help, &path);
-
-	if (rc)
-		return rc < 0 ? EG_EXIT_OK : rc;
-	if (!path)
-		return eg_cli_usage(cli, "--policy FILE is required");
-	if (optind >= argc)
-		return eg_cli_usage(cli, "give at least one ADDRESS");
-	if (eg_bundle_load(path, -1, 0, &b, &err))
-		return eg_cli_error(cli, &err);
-	rc = lookup_addresses(cli, &b, argc - optind, argv + optind);
-	eg_bundle_free(&b);
-	return rc;
 }

@@ -47,30 +47,6 @@ static void install_signal_handlers(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Resolve --cgroup: an absolute cgroup v2 directory, or a path below the mount. */
-static int resolve_cgroup(struct eg_target *t, const char *arg, struct eg_error *err)
-{
-	size_t mlen = strlen(t->mount);
-	char real[PATH_MAX];
-
-	if (!arg)
-		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", t->mount);
-	else if (arg[0] == '/' && strncmp(arg, t->mount, mlen) == 0)
-		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", arg);
-	else
-		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s/%s", t->mount,
-			 arg[0] == '/' ? arg + 1 : arg);
-	if (!realpath(t->cg_dir, real))
-		return eg_fail(err, errno, "%s: %s (cgroup v2 is mounted at %s)", t->cg_dir,
-			       strerror(errno), t->mount);
-	if (strncmp(real, t->mount, mlen) != 0 || (real[mlen] != '/' && real[mlen] != '\0'))
-		return eg_fail(err, EINVAL, "%s is not below the cgroup v2 mount %s", real,
-			       t->mount);
-	snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", real);
-	snprintf(t->cg_rel, sizeof(t->cg_rel), "%s", real[mlen] ? real + mlen : "/");
-	return 0;
-}
-
 /*
  * A guard already pinned: refuse while its daemon lives; adopt it when it is
  * attached where we were asked to guard. Sets *adopt.
@@ -159,7 +135,7 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 	if (eg_bundle_load(t->policy_path, t->mode, 0, &d->gen.b, err))
 		return -1;
 	if (eg_cli_require_privileges(err) || eg_cgroup2_mount(t->mount, err) ||
-	    resolve_cgroup(t, d->o->cgroup_arg, err) ||
+	    eg_cgroup_resolve(t->mount, d->o->cgroup_arg, t->cg_dir, t->cg_rel, err) ||
 	    eg_cgroup_id_of(t->cg_dir, &t->cg_id, err) || eg_bpffs_ensure(d->pin_dir, err) ||
 	    check_pinned(d, &adopt, err))
 		return -1;

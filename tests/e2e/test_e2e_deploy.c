@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "../lib/check.h"
@@ -195,6 +197,73 @@ static void test_configmap_swap_reloads(void)
 	ASSERT_EQ(testenv_guard_finish(&guard, check_failed), 0, "guard exit status");
 }
 
+/* `exfilguard ARGS` (stderr too) into out; its exit status. */
+static int cli(const char *args, char *out, size_t len)
+{
+	char cmd[4 * PATH_MAX];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "%s --pin-dir %s %s 2>&1", guard_binary(), testenv.pin_dir,
+		 args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	return WEXITSTATUS(pclose(p));
+}
+
+/* ---- lookup --cgroup: the scope that cgroup is in ---- */
+
+static void test_lookup_under_a_cgroups_scope(void)
+{
+	char text[1024], policy[PATH_MAX], args[4 * PATH_MAX], out[8192];
+
+	snprintf(text, sizeof(text),
+		 "rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\nscopes:\n"
+		 "  - name: guarded\n    match:\n      cgroup: [\"%s\"]\n    rules:\n"
+		 "      - action: allow\n        cidr: [198.51.100.0/25]\n",
+		 testenv.guarded_rel);
+	ASSERT_EQ(testenv_write_file("scoped.yaml", text, policy), 0, "policy");
+	snprintf(args, sizeof(args), "lookup --policy %s --cgroup %s 198.51.100.9", policy,
+		 testenv.cg_guarded);
+	ASSERT_EQ(cli(args, out, sizeof(out)), 0, "lookup --cgroup (absolute)");
+	ASSERT_CONTAINS(out, "allow  rule #1 (line 9)", "the scope's rule");
+	ASSERT_CONTAINS(out, "scope: guarded", "the scope named");
+	snprintf(args, sizeof(args), "lookup --policy %s --cgroup %s 198.51.100.9", policy,
+		 testenv.cg_outside + strlen(testenv.cg_mount));
+	ASSERT_EQ(cli(args, out, sizeof(out)), 0, "lookup --cgroup (below the mount)");
+	ASSERT_CONTAINS(out, "deny   rule #1 (line 2)", "the node's rule outside the scope");
+}
+
+/* ---- a cgroup v1 hierarchy is refused, naming where v2 is ---- */
+
+static void test_cgroup_v1_refused(void)
+{
+	char v1[PATH_MAX], policy[PATH_MAX], args[4 * PATH_MAX], out[8192], want[2 * PATH_MAX];
+	int status;
+
+	testenv_path("cgroup-v1", v1);
+	ASSERT_EQ(testenv_write_file("v1.yaml", first_policy, policy), 0, "policy");
+	ASSERT_EQ(mkdir(v1, 0755), 0, "mount point");
+	ASSERT_EQ(mount("cgroup", v1, "cgroup", 0, "none,name=egtest"), 0,
+		  "a named cgroup v1 hierarchy");
+	snprintf(args, sizeof(args), "run --policy %s --cgroup %s", policy, v1);
+	status = cli(args, out, sizeof(out));
+	snprintf(args, sizeof(args), "lookup --policy %s --cgroup %s 198.51.100.9", policy, v1);
+	cli(args, out + strlen(out), sizeof(out) - strlen(out));
+	umount(v1);
+	ASSERT_EQ(status, 1, "run refuses");
+	snprintf(want, sizeof(want),
+		 "exfilguard run: %s is a cgroup v1 hierarchy; exfilguard needs cgroup v2, which "
+		 "is mounted at %s",
+		 v1, testenv.cg_mount);
+	ASSERT_CONTAINS(out, want, "run says so");
+	ASSERT_CONTAINS(out, "exfilguard lookup: ", "lookup too");
+	ASSERT_TRUE(testenv_pins_gone(), "nothing pinned");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -204,6 +273,9 @@ int main(void)
 	RUN_TEST(test_sd_notify_in_order);
 	testenv_guard_reset();
 	RUN_TEST(test_configmap_swap_reloads);
+	testenv_guard_reset();
+	RUN_TEST(test_lookup_under_a_cgroups_scope);
+	RUN_TEST(test_cgroup_v1_refused);
 	testenv_guard_reset();
 	return check_summary();
 }
