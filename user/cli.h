@@ -19,6 +19,12 @@ struct eg_cli {
 	const char *cmd;
 };
 
+/* "s" unless n is 1: "1 rule", "2 rules". */
+static inline const char *eg_plural(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* Report an operation error (text on stderr, or a JSON object on stdout); returns EG_EXIT_FAIL. */
 int eg_cli_error(const struct eg_cli *cli, const struct eg_error *err);
 /* Report a usage error with a hint to --help; returns EG_EXIT_USAGE. */

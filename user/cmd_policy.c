@@ -167,9 +167,10 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 	if (cli->json) {
 		check_json(path, &b);
 	} else {
-		printf("%s: valid: %s mode, default %s, %zu rules, %zu prefixes\n", path,
+		printf("%s: valid: %s mode, default %s, %zu rule%s, %zu prefix%s\n", path,
 		       eg_mode_name(b.policy.mode), eg_action_name(b.policy.default_action),
-		       b.policy.n_rules, count_prefixes(&b.policy));
+		       b.policy.n_rules, eg_plural(b.policy.n_rules), count_prefixes(&b.policy),
+		       count_prefixes(&b.policy) == 1 ? "" : "es");
 		if (b.have_world)
 			printf("classification: %zu IPv4 + %zu IPv6 ranges, %zu classes, %llu KiB "
 			       "of kernel memory (dataset %s)\n",

@@ -245,10 +245,11 @@ static void print_status_text(json_object *s)
 	       json_object_get_string(GET(d, "started")));
 	printf("cgroup      %s (id %s)\n", json_object_get_string(GET(s, "cgroup")),
 	       json_object_get_string(GET(s, "cgroup_id")));
-	printf("policy      %s: %s mode, default %s, %d rules, generation %u\n",
+	printf("policy      %s: %s mode, default %s, %d rule%s, generation %u\n",
 	       json_object_get_string(GET(d, "policy_file")),
 	       json_object_get_string(GET(p, "mode")), json_object_get_string(GET(p, "default")),
 	       json_object_get_int(GET(p, "rules")),
+	       eg_plural((unsigned long long)json_object_get_int(GET(p, "rules"))),
 	       (unsigned)json_object_get_int64(GET(p, "generation")));
 	{
 		json_object *cl = GET(s, "classification");

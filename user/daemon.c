@@ -222,8 +222,9 @@ void eg_daemon_switch_to(struct eg_daemon *d, struct eg_generation *next)
 	eg_generation_drop(&d->gen); /* its pins are next's: this detaches nothing */
 	d->gen = *next;
 	set_event_sources(d);
-	snprintf(msg, sizeof(msg), "reloaded %s: %zu rules, %s mode, dataset %s", d->t.policy_path,
-		 d->gen.b.policy.n_rules, eg_mode_name(d->gen.b.policy.mode),
+	snprintf(msg, sizeof(msg), "reloaded %s: %zu rule%s, %s mode, dataset %s", d->t.policy_path,
+		 d->gen.b.policy.n_rules, eg_plural(d->gen.b.policy.n_rules),
+		 eg_mode_name(d->gen.b.policy.mode),
 		 d->gen.b.have_world ? d->gen.b.world.dataset : "none");
 	report_reload(d, NULL, msg);
 }
@@ -244,12 +245,12 @@ static void print_started(const struct eg_daemon *d)
 	const struct eg_bundle *b = &d->gen.b;
 
 	fprintf(stderr,
-		"exfilguard run: guarding %s in %s mode (policy %s: %zu rules, default %s; "
+		"exfilguard run: guarding %s in %s mode (policy %s: %zu rule%s, default %s; "
 		"classification: %zu IPv4 + %zu IPv6 ranges, %zu classes, %llu KiB of kernel "
 		"memory, dataset %s)\n",
 		d->t.cg_rel, eg_mode_name(b->policy.mode), d->t.policy_path, b->policy.n_rules,
-		eg_action_name(b->policy.default_action), b->world.n_v4_bounds,
-		b->world.n_v6_bounds, b->world.n_classes,
+		eg_plural(b->policy.n_rules), eg_action_name(b->policy.default_action),
+		b->world.n_v4_bounds, b->world.n_v6_bounds, b->world.n_classes,
 		(unsigned long long)(b->have_world ? eg_world_kernel_bytes(&b->world) >> 10 : 0),
 		b->have_world ? b->world.dataset : "none");
 	fprintf(stderr, "exfilguard run: self-test passed: a canary connect from %s was refused\n",
@@ -264,9 +265,8 @@ static void notify_started(struct eg_daemon *d)
 
 	snprintf(status, sizeof(status),
 		 "guarding %s: policy %s, %zu rule%s, %s mode, default %s; self-test passed",
-		 d->t.cg_rel, d->t.policy_path, b->policy.n_rules,
-		 b->policy.n_rules == 1 ? "" : "s", eg_mode_name(b->policy.mode),
-		 eg_action_name(b->policy.default_action));
+		 d->t.cg_rel, d->t.policy_path, b->policy.n_rules, eg_plural(b->policy.n_rules),
+		 eg_mode_name(b->policy.mode), eg_action_name(b->policy.default_action));
 	eg_notify_ready(&d->notify, status);
 }
 

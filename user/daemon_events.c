@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <bpf/libbpf.h>
+#include "cli.h"
 #include "daemon.h"
 #include "daemon_impl.h"
 #include "workloads.h"
@@ -114,9 +115,9 @@ void eg_daemon_read_backlog(struct eg_daemon *d, int fd)
 	}
 	if (b && b->n)
 		fprintf(stderr,
-			"exfilguard run: reported %zu events recorded while no daemon ran "
+			"exfilguard run: reported %zu event%s recorded while no daemon ran "
 			"(marked \"backlog\")\n",
-			b->n);
+			b->n, eg_plural(b->n));
 	free(b);
 	close(fd);
 }
@@ -236,6 +237,7 @@ void eg_daemon_stream(struct eg_daemon *d)
 	if (ep >= 0)
 		close(ep);
 	if (lost.reported)
-		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
-			(unsigned long long)lost.reported);
+		fprintf(stderr, "exfilguard run: %llu event%s %s lost (ring buffer full)\n",
+			(unsigned long long)lost.reported, eg_plural(lost.reported),
+			lost.reported == 1 ? "was" : "were");
 }

@@ -78,6 +78,10 @@ static void test_check_valid_policy(void)
 	ASSERT_EQ(r.status, 0, "exit status");
 	ASSERT_CONTAINS(r.out, "valid", "stdout");
 	ASSERT_CONTAINS(r.out, "2 rules, 3 prefixes", "summary");
+	snprintf(args, sizeof(args), "check %s",
+		 write_file("one.yaml", "rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\n"));
+	run(&r, args);
+	ASSERT_CONTAINS(r.out, "default allow, 1 rule, 1 prefix\n", "singular");
 }
 
 static void test_check_bad_cidr_names_line_and_column(void)
