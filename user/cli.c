@@ -51,6 +51,18 @@ int eg_cli_usage(const struct eg_cli *cli, const char *fmt, ...)
 	return EG_EXIT_USAGE;
 }
 
+int eg_cli_pins_denied(const struct eg_cli *cli, int code)
+{
+	struct eg_error err;
+
+	if (code != EACCES && code != EPERM)
+		return -1;
+	eg_fail(&err, code,
+		"%s is not readable without root: %s needs root (or CAP_SYS_ADMIN) (%s)",
+		cli->pin_dir, cli->cmd, strerror(code));
+	return eg_cli_error(cli, &err);
+}
+
 #define EG_CAP_PERFMON 38
 #define EG_CAP_BPF     39
 

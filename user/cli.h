@@ -36,6 +36,12 @@ int eg_cli_no_options(const struct eg_cli *cli, int argc, char **argv, const cha
 struct json_object;
 void eg_cli_print_json(struct json_object *obj);
 
+/*
+ * The pins could not be read because of who we are (code EACCES or EPERM):
+ * say so, rather than "no guard"; returns EG_EXIT_FAIL. Other codes: -1.
+ */
+int eg_cli_pins_denied(const struct eg_cli *cli, int code);
+
 /* Does the process hold what loading and attaching need? Names what is missing. */
 int eg_cli_require_privileges(struct eg_error *err);
 

@@ -292,13 +292,10 @@ int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
 	if (eg_pinned_info(cli->pin_dir, &info) || eg_pinned_config(cli->pin_dir, &cfg)) {
-		struct eg_error err;
+		int denied = eg_cli_pins_denied(cli, errno);
 
-		if (errno == EPERM || errno == EACCES) {
-			eg_fail(&err, errno, "%s: %s (status needs root)", cli->pin_dir,
-				strerror(errno));
-			return eg_cli_error(cli, &err);
-		}
+		if (denied >= 0)
+			return denied;
 		if (cli->json) {
 			json_object *obj = json_object_new_object();
 

@@ -197,21 +197,49 @@ static void test_configmap_swap_reloads(void)
 	ASSERT_EQ(testenv_guard_finish(&guard, check_failed), 0, "guard exit status");
 }
 
-/* `exfilguard ARGS` (stderr too) into out; its exit status. */
-static int cli(const char *args, char *out, size_t len)
+/* `exfilguard ARGS` (stderr too) into out, as uid when uid >= 0; its exit status. */
+static int cli_as(int uid, const char *args, char *out, size_t len)
 {
-	char cmd[4 * PATH_MAX];
+	char cmd[4 * PATH_MAX], who[96] = "";
 	FILE *p;
 	size_t n;
 
-	snprintf(cmd, sizeof(cmd), "%s --pin-dir %s %s 2>&1", guard_binary(), testenv.pin_dir,
-		 args);
+	if (uid >= 0)
+		snprintf(who, sizeof(who), "setpriv --clear-groups --reuid=%d --regid=%d ", uid,
+			 uid);
+	snprintf(cmd, sizeof(cmd), "%s%s --pin-dir %s %s 2>&1", who, guard_binary(),
+		 testenv.pin_dir, args);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
 	n = fread(out, 1, len - 1, p);
 	out[n] = '\0';
 	return WEXITSTATUS(pclose(p));
+}
+
+static int cli(const char *args, char *out, size_t len)
+{
+	return cli_as(-1, args, out, len);
+}
+
+/* ---- a user who may not read the pins is told so, not "no guard" ---- */
+
+static void test_permission_errors_say_so(void)
+{
+	static const char *const cmds[] = {"status", "reload", "detach"};
+	char policy[PATH_MAX], out[8192], want[PATH_MAX + 128];
+
+	ASSERT_EQ(testenv_write_file("perm.yaml", first_policy, policy), 0, "policy");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "perm"), 0, "guard started");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		snprintf(want, sizeof(want),
+			 "exfilguard %s: %s is not readable without root: %s needs root", cmds[i],
+			 testenv.pin_dir, cmds[i]);
+		ASSERT_EQ(cli_as(65534, cmds[i], out, sizeof(out)), 1, cmds[i]);
+		ASSERT_CONTAINS(out, want, cmds[i]);
+	}
+	ASSERT_EQ(guarded_verdict(FIRST_DENIED), 0, "still enforcing");
+	ASSERT_EQ(testenv_guard_finish(&guard, check_failed), 0, "guard exit status");
 }
 
 /* ---- lookup --cgroup: the scope that cgroup is in ---- */
@@ -273,6 +301,8 @@ int main(void)
 	RUN_TEST(test_sd_notify_in_order);
 	testenv_guard_reset();
 	RUN_TEST(test_configmap_swap_reloads);
+	testenv_guard_reset();
+	RUN_TEST(test_permission_errors_say_so);
 	testenv_guard_reset();
 	RUN_TEST(test_lookup_under_a_cgroups_scope);
 	RUN_TEST(test_cgroup_v1_refused);
