@@ -410,7 +410,7 @@ static void raw_refused(void)
 		struct evmatch m = {.hook = raw_ways[i].hook, .verdict = "deny", .dport = -1};
 		struct workload_report r;
 		struct evlog got = {0};
-		pid_t pid;
+		pid_t pid = 0;
 
 		ASSERT_EQ(run_workload(testenv.cg_guarded, raw_send, (void *)&raw_ways[i].way, &r,
 				       &pid),
