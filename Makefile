@@ -39,7 +39,7 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/fuzz_%.c t
 # Every C source and header of the tree, for format and format-check.
 FORMAT_SRCS = $(shell find bpf maps user tests tools -name '*.[ch]' | sort)
 
-.PHONY: all deps run data-fetch test test-unit test-e2e test-bpf test-sanitize fuzz fuzz-smoke bench \
+.PHONY: all deps run data-fetch install uninstall deb test test-unit test-e2e test-bpf test-deploy test-sanitize fuzz fuzz-smoke bench \
 	format format-check clean
 # Keep objects make considers intermediate (and say nothing about them).
 .SECONDARY:
@@ -51,7 +51,7 @@ deps:
 
 # The commands that set up a fresh machine (README) install the packages
 # before anything is compiled: every compile waits for `deps`.
-SETUP := $(if $(filter run test bench,$(MAKECMDGOALS)),deps)
+SETUP := $(if $(filter run test test-deploy bench,$(MAKECMDGOALS)),deps)
 
 $(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c | $(SETUP)
 	@mkdir -p $(@D)
@@ -102,6 +102,58 @@ $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(LINK)
 
+# Installation (GNU conventions): `make install PREFIX=/usr DESTDIR=/tmp/root`.
+# The binary goes to SBINDIR (a system daemon, man section 8); the example
+# policy to SYSCONFDIR/exfilguard unless one is there already; the units to
+# UNITDIR (systemd also reads /usr/local/lib/systemd/system).
+PREFIX        ?= /usr/local
+SBINDIR       ?= $(PREFIX)/sbin
+DATADIR       ?= $(PREFIX)/share
+MANDIR        ?= $(DATADIR)/man
+SYSCONFDIR    ?= /etc
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
+UNITS         := exfilguard.service exfilguard-data.service exfilguard-data.timer
+SHIPPED_POLICY := packaging/policy.yaml
+INSTALLED_POLICY = $(DESTDIR)$(SYSCONFDIR)/exfilguard/policy.yaml
+SUBST_DIRS = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
+install: $(BUILD)/exfilguard
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DATADIR)/exfilguard $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(SYSCONFDIR)/exfilguard
+	install -m 0755 $(BUILD)/exfilguard $(DESTDIR)$(SBINDIR)/exfilguard
+	install -m 0644 doc/exfilguard.8 $(DESTDIR)$(MANDIR)/man8/exfilguard.8
+	install -m 0644 doc/exfilguard-policy.5 $(DESTDIR)$(MANDIR)/man5/exfilguard-policy.5
+	install -m 0644 packaging/completion/exfilguard $(DESTDIR)$(COMPLETIONDIR)/exfilguard
+	install -m 0644 maps/providers.yaml $(DESTDIR)$(DATADIR)/exfilguard/providers.yaml
+	for u in $(UNITS); do \
+	  src=packaging/systemd/$$u; [ -e $$src ] || src=$$src.in; \
+	  $(SUBST_DIRS) $$src > $(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	@if [ -e $(INSTALLED_POLICY) ]; then \
+	  echo "install: kept the existing $(INSTALLED_POLICY)"; \
+	else \
+	  install -m 0644 $(SHIPPED_POLICY) $(INSTALLED_POLICY); \
+	fi
+
+# Removes what install put there; the policy only when it is still the shipped one.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/exfilguard $(DESTDIR)$(MANDIR)/man8/exfilguard.8 \
+	  $(DESTDIR)$(MANDIR)/man5/exfilguard-policy.5 $(DESTDIR)$(COMPLETIONDIR)/exfilguard \
+	  $(DESTDIR)$(DATADIR)/exfilguard/providers.yaml $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	rmdir $(DESTDIR)$(DATADIR)/exfilguard 2>/dev/null || true
+	@if cmp -s $(SHIPPED_POLICY) $(INSTALLED_POLICY); then \
+	  rm -f $(INSTALLED_POLICY); rmdir $(DESTDIR)$(SYSCONFDIR)/exfilguard 2>/dev/null || true; \
+	elif [ -e $(INSTALLED_POLICY) ]; then \
+	  echo "uninstall: kept $(INSTALLED_POLICY) (changed since it was installed)"; \
+	fi
+
+# A Debian package (build/exfilguard_VERSION_ARCH.deb), built with Debian's
+# hardening flags in its own build directory: packaging/debian/build-deb.sh.
+deb:
+	packaging/debian/build-deb.sh build/deb
+
 POLICY   ?= examples/policy.yaml
 DATA_DIR ?= data
 ARGS     ?=
@@ -129,14 +181,22 @@ test-e2e: $(BUILD)/exfilguard $(E2E_BINS) $(TOOL_BINS)
 test-bpf: $(BPF_BINS)
 	$(TEST_ENV) tests/run.sh $(BPF_BINS)
 
-test: $(BUILD)/exfilguard $(UNIT_BINS) $(BPF_BINS) $(E2E_BINS) $(TOOL_BINS) | $(SETUP)
-	$(TEST_ENV) tests/run.sh $(UNIT_BINS) $(BPF_BINS) $(E2E_BINS)
+# Packaging and deployment (shell scripts, root): install tree, units, .deb
+# and lintian, the container image under podman, the Kubernetes manifests.
+DEPLOY_TESTS ?= $(sort $(wildcard tests/install/test_*.sh tests/deploy/test_*.sh))
 
-# All tests again, the binary and the tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-deploy: $(BUILD)/exfilguard | $(SETUP)
+	$(TEST_ENV) tests/run.sh $(DEPLOY_TESTS)
+
+test: $(BUILD)/exfilguard $(UNIT_BINS) $(BPF_BINS) $(E2E_BINS) $(TOOL_BINS) | $(SETUP)
+	$(TEST_ENV) tests/run.sh $(UNIT_BINS) $(BPF_BINS) $(E2E_BINS) $(DEPLOY_TESTS)
+
+# All tests again, the binary and the tests built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (not the packaging tests: they build their own binaries).
 test-sanitize:
 	$(MAKE) BUILD=build/sanitize \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  test
+	  DEPLOY_TESTS= test
 
 # Benchmarks (root): datasets to kernel maps (time, peak memory, kernel memory)
 # and the kernel's verdict cost, side by side. Figures go in BENCHMARKS.md.

@@ -77,7 +77,7 @@
  * per scope in the order the policy file lists them.
  */
 #define EG_SLOT_NODE		  0u
-#define EG_SLOT_SCOPE_BASE	  2u
+#define EG_SLOT_SCOPE_BASE	  1u
 #define EG_SLOT_SCOPE(i)	  (EG_SLOT_SCOPE_BASE + (__u32)(i))
 #define EG_SLOT_IS_SCOPE(slot)	  ((slot) >= EG_SLOT_SCOPE_BASE)
 #define EG_SLOT_SCOPE_INDEX(slot) ((slot)-EG_SLOT_SCOPE_BASE)

@@ -303,7 +303,7 @@ static int bench_cgroup(char out[PATH_MAX])
 	return 0;
 }
 
-static const char *const addrs_v4[] = {"47.74.0.1",  "8.8.8.8",	      "1.1.1.1",  "203.0.113.9",
+static const char *const addrs_v4[] = {"47.74.0.1",  "8.8.8.8",	      "1.1.1.1",  "198.19.113.9",
 				       "36.110.0.1", "185.199.108.1", "52.0.0.1", "120.24.0.1"};
 static const char *const addrs_v6[] = {"2400:3200::1", "2001:4860:4860::8888", "2a00:1450:4001::1",
 				       "2606:4700::1"};
@@ -437,7 +437,7 @@ static int load_world(const char *policy, struct loaded *l)
 	double t0 = now_s();
 	struct bpf_map *map;
 
-	if (eg_bundle_load(policy, -1, 0, &l->b, &err)) {
+	if (eg_bundle_load(policy, -1, &l->b, &err)) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return -1;
 	}

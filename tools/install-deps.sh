@@ -9,6 +9,11 @@ packages=(
 	libyaml-dev libjson-c-dev libmaxminddb-dev libssl-dev libsystemd-dev mmdb-bin libmaxmind-db-writer-perl
 	chromium # tests: `exfilguard report` rendered headless
 	iproute2 linux-libc-dev nftables tayga
+	# Packaging and deployment tests: make install/deb (dpkg-dev for the hardening
+	# flags and shlibs), lintian, man pages (groff), completion, the units
+	# (systemd-analyze; systemd is not started), the container image (podman,
+	# runc and crun, and debootstrap for a base image made from Debian's mirror).
+	dpkg-dev lintian groff-base bash-completion systemd podman crun runc debootstrap
 )
 
 missing=()

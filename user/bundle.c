@@ -125,8 +125,8 @@ int eg_bundle_load_datasets(const char *policy_path, struct eg_bundle *b, struct
 	return 0;
 }
 
-int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_id,
-		   struct eg_bundle *b, struct eg_error *err)
+int eg_bundle_load(const char *policy_path, int mode_override, struct eg_bundle *b,
+		   struct eg_error *err)
 {
 	memset(b, 0, sizeof(*b));
 	if (eg_policy_load(policy_path, &b->policy, err))
@@ -137,7 +137,7 @@ int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_i
 			b->policy.scopes[i].body.mode = mode_override;
 	}
 	if (load_data(b, err) || check_scope_data(b, err) ||
-	    eg_ruleset_build_with(&b->policy, &b->catalog, policy_id, &b->rules, err) ||
+	    eg_ruleset_build_with(&b->policy, &b->catalog, EG_SLOT_NODE, &b->rules, err) ||
 	    build_scope_rules(b, err)) {
 		eg_bundle_free(b);
 		return -1;

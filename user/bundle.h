@@ -29,8 +29,8 @@ struct eg_bundle {
 };
 
 /* mode_override: -1, or an enum eg_mode that replaces the policy's. */
-int eg_bundle_load(const char *policy_path, int mode_override, uint32_t policy_id,
-		   struct eg_bundle *b, struct eg_error *err);
+int eg_bundle_load(const char *policy_path, int mode_override, struct eg_bundle *b,
+		   struct eg_error *err);
 void eg_bundle_free(struct eg_bundle *b);
 /* The policy and its datasets only (no catalog, classification or rules): for their ages. */
 int eg_bundle_load_datasets(const char *policy_path, struct eg_bundle *b, struct eg_error *err);

@@ -333,7 +333,7 @@ int eg_cmd_lookup(struct eg_cli *cli, int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
-	if (eg_bundle_load(o.policy, -1, 0, &b, &err))
+	if (eg_bundle_load(o.policy, -1, &b, &err))
 		return eg_cli_error(cli, &err);
 	if (choose_view(&b, &o, &v, &err))
 		rc = eg_cli_error(cli, &err);

@@ -162,7 +162,7 @@ int eg_cmd_check(struct eg_cli *cli, int argc, char **argv)
 		return eg_cli_usage(cli, "a policy FILE is required");
 	if (optind < argc)
 		return eg_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if (eg_bundle_load(path, -1, 0, &b, &err))
+	if (eg_bundle_load(path, -1, &b, &err))
 		return eg_cli_error(cli, &err);
 	if (cli->json) {
 		check_json(path, &b);

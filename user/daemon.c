@@ -82,7 +82,7 @@ static void set_event_sources(struct eg_daemon *d)
 {
 	struct eg_bundle *b = &d->gen.b;
 
-	eg_event_ctx_set_policy(&d->events, d->gen.guard.policy_id, &b->policy);
+	eg_event_ctx_set_policy(&d->events, &b->policy);
 	d->events.scopes = b->policy.scopes;
 	d->events.n_scopes = b->policy.n_scopes;
 	d->events.world = b->have_world ? &b->world : NULL;
@@ -132,7 +132,7 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 	int adopt, backlog_fd = -1;
 
 	/* Everything the policy needs is loaded and checked before the kernel is touched. */
-	if (eg_bundle_load(t->policy_path, t->mode, 0, &d->gen.b, err))
+	if (eg_bundle_load(t->policy_path, t->mode, &d->gen.b, err))
 		return -1;
 	if (eg_cli_require_privileges(err) || eg_cgroup2_mount(t->mount, err) ||
 	    eg_cgroup_resolve(t->mount, d->o->cgroup_arg, t->cg_dir, t->cg_rel, err) ||
@@ -202,7 +202,7 @@ int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 	eg_guard_get_info(&d->gen.guard, &info);
 	d->reload_seq = info.reload_seq + 1;
 	memset(next, 0, sizeof(*next));
-	if (eg_bundle_load(d->t.policy_path, d->t.mode, 0, &next->b, &err)) {
+	if (eg_bundle_load(d->t.policy_path, d->t.mode, &next->b, &err)) {
 		report_reload(d, &err, NULL);
 		return -1;
 	}

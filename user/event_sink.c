@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "event_sink.h"
-#include "policy_outputs.h"
+#include "outputs.h"
 
 #define EG_SINK_ENTRY_(name) &eg_sink_kind_##name,
 static const struct eg_sink_kind *const kinds[] = {EG_SINK_KINDS(EG_SINK_ENTRY_)};

@@ -16,8 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "error.h"
+#include "outputs.h"
 
-#define EG_SINKS_MAX	     8
+#define EG_SINKS_MAX	     EG_OUTPUTS_MAX
 #define EG_SINK_QUEUE_BYTES  (1u << 20) /* per sink: what a stalled sink may hold back */
 #define EG_SINK_NAME_LEN     128
 #define EG_SINK_STOP_WAIT_MS 1000 /* at exit, how long a sink may take to write what it holds */

@@ -32,18 +32,14 @@ static const struct eg_policy_rule *event_rule(const struct eg_event_ctx *ctx,
 					       const struct eg_event *ev)
 {
 	const struct eg_policy_scope *scope = event_scope(ctx, ev);
-	int i;
+	const struct eg_policy *p = ctx->policy;
 
 	if (ev->rule == EG_RULE_DEFAULT)
 		return NULL;
 	if (scope)
 		return ev->rule < scope->body.n_rules ? &scope->body.rules[ev->rule] : NULL;
-	for (i = 0; i < EG_POLICY_SLOTS; i++) {
-		const struct eg_policy *p = ctx->slots[i].policy;
-
-		if (p && ctx->slots[i].id == ev->policy && ev->rule < p->n_rules)
-			return &p->rules[ev->rule];
-	}
+	if (p && ev->policy == EG_SLOT_NODE && ev->rule < p->n_rules)
+		return &p->rules[ev->rule];
 	return NULL;
 }
 

@@ -10,7 +10,7 @@
 #include "addr.h"
 #include "container.h"
 #include "event_proc.h"
-#include "events.h"
+#include "event_ctx.h"
 
 /* Fields whose value had ill-formed UTF-8 and was escaped (JSON "escaped" names them). */
 enum eg_view_field {

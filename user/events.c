@@ -24,14 +24,11 @@ void eg_event_ctx_init(struct eg_event_ctx *ctx, enum eg_format format, struct e
 	ctx->sinks = sinks;
 	snprintf(ctx->cgroup_mount, sizeof(ctx->cgroup_mount), "%s", cgroup_mount);
 	ctx->boot_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
-	ctx->slots[0].id = ctx->slots[1].id = UINT32_MAX;
 }
 
-void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, uint32_t id, const struct eg_policy *policy)
+void eg_event_ctx_set_policy(struct eg_event_ctx *ctx, const struct eg_policy *policy)
 {
-	ctx->slots[1] = ctx->slots[0];
-	ctx->slots[0].id = id;
-	ctx->slots[0].policy = policy;
+	ctx->policy = policy;
 }
 
 /* Hand a record to the sinks, if its lines could be made (NULL: out of memory). */

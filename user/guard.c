@@ -119,7 +119,6 @@ int eg_guard_load(struct eg_guard *g, const struct eg_world *world, int counters
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = (uint32_t)time(NULL);
 	g->generation = seed;
-	g->policy_id = EG_MAX_POLICIES - 1; /* nothing applied yet: the first policy gets slot 0 */
 	return 0;
 }
 
@@ -179,69 +178,10 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
 	return 0;
 }
 
-uint32_t eg_guard_next_policy_id(const struct eg_guard *g)
-{
-	/* Two slots alternate: the one in force and the one being built. */
-	return g->policy_id == 0 ? 1 : 0;
-}
-
 static int map_fd(const struct eg_guard *g, const struct bpf_map *map)
 {
 	(void)g;
 	return bpf_map__fd(map);
-}
-
-/*
- * Delete every key of a map for which `in_slot` says it belongs to policy
- * slot `slot`. Keys are collected first: deleting while walking a map (a trie
- * especially) with get_next_key restarts the walk.
- */
-static void map_prune(int fd, size_t key_size, int (*in_slot)(const void *key, uint32_t slot),
-		      uint32_t slot)
-{
-	char *keys = NULL, *grown;
-	size_t n = 0, cap = 0, i;
-	void *prev = NULL;
-
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			grown = realloc(keys, cap * key_size);
-			if (!grown)
-				break;
-			keys = grown;
-			prev = n ? keys + (n - 1) * key_size : NULL;
-		}
-		if (bpf_map_get_next_key(fd, prev, keys + n * key_size))
-			break;
-		prev = keys + n++ * key_size;
-	}
-	for (i = 0; i < n; i++)
-		if (in_slot(keys + i * key_size, slot))
-			bpf_map_delete_elem(fd, keys + i * key_size);
-	free(keys);
-}
-
-static int rule_in_slot(const void *key, uint32_t slot)
-{
-	return ntohl(((const struct eg_rule_key *)key)->policy) == slot;
-}
-
-static int selector_in_slot(const void *key, uint32_t slot)
-{
-	return ((const struct eg_selector_key *)key)->policy == slot;
-}
-
-static void rules_prune(struct eg_guard *g, uint32_t slot)
-{
-	map_prune(map_fd(g, g->skel->maps.EG_MAP_RULES), sizeof(struct eg_rule_key), rule_in_slot,
-		  slot);
-}
-
-static void selectors_prune(struct eg_guard *g, uint32_t slot)
-{
-	map_prune(map_fd(g, g->skel->maps.EG_MAP_SELECTORS), sizeof(struct eg_selector_key),
-		  selector_in_slot, slot);
 }
 
 /* Every rule prefix of a compiled ruleset into the rules map. */
@@ -321,24 +261,15 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 {
 	int policy_fd = map_fd(g, g->skel->maps.EG_MAP_POLICY);
 	int config_fd = map_fd(g, g->skel->maps.EG_MAP_CONFIG);
-	uint32_t id = eg_guard_next_policy_id(g), zero = 0, old = g->policy_id;
+	uint32_t id = EG_SLOT_NODE, zero = 0;
 	struct eg_config cfg;
 
 	if (rs->n_entries && ntohl(rs->entries[0].key.policy) != id)
 		return eg_fail(err, EINVAL, "internal: ruleset built for slot %u, expected %u",
 			       ntohl(rs->entries[0].key.policy), id);
-
-	rules_prune(g, id); /* leftovers of an earlier failed apply */
-	if (load_rules(g, rs, err)) {
-		rules_prune(g, id);
+	/* A failure leaves this generation's object half-filled; the caller destroys it. */
+	if (load_rules(g, rs, err) || load_selectors(g, rs, err) || load_canary(g, id, err))
 		return -1;
-	}
-	selectors_prune(g, id);
-	if (load_selectors(g, rs, err) || load_canary(g, id, err)) {
-		rules_prune(g, id);
-		selectors_prune(g, id);
-		return -1;
-	}
 	if (bpf_map_update_elem(policy_fd, &id, &rs->hdr, BPF_ANY))
 		return eg_fail(err, errno, "cannot store the policy header: %s", strerror(errno));
 
@@ -353,12 +284,7 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 	memcpy(cfg.nat64, g->nat64, sizeof(cfg.nat64));
 	if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY))
 		return eg_fail(err, errno, "cannot switch to the new policy: %s", strerror(errno));
-	g->policy_id = id;
 	g->generation = cfg.generation;
-	if (old != id) { /* the slot switched away from: its rules are unreachable now */
-		rules_prune(g, old);
-		selectors_prune(g, old);
-	}
 	return 0;
 }
 

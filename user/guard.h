@@ -22,13 +22,12 @@ struct exfilguard_bpf;
 struct eg_guard {
 	struct exfilguard_bpf *skel;
 	char pin_dir[PATH_MAX]; /* non-empty once pinned */
-	uint32_t policy_id;	/* policy slot in force */
 	uint32_t generation;
-	uint32_t data_gen;	   /* bumped per classification load; 0 = none */
-	uint32_t scoped;	   /* scope slots are loaded */
-	uint32_t flags;		   /* EG_CFG_* for the config */
-	uint64_t stale_after_ns;   /* boot-time clock; 0: never */
-	int nf_links[EG_NF_LINKS]; /* netfilter link fds (user/nflinks.c); 0: none */
+	uint32_t data_gen;	 /* bumped per classification load; 0 = none */
+	uint32_t scoped;	 /* scope slots are loaded */
+	uint32_t flags;		 /* EG_CFG_* for the config */
+	uint64_t stale_after_ns; /* boot-time clock; 0: never */
+	struct eg_nf_links nf;	 /* the netfilter hooks' links (user/nflinks.c) */
 	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* for the config */
 };
 
@@ -45,12 +44,12 @@ int eg_guard_load(struct eg_guard *g, const struct eg_world *world, int counters
 int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_error *err);
 
 /*
- * Put a compiled policy in force: its rules go into an unused policy slot,
- * then one config write switches to it, then the old slot's rules are
- * removed. Lookups see either the old policy or the new one, never a mix.
- * The ruleset must have been built for eg_guard_next_policy_id().
+ * Put the node-wide policy (built for slot EG_SLOT_NODE) in force in this
+ * generation's object, before it is attached: its rules, selectors and the
+ * self-test canary, then one config write. A reload builds a whole new
+ * object and switches the hooks' links to it (eg_guard_takeover), so every
+ * verdict comes from one complete policy, the old or the new.
  */
-uint32_t eg_guard_next_policy_id(const struct eg_guard *g);
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err);
 
 /* Load a scope's compiled rules into its slot (before eg_guard_apply switches to the node's). */

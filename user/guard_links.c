@@ -52,7 +52,7 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 		*hook_link(g, hook) = link;
 	}
 	close(cg_fd);
-	if (eg_nf_attach(g, err)) {
+	if (eg_nf_attach(&g->nf, g->skel->obj, err)) {
 		eg_guard_detach(g);
 		return -1;
 	}
@@ -67,7 +67,7 @@ void eg_guard_detach(struct eg_guard *g)
 		bpf_link__destroy(*hook_link(g, hook));
 		*hook_link(g, hook) = NULL;
 	}
-	eg_nf_close(g);
+	eg_nf_close(&g->nf);
 }
 
 static int pin_all(struct eg_guard *g, struct eg_error *err)
@@ -87,7 +87,7 @@ static int pin_all(struct eg_guard *g, struct eg_error *err)
 		if (bpf_link__pin(*hook_link(g, hook), path))
 			return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
 	}
-	return eg_nf_pin(g, g->pin_dir, err);
+	return eg_nf_pin(&g->nf, g->pin_dir, err);
 }
 
 int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err)
@@ -197,7 +197,7 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 			*hook_link(old, hook) = NULL;
 	}
 	/* The netfilter links cannot be updated: new ones first, then the old ones go. */
-	if (eg_nf_takeover(fresh, old, pin_dir, err)) {
+	if (eg_nf_takeover(&fresh->nf, fresh->skel->obj, old ? &old->nf : NULL, pin_dir, err)) {
 		takeover_rollback(fresh, old, EG_HOOK_CGROUP_COUNT);
 		return -1;
 	}
@@ -228,6 +228,6 @@ void eg_guard_destroy(struct eg_guard *g)
 		eg_pins_remove(g->pin_dir, NULL, NULL);
 	if (g->skel)
 		exfilguard_bpf__destroy(g->skel); /* closes links: detaches */
-	eg_nf_close(g);
+	eg_nf_close(&g->nf);
 	memset(g, 0, sizeof(*g));
 }

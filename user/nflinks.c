@@ -11,7 +11,7 @@
 #include <bpf/libbpf.h>
 #include "exfilguard.skel.h"
 #include "hooks.h"
-#include "guard.h"
+#include <bpf/libbpf.h>
 #include "pins.h"
 #include "nflinks.h"
 
@@ -76,14 +76,14 @@ static void nf_pin_path(char *out, size_t len, const char *pin_dir, int i, const
 
 /*
  * A new link's fd, kept above the standard streams (0 means "no link" in
- * struct eg_guard). The kernel takes one BPF program per hook and priority:
+ * struct eg_nf_links). The kernel takes one BPF program per hook and priority:
  * while the link being replaced holds the priority, the new one takes the
  * one next to it (still between DNAT and SNAT).
  */
-static int nf_link_create(struct eg_guard *g, int i)
+static int nf_link_create(struct bpf_object *obj, int i)
 {
 	struct nf_link_create attr = {
-		.prog_fd = (__u32)bpf_program__fd(nf_prog(g->skel->obj, nf_points[i].hook)),
+		.prog_fd = (__u32)bpf_program__fd(nf_prog(obj, nf_points[i].hook)),
 		.attach_type = NF_ATTACH_TYPE,
 		.pf = nf_points[i].pf,
 		.hooknum = nf_points[i].hooknum,
@@ -102,17 +102,17 @@ static int nf_link_create(struct eg_guard *g, int i)
 	return high;
 }
 
-int eg_nf_attach(struct eg_guard *g, struct eg_error *err)
+int eg_nf_attach(struct eg_nf_links *l, struct bpf_object *obj, struct eg_error *err)
 {
 	int i;
 
 	for (i = 0; i < EG_NF_LINKS; i++) {
-		int fd = nf_link_create(g, i);
+		int fd = nf_link_create(obj, i);
 
 		if (fd < 0) {
 			int e = errno;
 
-			eg_nf_close(g);
+			eg_nf_close(l);
 			return eg_fail(err, e,
 				       "cannot attach %s at netfilter (%s): %s; the forward and "
 				       "local_out hooks need Linux 6.4 or later with "
@@ -120,26 +120,26 @@ int eg_nf_attach(struct eg_guard *g, struct eg_error *err)
 				       eg_hook_prog_name(nf_points[i].hook), nf_points[i].family,
 				       strerror(e));
 		}
-		g->nf_links[i] = fd;
+		l->fd[i] = fd;
 	}
 	return 0;
 }
 
-static int nf_pin_one(struct eg_guard *g, int i, const char *path, struct eg_error *err)
+static int nf_pin_one(const struct eg_nf_links *l, int i, const char *path, struct eg_error *err)
 {
-	if (bpf_obj_pin(g->nf_links[i], path))
+	if (bpf_obj_pin(l->fd[i], path))
 		return eg_fail(err, errno, "%s: cannot pin: %s", path, strerror(errno));
 	return 0;
 }
 
-int eg_nf_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err)
+int eg_nf_pin(const struct eg_nf_links *l, const char *pin_dir, struct eg_error *err)
 {
 	char path[PATH_MAX];
 	int i;
 
 	for (i = 0; i < EG_NF_LINKS; i++) {
 		nf_pin_path(path, sizeof(path), pin_dir, i, "");
-		if (nf_pin_one(g, i, path, err))
+		if (nf_pin_one(l, i, path, err))
 			return -1;
 	}
 	return 0;
@@ -155,17 +155,17 @@ static void nf_detach_fd(int fd)
 }
 
 /* Put fresh's link i where the old one was pinned, then detach the old one. */
-static int nf_replace(struct eg_guard *fresh, struct eg_guard *old, const char *pin_dir, int i,
-		      struct eg_error *err)
+static int nf_replace(struct eg_nf_links *fresh, struct eg_nf_links *old, const char *pin_dir,
+		      int i, struct eg_error *err)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 	int old_fd;
 
 	nf_pin_path(path, sizeof(path), pin_dir, i, "");
 	nf_pin_path(tmp, sizeof(tmp), pin_dir, i, "_new");
-	old_fd = old ? old->nf_links[i] : bpf_obj_get(path);
+	old_fd = old ? old->fd[i] : bpf_obj_get(path);
 	if (old)
-		old->nf_links[i] = 0;
+		old->fd[i] = 0;
 	unlink(tmp);
 	if (nf_pin_one(fresh, i, tmp, err))
 		return -1;
@@ -177,12 +177,12 @@ static int nf_replace(struct eg_guard *fresh, struct eg_guard *old, const char *
 	return 0;
 }
 
-int eg_nf_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *pin_dir,
-		   struct eg_error *err)
+int eg_nf_takeover(struct eg_nf_links *fresh, struct bpf_object *obj, struct eg_nf_links *old,
+		   const char *pin_dir, struct eg_error *err)
 {
 	int i;
 
-	if (eg_nf_attach(fresh, err))
+	if (eg_nf_attach(fresh, obj, err))
 		return -1;
 	for (i = 0; i < EG_NF_LINKS; i++)
 		if (nf_replace(fresh, old, pin_dir, i, err))
@@ -190,13 +190,13 @@ int eg_nf_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *pin
 	return 0;
 }
 
-void eg_nf_close(struct eg_guard *g)
+void eg_nf_close(struct eg_nf_links *l)
 {
 	int i;
 
 	for (i = 0; i < EG_NF_LINKS; i++) {
-		if (g->nf_links[i] > 0)
-			close(g->nf_links[i]);
-		g->nf_links[i] = 0;
+		if (l->fd[i] > 0)
+			close(l->fd[i]);
+		l->fd[i] = 0;
 	}
 }

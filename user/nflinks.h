@@ -16,24 +16,28 @@
 
 #define EG_NF_LINKS 4
 
-struct eg_guard;
+/* The link fds; 0: none. */
+struct eg_nf_links {
+	int fd[EG_NF_LINKS];
+};
+
 struct bpf_object;
 
 /* Give the netfilter programs their type before load (libbpf before 1.2 knows no SEC("netfilter")).
  */
 void eg_nf_prepare(struct bpf_object *obj);
 /* Attach every netfilter link, all or nothing. */
-int eg_nf_attach(struct eg_guard *g, struct eg_error *err);
+int eg_nf_attach(struct eg_nf_links *l, struct bpf_object *obj, struct eg_error *err);
 /* Pin the links under pin_dir/links. */
-int eg_nf_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err);
+int eg_nf_pin(const struct eg_nf_links *l, const char *pin_dir, struct eg_error *err);
 /*
  * Attach fresh's links, put their pins in place of the old ones and detach
  * old's (old NULL: the links pinned under pin_dir, when adopting; a guard
  * pinned by an older exfilguard may have none).
  */
-int eg_nf_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *pin_dir,
-		   struct eg_error *err);
+int eg_nf_takeover(struct eg_nf_links *fresh, struct bpf_object *obj, struct eg_nf_links *old,
+		   const char *pin_dir, struct eg_error *err);
 /* Close the link fds: links that are pinned stay attached, the others are detached. */
-void eg_nf_close(struct eg_guard *g);
+void eg_nf_close(struct eg_nf_links *l);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "error.h"
-#include "policy_outputs.h"
+#include "outputs.h"
 #include "../maps/exfilguard.h"
 
 /* Larger policy files are refused before parsing. */

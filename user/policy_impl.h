@@ -52,6 +52,10 @@ policy_key_fn policy_parse_rules; /* target: a struct eg_policy */
 /* policy_data.c (target: a struct eg_policy) */
 policy_key_fn policy_parse_data, policy_parse_on_failure, policy_parse_max_data_age;
 
+/* policy_outputs.c (target: a struct eg_policy) */
+policy_key_fn eg_policy_parse_outputs;
+void eg_policy_outputs_free(struct eg_policy_outputs *o);
+
 /* policy_net.c (target: a struct eg_policy) */
 policy_key_fn policy_parse_nat64_prefixes, policy_parse_raw_sockets;
 

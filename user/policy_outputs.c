@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "event_sink.h"
-#include "policy.h"
+#include "policy_impl.h"
 
 /* One "- type: ..." item as written. */
 struct output_item {
@@ -85,7 +84,7 @@ int eg_policy_parse_outputs(struct eg_yaml *y, yaml_node_t *key, yaml_node_t *va
 	size_t n;
 
 	(void)no;
-	if (eg_yaml_sequence(y, key, value, EG_SINKS_MAX, &items, &n))
+	if (eg_yaml_sequence(y, key, value, EG_OUTPUTS_MAX, &items, &n))
 		return -1;
 	o->targets = calloc(n ? n : 1, sizeof(*o->targets));
 	if (!o->targets)

@@ -398,8 +398,7 @@ static void test_load(void)
 
 	ASSERT_TRUE(write_policy(), "policy file");
 	ASSERT_OK(eg_guard_load(&guard, NULL, -1, &err), err.msg);
-	ASSERT_OK(eg_bundle_load(policy_path, -1, eg_guard_next_policy_id(&guard), &bundle, &err),
-		  err.msg);
+	ASSERT_OK(eg_bundle_load(policy_path, -1, &bundle, &err), err.msg);
 	ASSERT_OK(eg_guard_apply(&guard, &bundle.rules, &err), err.msg);
 	ring = ring_buffer__new(eg_guard_events_fd(&guard), on_event, &seen, NULL);
 	ASSERT_OK_PTR(ring, "event ring buffer");

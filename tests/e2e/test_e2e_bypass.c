@@ -48,7 +48,7 @@
 #define SOL_MPTCP 284
 #endif
 
-#define SERVER4	   "203.0.113.10"  /* the MPTCP server's first address: allowed */
+#define SERVER4	   "198.19.113.10" /* the MPTCP server's first address: allowed */
 #define ANNOUNCED4 "198.51.100.10" /* the address it announces: the scope denies it */
 #define MPTCP_PORT 8443
 #define SUBFLOW_CG "mptcp"
@@ -369,7 +369,7 @@ static size_t udp_packet(char *pkt, const char *dst_text)
 	return len;
 }
 
-/* Workload: a header naming the allowed 203.0.113.10, sent to the denied 198.51.100.10. */
+/* Workload: a header naming the allowed 198.19.113.10, sent to the denied 198.51.100.10. */
 static void raw_send(void *arg)
 {
 	enum raw_way way = *(enum raw_way *)arg;

@@ -6,7 +6,7 @@
  * (tests/fixtures/gen_fixtures.pl writes real MaxMind DB files):
  *
  *   198.51.100.0/24   country CN, AS4134
- *   203.0.113.0/25    country US, AS45102 (alibaba-cloud in the catalog: jurisdiction CN)
+ *   198.19.113.0/25    country US, AS45102 (alibaba-cloud in the catalog: jurisdiction CN)
  *   192.0.2.0/24      country DE, no AS
  *   2001:db8:1::/48   country US, AS45102
  *
@@ -28,7 +28,7 @@
 #include "../lib/testhost.h"
 
 #define CN_ADDR	    "198.51.100.10"
-#define ALIBABA_US  "203.0.113.10"
+#define ALIBABA_US  "198.19.113.10"
 #define ALIBABA_US6 "2001:db8:1::10"
 #define DE_ADDR	    "192.0.2.2"
 #define ARRIVAL_MS  3000
@@ -185,8 +185,8 @@ static void test_country_rule(void)
 
 static void provider_rule(void)
 {
-	struct class_expect x = {ALIBABA_US, "provider",       "US",  "alibaba-cloud",
-				 "CN",	     "203.0.113.0/25", 45102, 0};
+	struct class_expect x = {ALIBABA_US, "provider",	"US",  "alibaba-cloud",
+				 "CN",	     "198.19.113.0/25", 45102, 0};
 	struct class_expect x6 = {ALIBABA_US6, "provider",	  "US",	 "alibaba-cloud",
 				  "CN",	       "2001:db8:1::/48", 45102, 0};
 	pid_t pid;
@@ -205,8 +205,8 @@ static void test_provider_rule_catches_us_region(void)
 
 static void jurisdiction_rule(void)
 {
-	struct class_expect by_provider = {ALIBABA_US, "jurisdiction",	 "US",	"alibaba-cloud",
-					   "CN",       "203.0.113.0/25", 45102, 0};
+	struct class_expect by_provider = {ALIBABA_US, "jurisdiction",	  "US",	 "alibaba-cloud",
+					   "CN",       "198.19.113.0/25", 45102, 0};
 	struct class_expect by_country = {CN_ADDR, "jurisdiction",    "CN", NULL,
 					  "CN",	   "198.51.100.0/24", 4134, 0};
 	pid_t pid;
@@ -244,7 +244,7 @@ static void test_precedence(void)
 		   "  - action: allow\n    country: [US]\n"
 		   "  - action: deny\n    asn: [AS45102]\n"
 		   "  - action: deny\n    jurisdiction: [CN]\n"
-		   "  - action: allow\n    cidr: 203.0.113.10/32\n",
+		   "  - action: allow\n    cidr: 198.19.113.10/32\n",
 		   precedence);
 }
 
@@ -308,7 +308,7 @@ static void test_stale_data_fail_closed(void)
 {
 	run_stale("stale-closed", "closed",
 		  "  - action: deny\n    country: [CN]\n"
-		  "  - action: allow\n    cidr: 203.0.113.10/32\n",
+		  "  - action: allow\n    cidr: 198.19.113.10/32\n",
 		  stale_closed);
 }
 

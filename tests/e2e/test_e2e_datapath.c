@@ -25,7 +25,7 @@
 #define DENIED4	       "198.51.100.10"
 #define DENIED4_MAPPED "::ffff:198.51.100.10"
 #define EXCEPTION4     "198.51.100.7"
-#define ALLOWED4       "203.0.113.10"
+#define ALLOWED4       "198.19.113.10"
 #define DENIED6	       "2001:db8:bad::10"
 #define ALLOWED6       "2001:db8:1::10"
 #define PREFIX4	       "198.51.100.0/24"

@@ -29,7 +29,7 @@
 #include "../lib/workload.h"
 
 #define DENIED	"198.51.100.10" /* denied by both policies */
-#define ALLOWED "203.0.113.10"	/* allowed by both policies */
+#define ALLOWED "198.19.113.10" /* allowed by both policies */
 #define RELOADS 20
 
 static char fixtures[PATH_MAX], policy[PATH_MAX];
@@ -54,7 +54,7 @@ static int write_policy_text(const char *text)
 	return write_text(policy, text);
 }
 
-/* Policy B: a country rule on the fixture datasets (198.51.100.0/24 is CN, 203.0.113.0/24 US). */
+/* Policy B: a country rule on the fixture datasets (198.51.100.0/24 is CN, 198.19.113.0/24 US). */
 static int write_policy_b(void)
 {
 	char text[1024];

@@ -142,7 +142,7 @@ static void connect_loop(void *arg)
 	(void)arg;
 	for (i = 0; i < LOOP_CONNECTS; i++) {
 		denied += denied_connect() == -EPERM;
-		usleep(1000);
+		usleep(5000); /* ~1.5 s in all: the test rotates twice meanwhile */
 	}
 	workload_report(denied, 0);
 }
@@ -215,6 +215,16 @@ static int file_has_lines(const char *path, int n)
 	return !stat(name, &st) && st.st_size > 0;
 }
 
+/* Wait (up to 10 s) until the file at path has a line: the loop is writing into it. */
+static int await_lines(const char *path)
+{
+	int i;
+
+	for (i = 0; i < 1000 && !file_has_lines(path, 0); i++)
+		usleep(10 * 1000);
+	return file_has_lines(path, 0) ? 0 : -1;
+}
+
 static int rotate(const char *path, int n)
 {
 	char to[PATH_MAX + 4];
@@ -232,10 +242,10 @@ static void rotate_under_load(struct guard *g, int rx)
 
 	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, connect_loop, NULL), 0, "loop started");
 	pid = w.pid; /* (workload_end() forgets it) */
-	usleep(100 * 1000);
+	ASSERT_EQ(await_lines(g->events), 0, "the first file took lines");
 	ASSERT_EQ(rotate(g->events, 1), 0, "rotated (logrotate's rename)");
 	ASSERT_EQ(kill(g->pid, SIGUSR1), 0, "SIGUSR1 (logrotate's postrotate)");
-	usleep(100 * 1000);
+	ASSERT_EQ(await_lines(g->events), 0, "the reopened file took lines");
 	ASSERT_EQ(rotate(g->events, 2), 0, "rotated again, no signal this time");
 	ASSERT_EQ(workload_await(&w, &r), 0, "loop done");
 	workload_end(&w);

@@ -21,7 +21,7 @@
 #include "testhost.h"
 
 const char *const testhost_addrs[] = {
-	TESTNET_HOST4, "198.51.100.10",	   "198.51.100.7",   "203.0.113.10",
+	TESTNET_HOST4, "198.51.100.10",	   "198.51.100.7",   "198.19.113.10",
 	TESTNET_HOST6, "2001:db8:bad::10", "2001:db8:1::10", NULL,
 };
 
@@ -337,7 +337,7 @@ static int host_configure(void)
 		"-6 addr add " TESTNET_HOST6 "/64 dev veth1 nodad",
 		"addr add 198.51.100.10/32 dev veth1",
 		"addr add 198.51.100.7/32 dev veth1",
-		"addr add 203.0.113.10/32 dev veth1",
+		"addr add 198.19.113.10/32 dev veth1",
 		"-6 addr add 2001:db8:bad::10/128 dev veth1 nodad",
 		"-6 addr add 2001:db8:1::10/128 dev veth1 nodad",
 		NULL,
@@ -412,7 +412,7 @@ static int client_configure(pid_t host)
 		"addr add " TESTNET_CLIENT4 "/24 dev veth0",
 		"-6 addr add " TESTNET_CLIENT6 "/64 dev veth0 nodad",
 		"route add 198.51.100.0/24 dev veth0",
-		"route add 203.0.113.0/24 dev veth0",
+		"route add 198.19.113.0/24 dev veth0",
 		"-6 route add 2001:db8::/32 dev veth0",
 		NULL,
 	};

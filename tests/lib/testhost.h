@@ -5,9 +5,9 @@
  * veth pair. Only documentation addresses are used:
  *
  *   client  veth0  192.0.2.1/24  2001:db8:ffff::1/64
- *                  on-link routes 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32
+ *                  on-link routes 198.51.100.0/24, 198.19.113.0/24, 2001:db8::/32
  *   host    veth1  192.0.2.2/24  2001:db8:ffff::2/64
- *                  198.51.100.10  198.51.100.7  203.0.113.10
+ *                  198.51.100.10  198.51.100.7  198.19.113.10
  *                  2001:db8:bad::10  2001:db8:1::10
  *
  * The host runs a dual-stack TCP listener, a dual-stack UDP socket and raw

@@ -335,7 +335,7 @@ static int load_bundle(const char *policy_text, struct eg_bundle *b)
 
 	if (write_file("policy.yaml", policy_text, path, sizeof(path)))
 		return -1;
-	if (eg_bundle_load(path, -1, 0, b, &err)) {
+	if (eg_bundle_load(path, -1, b, &err)) {
 		fprintf(stderr, "  %s\n", err.msg);
 		return -1;
 	}

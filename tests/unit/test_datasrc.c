@@ -154,16 +154,16 @@ static int same_ranges(const struct eg_dataset *ds, const struct want *want, siz
 
 static const struct want country_ranges[] = {
 	{"192.0.2.0", "192.0.2.255", DE},
+	{"198.19.113.0", "198.19.113.255", US},
 	{"198.51.100.0", "198.51.100.255", CN},
-	{"203.0.113.0", "203.0.113.255", US},
 	{"2001:db8:1::", "2001:db8:1:ffff:ffff:ffff:ffff:ffff", US},
 	{"2001:db8:bad::", "2001:db8:bad:ffff:ffff:ffff:ffff:ffff", CN},
 };
 
 static const struct want asn_ranges[] = {
+	{"198.19.113.0", "198.19.113.127", 45102},
+	{"198.19.113.128", "198.19.113.255", 16509},
 	{"198.51.100.0", "198.51.100.255", 4134},
-	{"203.0.113.0", "203.0.113.127", 45102},
-	{"203.0.113.128", "203.0.113.255", 16509},
 	{"2001:db8:1::", "2001:db8:1:ffff:ffff:ffff:ffff:ffff", 45102},
 };
 
@@ -279,8 +279,8 @@ static void test_mmdb_dbip_country(void)
 {
 	static const struct want v4_only[] = {
 		{"192.0.2.0", "192.0.2.255", DE},
+		{"198.19.113.0", "198.19.113.255", US},
 		{"198.51.100.0", "198.51.100.255", CN},
-		{"203.0.113.0", "203.0.113.255", US},
 	};
 	struct eg_dataset ds;
 
@@ -305,8 +305,8 @@ static void test_mmdb_geolite2_asn(void)
 	ASSERT_STREQ(eg_dataset_asn_name(&ds, 16509), "Amazon", "16509");
 	ASSERT_STREQ(eg_dataset_asn_name(&ds, 4134), "Chinanet", "4134");
 	ASSERT_TRUE(eg_dataset_asn_name(&ds, 1) == NULL, "unknown AS has no name");
-	ASSERT_EQ(lookup(&ds, "203.0.113.77"), 45102, "lookup v4");
-	ASSERT_EQ(lookup(&ds, "::ffff:203.0.113.200"), 16509, "lookup mapped");
+	ASSERT_EQ(lookup(&ds, "198.19.113.77"), 45102, "lookup v4");
+	ASSERT_EQ(lookup(&ds, "::ffff:198.19.113.200"), 16509, "lookup mapped");
 	ASSERT_EQ(lookup(&ds, "2001:db8:1:2::3"), 45102, "lookup v6");
 	ASSERT_EQ(lookup(&ds, "192.0.2.1"), 0, "no AS");
 	eg_dataset_free(&ds);
@@ -390,13 +390,13 @@ static void test_csv_country(void)
 static void test_tsv_ip2asn(void)
 {
 	static const struct want asn[] = {
+		{"198.19.113.0", "198.19.113.127", 45102},
+		{"198.19.113.128", "198.19.113.255", 16509},
 		{"198.51.100.0", "198.51.100.255", 4134},
-		{"203.0.113.0", "203.0.113.127", 45102},
-		{"203.0.113.128", "203.0.113.255", 16509},
 	};
 	static const struct want country[] = {
+		{"198.19.113.0", "198.19.113.255", US}, /* two rows of US merge */
 		{"198.51.100.0", "198.51.100.255", CN},
-		{"203.0.113.0", "203.0.113.255", US}, /* two rows of US merge */
 	};
 	struct eg_dataset ds;
 
@@ -595,7 +595,7 @@ static void test_bad_inputs(void)
 		{"bad-start.csv", EG_DATA_ASN,
 		 "bad-start.csv:3: bad start address \"198.51.100.x\""},
 		{"bad-order.csv", EG_DATA_ASN,
-		 "bad-order.csv:2: end 203.0.113.128 before start 203.0.113.200"},
+		 "bad-order.csv:2: end 198.19.113.128 before start 198.19.113.200"},
 		{"bad-fields.csv", EG_DATA_ASN,
 		 "bad-fields.csv:2: expected 3 or 4 comma-separated fields "
 		 "(start,end,asn[,organisation]), found 2 fields"},
@@ -634,17 +634,18 @@ static void test_bad_inputs(void)
 static void test_overlap_resolved(void)
 {
 	static const struct want want[] = {
-		{"203.0.113.0", "203.0.113.63", 45102},
-		{"203.0.113.64", "203.0.113.127", 16509},
+		{"198.19.113.0", "198.19.113.63", 45102},
+		{"198.19.113.64", "198.19.113.127", 16509},
 	};
 	struct eg_dataset ds;
 
 	ASSERT_LOADS(fixture("overlap.csv"), EG_DATA_ASN, &ds);
 	ASSERT_RANGES(&ds, want);
 	ASSERT_EQ(ds.n_conflicts, 1, "one conflict");
-	ASSERT_STREQ(ds.conflict,
-		     "203.0.113.0-203.0.113.127 (AS45102) and 203.0.113.64-203.0.113.127 (AS16509)",
-		     "described");
+	ASSERT_STREQ(
+		ds.conflict,
+		"198.19.113.0-198.19.113.127 (AS45102) and 198.19.113.64-198.19.113.127 (AS16509)",
+		"described");
 	eg_dataset_free(&ds);
 }
 
@@ -677,9 +678,9 @@ static void test_load_files(void)
 	parts[0] = fixture("asn.csv");
 	parts[1] = fixture("overlap.csv");
 	ASSERT_EQ(eg_dataset_load_files(parts, 2, EG_DATA_ASN, &ds, &err), -1, "conflict");
-	ASSERT_CONTAINS(err.msg, "asn.csv: 203.0.113.0-203.0.113.127 (AS45102) conflicts with ",
+	ASSERT_CONTAINS(err.msg, "asn.csv: 198.19.113.0-198.19.113.127 (AS45102) conflicts with ",
 			"first");
-	ASSERT_CONTAINS(err.msg, "overlap.csv: 203.0.113.64-203.0.113.127 (AS16509)", "second");
+	ASSERT_CONTAINS(err.msg, "overlap.csv: 198.19.113.64-198.19.113.127 (AS16509)", "second");
 	ASSERT_TRUE(ds.ranges.n == 0 && !ds.path, "left empty");
 }
 
@@ -732,12 +733,12 @@ static void test_range_to_cidrs(void)
 		const char *first_cidr;
 		unsigned first_plen;
 	} cases[] = {
-		{"10.0.0.1", "10.0.0.6", 4, "10.0.0.1", 128},
 		{"0.0.0.0", "255.255.255.255", 1, "0.0.0.0", 96},
+		{"0.0.0.1", "255.255.255.254", 62, "0.0.0.1", 128},
 		{"::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1, "::", 0},
 		{"2001:db8::", "2001:db8::", 1, "2001:db8::", 128},
 		{"10.0.0.0", "10.0.1.255", 1, "10.0.0.0", 119},
-		{"0.0.0.1", "255.255.255.254", 62, "0.0.0.1", 128},
+		{"10.0.0.1", "10.0.0.6", 4, "10.0.0.1", 128},
 		{"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
 		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1,
 		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", 127},

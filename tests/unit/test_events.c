@@ -97,7 +97,7 @@ static struct eg_event_ctx *new_ctx(enum eg_format format, int fd)
 		return NULL;
 	}
 	eg_event_ctx_init(ctx, format, sinks, "/nonexistent");
-	eg_event_ctx_set_policy(ctx, 0, &policy);
+	eg_event_ctx_set_policy(ctx, &policy);
 	return ctx;
 }
 

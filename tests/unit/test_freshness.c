@@ -127,7 +127,7 @@ static void test_oldest_decides(void)
 		 "  asn: [asn6.csv, asn.csv]\nrules: []\n");
 	ASSERT_OK(write_text("policy.yaml", policy), "policy");
 	snprintf(policy, sizeof(policy), "%s/policy.yaml", dir);
-	ASSERT_OK(eg_bundle_load(policy, -1, 0, &b, &err), err.msg);
+	ASSERT_OK(eg_bundle_load(policy, -1, &b, &err), err.msg);
 	ASSERT_LE(eg_bundle_oldest_build(&b), now - 100 * 86400, "the bundle's oldest");
 	ASSERT_LE(eg_bundle_stale_after(&b), now, "stale: 100 days > 30 days");
 	eg_bundle_describe_age(&b, now, age, sizeof(age));

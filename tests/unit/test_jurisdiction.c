@@ -49,7 +49,7 @@ static int load(const char *rules, struct eg_bundle *b, struct eg_error *err)
 		"rules:\n%s",
 		csv, cwd, rules);
 	fclose(f);
-	return eg_bundle_load(path, -1, 0, b, err);
+	return eg_bundle_load(path, -1, b, err);
 }
 
 static unsigned verdict_of(const struct eg_bundle *b, const char *text)

@@ -88,7 +88,7 @@ static const char good_policy[] = "# exfilguard policy\n"
 				  "    cidr: 198.51.100.7/32\n"
 				  "  - action: audit\n"
 				  "    cidr:\n"
-				  "      - ::ffff:203.0.113.0/120\n"
+				  "      - ::ffff:198.19.113.0/120\n"
 				  "      - \"2001:db8::1\"\n"
 				  "  - {cidr: 192.0.2.0/24, action: deny}\n";
 
@@ -169,7 +169,7 @@ static void test_good_policy(void)
 
 	ASSERT_EQ(p.rules[2].action, EG_ACT_AUDIT, "rule 3 action");
 	ASSERT_EQ(p.rules[2].line, 10, "rule 3 line");
-	ASSERT_STREQ(p.rules[2].text, "audit cidr: [203.0.113.0/24, 2001:db8::1/128]",
+	ASSERT_STREQ(p.rules[2].text, "audit cidr: [198.19.113.0/24, 2001:db8::1/128]",
 		     "rule 3 text (mapped prefix normalized)");
 
 	ASSERT_EQ(p.rules[3].line, 14, "rule 4 line");

@@ -173,7 +173,7 @@ static void test_aws_china_denied_by_range_file(void)
 		  "country csv");
 	snprintf(text, sizeof(text), policy, csv, cwd);
 	ASSERT_OK(write_file("policy.yaml", text, path, sizeof(path)), "policy");
-	ASSERT_OK(eg_bundle_load(path, -1, 0, &b, &err), err.msg);
+	ASSERT_OK(eg_bundle_load(path, -1, &b, &err), err.msg);
 	t = (struct eg_tables){.world = &b.world, .rs = &b.rules};
 	eg_addr_parse("52.80.1.1", addr, &family);
 	eg_judge_user(&t, addr, &d, &class_id);
