@@ -199,6 +199,7 @@ int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 	struct eg_info info = {0};
 
 	eg_notify_reloading();
+	eg_policy_watch_forget(&d->policy_watch);
 	eg_guard_get_info(&d->gen.guard, &info);
 	d->reload_seq = info.reload_seq + 1;
 	memset(next, 0, sizeof(*next));

@@ -87,6 +87,12 @@ int eg_policy_watch_due(struct eg_policy_watch *w)
 	return 1;
 }
 
+void eg_policy_watch_forget(struct eg_policy_watch *w)
+{
+	eg_policy_watch_due(w); /* drains what is queued */
+	w->due_ms = 0;
+}
+
 void eg_policy_watch_close(struct eg_policy_watch *w)
 {
 	if (w->fd >= 0)

@@ -32,6 +32,11 @@ int eg_policy_watch_open(struct eg_policy_watch *w, const char *policy_path, int
 			 int *watching, struct eg_error *err);
 /* Read what changed; 1 when a reload is due now (the changes settled). */
 int eg_policy_watch_due(struct eg_policy_watch *w);
+/*
+ * A reload is starting (whatever asked for it): it reads the policy as it is
+ * now, so the changes seen so far need no reload of their own.
+ */
+void eg_policy_watch_forget(struct eg_policy_watch *w);
 void eg_policy_watch_close(struct eg_policy_watch *w);
 
 #endif

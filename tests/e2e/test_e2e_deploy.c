@@ -124,11 +124,11 @@ static void test_sd_notify_in_order(void)
 	next_message(msg, sizeof(msg));
 	ASSERT_CONTAINS(msg, "READY=1\nSTATUS=guarding ", "READY=1 first");
 	ASSERT_CONTAINS(msg, "1 rule, enforce mode, default allow; self-test passed", "status");
-	usleep(1200000);
+	usleep(2000000); /* the loop wakes every 250 ms: pings come every 300 to 500 ms */
 	ASSERT_EQ(kill(guard.pid, SIGHUP), 0, "SIGHUP");
 	next_message(msg, sizeof(msg));
 	ASSERT_CONTAINS(msg, "RELOADING=1\nMONOTONIC_USEC=", "RELOADING=1 before the reload");
-	ASSERT_GE(watchdogs, 2, "watchdog pinged every 300 ms meanwhile");
+	ASSERT_GE(watchdogs, 2, "watchdog pinged meanwhile");
 	next_message(msg, sizeof(msg));
 	ASSERT_CONTAINS(msg, "READY=1\nSTATUS=reloaded ", "READY=1 after it");
 	ASSERT_EQ(testenv_write_file("notify.yaml", "rules: [\n", policy), 0, "broken policy");
