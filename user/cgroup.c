@@ -36,6 +36,47 @@ int eg_cgroup2_mount(char out[PATH_MAX], struct eg_error *err)
 	return 0;
 }
 
+/* Is path (or, when it does not exist, its nearest existing parent) on a cgroup v1 hierarchy? */
+static int on_cgroup_v1(const char *path)
+{
+	char dir[PATH_MAX];
+	struct statfs fs;
+	char *slash;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	while ((rc = statfs(dir, &fs)) != 0 && (slash = strrchr(dir, '/')) && slash != dir)
+		*slash = '\0';
+	return rc == 0 && fs.f_type == CGROUP_SUPER_MAGIC;
+}
+
+int eg_cgroup_resolve(const char *mount, const char *arg, char dir[PATH_MAX], char rel[PATH_MAX],
+		      struct eg_error *err)
+{
+	size_t mlen = strlen(mount);
+	char real[PATH_MAX];
+
+	if (arg && arg[0] == '/' && strncmp(arg, mount, mlen) != 0 && on_cgroup_v1(arg))
+		return eg_fail(err, EINVAL,
+			       "%s is a cgroup v1 hierarchy; exfilguard needs cgroup v2, which is "
+			       "mounted at %s (give a directory below it)",
+			       arg, mount);
+	if (!arg)
+		snprintf(dir, PATH_MAX, "%s", mount);
+	else if (arg[0] == '/' && strncmp(arg, mount, mlen) == 0)
+		snprintf(dir, PATH_MAX, "%s", arg);
+	else
+		snprintf(dir, PATH_MAX, "%s/%s", mount, arg[0] == '/' ? arg + 1 : arg);
+	if (!realpath(dir, real))
+		return eg_fail(err, errno, "%s: %s (cgroup v2 is mounted at %s)", dir,
+			       strerror(errno), mount);
+	if (strncmp(real, mount, mlen) != 0 || (real[mlen] != '/' && real[mlen] != '\0'))
+		return eg_fail(err, EINVAL, "%s is not below the cgroup v2 mount %s", real, mount);
+	snprintf(dir, PATH_MAX, "%s", real);
+	snprintf(rel, PATH_MAX, "%s", real[mlen] ? real + mlen : "/");
+	return 0;
+}
+
 int eg_cgroup_id_of(const char *dir, uint64_t *id, struct eg_error *err)
 {
 	struct statfs sfs;

@@ -10,6 +10,14 @@
 /* The cgroup v2 mount point, from /proc/mounts (the first cgroup2 entry). */
 int eg_cgroup2_mount(char out[PATH_MAX], struct eg_error *err);
 
+/*
+ * A --cgroup argument (absolute, or relative to the cgroup v2 mount; NULL:
+ * the root) as the real directory (dir) and its path below the mount (rel,
+ * "/" for the root). A cgroup v1 hierarchy is refused, naming where v2 is.
+ */
+int eg_cgroup_resolve(const char *mount, const char *arg, char dir[PATH_MAX], char rel[PATH_MAX],
+		      struct eg_error *err);
+
 /* The cgroup v2 id (kernfs inode number) of a cgroup directory. */
 int eg_cgroup_id_of(const char *dir, uint64_t *id, struct eg_error *err);
 

@@ -29,7 +29,8 @@ int eg_cli_error(const struct eg_cli *cli, const struct eg_error *err)
 		json_object_object_add(obj, "errno", json_object_new_int(err->code));
 		eg_cli_print_json(obj);
 	} else {
-		fprintf(stderr, "exfilguard %s: %s\n", cli->cmd ? cli->cmd : "", err->msg);
+		fprintf(stderr, "exfilguard%s%s: %s\n", cli->cmd ? " " : "",
+			cli->cmd ? cli->cmd : "", err->msg);
 	}
 	return EG_EXIT_FAIL;
 }
@@ -44,10 +45,22 @@ int eg_cli_usage(const struct eg_cli *cli, const char *fmt, ...)
 	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
 	va_end(ap);
 	used = strlen(err.msg);
-	snprintf(err.msg + used, sizeof(err.msg) - used, " (see 'exfilguard %s --help')",
-		 cli->cmd ? cli->cmd : "");
+	snprintf(err.msg + used, sizeof(err.msg) - used, " (see 'exfilguard%s%s --help')",
+		 cli->cmd ? " " : "", cli->cmd ? cli->cmd : "");
 	eg_cli_error(cli, &err);
 	return EG_EXIT_USAGE;
+}
+
+int eg_cli_pins_denied(const struct eg_cli *cli, int code)
+{
+	struct eg_error err;
+
+	if (code != EACCES && code != EPERM)
+		return -1;
+	eg_fail(&err, code,
+		"%s is not readable without root: %s needs root (or CAP_SYS_ADMIN) (%s)",
+		cli->pin_dir, cli->cmd, strerror(code));
+	return eg_cli_error(cli, &err);
 }
 
 #define EG_CAP_PERFMON 38

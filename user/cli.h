@@ -19,6 +19,12 @@ struct eg_cli {
 	const char *cmd;
 };
 
+/* "s" unless n is 1: "1 rule", "2 rules". */
+static inline const char *eg_plural(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* Report an operation error (text on stderr, or a JSON object on stdout); returns EG_EXIT_FAIL. */
 int eg_cli_error(const struct eg_cli *cli, const struct eg_error *err);
 /* Report a usage error with a hint to --help; returns EG_EXIT_USAGE. */
@@ -29,6 +35,12 @@ int eg_cli_no_options(const struct eg_cli *cli, int argc, char **argv, const cha
 /* Print a JSON object on stdout (pretty when a terminal). Takes ownership. */
 struct json_object;
 void eg_cli_print_json(struct json_object *obj);
+
+/*
+ * The pins could not be read because of who we are (code EACCES or EPERM):
+ * say so, rather than "no guard"; returns EG_EXIT_FAIL. Other codes: -1.
+ */
+int eg_cli_pins_denied(const struct eg_cli *cli, int code);
 
 /* Does the process hold what loading and attaching need? Names what is missing. */
 int eg_cli_require_privileges(struct eg_error *err);

@@ -19,8 +19,10 @@ int eg_cmd_detach(struct eg_cli *cli, int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
-	if (eg_pins_detach(cli->pin_dir, &removed, &err))
-		return eg_cli_error(cli, &err);
+	if (eg_pins_detach(cli->pin_dir, &removed, &err)) {
+		rc = eg_cli_pins_denied(cli, err.code);
+		return rc >= 0 ? rc : eg_cli_error(cli, &err);
+	}
 	if (cli->json) {
 		json_object *obj = json_object_new_object();
 

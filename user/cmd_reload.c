@@ -58,6 +58,9 @@ int eg_cmd_reload(struct eg_cli *cli, int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
 	if (eg_pinned_info(cli->pin_dir, &before)) {
+		rc = eg_cli_pins_denied(cli, errno);
+		if (rc >= 0)
+			return rc;
 		eg_fail(&err, ENOENT, "no guard pinned at %s", cli->pin_dir);
 		return eg_cli_error(cli, &err);
 	}

@@ -46,7 +46,14 @@ static const char run_help[] =
 	"      --metrics [ADDR:]PORT  serve Prometheus /metrics and /healthz (ADDR default\n"
 	"                          127.0.0.1; the policy's metrics: key does the same)\n"
 	"      --metrics-token-file FILE  require 'Authorization: Bearer <its first line>'\n"
+	"      --watch-policy      reload when the policy file changes (its directory is\n"
+	"                          watched; on by default when the directory is a Kubernetes\n"
+	"                          ConfigMap volume, one holding a '..data' symlink)\n"
 	"  -h, --help              this text\n"
+	"\n"
+	"Under systemd (Type=notify) the daemon reports READY=1 once its self-test passed,\n"
+	"RELOADING=1 and READY=1 around each reload, STATUS= lines, STOPPING=1, and pings\n"
+	"the watchdog (WATCHDOG=1) at half of WatchdogSec=.\n"
 	"\n"
 	"SIGUSR1 reopens the events files (after log rotation; a file renamed or removed\n"
 	"is noticed and reopened anyway). Each output has its own queue: one that stalls\n"
@@ -68,6 +75,7 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 		{"persist", no_argument, NULL, 'P'},
 		{"metrics", required_argument, NULL, 'M'},
 		{"metrics-token-file", required_argument, NULL, 'T'},
+		{"watch-policy", no_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -117,6 +125,9 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 			break;
 		case 'T':
 			o->metrics_token = optarg;
+			break;
+		case 'W':
+			o->watch_policy = 1;
 			break;
 		case 'h':
 			fputs(run_help, stdout);

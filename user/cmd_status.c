@@ -245,10 +245,11 @@ static void print_status_text(json_object *s)
 	       json_object_get_string(GET(d, "started")));
 	printf("cgroup      %s (id %s)\n", json_object_get_string(GET(s, "cgroup")),
 	       json_object_get_string(GET(s, "cgroup_id")));
-	printf("policy      %s: %s mode, default %s, %d rules, generation %u\n",
+	printf("policy      %s: %s mode, default %s, %d rule%s, generation %u\n",
 	       json_object_get_string(GET(d, "policy_file")),
 	       json_object_get_string(GET(p, "mode")), json_object_get_string(GET(p, "default")),
 	       json_object_get_int(GET(p, "rules")),
+	       eg_plural((unsigned long long)json_object_get_int(GET(p, "rules"))),
 	       (unsigned)json_object_get_int64(GET(p, "generation")));
 	{
 		json_object *cl = GET(s, "classification");
@@ -291,13 +292,10 @@ int eg_cmd_status(struct eg_cli *cli, int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EG_EXIT_OK : rc;
 	if (eg_pinned_info(cli->pin_dir, &info) || eg_pinned_config(cli->pin_dir, &cfg)) {
-		struct eg_error err;
+		int denied = eg_cli_pins_denied(cli, errno);
 
-		if (errno == EPERM || errno == EACCES) {
-			eg_fail(&err, errno, "%s: %s (status needs root)", cli->pin_dir,
-				strerror(errno));
-			return eg_cli_error(cli, &err);
-		}
+		if (denied >= 0)
+			return denied;
 		if (cli->json) {
 			json_object *obj = json_object_new_object();
 

@@ -49,30 +49,6 @@ static void install_signal_handlers(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Resolve --cgroup: an absolute cgroup v2 directory, or a path below the mount. */
-static int resolve_cgroup(struct eg_target *t, const char *arg, struct eg_error *err)
-{
-	size_t mlen = strlen(t->mount);
-	char real[PATH_MAX];
-
-	if (!arg)
-		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", t->mount);
-	else if (arg[0] == '/' && strncmp(arg, t->mount, mlen) == 0)
-		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", arg);
-	else
-		snprintf(t->cg_dir, sizeof(t->cg_dir), "%s/%s", t->mount,
-			 arg[0] == '/' ? arg + 1 : arg);
-	if (!realpath(t->cg_dir, real))
-		return eg_fail(err, errno, "%s: %s (cgroup v2 is mounted at %s)", t->cg_dir,
-			       strerror(errno), t->mount);
-	if (strncmp(real, t->mount, mlen) != 0 || (real[mlen] != '/' && real[mlen] != '\0'))
-		return eg_fail(err, EINVAL, "%s is not below the cgroup v2 mount %s", real,
-			       t->mount);
-	snprintf(t->cg_dir, sizeof(t->cg_dir), "%s", real);
-	snprintf(t->cg_rel, sizeof(t->cg_rel), "%s", real[mlen] ? real + mlen : "/");
-	return 0;
-}
-
 /*
  * A guard already pinned: refuse while its daemon lives; adopt it when it is
  * attached where we were asked to guard. Sets *adopt.
@@ -164,7 +140,7 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 	if (eg_bundle_load(t->policy_path, t->mode, &d->gen.b, err))
 		return -1;
 	if (eg_cli_require_privileges(err) || eg_cgroup2_mount(t->mount, err) ||
-	    resolve_cgroup(t, d->o->cgroup_arg, err) ||
+	    eg_cgroup_resolve(t->mount, d->o->cgroup_arg, t->cg_dir, t->cg_rel, err) ||
 	    eg_cgroup_id_of(t->cg_dir, &t->cg_id, err) || eg_bpffs_ensure(d->pin_dir, err) ||
 	    check_pinned(d, &adopt, err))
 		return -1;
@@ -190,6 +166,7 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 
 static void stop(struct eg_daemon *d, int persist)
 {
+	eg_policy_watch_close(&d->policy_watch);
 	eg_scope_watch_close(&d->t.watch);
 	if (persist)
 		eg_guard_release(&d->gen.guard);
@@ -205,8 +182,19 @@ static void stop(struct eg_daemon *d, int persist)
 		close(d->lock_fd); /* after the pins are gone or left: the daemon is gone now */
 }
 
+/* The service manager hears the outcome too: READY=1 again, with what is in force. */
+static void notify_reloaded(struct eg_daemon *d, const struct eg_error *err, const char *ok_msg)
+{
+	char status[sizeof(err->msg) + 64];
+
+	snprintf(status, sizeof(status), "%s%s",
+		 err ? "reload refused, the policy in force stays: " : "", err ? err->msg : ok_msg);
+	eg_notify_ready(&d->notify, status);
+}
+
 static void report_reload(struct eg_daemon *d, const struct eg_error *err, const char *ok_msg)
 {
+	notify_reloaded(d, err, ok_msg);
 	eg_guard_set_reload(&d->gen.guard, d->reload_seq,
 			    err ? (err->code ? err->code : EINVAL) : 0, err ? err->msg : ok_msg);
 	fprintf(stderr, "exfilguard run: reload %s: %s\n", err ? "refused" : "done",
@@ -221,6 +209,8 @@ int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 	struct eg_info info = {0};
 	struct eg_carry carry;
 
+	eg_notify_reloading();
+	eg_policy_watch_forget(&d->policy_watch);
 	eg_guard_get_info(&d->gen.guard, &info);
 	d->reload_seq = info.reload_seq + 1;
 	eg_metrics_reload_begin(d->metrics);
@@ -246,8 +236,9 @@ void eg_daemon_switch_to(struct eg_daemon *d, struct eg_generation *next)
 	eg_generation_drop(&d->gen); /* its pins are next's: this detaches nothing */
 	d->gen = *next;
 	set_event_sources(d);
-	snprintf(msg, sizeof(msg), "reloaded %s: %zu rules, %s mode, dataset %s", d->t.policy_path,
-		 d->gen.b.policy.n_rules, eg_mode_name(d->gen.b.policy.mode),
+	snprintf(msg, sizeof(msg), "reloaded %s: %zu rule%s, %s mode, dataset %s", d->t.policy_path,
+		 d->gen.b.policy.n_rules, eg_plural(d->gen.b.policy.n_rules),
+		 eg_mode_name(d->gen.b.policy.mode),
 		 d->gen.b.have_world ? d->gen.b.world.dataset : "none");
 	report_reload(d, NULL, msg);
 }
@@ -268,16 +259,43 @@ static void print_started(const struct eg_daemon *d)
 	const struct eg_bundle *b = &d->gen.b;
 
 	fprintf(stderr,
-		"exfilguard run: guarding %s in %s mode (policy %s: %zu rules, default %s; "
+		"exfilguard run: guarding %s in %s mode (policy %s: %zu rule%s, default %s; "
 		"classification: %zu IPv4 + %zu IPv6 ranges, %zu classes, %llu KiB of kernel "
 		"memory, dataset %s)\n",
 		d->t.cg_rel, eg_mode_name(b->policy.mode), d->t.policy_path, b->policy.n_rules,
-		eg_action_name(b->policy.default_action), b->world.n_v4_bounds,
-		b->world.n_v6_bounds, b->world.n_classes,
+		eg_plural(b->policy.n_rules), eg_action_name(b->policy.default_action),
+		b->world.n_v4_bounds, b->world.n_v6_bounds, b->world.n_classes,
 		(unsigned long long)(b->have_world ? eg_world_kernel_bytes(&b->world) >> 10 : 0),
 		b->have_world ? b->world.dataset : "none");
 	fprintf(stderr, "exfilguard run: self-test passed: a canary connect from %s was refused\n",
 		d->t.cg_rel);
+}
+
+/* READY=1 for the service manager once the self-test passed, with the policy in force. */
+static void notify_started(struct eg_daemon *d)
+{
+	const struct eg_bundle *b = &d->gen.b;
+	char status[EG_PATH_LEN + 2 * PATH_MAX];
+
+	snprintf(status, sizeof(status),
+		 "guarding %s: policy %s, %zu rule%s, %s mode, default %s; self-test passed",
+		 d->t.cg_rel, d->t.policy_path, b->policy.n_rules, eg_plural(b->policy.n_rules),
+		 eg_mode_name(b->policy.mode), eg_action_name(b->policy.default_action));
+	eg_notify_ready(&d->notify, status);
+}
+
+/* --watch-policy, or a policy on a ConfigMap volume: reload when it changes. */
+static int watch_policy(struct eg_daemon *d, struct eg_error *err)
+{
+	int watching;
+
+	if (eg_policy_watch_open(&d->policy_watch, d->t.policy_path, d->o->watch_policy, &watching,
+				 err))
+		return -1;
+	if (watching)
+		fprintf(stderr, "exfilguard run: watching %s: a change reloads the policy\n",
+			d->t.policy_path);
+	return 0;
 }
 
 int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_error *err)
@@ -293,8 +311,10 @@ int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_er
 	d.t.policy_path = o->policy_path;
 	d.t.mode = o->mode;
 	d.t.watch.inotify_fd = -1;
+	d.policy_watch.fd = -1;
+	eg_notify_init(&d.notify);
 	install_signal_handlers();
-	if (start(&d, err)) {
+	if (start(&d, err) || watch_policy(&d, err)) {
 		stop(&d, 0);
 		return -1;
 	}
@@ -303,8 +323,10 @@ int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_er
 			  eg_bundle_oldest_build(&d.gen.b));
 	eg_metrics_set_healthy(d.metrics, 1);
 	notify_ready(o->ready_fd);
+	notify_started(&d);
 	eg_daemon_stream(&d);
 	eg_metrics_set_healthy(d.metrics, 0);
+	eg_notify_stopping();
 	stop(&d, o->persist);
 	fprintf(stderr, "exfilguard run: stopped; %s\n",
 		o->persist ? "hooks left pinned and enforcing (--persist)" : "hooks detached");

@@ -22,6 +22,7 @@ struct eg_run_opts {
 	int persist;		   /* leave the hooks pinned at a stop */
 	const char *metrics;	   /* --metrics [ADDR:]PORT; NULL: the policy's metrics:, if any */
 	const char *metrics_token; /* --metrics-token-file */
+	int watch_policy; /* reload when the policy file changes (ConfigMap volumes: always) */
 };
 
 /*

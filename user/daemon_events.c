@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <bpf/libbpf.h>
+#include "cli.h"
 #include "daemon.h"
 #include "daemon_impl.h"
 #include "workloads.h"
@@ -145,9 +146,9 @@ void eg_daemon_read_backlog(struct eg_daemon *d, int fd)
 	}
 	if (b && b->n)
 		fprintf(stderr,
-			"exfilguard run: reported %zu events recorded while no daemon ran "
+			"exfilguard run: reported %zu event%s recorded while no daemon ran "
 			"(marked \"backlog\")\n",
-			b->n);
+			b->n, eg_plural(b->n));
 	free(b);
 	close(fd);
 }
@@ -225,6 +226,9 @@ static void loop(struct eg_daemon *d, int ep, struct ring_buffer **rb, struct lo
 				strerror(errno));
 			return;
 		}
+		eg_notify_tick(&d->notify);
+		if (eg_policy_watch_due(&d->policy_watch))
+			eg_daemon_reload_requested = 1;
 		rescan_scopes(d);
 		eg_workloads_refresh(&d->gen.guard, d->t.cg_dir);
 		read_events(d, *rb);
@@ -270,6 +274,7 @@ void eg_daemon_stream(struct eg_daemon *d)
 	if (ep >= 0)
 		close(ep);
 	if (lost.reported)
-		fprintf(stderr, "exfilguard run: %llu events were lost (ring buffer full)\n",
-			(unsigned long long)lost.reported);
+		fprintf(stderr, "exfilguard run: %llu event%s %s lost (ring buffer full)\n",
+			(unsigned long long)lost.reported, eg_plural(lost.reported),
+			lost.reported == 1 ? "was" : "were");
 }

@@ -7,6 +7,8 @@
 #include "events.h"
 #include "fold.h"
 #include "generation.h"
+#include "notify.h"
+#include "policy_watch.h"
 
 struct eg_run_opts; /* daemon.h */
 
@@ -21,8 +23,10 @@ struct eg_daemon {
 	uint32_t reload_seq;   /* of the reload under way */
 	unsigned batch_left;   /* events still to read in this batch */
 	struct eg_fold_tally folds;
-	uint64_t folds_flushed_at;  /* boot clock of the last walk of the fold map */
-	struct eg_metrics *metrics; /* --metrics: NULL when not served */
+	uint64_t folds_flushed_at;	     /* boot clock of the last walk of the fold map */
+	struct eg_metrics *metrics;	     /* --metrics: NULL when not served */
+	struct eg_notify notify;	     /* the service manager (sd_notify) */
+	struct eg_policy_watch policy_watch; /* reload when the policy file changes */
 };
 
 extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requested,

@@ -18,10 +18,13 @@ static json_object *rule_json(const struct eg_event_view *v)
 
 	if (v->rule.is_default) {
 		json_object_object_add(obj, "index", NULL);
+		json_object_object_add(obj, "number", NULL);
 		add_str(obj, "text", "default");
 		return obj;
 	}
+	/* index from 0 as the kernel has it; number from 1 as check, lookup and text say it. */
 	json_object_object_add(obj, "index", json_object_new_int(v->ev->rule));
+	json_object_object_add(obj, "number", json_object_new_int(v->ev->rule + 1));
 	if (v->rule.action) {
 		add_str(obj, "action", v->rule.action);
 		add_str(obj, "text", v->rule.text);
@@ -128,17 +131,21 @@ static const char *or_dash(const char *s)
 	return s && s[0] ? s : "-";
 }
 
-/* "rule=default", "rule=#3", "rule=#3 deny cidr: [...]" (the rule's words stay as written). */
+/*
+ * "rule=default", "rule=#3", "rule=#3 \"deny cidr: [...]\"": numbered from 1 as
+ * check and lookup number rules; the rule's words as written, quoted.
+ */
 static void text_rule(FILE *f, const struct eg_event_view *v)
 {
 	if (v->rule.is_default) {
 		fputs(" rule=default", f);
 		return;
 	}
-	fprintf(f, " rule=#%u", v->ev->rule);
+	fprintf(f, " rule=#%u", v->ev->rule + 1u);
 	if (v->rule.action) {
-		fputc(' ', f);
+		fputs(" \"", f);
 		eg_text_put(f, v->rule.text, 0);
+		fputc('"', f);
 	}
 }
 
@@ -169,14 +176,19 @@ char *eg_event_view_text(const struct eg_event_view *v, size_t *len)
 		eg_text_put(f, v->user, 1);
 	}
 	fputs(" cgroup=", f);
-	eg_text_put(f, v->cgroup ? v->cgroup : "?", 1);
+	eg_text_put(f, or_dash(v->cgroup), 1);
 	fprintf(f, " prefix=%s", or_dash(v->prefix));
 	if (v->name) {
 		fputs(" name=", f);
 		eg_text_put(f, v->name, 1);
 	}
 	text_rule(f, v);
-	fprintf(f, " country=%s asn=%u provider=", or_dash(v->names.country), v->names.asn);
+	fprintf(f, " country=%s asn=", or_dash(v->names.country));
+	if (v->names.asn)
+		fprintf(f, "%u", v->names.asn);
+	else
+		fputc('-', f);
+	fputs(" provider=", f);
 	eg_text_put(f, or_dash(v->names.provider), 1);
 	fprintf(f, " jurisdiction=%s%s%s%s\n", or_dash(v->names.jurisdiction),
 		v->names.jurisdiction_source ? " jurisdiction_source=" : "",

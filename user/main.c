@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "suggest.h"
 #include "../maps/exfilguard.h"
 
 #ifndef EG_VERSION
@@ -12,7 +13,7 @@
 #endif
 
 static const char usage_text[] =
-	"Usage: exfilguard [GLOBAL OPTIONS] COMMAND [OPTIONS]\n"
+	"Usage: exfilguard COMMAND [OPTIONS] (global options may stand anywhere)\n"
 	"\n"
 	"Guards egress in the kernel: eBPF programs on the cgroup socket hooks judge every\n"
 	"outgoing destination (TCP connect, UDP send, raw and ping sockets) against a policy\n"
@@ -64,6 +65,16 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+static int unknown_command(struct eg_cli *cli, const char *name)
+{
+	char hint[96];
+	const char *near = eg_suggest(name, &commands[0].name,
+				      sizeof(commands) / sizeof(commands[0]), sizeof(commands[0]));
+
+	return eg_cli_usage(cli, "unknown command '%s'%s", name,
+			    eg_suggest_hint(near, hint, sizeof(hint)));
+}
+
 /* "help CMD" is "CMD --help". */
 static int help(struct eg_cli *cli, int argc, char **argv)
 {
@@ -75,58 +86,106 @@ static int help(struct eg_cli *cli, int argc, char **argv)
 		return EG_EXIT_OK;
 	}
 	if (!cmd)
-		return eg_cli_usage(cli, "unknown command '%s'", argv[1]);
+		return unknown_command(cli, argv[1]);
 	cli->cmd = cmd->name;
 	optind = 0;
 	return cmd->fn(cli, 2, args);
 }
 
+static int set_pin_dir(struct eg_cli *cli, const char *dir)
+{
+	if (!dir || !dir[0] || dir[0] == '-')
+		return eg_cli_usage(cli, "--pin-dir needs a value: the directory to pin under");
+	if (dir[0] != '/' || strlen(dir) >= sizeof(cli->pin_dir))
+		return eg_cli_usage(cli, "--pin-dir needs an absolute path, not '%s'", dir);
+	snprintf(cli->pin_dir, sizeof(cli->pin_dir), "%s", dir);
+	return 0;
+}
+
+enum global_action { GLOBAL_COMMAND, GLOBAL_HELP, GLOBAL_VERSION };
+
+/* Options that belong to no command: only before the command's name. */
+static int take_leading_option(struct eg_cli *cli, const char *arg, enum global_action *action)
+{
+	if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
+		*action = GLOBAL_HELP;
+	else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0)
+		*action = GLOBAL_VERSION;
+	else
+		return eg_cli_usage(cli, "unknown global option '%s'", arg);
+	return 0;
+}
+
+/*
+ * Take --json and --pin-dir out of argv wherever they stand (up to "--"), so
+ * `exfilguard status --json` is `exfilguard --json status`; what is left
+ * keeps its order. Returns a usage exit code, or 0.
+ */
+static int take_global_options(struct eg_cli *cli, int *argc, char **argv,
+			       enum global_action *action)
+{
+	int in, out = 1, seen_command = 0, rc;
+
+	for (in = 1; in < *argc && *action == GLOBAL_COMMAND; in++) {
+		const char *arg = argv[in];
+
+		if (strcmp(arg, "--") == 0)
+			break;
+		if (strcmp(arg, "-j") == 0 || strcmp(arg, "--json") == 0) {
+			cli->json = 1;
+			continue;
+		}
+		if (strncmp(arg, "--pin-dir", 9) == 0 && (arg[9] == '\0' || arg[9] == '=')) {
+			rc = set_pin_dir(cli, arg[9]	       ? arg + 10
+					      : in + 1 < *argc ? argv[++in]
+							       : NULL);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (!seen_command && arg[0] == '-') {
+			rc = take_leading_option(cli, arg, action);
+			if (rc)
+				return rc;
+			continue;
+		}
+		seen_command = 1;
+		argv[out++] = argv[in];
+	}
+	while (in < *argc)
+		argv[out++] = argv[in++];
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"pin-dir", required_argument, NULL, 'p'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
-	};
 	struct eg_cli cli = {.pin_dir = EG_DEFAULT_PIN_DIR};
+	enum global_action action = GLOBAL_COMMAND;
 	const struct command *cmd;
-	int c;
+	int rc = take_global_options(&cli, &argc, argv, &action);
 
-	/* '+': stop at the command name; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+jhV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (optarg[0] != '/' || strlen(optarg) >= sizeof(cli.pin_dir))
-				return eg_cli_usage(&cli, "--pin-dir needs an absolute path");
-			snprintf(cli.pin_dir, sizeof(cli.pin_dir), "%s", optarg);
-			break;
-		case 'j':
-			cli.json = 1;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return EG_EXIT_OK;
-		case 'V':
-			printf("exfilguard %s\n", EG_VERSION);
-			return EG_EXIT_OK;
-		default:
-			return eg_cli_usage(&cli, "unknown global option");
-		}
+	if (rc)
+		return rc;
+	if (action == GLOBAL_HELP) {
+		fputs(usage_text, stdout);
+		return EG_EXIT_OK;
 	}
-	if (optind >= argc) {
+	if (action == GLOBAL_VERSION) {
+		printf("exfilguard %s\n", EG_VERSION);
+		return EG_EXIT_OK;
+	}
+	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return EG_EXIT_USAGE;
 	}
-	if (strcmp(argv[optind], "help") == 0)
-		return help(&cli, argc - optind, argv + optind);
-	cmd = find_command(argv[optind]);
+	if (strcmp(argv[1], "help") == 0)
+		return help(&cli, argc - 1, argv + 1);
+	cmd = find_command(argv[1]);
 	if (!cmd)
-		return eg_cli_usage(&cli, "unknown command '%s'", argv[optind]);
+		return unknown_command(&cli, argv[1]);
 	cli.cmd = cmd->name;
-	argc -= optind;
-	argv += optind;
 	optind = 0; /* restart getopt for the command's own options */
-	return cmd->fn(&cli, argc, argv);
+	return cmd->fn(&cli, argc - 1, argv + 1);
 }

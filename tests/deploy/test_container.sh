@@ -92,7 +92,7 @@ sleep 0.5
 pod logs "$name" 2>/dev/null | grep '"event":"verdict"' >"$tmp/events"
 check_grep "a deny event on stdout names the address and cgroup" \
 	"\"daddr\":\"198.51.100.10\".*\"cgroup\":\"$cg_rel/child\"" "$tmp/events"
-check_grep "and the rule" '"rule":\{"index":0,"action":"deny".*"name":"test-nets"' "$tmp/events"
+check_grep "and the rule" '"rule":\{"index":0,"number":1,"action":"deny".*"name":"test-nets"' "$tmp/events"
 check "exfilguard status inside the container" pod exec "$name" exfilguard --pin-dir "$pin_dir" status
 check "the host sees the pinned guard" "$EXFILGUARD" --pin-dir "$pin_dir" status
 pod stop -t 10 "$name" >/dev/null 2>&1

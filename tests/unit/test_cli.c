@@ -78,6 +78,10 @@ static void test_check_valid_policy(void)
 	ASSERT_EQ(r.status, 0, "exit status");
 	ASSERT_CONTAINS(r.out, "valid", "stdout");
 	ASSERT_CONTAINS(r.out, "2 rules, 3 prefixes", "summary");
+	snprintf(args, sizeof(args), "check %s",
+		 write_file("one.yaml", "rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\n"));
+	run(&r, args);
+	ASSERT_CONTAINS(r.out, "default allow, 1 rule, 1 prefix\n", "singular");
 }
 
 static void test_check_bad_cidr_names_line_and_column(void)
@@ -140,6 +144,34 @@ static void test_usage_errors_exit_2(void)
 	ASSERT_EQ(r.status, 2, "no command");
 }
 
+/* --json and --pin-dir anywhere on the line; a clear word for each misuse. */
+static void test_global_options_anywhere(void)
+{
+	json_object *obj;
+	struct result r;
+	char args[700];
+
+	snprintf(args, sizeof(args), "status --json --pin-dir %s/none", tmpdir);
+	run(&r, args);
+	ASSERT_EQ(r.status, 3, "status --json after the command");
+	obj = json_tokener_parse(r.out);
+	ASSERT_TRUE(obj != NULL, "JSON out");
+	json_object_put(obj);
+	snprintf(args, sizeof(args), "lookup --policy %s --json 198.51.100.9",
+		 write_file("g.yaml", good_policy));
+	run(&r, args);
+	ASSERT_EQ(r.status, 0, "lookup ... --json");
+	ASSERT_CONTAINS(r.out, "\"verdict\":\"deny\"", "JSON verdict");
+	run(&r, "status --pin-dir");
+	ASSERT_EQ(r.status, 2, "--pin-dir with no value");
+	ASSERT_CONTAINS(r.err, "--pin-dir needs a value", "says it needs a value");
+	run(&r, "nosuch");
+	ASSERT_STREQ(r.err, "exfilguard: unknown command 'nosuch' (see 'exfilguard --help')\n",
+		     "no stray spaces");
+	run(&r, "stauts");
+	ASSERT_CONTAINS(r.err, "unknown command 'stauts' (did you mean 'status'?)", "suggestion");
+}
+
 static void test_help_on_every_command(void)
 {
 	static const char *const cmds[] = {"run", "check", "lookup", "status", "detach"};
@@ -175,7 +207,10 @@ static void test_lookup_text_and_json(void)
 	run(&r, args);
 	ASSERT_EQ(r.status, 0, "exit status");
 	ASSERT_CONTAINS(r.out, "198.51.100.9                 deny", "deny line");
-	ASSERT_CONTAINS(r.out, "prefix 198.51.100.0/24", "deny prefix");
+	ASSERT_CONTAINS(r.out,
+			"rule #1 (line 4) \"deny cidr: [198.51.100.0/24, 2001:db8:bad::/48]\", "
+			"prefix: 198.51.100.0/24",
+			"numbered from 1, quoted, labelled");
 	ASSERT_CONTAINS(r.out, "198.51.100.7                 allow", "allow exception");
 	ASSERT_CONTAINS(r.out, "::ffff:198.51.100.9          deny", "mapped judged as IPv4");
 	ASSERT_CONTAINS(r.out, "8.8.8.8                      allow  default", "default");
@@ -195,6 +230,56 @@ static void test_lookup_text_and_json(void)
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(second, "match")), "default",
 		     "v6 default");
 	json_object_put(arr);
+}
+
+static const char scoped_policy[] = "rules:\n"
+				    "  - action: deny\n"
+				    "    cidr: [198.51.100.0/24]\n"
+				    "scopes:\n"
+				    "  - name: build\n"
+				    "    match:\n"
+				    "      cgroup: [\"/ci/**\"]\n"
+				    "    rules:\n"
+				    "      - action: audit\n"
+				    "        cidr: [198.18.0.0/15]\n"
+				    "      - action: allow\n"
+				    "        cidr: [198.51.100.0/25]\n";
+
+/* --scope judges under the scope's rules; the canary is denied as the kernel has it. */
+static void test_lookup_scope_and_canary(void)
+{
+	json_object *arr, *rule;
+	struct result r;
+	char args[700];
+	const char *policy = write_file("scoped.yaml", scoped_policy);
+
+	snprintf(args, sizeof(args), "lookup --policy %s 198.51.100.9 0.0.0.1", policy);
+	run(&r, args);
+	ASSERT_EQ(r.status, 0, "node lookup");
+	ASSERT_CONTAINS(r.out, "198.51.100.9                 deny   rule #1", "node rule");
+	ASSERT_CONTAINS(r.out, "0.0.0.1                      deny   self-test rule", "canary");
+	snprintf(args, sizeof(args), "lookup --policy %s --scope build 198.51.100.9 0.0.0.1",
+		 policy);
+	run(&r, args);
+	ASSERT_EQ(r.status, 0, "scope lookup");
+	ASSERT_CONTAINS(r.out, "198.51.100.9                 allow  rule #2 (line 11)",
+			"scope rule");
+	ASSERT_CONTAINS(r.out, "scope: build", "scope named");
+	ASSERT_CONTAINS(r.out, "0.0.0.1                      deny   self-test rule",
+			"scope canary");
+	snprintf(args, sizeof(args), "lookup --json --policy %s --scope build 198.51.100.9",
+		 policy);
+	run(&r, args);
+	arr = json_tokener_parse(r.out);
+	ASSERT_TRUE(arr != NULL, "JSON");
+	rule = json_object_object_get(json_object_array_get_idx(arr, 0), "rule");
+	ASSERT_EQ(json_object_get_int(json_object_object_get(rule, "index")), 1, "index from 0");
+	ASSERT_EQ(json_object_get_int(json_object_object_get(rule, "number")), 2, "number from 1");
+	json_object_put(arr);
+	snprintf(args, sizeof(args), "lookup --policy %s --scope biuld 198.51.100.9", policy);
+	run(&r, args);
+	ASSERT_EQ(r.status, 1, "unknown scope");
+	ASSERT_CONTAINS(r.err, "no scope named 'biuld' (did you mean 'build'?)", "suggestion");
 }
 
 static void test_lookup_rejects_bad_address(void)
@@ -238,8 +323,10 @@ int main(void)
 	RUN_TEST(test_json_error_is_valid_json);
 	RUN_TEST(test_missing_file);
 	RUN_TEST(test_usage_errors_exit_2);
+	RUN_TEST(test_global_options_anywhere);
 	RUN_TEST(test_help_on_every_command);
 	RUN_TEST(test_lookup_text_and_json);
+	RUN_TEST(test_lookup_scope_and_canary);
 	RUN_TEST(test_lookup_rejects_bad_address);
 	RUN_TEST(test_status_without_guard);
 	{

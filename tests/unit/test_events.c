@@ -164,7 +164,7 @@ static void test_long_rule_stays_one_text_line(void)
 	drain(p[0], out, sizeof(out));
 	ASSERT_GE(strlen(out), 5000, "the line carries the whole rule (over 4 KiB)");
 	ASSERT_TRUE(strchr(out, '\n') == out + strlen(out) - 1, "exactly one line, newline-ended");
-	ASSERT_CONTAINS(out, "10.1.143.0/24] country=- asn=0 provider=- jurisdiction=-\n",
+	ASSERT_CONTAINS(out, "10.1.143.0/24]\" country=- asn=- provider=- jurisdiction=-\n",
 			"the last CIDR and the fields after the rule");
 	close(p[0]);
 	close(p[1]);
@@ -187,6 +187,7 @@ static void test_text_lines(void)
 	drain(p[0], out, sizeof(out));
 	ASSERT_CONTAINS(out, " deny connect4 tcp 10.1.44.7:443 pid=42 comm=curl ",
 			"the readable form");
+	ASSERT_CONTAINS(out, " rule=#1 \"deny cidr: [", "rule 0 is #1, as check says, quoted");
 	ASSERT_TRUE(strchr(out, '\n') &&
 			    strchr(strchr(out, '\n') + 1, '\n') == out + strlen(out) - 1,
 		    "two lines, each newline-ended");
