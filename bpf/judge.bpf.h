@@ -308,7 +308,8 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	dest.hook = hook;
 
 	eg_judge(cfg, eg_policy_slot(cfg, NULL, ctx->sk), &dest, &d, &class_id);
-	eg_count(EG_CTR_HOOK(hook, d.verdict));
+	/* The self-test's canary is counted apart: status shows workloads' verdicts only. */
+	eg_count(d.rule == EG_RULE_CANARY ? EG_CTR_SELFTEST : EG_CTR_HOOK(hook, d.verdict));
 	eg_acct_attempt(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk));
 	if (d.verdict != EG_VERDICT_ALLOW)
 		eg_report(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk),

@@ -136,6 +136,7 @@ enum eg_counter {
 	EG_CTR_EGRESS_LOOKUPS, /* egress packets judged by a full lookup */
 	EG_CTR_FOLDED,	       /* reports put into an EG_MAP_FOLDS entry (count or lost) */
 	EG_CTR_ACCT_OVERFLOW,  /* packets not counted by volume: EG_MAP_BYTES was full */
+	EG_CTR_SELFTEST,       /* the self-test's canary connects refused (not a workload's) */
 	EG_CTR_COUNT,
 };
 

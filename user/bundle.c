@@ -41,27 +41,35 @@ static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error 
 	return 0;
 }
 
-/* The files of one kind named by the policy, if any, into ds. */
-static int load_kind(char *const *paths, size_t n, enum eg_data_kind kind, struct eg_dataset *ds,
-		     int *have, struct eg_error *err)
+/*
+ * The files of one kind named by the policy, if any, into ds. A failure
+ * names where the policy names the file ("policy.yaml:4: data: country:"),
+ * then the file by its resolved path and what is wrong with it.
+ */
+static int load_kind(const struct eg_policy *p, const char *key, char *const *paths, size_t n,
+		     enum eg_data_kind kind, struct eg_dataset *ds, int *have, struct eg_error *err)
 {
+	struct eg_error why = {0};
+
 	if (!n)
 		return 0;
-	if (eg_dataset_load_files((const char *const *)paths, n, kind, ds, err))
-		return -1;
+	if (eg_dataset_load_files((const char *const *)paths, n, kind, ds, &why))
+		return eg_fail(err, why.code, "%s:%u: data: %s: %s", p->path, p->data.line, key,
+			       why.msg);
 	*have = 1;
 	return 0;
 }
 
 static int load_all_kinds(struct eg_bundle *b, struct eg_error *err)
 {
-	const struct eg_policy_data *d = &b->policy.data;
+	const struct eg_policy *p = &b->policy;
+	const struct eg_policy_data *d = &p->data;
 
-	return load_kind(d->country, d->n_country, EG_DATA_COUNTRY, &b->country, &b->have_country,
-			 err) ||
-	       load_kind(d->asn, d->n_asn, EG_DATA_ASN, &b->asn, &b->have_asn, err) ||
-	       load_kind(d->provider_ranges, d->n_provider_ranges, EG_DATA_PROVIDER, &b->ranges,
-			 &b->have_ranges, err);
+	return load_kind(p, "country", d->country, d->n_country, EG_DATA_COUNTRY, &b->country,
+			 &b->have_country, err) ||
+	       load_kind(p, "asn", d->asn, d->n_asn, EG_DATA_ASN, &b->asn, &b->have_asn, err) ||
+	       load_kind(p, "provider_ranges", d->provider_ranges, d->n_provider_ranges,
+			 EG_DATA_PROVIDER, &b->ranges, &b->have_ranges, err);
 }
 
 static int load_data(struct eg_bundle *b, struct eg_error *err)

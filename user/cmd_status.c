@@ -51,6 +51,9 @@ static json_object *counters_json(const char *pin_dir)
 		obj, "egress_cached",
 		json_object_new_uint64(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_EGRESS_CACHED)));
 	json_object_object_add(
+		obj, "self_test_refused",
+		json_object_new_uint64(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_SELFTEST)));
+	json_object_object_add(
 		obj, "egress_lookups",
 		json_object_new_uint64(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_EGRESS_LOOKUPS)));
 	if (fd >= 0)
@@ -277,8 +280,10 @@ static void print_status_text(json_object *s)
 		       json_object_get_string(GET(h, "deny")),
 		       json_object_get_string(GET(h, "audit")));
 	}
-	printf("events lost %s (ring buffer full)\n",
-	       json_object_get_string(GET(c, "events_lost")));
+	printf("events lost %s (ring buffer full); self-test canary connects refused %s (not "
+	       "counted above)\n",
+	       json_object_get_string(GET(c, "events_lost")),
+	       json_object_get_string(GET(c, "self_test_refused")));
 	print_scopes_text(GET(s, "scopes"));
 }
 

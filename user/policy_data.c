@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "policy_impl.h"
@@ -60,15 +61,32 @@ int policy_parse_max_data_age(struct eg_yaml *ctx, yaml_node_t *key, yaml_node_t
 /* ---- data: where the classification comes from ---- */
 
 /* path as written, made relative to the policy file's directory. */
+/*
+ * A data path as the policy means it: relative to the policy file's
+ * directory, made absolute and without "..", so that messages name the file
+ * that was really looked for (its directory resolved when it exists).
+ */
 static char *resolve_path(const struct eg_yaml *ctx, const char *path)
 {
 	const char *slash = strrchr(ctx->name, '/');
-	char *out;
+	char *joined, *dir_end, dir[PATH_MAX], *out;
 
-	if (path[0] == '/' || !slash)
-		return strdup(path);
-	if (asprintf(&out, "%.*s/%s", (int)(slash - ctx->name), ctx->name, path) < 0)
+	if (path[0] == '/')
+		joined = strdup(path);
+	else if (asprintf(&joined, "%.*s%s%s", slash ? (int)(slash - ctx->name) : 1,
+			  slash ? ctx->name : ".", "/", path) < 0)
+		joined = NULL;
+	if (!joined)
 		return NULL;
+	dir_end = strrchr(joined, '/');
+	*dir_end = '\0';
+	if (!realpath(joined[0] ? joined : "/", dir)) {
+		*dir_end = '/';
+		return joined; /* no such directory: the message says so, with this path */
+	}
+	if (asprintf(&out, "%s/%s", strcmp(dir, "/") ? dir : "", dir_end + 1) < 0)
+		out = NULL;
+	free(joined);
 	return out;
 }
 

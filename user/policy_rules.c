@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "values.h"
 #include "policy_impl.h"
+#include "suggest.h"
 
 /* A rule's keys: selectors (group SELECTOR) decide which destinations it matches. */
 struct rule_key {
@@ -114,11 +115,16 @@ static int jurisdiction_value(struct eg_yaml *ctx, yaml_node_t *item,
 	uint16_t codes[EG_JURISDICTION_MAX_CODES];
 	char shown[EG_YAML_SHOWN];
 
+	char hint[64];
+
 	if (eg_jurisdiction_parse((const char *)item->data.scalar.value, codes) < 0)
-		return eg_yaml_fail(ctx, item->start_mark,
-				    "unknown jurisdiction %s (expected an ISO 3166-1 alpha-2 code "
-				    "such as CN or US, or CN+ for CN, HK and MO)",
-				    eg_yaml_show_scalar(item, shown));
+		return eg_yaml_fail(
+			ctx, item->start_mark,
+			"unknown jurisdiction %s (expected an ISO 3166-1 alpha-2 code "
+			"such as CN or US, or CN+ for CN, HK and MO)%s",
+			eg_yaml_show_scalar(item, shown),
+			eg_suggest_hint(eg_country_suggest((const char *)item->data.scalar.value),
+					hint, sizeof(hint)));
 	sel->value = codes[0];
 	return 0;
 }
@@ -150,7 +156,7 @@ static int selector_value(struct eg_yaml *ctx, yaml_node_t *item, enum eg_match 
 			  struct eg_policy_selector *sel)
 {
 	const char *text = (const char *)item->data.scalar.value;
-	char shown[EG_YAML_SHOWN];
+	char shown[EG_YAML_SHOWN], hint[64];
 	uint16_t cc;
 
 	sel->kind = kind;
@@ -164,8 +170,9 @@ static int selector_value(struct eg_yaml *ctx, yaml_node_t *item, enum eg_match 
 			return eg_yaml_fail(
 				ctx, item->start_mark,
 				"unknown country code %s (expected an ISO 3166-1 alpha-2 "
-				"code such as CN or US)",
-				eg_yaml_show_scalar(item, shown));
+				"code such as CN or US)%s",
+				eg_yaml_show_scalar(item, shown),
+				eg_suggest_hint(eg_country_suggest(text), hint, sizeof(hint)));
 		sel->value = cc;
 		return 0;
 	case EG_MATCH_ASN:

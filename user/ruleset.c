@@ -13,6 +13,7 @@
 #include <string.h>
 #include "catalog.h"
 #include "ruleset.h"
+#include "suggest.h"
 
 struct eg_lpm_node {
 	uint8_t prefix[16];		      /* bits after plen are zero */
@@ -220,6 +221,21 @@ static void provider_ids(const struct eg_catalog *catalog, char *out, size_t len
 					 catalog->providers[i].id);
 }
 
+/* The catalog id nearest a mistyped one ("alibaba" -> alibaba-cloud), or NULL. */
+static const char *provider_suggest(const struct eg_catalog *catalog, const char *id)
+{
+	const char *ids[256];
+	size_t i, n = catalog->n_providers < 256 ? catalog->n_providers : 256;
+
+	for (i = 0; i < n; i++) {
+		/* A prefix is a likelier meaning than a near spelling: "alibaba", "aws". */
+		if (strncmp(catalog->providers[i].id, id, strlen(id)) == 0)
+			return catalog->providers[i].id;
+		ids[i] = catalog->providers[i].id;
+	}
+	return eg_suggest(id, ids, n, sizeof(ids[0]));
+}
+
 static int resolve_selector(const struct eg_policy *policy, const struct eg_policy_selector *sel,
 			    const struct eg_catalog *catalog, uint32_t *value, struct eg_error *err)
 {
@@ -237,10 +253,15 @@ static int resolve_selector(const struct eg_policy *policy, const struct eg_poli
 			       policy->path, sel->line, sel->column, sel->provider);
 	prov = eg_catalog_find(catalog, sel->provider);
 	if (!prov) {
+		char hint[96];
+
 		provider_ids(catalog, known, sizeof(known));
-		return eg_fail(err, EINVAL, "%s:%u:%u: unknown provider \"%s\" (%s has: %s)",
-			       policy->path, sel->line, sel->column, sel->provider, catalog->path,
-			       known);
+		return eg_fail(err, EINVAL,
+			       "%s:%u:%u: unknown provider \"%s\"%s; the catalog %s has: %s",
+			       policy->path, sel->line, sel->column, sel->provider,
+			       eg_suggest_hint(provider_suggest(catalog, sel->provider), hint,
+					       sizeof(hint)),
+			       catalog->path, known);
 	}
 	*value = prov->index;
 	return 0;

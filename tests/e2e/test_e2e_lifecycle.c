@@ -263,6 +263,13 @@ static void test_reloads_never_misjudge(void)
 {
 	ASSERT_EQ(write_policy_text(policy_a), 0, "policy A");
 	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "reloads"), 0, "guard started");
+	{
+		const char *const self_test[] = {"counters", "self_test_refused", NULL};
+
+		/* Right after start: the canary connects are counted apart from workloads'. */
+		ASSERT_EQ(status_counter("connect4", "deny"), 0, "no workload deny yet");
+		ASSERT_GE(status_number(self_test), 1, "the self-test's refusals, apart");
+	}
 	reload_loop(); /* and stops the guard */
 	testenv_guard_reset();
 }

@@ -154,6 +154,9 @@ static void test_counters_move_after_denied_connects(void)
 	ASSERT_EQ(attempts_unknown_deny(&after), (base_events < 0 ? 0 : base_events) + 3,
 		  "attempts by country (unknown: no dataset) +3");
 	ASSERT_GE(promtext_sum(&after, "exfilguard_events_written_total", ""), 3, "events written");
+	/* The series is there (an absent series reads -1). */
+	ASSERT_GE(promtext_get(&after, "exfilguard_events_folded_total", ""), 0,
+		  "events folded exposed");
 	promtext_free(&before);
 	promtext_free(&after);
 }

@@ -4,6 +4,8 @@
  * name file:line:column, --json output that is always valid JSON (errors
  * too), and --help on every command. Runs the built binary; needs no root.
  */
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,50 @@ static void test_check_bad_cidr_names_line_and_column(void)
 	ASSERT_CONTAINS(r.err, "bad.yaml:3:", "names file and line");
 	ASSERT_CONTAINS(r.err, "198.51.100.0/33", "names the bad value");
 	ASSERT_EQ(strlen(r.out), 0, "nothing on stdout");
+}
+
+/* "Did you mean" for country codes, jurisdictions and provider ids. */
+static void test_check_suggests(void)
+{
+	static const struct {
+		const char *file, *text, *want;
+	} cases[] = {
+		{"cc.yaml", "rules:\n  - action: deny\n    country: [CHN]\n",
+		 "(did you mean 'CN'?)"},
+		{"uk.yaml", "rules:\n  - action: deny\n    jurisdiction: [UK]\n",
+		 "(did you mean 'GB'?)"},
+		{"prov.yaml",
+		 "data:\n  asn: asn.csv\nrules:\n  - action: deny\n    provider: [alibaba]\n",
+		 "unknown provider \"alibaba\" (did you mean 'alibaba-cloud'?)"},
+	};
+	struct result r;
+	char args[600];
+
+	write_file("asn.csv", "198.51.100.0,198.51.100.255,4134\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(args, sizeof(args), "check %s", write_file(cases[i].file, cases[i].text));
+		run(&r, args);
+		ASSERT_EQ(r.status, 1, cases[i].file);
+		ASSERT_CONTAINS(r.err, cases[i].want, cases[i].file);
+	}
+}
+
+/* A missing dataset: where the policy names it, and the path really looked for. */
+static void test_missing_dataset_names_policy_line(void)
+{
+	struct result r;
+	char args[600], sub[600], want[700];
+
+	snprintf(sub, sizeof(sub), "%s/sub", tmpdir);
+	ASSERT_TRUE(mkdir(sub, 0700) == 0 || errno == EEXIST, "sub directory");
+	snprintf(args, sizeof(args), "check %s",
+		 write_file("nodata.yaml", "mode: enforce\ndata:\n  country: sub/../nope.mmdb\n"));
+	run(&r, args);
+	ASSERT_EQ(r.status, 1, "exit status");
+	ASSERT_CONTAINS(r.err, "nodata.yaml:2: data: country: /",
+			"policy file:line, absolute path");
+	snprintf(want, sizeof(want), "%s/nope.mmdb: cannot open", tmpdir);
+	ASSERT_CONTAINS(r.err, want, "the resolved path, without ..");
 }
 
 static void test_json_error_is_valid_json(void)
@@ -320,6 +366,8 @@ int main(void)
 	}
 	RUN_TEST(test_check_valid_policy);
 	RUN_TEST(test_check_bad_cidr_names_line_and_column);
+	RUN_TEST(test_check_suggests);
+	RUN_TEST(test_missing_dataset_names_policy_line);
 	RUN_TEST(test_json_error_is_valid_json);
 	RUN_TEST(test_missing_file);
 	RUN_TEST(test_usage_errors_exit_2);

@@ -94,3 +94,34 @@ int eg_jurisdiction_parse(const char *text, uint16_t codes[EG_JURISDICTION_MAX_C
 	codes[0] = cc;
 	return 1;
 }
+
+/*
+ * Spellings people write for a country instead of its ISO 3166-1 alpha-2 code:
+ * alpha-3 codes, the EU's UK and EL, English names. Pairs of "WRITTEN\0CC".
+ */
+static const char *const country_aliases[][2] = {
+	{"UK", "GB"},	    {"EL", "GR"},     {"CHN", "CN"},  {"CHINA", "CN"}, {"USA", "US"},
+	{"GBR", "GB"},	    {"DEU", "DE"},    {"FRA", "FR"},  {"RUS", "RU"},   {"HKG", "HK"},
+	{"MAC", "MO"},	    {"TWN", "TW"},    {"JPN", "JP"},  {"KOR", "KR"},   {"PRK", "KP"},
+	{"IND", "IN"},	    {"IRN", "IR"},    {"SGP", "SG"},  {"CAN", "CA"},   {"AUS", "AU"},
+	{"NLD", "NL"},	    {"BRA", "BR"},    {"ISR", "IL"},  {"SAU", "SA"},   {"ARE", "AE"},
+	{"TUR", "TR"},	    {"UKR", "UA"},    {"VNM", "VN"},  {"IDN", "ID"},   {"MYS", "MY"},
+	{"THA", "TH"},	    {"PAK", "PK"},    {"ITA", "IT"},  {"ESP", "ES"},   {"CHE", "CH"},
+	{"SWE", "SE"},	    {"POL", "PL"},    {"IRL", "IE"},  {"MEX", "MX"},   {"ZAF", "ZA"},
+	{"JAPAN", "JP"},    {"RUSSIA", "RU"}, {"IRAN", "IR"}, {"INDIA", "IN"}, {"GERMANY", "DE"},
+	{"HONGKONG", "HK"},
+};
+
+const char *eg_country_suggest(const char *text)
+{
+	char upper[16];
+	size_t i;
+
+	for (i = 0; text[i] && i + 1 < sizeof(upper); i++)
+		upper[i] = (char)(text[i] >= 'a' && text[i] <= 'z' ? text[i] - 32 : text[i]);
+	upper[i] = '\0';
+	for (i = 0; i < sizeof(country_aliases) / sizeof(country_aliases[0]); i++)
+		if (strcmp(upper, country_aliases[i][0]) == 0)
+			return country_aliases[i][1];
+	return NULL;
+}

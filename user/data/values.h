@@ -48,5 +48,7 @@ int eg_asn_parse(const char *text, size_t len, uint32_t *asn);
  * spelling is unknown.
  */
 int eg_jurisdiction_parse(const char *text, uint16_t codes[EG_JURISDICTION_MAX_CODES]);
+/* The alpha-2 code meant by a common other spelling (CHN, UK, China), or NULL. */
+const char *eg_country_suggest(const char *text);
 
 #endif
