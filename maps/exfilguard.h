@@ -298,62 +298,7 @@ struct eg_info {
 };
 _Static_assert(sizeof(struct eg_info) == 32 + 3 * EG_PATH_LEN + EG_DATASET_LEN, "eg_info ABI");
 
-/*
- * Classification of the whole address space (country, AS, provider,
- * jurisdiction), in DXR form: the address space is cut into ranges, each
- * with a class id; a first-level array indexed by the top 16 bits of the
- * address points at the sorted range starts inside that /16, which a bounded
- * binary search walks. Memory is ~8 bytes per IPv4 range and ~24 per IPv6
- * range (an LPM trie needs ~140 per prefix), and a lookup costs one index
- * read and at most log2(ranges in one /16) + 1 probes whatever the data size.
- */
-struct eg_span {
-	__u32 first; /* host order: index of the /16's first bound */
-	__u32 count; /* host order: number of bounds in the /16, >= 1 when data is loaded */
-};
-_Static_assert(sizeof(struct eg_span) == 8, "eg_span ABI");
-
-struct eg_v4_bound {
-	__u16 start; /* host order: low 16 bits of the first address of the range */
-	__u16 pad;
-	__u32 class_id; /* host order */
-};
-_Static_assert(sizeof(struct eg_v4_bound) == 8, "eg_v4_bound ABI");
-
-struct eg_v6_bound {
-	__u64 start_hi; /* host order: bits 0-63 of the range's first address */
-	__u64 start_lo; /* host order: bits 64-127 */
-	__u32 class_id; /* host order */
-	__u32 pad;
-};
-_Static_assert(sizeof(struct eg_v6_bound) == 24, "eg_v6_bound ABI");
-
-/* Enough probes for 2^24 bounds in one /16: the verifier needs a fixed bound. */
-#define EG_SEARCH_STEPS 25
-
-/* EG_MAP_CLASSES value. Class 0 is "nothing known". */
-struct eg_class {
-	__u32 asn;	    /* host order, 0 = unknown */
-	__u16 country;	    /* host order, EG_CC('C','N') = 0x434e, 0 = unknown */
-	__u16 provider;	    /* host order, 1-based provider catalog index, 0 = none */
-	__u16 jurisdiction; /* host order, country code controlling the provider, 0 = none */
-	__u16 pad;
-};
-_Static_assert(sizeof(struct eg_class) == 12, "eg_class ABI");
-
-/* 'C','N' -> 0x434e. */
-#define EG_CC(a, b) ((__u16)(((__u8)(a) << 8) | (__u8)(b)))
-
-/*
- * EG_MAP_SELECTORS key: a rule that names an ASN, provider, country or
- * jurisdiction. kind is the enum eg_match value of the selector.
- */
-struct eg_selector_key {
-	__u32 policy; /* host order */
-	__u32 kind;   /* host order: EG_MATCH_ASN, _PROVIDER, _COUNTRY or _JURISDICTION */
-	__u32 value;  /* host order: AS number, provider index or country code */
-};
-_Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
+#include "tables.h"
 
 /*
  * EG_MAP_WORKLOADS: an address of a guarded workload's own network namespace
@@ -416,45 +361,6 @@ enum eg_embed {
 	EG_EMBED_SIIT = 6,	  /* ::ffff:0:a.b.c.d, IPv4-translated (RFC 7915) */
 };
 
-/*
- * The decision tables: each policy slot compiled together with the
- * classification into ranges of the address space whose values are
- * decisions (rule, match kind, action, verdict), in the DXR form above. A
- * hook reads one first-level cell; a cell holding one decision (count 1)
- * carries its id inline in `first`, other cells are searched like the
- * classification (struct eg_v4_bound / eg_v6_bound, class_id = decision id).
- * Table t of a slot: EG_DT_TABLE(slot, stale); the stale variant is there
- * only when the policy sets max_data_age.
- */
-#define EG_MAP_DT_HEADS	    eg_dt_heads	    /* array[EG_DT_MAX_TABLES]: struct eg_dt_head */
-#define EG_MAP_DT_V4_INDEX  eg_dt_v4_index  /* array[tables x 65536]: struct eg_span */
-#define EG_MAP_DT_V4_BOUNDS eg_dt_v4_bounds /* array: struct eg_v4_bound */
-#define EG_MAP_DT_V6_INDEX  eg_dt_v6_index  /* array[tables x 65536]: struct eg_span */
-#define EG_MAP_DT_V6_BOUNDS eg_dt_v6_bounds /* array: struct eg_v6_bound */
-#define EG_MAP_DT_DECISIONS eg_dt_decisions /* array: decision id -> struct eg_dt_decision */
-
-#define EG_DT_MAX_TABLES	 (2 * EG_MAX_POLICIES)
-#define EG_DT_TABLE(slot, stale) ((slot)*2u + ((stale) ? 1u : 0u))
-#define EG_DT_CELLS		 65536u /* first-level cells per table and family */
-#define EG_DT_NONE		 0u	/* decision id 0: no decision (never stored in a table) */
-
-struct eg_dt_head {
-	__u32 loaded; /* host order: 1 when the table is filled */
-	__u32 cells;  /* host order: index of the table's first cell in both index maps */
-};
-_Static_assert(sizeof(struct eg_dt_head) == 8, "eg_dt_head ABI");
-
-/* What struct eg_decision holds of a compiled decision. */
-struct eg_dt_decision {
-	__u16 rule; /* host order: rule index, EG_RULE_DEFAULT or EG_RULE_CANARY */
-	__u8 action;
-	__u8 verdict;
-	__u8 match;
-	__u8 prefixlen;
-	__u8 mode;
-	__u8 pad;
-};
-_Static_assert(sizeof(struct eg_dt_decision) == 8, "eg_dt_decision ABI");
 /* Floods folded (bpf/fold.bpf.h, user/fold.h): reports of one key in one aligned window share an
  * entry; each report is a ring event, a unit of count or lost (EG_CTR_FOLDED) or EVENTS_DROPPED. */
 #define EG_MAP_FOLDS	   eg_folds	/* LRU hash: struct eg_fold_key -> struct eg_fold */

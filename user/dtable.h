@@ -11,23 +11,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "dxr.h"
+#include "dtset.h"
 #include "error.h"
 #include "judge.h"
 
 struct eg_bundle;
 struct eg_intern;
-
-struct eg_dtset {
-	struct eg_dt_head heads[EG_DT_MAX_TABLES];
-	struct eg_span *v4_index, *v6_index; /* n_tables x EG_DT_CELLS */
-	size_t n_tables;
-	struct eg_dxr_bounds bounds;
-	struct eg_dt_decision *decisions; /* [EG_DT_NONE] is unused */
-	size_t n_decisions, cap_decisions;
-	struct eg_intern *intern;
-	size_t n_ranges; /* ranges before the split into cells, over all tables */
-};
 
 /*
  * Compile the decision of ref (world, rules, on_failure, stale: its stale

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <stddef.h>
 #include <string.h>
-#include "dtable.h"
+#include "dtset.h"
 #include "judge.h"
 
 /* The accessors maps/classify.h needs, over userspace tables. */

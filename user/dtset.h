@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The compiled decision tables as userspace holds them (what the kernel
+ * maps EG_MAP_DT_* hold), apart from how they are built (dtable.h): the
+ * reference judge (judge.c) reads them and the compiler (dtable.c) runs that
+ * judge, so neither includes the other.
+ */
+#ifndef EXFILGUARD_DTSET_H
+#define EXFILGUARD_DTSET_H
+
+#include <stddef.h>
+#include "dxr.h"
+#include "../maps/exfilguard.h"
+
+struct eg_intern;
+
+struct eg_dtset {
+	struct eg_dt_head heads[EG_DT_MAX_TABLES];
+	struct eg_span *v4_index, *v6_index; /* n_tables x EG_DT_CELLS */
+	size_t n_tables;
+	struct eg_dxr_bounds bounds;
+	struct eg_dt_decision *decisions; /* [EG_DT_NONE] is unused */
+	size_t n_decisions, cap_decisions;
+	struct eg_intern *intern;
+	size_t n_ranges; /* ranges before the split into cells, over all tables */
+};
+
+#endif
