@@ -61,8 +61,11 @@ static void operator_shadows(const struct shadow *s)
 
 static void cidr_bounds(const struct eg_cidr *c, u128 *first, u128 *last)
 {
+	unsigned plen = eg_cidr_plen16(c);
+
 	*first = eg_u128_from_addr(c->addr);
-	*last = *first | (eg_cidr_plen16(c) == 0 ? ~(u128)0 : (~(u128)0 >> eg_cidr_plen16(c)));
+	/* The host bits; a shift by the type's width is undefined, so /0 and /128 apart. */
+	*last = *first | (plen == 0 ? ~(u128)0 : plen >= 128 ? 0 : (~(u128)0 >> plen));
 }
 
 /* The provider of a catalog or published range overlapping [first, last] that deny names. */

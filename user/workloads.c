@@ -175,11 +175,13 @@ static void apply_scan(int map_fd, struct wl_scan *scan)
 
 	for (i = 0; i < scan->n; i++)
 		bpf_map_update_elem(map_fd, scan->entries[i].addr, &scan->entries[i].wl, BPF_ANY);
-	qsort(scan->entries, scan->n, sizeof(*scan->entries), entry_cmp);
+	if (scan->n) /* (qsort and bsearch take no NULL array, even empty) */
+		qsort(scan->entries, scan->n, sizeof(*scan->entries), entry_cmp);
 	while (bpf_map_get_next_key(map_fd, prev, next) == 0) {
 		memcpy(key, next, 16);
 		prev = key;
-		if (!bsearch(key, scan->entries, scan->n, sizeof(*scan->entries), entry_cmp) &&
+		if ((!scan->n ||
+		     !bsearch(key, scan->entries, scan->n, sizeof(*scan->entries), entry_cmp)) &&
 		    bpf_map_delete_elem(map_fd, key) == 0)
 			prev = NULL; /* deleted the cursor: start over */
 	}
