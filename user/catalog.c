@@ -91,7 +91,8 @@ int eg_catalog_index(struct eg_catalog *cat, struct eg_error *err)
 		for (size_t j = 0; j < cat->providers[i].n_asns; j++)
 			cat->by_asn[cat->n_by_asn++] = (struct eg_catalog_asn){
 				cat->providers[i].asns[j].asn, cat->providers[i].index};
-	qsort(cat->by_asn, n, sizeof(*cat->by_asn), asn_cmp);
+	if (n) /* (qsort takes no NULL array, even empty) */
+		qsort(cat->by_asn, n, sizeof(*cat->by_asn), asn_cmp);
 	for (size_t i = 1; i < n; i++)
 		if (cat->by_asn[i].asn == cat->by_asn[i - 1].asn)
 			return asn_listed_twice(cat, &cat->by_asn[i - 1], &cat->by_asn[i], err);

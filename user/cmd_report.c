@@ -134,6 +134,7 @@ int eg_cmd_report(struct eg_cli *cli, int argc, char **argv)
 		fprintf(stderr,
 			"exfilguard report: %llu line(s) were not events (quoted in the report)\n",
 			(unsigned long long)r->invalid);
-	report_free(r);
+	report_free(r); /* what r holds; r itself is ours */
+	free(r);
 	return rc ? eg_cli_error(cli, &err) : EG_EXIT_OK;
 }

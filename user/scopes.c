@@ -237,11 +237,12 @@ static void prune(void)
 	size_t n = 0, cap = 0;
 	void *prev = NULL;
 
-	qsort(walk.seen, walk.n_seen, sizeof(*walk.seen), cmp_id);
+	if (walk.n_seen) /* (qsort and bsearch take no NULL array, even empty) */
+		qsort(walk.seen, walk.n_seen, sizeof(*walk.seen), cmp_id);
 	while (bpf_map_get_next_key(walk.map_fd, prev, &key) == 0) {
 		prev_key = key;
 		prev = &prev_key;
-		if (bsearch(&key, walk.seen, walk.n_seen, sizeof(key), cmp_id))
+		if (walk.n_seen && bsearch(&key, walk.seen, walk.n_seen, sizeof(key), cmp_id))
 			continue;
 		if (eg_scopes_grow((void **)&stale, &cap, n, sizeof(*stale)))
 			break;
