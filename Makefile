@@ -226,7 +226,7 @@ FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOU
 
 $(BUILD)/fuzz/%: tools/%.c $(LIB_SRCS) $(wildcard user/*.h user/*/*.h maps/*.h bpf/*.h) $(BUILD)/exfilguard.skel.h
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(LIB_SRCS) $(PKG_LIBS) -o $@
+	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(LIB_SRCS) $(PKG_LIBS) $(LDLIBS) -o $@
 
 fuzz-smoke: $(FUZZ_TARGETS)
 	@for f in $(FUZZ_TARGETS); do \
