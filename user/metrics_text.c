@@ -78,16 +78,16 @@ static void kernel_counters(FILE *f, const struct eg_metrics *s)
 	help(f, "exfilguard_events_lost_total", "counter",
 	     "Events the kernel could not report (ring buffer full).");
 	fprintf(f, "exfilguard_events_lost_total %llu\n",
-		(unsigned long long)(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_EVENTS_DROPPED)));
+		(unsigned long long)(eg_counter_sum(fd, EG_CTR_EVENTS_DROPPED)));
 	help(f, "exfilguard_events_folded_total", "counter",
 	     "Repeated denies and audits folded into one line with a count (not lines of their "
 	     "own).");
 	fprintf(f, "exfilguard_events_folded_total %llu\n",
-		(unsigned long long)(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_FOLDED)));
+		(unsigned long long)(eg_counter_sum(fd, EG_CTR_FOLDED)));
 	help(f, "exfilguard_bytes_overflow_total", "counter",
 	     "Packets not counted by volume: the byte map was full.");
 	fprintf(f, "exfilguard_bytes_overflow_total %llu\n",
-		(unsigned long long)(fd < 0 ? 0 : eg_counter_sum(fd, EG_CTR_ACCT_OVERFLOW)));
+		(unsigned long long)(eg_counter_sum(fd, EG_CTR_ACCT_OVERFLOW)));
 	if (fd >= 0)
 		close(fd);
 }
