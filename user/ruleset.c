@@ -7,6 +7,7 @@
  * exact prefix holds one value, which is why duplicates are refused.
  */
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,16 +38,31 @@ static unsigned addr_bit(const uint8_t addr[16], unsigned i)
 	return (addr[i / 8] >> (7 - i % 8)) & 1;
 }
 
-/* Number of leading bits a and b share, at most limit. */
+static uint64_t be64_at(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return be64toh(v);
+}
+
+/*
+ * Number of leading bits a and b share, at most limit: two 64-bit XORs
+ * and a count of leading zeros (building and walking a 1M-prefix trie
+ * calls this at every level).
+ */
 static unsigned common_bits(const uint8_t a[16], const uint8_t b[16], unsigned limit)
 {
-	unsigned n = 0;
+	uint64_t hi = be64_at(a) ^ be64_at(b), lo;
+	unsigned n;
 
-	while (n + 8 <= limit && a[n / 8] == b[n / 8])
-		n += 8;
-	while (n < limit && addr_bit(a, n) == addr_bit(b, n))
-		n++;
-	return n;
+	if (hi)
+		n = (unsigned)__builtin_clzll(hi);
+	else if ((lo = be64_at(a + 8) ^ be64_at(b + 8)))
+		n = 64 + (unsigned)__builtin_clzll(lo);
+	else
+		n = 128;
+	return n < limit ? n : limit;
 }
 
 static struct eg_lpm_node *pool_node(struct node_pool *pool, const uint8_t prefix[16],
@@ -137,10 +153,24 @@ void eg_ruleset_free(struct eg_ruleset *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-static int duplicate_error(const struct eg_policy *policy, const struct eg_policy_rule *rule,
-			   size_t rule_index, const struct eg_cidr *cidr,
-			   const struct eg_ruleset_entry *first, struct eg_error *err)
+/* The CIDR of rule e->value.index that entry e was made from (to name it in an error). */
+static const struct eg_cidr *rule_cidr_of(const struct eg_policy *policy,
+					  const struct eg_ruleset_entry *e)
 {
+	const struct eg_policy_rule *rule = &policy->rules[e->value.index];
+
+	for (size_t c = 0; c < rule->n_cidrs; c++)
+		if (!memcmp(rule->cidrs[c].addr, e->key.addr, 16) &&
+		    32 + eg_cidr_plen16(&rule->cidrs[c]) == e->key.prefixlen)
+			return &rule->cidrs[c];
+	return &rule->cidrs[0]; /* not reached: every entry comes from its rule */
+}
+
+static int duplicate_error(const struct eg_policy *policy, size_t rule_index,
+			   const struct eg_cidr *cidr, const struct eg_ruleset_entry *first,
+			   struct eg_error *err)
+{
+	const struct eg_policy_rule *rule = &policy->rules[rule_index];
 	const struct eg_policy_rule *other = &policy->rules[first->value.index];
 	char text[EG_ADDR_STRLEN];
 
@@ -178,25 +208,54 @@ static void fill_entry(struct eg_ruleset_entry *entry, uint32_t policy_id, size_
 	entry->value.plen = cidr->plen;
 }
 
+/* The entries in address order (then prefix length, then policy order): see add_entries. */
+static int entry_addr_cmp(const void *a, const void *b)
+{
+	const struct eg_ruleset_entry *x = *(const struct eg_ruleset_entry *const *)a;
+	const struct eg_ruleset_entry *y = *(const struct eg_ruleset_entry *const *)b;
+	int c = memcmp(x->key.addr, y->key.addr, 16);
+
+	if (c)
+		return c;
+	if (x->key.prefixlen != y->key.prefixlen)
+		return x->key.prefixlen < y->key.prefixlen ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every CIDR of the policy into rs->entries (policy order), then into the
+ * trie in address order: each insert then walks nodes the previous one
+ * just touched, where random order misses the cache at every level of a
+ * 1M-prefix trie. Ties keep policy order, so a duplicate is reported
+ * against the rule that listed it first.
+ */
 static int add_entries(const struct eg_policy *policy, uint32_t policy_id, struct eg_ruleset *rs,
 		       struct node_pool *pool, struct eg_error *err)
 {
-	for (size_t r = 0; r < policy->n_rules; r++) {
-		const struct eg_policy_rule *rule = &policy->rules[r];
+	const struct eg_ruleset_entry *first = NULL, *dup;
+	struct eg_ruleset_entry **order;
+	size_t i;
 
-		for (size_t c = 0; c < rule->n_cidrs; c++) {
-			struct eg_ruleset_entry *entry = &rs->entries[rs->n_entries];
-			const struct eg_ruleset_entry *first;
-
-			fill_entry(entry, policy_id, r, rule, &rule->cidrs[c]);
-			first = trie_insert(pool, rs->root, entry, eg_cidr_plen16(&rule->cidrs[c]));
-			if (first)
-				return duplicate_error(policy, rule, r, &rule->cidrs[c], first,
-						       err);
-			rs->n_entries++;
-		}
+	for (size_t r = 0; r < policy->n_rules; r++)
+		for (size_t c = 0; c < policy->rules[r].n_cidrs; c++)
+			fill_entry(&rs->entries[rs->n_entries++], policy_id, r, &policy->rules[r],
+				   &policy->rules[r].cidrs[c]);
+	order = malloc((rs->n_entries ? rs->n_entries : 1) * sizeof(*order));
+	if (!order)
+		return eg_fail(err, ENOMEM, "%s: out of memory", policy->path);
+	for (i = 0; i < rs->n_entries; i++)
+		order[i] = &rs->entries[i];
+	qsort(order, rs->n_entries, sizeof(*order), entry_addr_cmp);
+	for (i = 0; i < rs->n_entries; i++) {
+		first = trie_insert(pool, rs->root, order[i], order[i]->key.prefixlen - 32u);
+		if (first)
+			break;
 	}
-	return 0;
+	dup = i < rs->n_entries ? order[i] : NULL;
+	free(order);
+	return dup ? duplicate_error(policy, dup->value.index, rule_cidr_of(policy, dup), first,
+				     err)
+		   : 0;
 }
 
 static int selector_key_cmp(const void *a, const void *b)
