@@ -57,6 +57,7 @@ extern const struct report_dim_info report_dims[BY_N];
 struct report_point {
 	int64_t t; /* unix seconds */
 	int deny;
+	uint64_t n; /* attempts: 1, or a folded line's count */
 	uint64_t bytes;
 };
 
@@ -76,6 +77,7 @@ struct report_policy {
 
 struct report {
 	uint64_t lines, invalid, other, deny, audit, bytes, lost, backlog;
+	uint64_t folded; /* attempts read from "folded" lines (repeats within a window) */
 	char examples[REPORT_EXAMPLES][320]; /* "file:line: what is wrong" */
 	size_t n_examples;
 	int64_t first_t, last_t; /* unix seconds; first_t 0: no attempt */

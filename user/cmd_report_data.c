@@ -102,18 +102,21 @@ static const char *str_of(json_object *ev, const char *key)
 	return json_object_get_string(v);
 }
 
+/* What one line stands for: a verdict or how many attempts, and the bytes. */
+struct attempts {
+	int deny;
+	uint64_t n, bytes;
+};
+
 static int count_in(struct report *r, enum report_dim d, const char *key, const char *label,
-		    int deny, uint64_t bytes)
+		    const struct attempts *a)
 {
 	struct report_row *row = tally_row(&r->by[d], key ? key : "(unknown)");
 
 	if (!row)
 		return -1;
-	if (deny)
-		row->deny++;
-	else
-		row->audit++;
-	row->bytes += bytes;
+	*(a->deny ? &row->deny : &row->audit) += a->n;
+	row->bytes += a->bytes;
 	if (label && !row->label)
 		row->label = strdup(label);
 	return 0;
@@ -163,7 +166,7 @@ static int64_t seconds_of(const char *time)
 	return end ? (int64_t)timegm(&tm) : 0;
 }
 
-static int add_point(struct report *r, const char *time, int deny, uint64_t bytes)
+static int add_point(struct report *r, const char *time, const struct attempts *a)
 {
 	int64_t t = seconds_of(time);
 
@@ -178,7 +181,8 @@ static int add_point(struct report *r, const char *time, int deny, uint64_t byte
 		r->points = p;
 		r->cap_points = cap;
 	}
-	r->points[r->n_points++] = (struct report_point){.t = t, .deny = deny, .bytes = bytes};
+	r->points[r->n_points++] =
+		(struct report_point){.t = t, .deny = a->deny, .n = a->n, .bytes = a->bytes};
 	if (!r->first_t || t < r->first_t) {
 		r->first_t = t;
 		snprintf(r->first, sizeof(r->first), "%.19sZ", time);
@@ -190,29 +194,35 @@ static int add_point(struct report *r, const char *time, int deny, uint64_t byte
 	return 0;
 }
 
-static int add_attempt(struct report *r, json_object *ev, int deny)
+/*
+ * A verdict line (n 1) or a fold line: "folded" repeats of a destination
+ * within a window, or first reports the kernel could not queue ("lost",
+ * with the destination named): n attempts with the line's details.
+ */
+static int add_attempt(struct report *r, json_object *ev, int deny, uint64_t n)
 {
 	json_object *b;
-	uint64_t bytes = json_object_object_get_ex(ev, "bytes", &b) ? json_object_get_uint64(b) : 0;
+	struct attempts a = {.deny = deny, .n = n};
 	const char *exe = str_of(ev, "exe");
 	char workload[512], dest[512];
 
-	deny ? r->deny++ : r->audit++;
-	r->bytes += bytes;
+	a.bytes = json_object_object_get_ex(ev, "bytes", &b) ? json_object_get_uint64(b) : 0;
+	*(deny ? &r->deny : &r->audit) += n;
+	r->bytes += a.bytes;
 	if (json_object_object_get_ex(ev, "backlog", NULL))
-		r->backlog++;
+		r->backlog += n;
 	workload_of(ev, workload, sizeof(workload));
 	destination_of(ev, dest, sizeof(dest));
-	return add_point(r, str_of(ev, "time"), deny, bytes) ||
-	       count_in(r, BY_COUNTRY, str_of(ev, "country"), NULL, deny, bytes) ||
-	       count_in(r, BY_PROVIDER, str_of(ev, "provider"), NULL, deny, bytes) ||
-	       count_in(r, BY_JURISDICTION, str_of(ev, "jurisdiction"), NULL, deny, bytes) ||
-	       count_in(r, BY_WORKLOAD, workload, NULL, deny, bytes) ||
-	       count_in(r, BY_PROGRAM, exe ? exe : str_of(ev, "comm"), NULL, deny, bytes) ||
-	       count_in(r, BY_DESTINATION, dest, str_of(ev, "as_org"), deny, bytes) ||
-	       count_in(r, BY_RULE, rule_of(ev), NULL, deny, bytes) ||
-	       count_in(r, BY_DATASET, str_of(ev, "dataset"), NULL, deny, bytes) ||
-	       count_in(r, BY_MODE, str_of(ev, "mode"), NULL, deny, bytes);
+	return add_point(r, str_of(ev, "time"), &a) ||
+	       count_in(r, BY_COUNTRY, str_of(ev, "country"), NULL, &a) ||
+	       count_in(r, BY_PROVIDER, str_of(ev, "provider"), NULL, &a) ||
+	       count_in(r, BY_JURISDICTION, str_of(ev, "jurisdiction"), NULL, &a) ||
+	       count_in(r, BY_WORKLOAD, workload, NULL, &a) ||
+	       count_in(r, BY_PROGRAM, exe ? exe : str_of(ev, "comm"), NULL, &a) ||
+	       count_in(r, BY_DESTINATION, dest, str_of(ev, "as_org"), &a) ||
+	       count_in(r, BY_RULE, rule_of(ev), NULL, &a) ||
+	       count_in(r, BY_DATASET, str_of(ev, "dataset"), NULL, &a) ||
+	       count_in(r, BY_MODE, str_of(ev, "mode"), NULL, &a);
 }
 
 static void invalid(struct report *r, const char *path, uint64_t line, const char *why)
@@ -223,24 +233,44 @@ static void invalid(struct report *r, const char *path, uint64_t line, const cha
 			 (unsigned long long)line, why);
 }
 
-/* One line: an attempt, a "lost" line, another kind of line, or an invalid one. */
+static uint64_t count_of(json_object *ev)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(ev, "count", &v) ? json_object_get_uint64(v) : 0;
+}
+
+/* deny or audit: 1 for deny, 0 for audit, -1 for anything else. */
+static int deny_or_audit(const char *verdict)
+{
+	if (!verdict)
+		return -1;
+	return !strcmp(verdict, "deny") ? 1 : !strcmp(verdict, "audit") ? 0 : -1;
+}
+
+/*
+ * One line: an attempt ("verdict"), repeats or unqueued reports of a named
+ * destination ("folded", "lost" with a verdict), events lost unnamed
+ * ("lost" without one), another kind of line, or an invalid one.
+ */
 static int add_line(struct report *r, const char *path, uint64_t lineno, const char *line)
 {
-	json_object *ev = json_tokener_parse(line), *v;
-	const char *kind = ev ? str_of(ev, "event") : NULL,
-		   *verdict = ev ? str_of(ev, "verdict") : NULL;
-	int rc = 0;
+	json_object *ev = json_tokener_parse(line);
+	const char *kind = ev ? str_of(ev, "event") : NULL;
+	int verdict = ev ? deny_or_audit(str_of(ev, "verdict")) : -1, rc = 0;
 
 	r->lines++;
 	if (!ev)
 		invalid(r, path, lineno, "not valid JSON");
 	else if (!json_object_is_type(ev, json_type_object) || !kind)
 		invalid(r, path, lineno, "not an exfilguard event (no \"event\" field)");
-	else if (!strcmp(kind, "lost") && json_object_object_get_ex(ev, "count", &v))
-		r->lost += json_object_get_uint64(v);
-	else if (!strcmp(kind, "verdict") && verdict &&
-		 (!strcmp(verdict, "deny") || !strcmp(verdict, "audit")))
-		rc = add_attempt(r, ev, !strcmp(verdict, "deny"));
+	else if (!strcmp(kind, "verdict") && verdict >= 0)
+		rc = add_attempt(r, ev, verdict, 1);
+	else if ((!strcmp(kind, "folded") || !strcmp(kind, "lost")) && verdict >= 0) {
+		r->folded += !strcmp(kind, "folded") ? count_of(ev) : 0;
+		rc = add_attempt(r, ev, verdict, count_of(ev));
+	} else if (!strcmp(kind, "lost"))
+		r->lost += count_of(ev);
 	else
 		r->other++;
 	json_object_put(ev);

@@ -284,9 +284,13 @@ static void quality(FILE *f, const struct report *r)
 		"not recorded because the guard's queue was full (they were still blocked or "
 		"allowed as the policy says, only not described).</li>"
 		"<li>%llu attempt(s) happened while the guard's reporting process was not "
-		"running and were reported when it restarted.</li></ul>",
+		"running and were reported when it restarted.</li>"
+		"<li><span id=\"folded-attempts\" data-value=\"%llu\">%llu</span> attempt(s) "
+		"were repeats of a destination within a second, counted from one \"folded\" "
+		"line each instead of a line per attempt.</li></ul>",
 		(unsigned long long)r->lost, (unsigned long long)r->lost,
-		(unsigned long long)r->backlog);
+		(unsigned long long)r->backlog, (unsigned long long)r->folded,
+		(unsigned long long)r->folded);
 	fputs("<p class=\"about\">Files:", f);
 	for (size_t i = 0; i < r->n_files; i++)
 		code(f, " ", r->files[i], "");

@@ -32,6 +32,10 @@ static void totals(FILE *f, const struct report *r)
 		report_bytes_text(r->bytes, bytes, sizeof(bytes));
 		fprintf(f, "| Sent in recorded packets | %s |\n", bytes);
 	}
+	if (r->folded)
+		fprintf(f,
+			"| Repeats of a destination within a second (from folded lines) | %llu |\n",
+			(unsigned long long)r->folded);
 	fprintf(f,
 		"| Not recorded (guard's queue full) | %llu |\n| Unreadable lines (not counted) | "
 		"%llu |\n\n",

@@ -69,7 +69,7 @@ size_t report_buckets(const struct report *r, struct report_bucket *out, int64_t
 		size_t b = (size_t)((r->points[i].t - start) / *width);
 		struct report_bucket *k = &out[b < n ? b : n - 1];
 
-		r->points[i].deny ? k->deny++ : k->audit++;
+		*(r->points[i].deny ? &k->deny : &k->audit) += r->points[i].n;
 		k->bytes += r->points[i].bytes;
 	}
 	return n;

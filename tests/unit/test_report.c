@@ -107,6 +107,39 @@ static void test_totals_and_tables(void)
 	free(md);
 }
 
+/* A flood as the daemon writes it: the window's first event, then one line for its repeats. */
+static const char folded_text[] =
+	"{\"time\":\"2025-05-01T10:00:00Z\",\"event\":\"verdict\",\"verdict\":\"deny\","
+	"\"daddr\":\"198.51.100.9\",\"dport\":80,\"cgroup\":\"/f\",\"country\":\"CN\"}\n"
+	"{\"time\":\"2025-05-01T10:00:00Z\",\"event\":\"folded\",\"count\":9999,"
+	"\"first\":\"2025-05-01T10:00:00Z\",\"last\":\"2025-05-01T10:00:01Z\","
+	"\"verdict\":\"deny\",\"daddr\":\"198.51.100.9\",\"dport\":80,\"cgroup\":\"/f\","
+	"\"country\":\"CN\"}\n"
+	"{\"time\":\"2025-05-01T10:00:02Z\",\"event\":\"lost\",\"count\":2,"
+	"\"verdict\":\"deny\",\"daddr\":\"198.51.100.10\",\"dport\":80,\"cgroup\":\"/f\","
+	"\"country\":\"CN\"}\n";
+
+/* Folded repeats and named unqueued reports count as the attempts they stand for. */
+static void test_folded_lines_counted(void)
+{
+	char *md;
+
+	ASSERT_TRUE(write_file(events, folded_text) == 0, "folded events written");
+	md = markdown(0);
+	ASSERT_TRUE(md, "report made");
+	ASSERT_CONTAINS(md, "| Attempts to flagged destinations | 10002 |", "every attempt");
+	ASSERT_CONTAINS(md,
+			"| Repeats of a destination within a second (from folded lines) | 9999 |",
+			"the repeats");
+	ASSERT_CONTAINS(md, "| Not recorded (guard's queue full) | 0 |",
+			"a named unqueued report is an attempt, not a lost one");
+	ASSERT_CONTAINS(md, "| 198.51.100.9:80 | 10000 | 0 |", "the flooded destination");
+	ASSERT_CONTAINS(md, "| 198.51.100.10:80 | 2 | 0 |", "the unqueued one");
+	ASSERT_CONTAINS(md, "| 2025-05-01 10:00 | 10002 | 0 |", "over time, weighted");
+	free(md);
+	ASSERT_TRUE(write_file(events, events_text) == 0, "fixture restored");
+}
+
 static void test_policy_described(void)
 {
 	char *md = markdown(1), sha[EG_SHA256_HEXLEN], want[200];
@@ -128,6 +161,7 @@ int main(void)
 	if (write_file(events, events_text) || write_file(policy, policy_text))
 		return 1;
 	RUN_TEST(test_totals_and_tables);
+	RUN_TEST(test_folded_lines_counted);
 	RUN_TEST(test_policy_described);
 	unlink(events);
 	unlink(policy);
