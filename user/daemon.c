@@ -215,7 +215,7 @@ int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 	d->reload_seq = info.reload_seq + 1;
 	eg_metrics_reload_begin(d->metrics);
 	memset(next, 0, sizeof(*next));
-	if (eg_bundle_load(d->t.policy_path, d->t.mode, &next->b, &err)) {
+	if (eg_bundle_reload(d->t.policy_path, d->t.mode, &d->gen.b, &next->b, &err)) {
 		report_reload(d, &err, NULL);
 		return -1;
 	}
@@ -232,14 +232,19 @@ int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next)
 void eg_daemon_switch_to(struct eg_daemon *d, struct eg_generation *next)
 {
 	char msg[EG_PATH_LEN];
+	int reused = next->b.data_borrowed;
 
-	eg_generation_drop(&d->gen); /* its pins are next's: this detaches nothing */
+	eg_bundle_hand_over(&d->gen.b, &next->b); /* the data next reuses outlives the old one */
+	eg_generation_drop(&d->gen);		  /* its pins are next's: this detaches nothing */
 	d->gen = *next;
 	set_event_sources(d);
-	snprintf(msg, sizeof(msg), "reloaded %s: %zu rule%s, %s mode, dataset %s", d->t.policy_path,
-		 d->gen.b.policy.n_rules, eg_plural(d->gen.b.policy.n_rules),
+	snprintf(msg, sizeof(msg), "reloaded %s: %zu rule%s, %s mode, dataset %s%s",
+		 d->t.policy_path, d->gen.b.policy.n_rules, eg_plural(d->gen.b.policy.n_rules),
 		 eg_mode_name(d->gen.b.policy.mode),
-		 d->gen.b.have_world ? d->gen.b.world.dataset : "none");
+		 d->gen.b.have_world ? d->gen.b.world.dataset : "none",
+		 !d->gen.b.have_world ? ""
+		 : reused	      ? " (unchanged on disk: reused, not read again)"
+				      : " (read anew)");
 	report_reload(d, NULL, msg);
 }
 
