@@ -6,6 +6,7 @@
  * told by each file's identity on disk (the key); when in doubt, it is read.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,4 +126,5 @@ void eg_bundle_shed(struct eg_bundle *b)
 	b->data_key = NULL;
 	if (b->have_world && !b->data_borrowed)
 		eg_world_shed(&b->world);
+	malloc_trim(0); /* before the new data is read, not after */
 }
