@@ -77,9 +77,9 @@ static int load_data(struct eg_bundle *b, struct eg_bundle *in_force, struct eg_
 {
 	const struct eg_policy_data *d = &b->policy.data;
 
+	b->data_key = eg_bundle_data_key(&b->policy); /* before any file it covers is read */
 	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err))
 		return -1;
-	b->data_key = eg_bundle_data_key(&b->policy); /* before the files are read */
 	if (in_force && eg_bundle_borrow_data(b, in_force))
 		return check_selectors_have_data(b, err);
 	if (in_force)
