@@ -72,11 +72,19 @@ static int load_all_kinds(struct eg_bundle *b, struct eg_error *err)
 			 EG_DATA_PROVIDER, &b->ranges, &b->have_ranges, err);
 }
 
-static int load_data(struct eg_bundle *b, struct eg_error *err)
+/* The data of in_force (NULL: none) when it is what the policy names, else read anew. */
+static int load_data(struct eg_bundle *b, struct eg_bundle *in_force, struct eg_error *err)
 {
 	const struct eg_policy_data *d = &b->policy.data;
 
-	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err) || load_all_kinds(b, err))
+	b->data_key = eg_bundle_data_key(&b->policy); /* before any file it covers is read */
+	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err))
+		return -1;
+	if (in_force && eg_bundle_borrow_data(b, in_force))
+		return check_selectors_have_data(b, err);
+	if (in_force)
+		eg_bundle_shed(in_force);
+	if (load_all_kinds(b, err))
 		return -1;
 	if (check_selectors_have_data(b, err))
 		return -1;
@@ -141,6 +149,12 @@ int eg_bundle_load_datasets(const char *policy_path, struct eg_bundle *b, struct
 int eg_bundle_load(const char *policy_path, int mode_override, struct eg_bundle *b,
 		   struct eg_error *err)
 {
+	return eg_bundle_reload(policy_path, mode_override, NULL, b, err);
+}
+
+int eg_bundle_reload(const char *policy_path, int mode_override, struct eg_bundle *in_force,
+		     struct eg_bundle *b, struct eg_error *err)
+{
 	memset(b, 0, sizeof(*b));
 	if (eg_policy_load(policy_path, &b->policy, err))
 		return -1;
@@ -149,7 +163,7 @@ int eg_bundle_load(const char *policy_path, int mode_override, struct eg_bundle 
 		for (size_t i = 0; i < b->policy.n_scopes; i++)
 			b->policy.scopes[i].body.mode = mode_override;
 	}
-	if (load_data(b, err) || check_scope_data(b, err) ||
+	if (load_data(b, in_force, err) || check_scope_data(b, err) ||
 	    eg_ruleset_build_with(&b->policy, &b->catalog, EG_SLOT_NODE, &b->rules, err) ||
 	    build_scope_rules(b, err)) {
 		eg_bundle_free(b);
@@ -158,12 +172,9 @@ int eg_bundle_load(const char *policy_path, int mode_override, struct eg_bundle 
 	return 0;
 }
 
-void eg_bundle_free(struct eg_bundle *b)
+/* The datasets and the world, which a bundle that borrowed them leaves alone. */
+static void free_data(struct eg_bundle *b)
 {
-	for (size_t i = 0; i < b->n_scope_rules; i++)
-		eg_ruleset_free(&b->scope_rules[i]);
-	free(b->scope_rules);
-	eg_ruleset_free(&b->rules);
 	if (b->have_world)
 		eg_world_free(&b->world);
 	if (b->have_country)
@@ -172,6 +183,17 @@ void eg_bundle_free(struct eg_bundle *b)
 		eg_dataset_free(&b->asn);
 	if (b->have_ranges)
 		eg_dataset_free(&b->ranges);
+}
+
+void eg_bundle_free(struct eg_bundle *b)
+{
+	for (size_t i = 0; i < b->n_scope_rules; i++)
+		eg_ruleset_free(&b->scope_rules[i]);
+	free(b->scope_rules);
+	eg_ruleset_free(&b->rules);
+	if (!b->data_borrowed)
+		free_data(b);
+	free(b->data_key);
 	eg_catalog_free(&b->catalog);
 	eg_policy_free(&b->policy);
 	memset(b, 0, sizeof(*b));
@@ -179,9 +201,11 @@ void eg_bundle_free(struct eg_bundle *b)
 
 int eg_bundle_trim(struct eg_bundle *b)
 {
-	eg_range_list_free(&b->ranges.ranges);
-	if (b->have_world && eg_world_trim(&b->world))
-		return -1;
+	if (!b->data_borrowed) { /* else trimmed by its owner already */
+		eg_range_list_free(&b->ranges.ranges);
+		if (b->have_world && eg_world_trim(&b->world))
+			return -1;
+	}
 	malloc_trim(0); /* give the freed heap back, or RSS stays at the build's peak */
 	return 0;
 }

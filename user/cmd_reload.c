@@ -15,7 +15,8 @@ static const char reload_help[] =
 	"for the outcome. The new generation is built beside the one in force and each hook\n"
 	"switches to it in one atomic update; a policy or dataset that fails to load is\n"
 	"refused, the error is printed, and the policy in force stays. Exit 0 when the new\n"
-	"policy is in force, 1 when it was refused or no guard answered.\n";
+	"policy is in force, 1 when it was refused or no guard answered. Datasets unchanged\n"
+	"on disk since they were read (path, inode, size and times) are reused, not read again.\n";
 
 #define RELOAD_WAIT_MS 60000
 

@@ -120,9 +120,8 @@ static void decide_at(const struct eg_tables *ref, u128 a, u128 canary, uint32_t
 static int compile_segments(struct eg_dtset *set, const struct eg_tables *ref,
 			    struct eg_segment **segs, size_t *n)
 {
-	static const struct eg_segment whole = {0, U128_MAX, 0};
-	const struct eg_segment *ws = ref->world ? ref->world->segments : &whole;
-	size_t wi = 0, ci = 0, cap = 0;
+	struct eg_world_walk ws; /* the world trimmed or not: a reload may reuse the one in force */
+	size_t ci = 0, cap = 0;
 	u128 canary = ((u128)0xffff << 32) | EG_CANARY_V4, p = 0, end;
 	struct cuts c;
 	struct eg_decision d;
@@ -130,17 +129,17 @@ static int compile_segments(struct eg_dtset *set, const struct eg_tables *ref,
 
 	if (rule_cuts(ref->rs, canary, &c))
 		return -1;
+	eg_world_walk_start(&ws, ref->world);
 	for (;;) {
 		uint32_t id;
 
-		while (ws[wi].last < p)
-			wi++;
+		eg_world_walk_to(&ws, p);
 		while (ci < c.n && c.v[ci] <= p)
 			ci++;
-		end = ws[wi].last;
+		end = ws.last;
 		if (ci < c.n && c.v[ci] - 1 < end)
 			end = c.v[ci] - 1;
-		decide_at(ref, p, canary, ref->world ? ws[wi].class_id : EG_CLASS_UNRESOLVED, &d);
+		decide_at(ref, p, canary, ref->world ? ws.class_id : EG_CLASS_UNRESOLVED, &d);
 		id = decision_id(set, &d);
 		if (id == UINT32_MAX || eg_segment_push(segs, n, &cap, p, end, id)) {
 			rc = -1;

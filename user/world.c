@@ -270,6 +270,15 @@ int eg_world_trim(struct eg_world *w)
 	return 0;
 }
 
+void eg_world_shed(struct eg_world *w)
+{
+	free(w->v4_bounds);
+	free(w->v6_bounds);
+	w->v4_bounds = NULL;
+	w->v6_bounds = NULL;
+	w->n_v4_bounds = w->n_v6_bounds = 0;
+}
+
 /* The segment around a, from the segments or, once trimmed, from their starts. */
 static int segment_around(const struct eg_world *w, u128 a, u128 *first, u128 *last)
 {
@@ -296,6 +305,41 @@ static int segment_around(const struct eg_world *w, u128 a, u128 *first, u128 *l
 	*first = w->starts[lo];
 	*last = lo + 1 < w->n_starts ? w->starts[lo + 1] - 1 : U128_MAX;
 	return 0;
+}
+
+/* Segment k->i into k. */
+static void walk_load(struct eg_world_walk *k)
+{
+	const struct eg_world *w = k->w;
+	uint8_t addr[16];
+
+	if (w->n_segments) {
+		k->first = w->segments[k->i].first;
+		k->last = w->segments[k->i].last;
+		k->class_id = w->segments[k->i].class_id;
+		return;
+	}
+	k->first = w->starts[k->i];
+	k->last = k->i + 1 < k->n ? w->starts[k->i + 1] - 1 : U128_MAX;
+	eg_u128_to_addr(k->first, addr);
+	k->class_id = eg_world_classify(w, addr);
+}
+
+void eg_world_walk_start(struct eg_world_walk *k, const struct eg_world *w)
+{
+	*k = (struct eg_world_walk){.w = w, .last = U128_MAX};
+	if (w)
+		k->n = w->n_segments ? w->n_segments : w->n_starts;
+	if (k->n)
+		walk_load(k);
+}
+
+void eg_world_walk_to(struct eg_world_walk *k, u128 a)
+{
+	while (k->last < a && k->i + 1 < k->n) {
+		k->i++;
+		walk_load(k);
+	}
 }
 
 const struct eg_class *eg_world_class(const struct eg_world *w, uint32_t class_id)

@@ -49,6 +49,27 @@ void eg_world_free(struct eg_world *w);
  * the segments (48 bytes each, 16 kept).
  */
 int eg_world_trim(struct eg_world *w);
+/*
+ * Free the lookup tables' bounds (the kernel holds its own copy): what is
+ * left serves events (classes, prefixes), not eg_world_classify.
+ */
+void eg_world_shed(struct eg_world *w);
+
+/*
+ * A walk over the world's segments in address order, before or after
+ * eg_world_trim (then each segment's class is found by eg_world_classify of
+ * its start), so a new policy compiles against a world already in force.
+ * A NULL or empty world is one segment, the whole space, of class 0.
+ */
+struct eg_world_walk {
+	const struct eg_world *w;
+	size_t i, n;
+	unsigned __int128 first, last;
+	uint32_t class_id;
+};
+void eg_world_walk_start(struct eg_world_walk *k, const struct eg_world *w);
+/* On to the segment holding a; a is not before the current segment. */
+void eg_world_walk_to(struct eg_world_walk *k, unsigned __int128 a);
 
 /* Class id of an address (16-byte form), by the very search the kernel runs. */
 uint32_t eg_world_classify(const struct eg_world *w, const uint8_t addr[16]);

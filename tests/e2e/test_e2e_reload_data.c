@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * End-to-end test of what a reload does with the datasets: a reload whose
+ * files are unchanged on disk reuses the data in force (the reload's answer
+ * and the daemon's log say so) and enforces as before, also after a reload
+ * refused once it had borrowed that data; a rewritten dataset is read anew
+ * and takes effect at once; a dataset that no longer loads is refused and
+ * the generation in force keeps enforcing, and reloads fine once repaired.
+ * Verdicts come from UDP connects (nothing is sent) in the guarded cgroup.
+ *
+ * Needs root, cgroup v2 and a BPF-capable kernel; a missing feature fails.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "../lib/check.h"
+#include "../lib/clirun.h"
+#include "../lib/guard.h"
+#include "../lib/testenv.h"
+#include "../lib/workload.h"
+
+#define LOW	  "198.51.100.10"  /* CN in both versions of the data */
+#define HIGH	  "198.51.100.200" /* US, then CN */
+#define SETTLE_US 1100000	   /* a file changed within the last second is read anew */
+#define REUSED	  "(unchanged on disk: reused, not read again)"
+#define READ_ANEW "(read anew)"
+
+static const char country_v1[] = "198.51.100.0,198.51.100.127,CN\n"
+				 "198.51.100.128,198.51.100.255,US\n";
+static const char country_v2[] = "198.51.100.0,198.51.100.255,CN\n";
+static const char asn_csv[] = "198.51.100.0,198.51.100.255,4134,Chinanet\n";
+
+static char policy[PATH_MAX], country[PATH_MAX], asn[PATH_MAX];
+static struct guard guard;
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* Deny CN, with more rule text. */
+static int write_policy(const char *extra)
+{
+	char text[2 * PATH_MAX + 256];
+
+	snprintf(text, sizeof(text),
+		 "data:\n  country: %s\n  asn: %s\n"
+		 "rules:\n  - action: deny\n    country: [CN]\n%s",
+		 country, asn, extra);
+	return write_text(policy, text);
+}
+
+/* UDP connect from a fresh workload in the guarded cgroup: 1 allowed, 0 refused, < 0 other. */
+static void probe(void *arg)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(53)};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
+
+	inet_pton(AF_INET, arg, &sin.sin_addr);
+	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	workload_report(rc == 0 ? 1 : errno == EPERM ? 0 : -1, 0);
+}
+
+static int verdict(const char *addr)
+{
+	struct workload_report r = {0};
+	struct workload w;
+
+	if (workload_start(&w, testenv.cg_guarded, probe, (void *)addr) || workload_await(&w, &r))
+		return -2;
+	workload_end(&w);
+	return r.ret;
+}
+
+/* `exfilguard reload`: its exit status, its answer in out. */
+static int reload(char *out, size_t len)
+{
+	return clirun_capture("reload", out, len);
+}
+
+static void expect_verdicts(int low, int high, const char *when)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s: " LOW, when);
+	EXPECT_EQ(verdict(LOW), low, what);
+	snprintf(what, sizeof(what), "%s: " HIGH, when);
+	EXPECT_EQ(verdict(HIGH), high, what);
+}
+
+static void test_environment(void)
+{
+	ASSERT_EQ(testenv_setup(), 0, "environment set-up");
+	testenv_path("policy.yaml", policy);
+	testenv_path("country.csv", country);
+	testenv_path("asn.csv", asn);
+	ASSERT_OK(write_text(country, country_v1), "country data");
+	ASSERT_OK(write_text(asn, asn_csv), "asn data");
+	ASSERT_OK(write_policy(""), "policy");
+	usleep(SETTLE_US);
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "reload-data"), 0, "guard started");
+	expect_verdicts(0, 1, "started");
+}
+
+static void test_unchanged_data_is_reused(void)
+{
+	char out[4096], log[65536];
+
+	ASSERT_OK(write_policy("  - action: deny\n    cidr: [192.0.2.0/24]\n"), "another rule");
+	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
+	EXPECT_CONTAINS(out, "2 rules", "the new policy");
+	EXPECT_CONTAINS(out, REUSED, "the data in force was reused");
+	expect_verdicts(0, 1, "reused");
+	testenv_read_file(guard.log, log, sizeof(log));
+	EXPECT_CONTAINS(log, "reload done: reloaded", "the daemon logged the reload");
+	EXPECT_CONTAINS(log, REUSED, "and that it reused the data");
+}
+
+static void test_refused_reload_keeps_the_data_in_force(void)
+{
+	char out[4096];
+
+	/* Refused once the data was borrowed: no catalog has this provider. */
+	ASSERT_OK(write_policy("  - action: deny\n    provider: [no-such-cloud]\n"), "bad rule");
+	EXPECT_EQ(reload(out, sizeof(out)), 1, "reload refused");
+	expect_verdicts(0, 1, "after the refusal");
+	ASSERT_OK(write_policy(""), "policy back");
+	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
+	EXPECT_CONTAINS(out, REUSED, "the data in force is still there to reuse");
+	expect_verdicts(0, 1, "reused again");
+}
+
+static void test_rewritten_data_is_read_and_enforced(void)
+{
+	char out[4096];
+
+	ASSERT_OK(write_text(country, country_v2), "country data rewritten");
+	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
+	EXPECT_CONTAINS(out, READ_ANEW, "read anew");
+	expect_verdicts(0, 0, "new data");
+	usleep(SETTLE_US);
+	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
+	EXPECT_CONTAINS(out, READ_ANEW, "read when it had just changed");
+	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
+	EXPECT_CONTAINS(out, REUSED, "and reused once it had settled");
+	expect_verdicts(0, 0, "new data reused");
+}
+
+static void test_broken_data_is_refused(void)
+{
+	char out[4096];
+
+	ASSERT_OK(write_text(country, "not,a dataset\n"), "country data broken");
+	EXPECT_EQ(reload(out, sizeof(out)), 1, "reload refused");
+	expect_verdicts(0, 0, "the generation in force still enforces");
+	ASSERT_OK(write_text(country, country_v1), "country data repaired");
+	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
+	EXPECT_CONTAINS(out, READ_ANEW, "read anew");
+	expect_verdicts(0, 1, "repaired data");
+}
+
+static void test_guard_stops(void)
+{
+	ASSERT_EQ(testenv_guard_finish(&guard, check_failed), 0, "guard exit status after SIGTERM");
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	RUN_TEST(test_environment);
+	if (check_failed)
+		return check_summary();
+	RUN_TEST(test_unchanged_data_is_reused);
+	RUN_TEST(test_refused_reload_keeps_the_data_in_force);
+	RUN_TEST(test_rewritten_data_is_read_and_enforced);
+	RUN_TEST(test_broken_data_is_refused);
+	RUN_TEST(test_guard_stops);
+	return check_summary();
+}
