@@ -6,11 +6,15 @@
  *
  * Variants: no guard; the floor (trivial programs on the same hooks);
  * exfilguard with a CIDR-only policy of the CN policy's denied ranges;
- * exfilguard with the CN policy on the full world; nftables (inet output
- * chain, interval sets of the same ranges). Each round runs every workload
- * under every variant (the order rotating per round); each variant's figure
- * is paired with the no-guard figure of the same round, and the report
- * gives the median and min..max of those pairs.
+ * exfilguard with the CN policy on the full world, and on a fixture world
+ * (those ranges only); nftables (inet output chain, interval sets of the
+ * same ranges). Each round runs every workload under every variant (the
+ * order rotating per round); each variant's figure is paired with the
+ * no-guard figure of the same round, and the report gives the median and
+ * min..max of those pairs. The programs' own run time (bpf stats) is read
+ * around every run too.
+ *
+ * BENCH_QUICK=1: the rounds only (no deny loop, sweep or daemon).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,16 +27,18 @@
 
 #define ROUNDS 7
 
-enum { VN_NONE, VN_FLOOR, VN_CIDR, VN_CN, VN_NFT, VN_COUNT };
+enum { VN_NONE, VN_FLOOR, VN_CIDR, VN_CN, VN_FIXTURE, VN_NFT, VN_COUNT };
 
 static struct bench_variant variants[VN_COUNT] = {
 	[VN_NONE] = {.name = "no guard", .kind = V_NONE},
 	[VN_FLOOR] = {.name = "floor (programs returning 1)", .kind = V_FLOOR},
 	[VN_CIDR] = {.name = "exfilguard, CIDR-only", .kind = V_EG},
 	[VN_CN] = {.name = "exfilguard, CN policy, full world", .kind = V_EG},
+	[VN_FIXTURE] = {.name = "exfilguard, CN policy, fixture world", .kind = V_EG},
 	[VN_NFT] = {.name = "nftables inet output, interval sets", .kind = V_NFT},
 };
 static double figures[VN_COUNT][W_COUNT][ROUNDS];
+static struct bench_prog_sample progstats[VN_COUNT][W_COUNT][ROUNDS];
 static struct bench_env env;
 
 static void cleanup(void)
@@ -43,6 +49,7 @@ static void cleanup(void)
 		bench_variant_free(&variants[i], &env);
 	bench_env_teardown(&env);
 	rmdir(env.cg);
+	bench_progs_restore();
 }
 
 static int make_cgroup(char out[PATH_MAX])
@@ -65,7 +72,7 @@ static int make_cgroup(char out[PATH_MAX])
 /* The CN policy's guard, its denied ranges as the other variants' data, and the netns. */
 static int prepare(const char *cn_policy, const char *dir)
 {
-	char cidr[PATH_MAX], nft[PATH_MAX];
+	char cidr[PATH_MAX], nft[PATH_MAX], fixture[PATH_MAX];
 	struct bench_deny deny;
 	long n;
 
@@ -74,15 +81,19 @@ static int prepare(const char *cn_policy, const char *dir)
 		return -1;
 	snprintf(cidr, sizeof(cidr), "%s/cidr-cn.yaml", dir);
 	snprintf(nft, sizeof(nft), "%s/cn.nft", dir);
+	snprintf(fixture, sizeof(fixture), "%s/cn-fixture.yaml", dir);
 	n = bench_deny_write_policy(&deny, cidr);
-	if (n < 0 || bench_deny_write_nft(&deny, nft) || bench_env_setup(&env, &deny))
+	if (n < 0 || bench_deny_write_nft(&deny, nft) ||
+	    bench_deny_write_fixture(&deny, dir, fixture) || bench_env_setup(&env, &deny))
 		return -1;
 	printf("the CN policy denies %zu IPv4 + %zu IPv6 ranges (%ld CIDR prefixes): the "
-	       "CIDR-only policy and the nftables sets hold exactly these\n",
+	       "CIDR-only policy, the fixture world (as country CN) and the nftables sets hold "
+	       "exactly these\n",
 	       deny.n4, deny.n6, n);
 	variants[VN_NFT].nft_script = strdup(nft);
 	return bench_variant_load(&variants[VN_FLOOR], &env, NULL) ||
 	       bench_variant_load(&variants[VN_CIDR], &env, cidr) ||
+	       bench_variant_load(&variants[VN_FIXTURE], &env, fixture) ||
 	       bench_variant_load(&variants[VN_NFT], &env, NULL);
 }
 
@@ -97,7 +108,9 @@ static int run_rounds(void)
 			if (bench_variant_attach(&variants[v], &env))
 				return -1;
 			for (w = 0; w < W_COUNT; w++)
-				figures[v][w][r] = bench_run(&env, (enum bench_work)w);
+				figures[v][w][r] =
+					bench_run_progs(&variants[v], &env, (enum bench_work)w,
+							&progstats[v][w][r]);
 			bench_variant_detach(&variants[v], &env);
 		}
 	return 0;
@@ -125,6 +138,35 @@ static void print_work(int w)
 	}
 }
 
+/* The programs' own run time per operation (bpf stats): median of the rounds, and per program. */
+static void print_progs(int w)
+{
+	double ops = bench_work_ops[w], floor_ns = 0;
+	int v, r;
+
+	printf("  programs' own run time per operation (bpf stats), median (min..max) of the "
+	       "rounds; "
+	       "then per program: runs per operation x ns per run:\n");
+	for (v = 1; v < VN_COUNT; v++) {
+		struct bench_prog_sample total = {0};
+		double ns[ROUNDS];
+		struct bench_stats s;
+
+		if (!variants[v].progs.n)
+			continue;
+		for (r = 0; r < ROUNDS; r++) {
+			ns[r] = bench_progs_ns(&progstats[v][w][r]) / ops;
+			bench_progs_sum(&total, &progstats[v][w][r]);
+		}
+		s = bench_stats_of(ns, ROUNDS);
+		if (v == VN_FLOOR)
+			floor_ns = s.median;
+		printf("  %-38s %7.0f ns (%.0f..%.0f) floor%+6.0f:", variants[v].name, s.median,
+		       s.min, s.max, s.median - floor_ns);
+		bench_progs_print(&variants[v].progs, &total, ops * ROUNDS);
+	}
+}
+
 /* One process refusing connects to one denied address; the guard's counters say what became events.
  */
 static void deny_loop(int v)
@@ -134,16 +176,20 @@ static void deny_loop(int v)
 	uint64_t d0 = eg_guard_counter(&x->g, denied_slot);
 	uint64_t l0 = eg_guard_counter(&x->g, EG_CTR_EVENTS_DROPPED);
 	unsigned long long e0 = x->delivered;
+	struct bench_prog_sample p0, p1;
 	double rate;
 
 	if (bench_variant_attach(x, &env))
 		return;
+	bench_progs_read(&x->progs, &p0);
 	rate = bench_deny_loop(&env, env.deny_target, BENCH_DENY_LOOP);
+	bench_progs_read(&x->progs, &p1);
 	bench_variant_detach(x, &env);
-	printf("  %-38s %.0f refusals per CPU-second; denied %llu, events delivered %llu, lost "
-	       "%llu\n",
-	       x->name, rate, (unsigned long long)(eg_guard_counter(&x->g, denied_slot) - d0),
-	       x->delivered - e0,
+	bench_progs_delta(&p1, &p0);
+	printf("  %-38s %.0f refusals per CPU-second, programs %.0f ns per refusal; denied %llu, "
+	       "events delivered %llu, lost %llu\n",
+	       x->name, rate, bench_progs_ns(&p1) / BENCH_DENY_LOOP,
+	       (unsigned long long)(eg_guard_counter(&x->g, denied_slot) - d0), x->delivered - e0,
 	       (unsigned long long)(eg_guard_counter(&x->g, EG_CTR_EVENTS_DROPPED) - l0));
 }
 
@@ -194,20 +240,27 @@ int main(int argc, char **argv)
 		return 1;
 	if (getenv("BENCH_PROFILE"))
 		return profile_tcp(atoi(getenv("BENCH_PROFILE")));
+	if (bench_progs_enable())
+		return 1;
 	if (run_rounds())
 		return 1;
 	printf("%d interleaved rounds; CPU time of the calling process per operation over no "
 	       "guard's, median (min..max) of the paired rounds, and rate as a fraction of no "
 	       "guard's:\n",
 	       ROUNDS);
-	for (w = 0; w < W_COUNT; w++)
+	for (w = 0; w < W_COUNT; w++) {
 		print_work(w);
+		print_progs(w);
+	}
 	printf("(nftables never sees UDP connect(): it sends nothing, netfilter runs on "
 	       "packets)\n");
+	if (getenv("BENCH_QUICK"))
+		return 0;
 	printf("tight deny loop, UDP connect() to one denied address, %d calls:\n",
 	       BENCH_DENY_LOOP);
 	deny_loop(VN_CIDR);
 	deny_loop(VN_CN);
+	deny_loop(VN_FIXTURE);
 	print_loads();
 	if (bench_scale(&env, argv[3]) || bench_daemon_memory(argv[1], argv[2], env.cg))
 		return 1;
