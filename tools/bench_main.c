@@ -14,7 +14,8 @@
  * min..max of those pairs. The programs' own run time (bpf stats) is read
  * around every run too.
  *
- * BENCH_QUICK=1: the rounds only (no deny loop, sweep or daemon).
+ * BENCH_QUICK=1: the rounds only (no deny loop, sweep or daemon);
+ * BENCH_ROUNDS=N: N rounds (1 to 7) instead of 7.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@
 #include "bench.h"
 #include "cgroup.h"
 
-#define ROUNDS 7
+#define MAX_ROUNDS 7
 
 enum { VN_NONE, VN_FLOOR, VN_CIDR, VN_CN, VN_FIXTURE, VN_NFT, VN_COUNT };
 
@@ -37,8 +38,9 @@ static struct bench_variant variants[VN_COUNT] = {
 	[VN_FIXTURE] = {.name = "exfilguard, CN policy, fixture world", .kind = V_EG},
 	[VN_NFT] = {.name = "nftables inet output, interval sets", .kind = V_NFT},
 };
-static double figures[VN_COUNT][W_COUNT][ROUNDS];
-static struct bench_prog_sample progstats[VN_COUNT][W_COUNT][ROUNDS];
+static double figures[VN_COUNT][W_COUNT][MAX_ROUNDS];
+static struct bench_prog_sample progstats[VN_COUNT][W_COUNT][MAX_ROUNDS];
+static int rounds = MAX_ROUNDS; /* BENCH_ROUNDS=N: fewer */
 static struct bench_env env;
 
 static void cleanup(void)
@@ -101,7 +103,7 @@ static int run_rounds(void)
 {
 	int r, i, w;
 
-	for (r = 0; r < ROUNDS; r++)
+	for (r = 0; r < rounds; r++)
 		for (i = 0; i < VN_COUNT; i++) {
 			int v = (i + r) % VN_COUNT;
 
@@ -118,21 +120,21 @@ static int run_rounds(void)
 
 static void print_work(int w)
 {
-	double none[ROUNDS];
+	double none[MAX_ROUNDS];
 	int v, r;
 
 	memcpy(none, figures[VN_NONE][w], sizeof(none));
-	printf("%s: no guard %.0f ns\n", bench_work_names[w], bench_stats_of(none, ROUNDS).median);
+	printf("%s: no guard %.0f ns\n", bench_work_names[w], bench_stats_of(none, rounds).median);
 	for (v = 1; v < VN_COUNT; v++) {
-		double extra[ROUNDS], rate[ROUNDS];
+		double extra[MAX_ROUNDS], rate[MAX_ROUNDS];
 		struct bench_stats e, q;
 
-		for (r = 0; r < ROUNDS; r++) {
+		for (r = 0; r < rounds; r++) {
 			extra[r] = figures[v][w][r] - figures[VN_NONE][w][r];
 			rate[r] = figures[VN_NONE][w][r] / figures[v][w][r];
 		}
-		e = bench_stats_of(extra, ROUNDS);
-		q = bench_stats_of(rate, ROUNDS);
+		e = bench_stats_of(extra, rounds);
+		q = bench_stats_of(rate, rounds);
 		printf("  %-38s %+7.0f ns (%+.0f..%+.0f)  rate %.3fx (%.3f..%.3f)\n",
 		       variants[v].name, e.median, e.min, e.max, q.median, q.min, q.max);
 	}
@@ -149,21 +151,21 @@ static void print_progs(int w)
 	       "then per program: runs per operation x ns per run:\n");
 	for (v = 1; v < VN_COUNT; v++) {
 		struct bench_prog_sample total = {0};
-		double ns[ROUNDS];
+		double ns[MAX_ROUNDS];
 		struct bench_stats s;
 
 		if (!variants[v].progs.n)
 			continue;
-		for (r = 0; r < ROUNDS; r++) {
+		for (r = 0; r < rounds; r++) {
 			ns[r] = bench_progs_ns(&progstats[v][w][r]) / ops;
 			bench_progs_sum(&total, &progstats[v][w][r]);
 		}
-		s = bench_stats_of(ns, ROUNDS);
+		s = bench_stats_of(ns, rounds);
 		if (v == VN_FLOOR)
 			floor_ns = s.median;
 		printf("  %-38s %7.0f ns (%.0f..%.0f) floor%+6.0f:", variants[v].name, s.median,
 		       s.min, s.max, s.median - floor_ns);
-		bench_progs_print(&variants[v].progs, &total, ops * ROUNDS);
+		bench_progs_print(&variants[v].progs, &total, ops * rounds);
 	}
 }
 
@@ -240,6 +242,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (getenv("BENCH_PROFILE"))
 		return profile_tcp(atoi(getenv("BENCH_PROFILE")));
+	if (getenv("BENCH_ROUNDS"))
+		rounds = atoi(getenv("BENCH_ROUNDS"));
+	if (rounds < 1 || rounds > MAX_ROUNDS)
+		rounds = MAX_ROUNDS;
 	if (bench_progs_enable())
 		return 1;
 	if (run_rounds())
@@ -247,7 +253,7 @@ int main(int argc, char **argv)
 	printf("%d interleaved rounds; CPU time of the calling process per operation over no "
 	       "guard's, median (min..max) of the paired rounds, and rate as a fraction of no "
 	       "guard's:\n",
-	       ROUNDS);
+	       rounds);
 	for (w = 0; w < W_COUNT; w++) {
 		print_work(w);
 		print_progs(w);
