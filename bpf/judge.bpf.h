@@ -253,9 +253,16 @@ static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
 	return a0 == b0 && a1 == b1;
 }
 
-/* Remember that this socket was allowed to reach addr under this generation and policy slot. */
+#include "acct.bpf.h"
+
+/*
+ * Remember that this socket was allowed to reach dest under this generation
+ * and policy slot, and what its later packets count under (one storage
+ * lookup for both).
+ */
 static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struct eg_config *cfg,
-						const __u8 addr[16], __u32 slot)
+						const struct eg_dest *dest,
+						const struct eg_decision *d, __u32 class_id)
 {
 	struct eg_skstate *st;
 
@@ -264,12 +271,29 @@ static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struc
 	st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!st)
 		return;
-	__builtin_memcpy(st->daddr, addr, 16);
+	__builtin_memcpy(st->daddr, dest->addr, 16);
 	st->generation = cfg->generation;
-	st->slot = slot;
+	st->slot = d->slot;
+	eg_acct_mark(st, cfg, dest, d, class_id);
 }
 
-#include "acct.bpf.h"
+/*
+ * What a socket hook does for a destination it does not simply allow:
+ * count the attempt (denied, audited, or any with accounting: all) and
+ * report a deny or audit. The socket's cgroup is read here only: allowed
+ * traffic without accounting never pays for it.
+ */
+static __always_inline void eg_sock_addr_account(struct bpf_sock_addr *ctx,
+						 const struct eg_config *cfg,
+						 const struct eg_dest *dest,
+						 const struct eg_decision *d, __u32 class_id)
+{
+	__u64 cgroup_id = eg_sock_cgroup_id(ctx->sk);
+
+	eg_acct_attempt(cfg, dest, d, class_id, cgroup_id);
+	if (d->verdict != EG_VERDICT_ALLOW)
+		eg_report(cfg, dest, d, class_id, cgroup_id, (__u32)bpf_get_current_uid_gid());
+}
 
 /*
  * Read a context field where it is written. Without the empty asm, clang may
@@ -310,14 +334,11 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	eg_judge(cfg, eg_policy_slot(cfg, NULL, ctx->sk), &dest, &d, &class_id);
 	/* The self-test's canary is counted apart: status shows workloads' verdicts only. */
 	eg_count(d.rule == EG_RULE_CANARY ? EG_CTR_SELFTEST : EG_CTR_HOOK(hook, d.verdict));
-	eg_acct_attempt(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk));
-	if (d.verdict != EG_VERDICT_ALLOW)
-		eg_report(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk),
-			  (__u32)bpf_get_current_uid_gid());
+	if (eg_acct_wanted(cfg, d.verdict)) /* every deny and audit, so every report, too */
+		eg_sock_addr_account(ctx, cfg, &dest, &d, class_id);
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
-	eg_skstate_remember(ctx->sk, cfg, dest.addr, d.slot);
-	eg_acct_mark(ctx->sk, cfg, &dest, &d, class_id);
+	eg_skstate_remember(ctx->sk, cfg, &dest, &d, class_id);
 	return 1;
 }
 
@@ -403,8 +424,7 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 			  bpf_get_socket_uid(skb));
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
-	eg_skstate_remember(sk, cfg, dest.addr, slot);
-	eg_acct_mark(sk, cfg, &dest, &d, class_id);
+	eg_skstate_remember(sk, cfg, &dest, &d, class_id);
 	return 1;
 }
 

@@ -15,7 +15,8 @@
  * around every run too.
  *
  * BENCH_QUICK=1: the rounds only (no deny loop, sweep or daemon);
- * BENCH_ROUNDS=N: N rounds (1 to 7) instead of 7.
+ * BENCH_ROUNDS=N: N rounds (1 to 7) instead of 7; BENCH_HOT=1: the loops to
+ * one allowed address only.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -195,6 +196,38 @@ static void deny_loop(int v)
 	       (unsigned long long)(eg_guard_counter(&x->g, EG_CTR_EVENTS_DROPPED) - l0));
 }
 
+/*
+ * UDP connect() to one allowed address in a loop: the programs' run time
+ * with every table line they read in the cache, against the random
+ * destinations' (where each call misses on the tables).
+ */
+static void hot_loop(int v)
+{
+	struct bench_variant *x = &variants[v];
+	struct bench_prog_sample p0, p1;
+
+	if (bench_variant_attach(x, &env))
+		return;
+	bench_progs_read(&x->progs, &p0);
+	bench_deny_loop(&env, env.allowed[0], BENCH_CONNECTS);
+	bench_progs_read(&x->progs, &p1);
+	bench_variant_detach(x, &env);
+	bench_progs_delta(&p1, &p0);
+	printf("  %-38s programs %.0f ns per connect\n", x->name,
+	       bench_progs_ns(&p1) / BENCH_CONNECTS);
+}
+
+static int hot_loops(void)
+{
+	int v;
+
+	printf("UDP connect() to one allowed address, %d calls (the tables in the cache):\n",
+	       BENCH_CONNECTS);
+	for (v = VN_FLOOR; v < VN_NFT; v++)
+		hot_loop(v);
+	return 0;
+}
+
 static void print_loads(void)
 {
 	int v;
@@ -242,14 +275,18 @@ int main(int argc, char **argv)
 		return 1;
 	if (getenv("BENCH_PROFILE"))
 		return profile_tcp(atoi(getenv("BENCH_PROFILE")));
-	if (getenv("BENCH_ROUNDS"))
+	if (getenv("BENCH_HOT")) /* the hot loops only */
+		rounds = 0;
+	else if (getenv("BENCH_ROUNDS"))
 		rounds = atoi(getenv("BENCH_ROUNDS"));
-	if (rounds < 1 || rounds > MAX_ROUNDS)
+	if (rounds < 0 || rounds > MAX_ROUNDS)
 		rounds = MAX_ROUNDS;
 	if (bench_progs_enable())
 		return 1;
 	if (run_rounds())
 		return 1;
+	if (!rounds)
+		return hot_loops();
 	printf("%d interleaved rounds; CPU time of the calling process per operation over no "
 	       "guard's, median (min..max) of the paired rounds, and rate as a fraction of no "
 	       "guard's:\n",
@@ -260,6 +297,7 @@ int main(int argc, char **argv)
 	}
 	printf("(nftables never sees UDP connect(): it sends nothing, netfilter runs on "
 	       "packets)\n");
+	hot_loops();
 	if (getenv("BENCH_QUICK"))
 		return 0;
 	printf("tight deny loop, UDP connect() to one denied address, %d calls:\n",
