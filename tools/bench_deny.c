@@ -204,38 +204,36 @@ static int write_fixture_policy(const char *path, const char *dir)
 	return fclose(f);
 }
 
-/* One ASN row, Alibaba's AS45102 on the first denied range: the provider rules have data. */
-static int write_fixture_asn(const struct bench_deny *d, const char *dir)
+/* The fixture world's file name in dir, opened for writing. */
+static FILE *fixture_file(const char *dir, const char *name)
 {
-	char path[PATH_MAX], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	FILE *f;
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/fixture-asn.csv", dir);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	if (d->n4 + d->n6) {
-		range_text(d, 0, a, b);
-		fprintf(f, "%s,%s,45102,Alibaba\n", a, b);
-	}
-	return fclose(f);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return fopen(path, "w");
 }
 
+/*
+ * The country CSV: every denied range as CN; the ASN CSV: one row,
+ * Alibaba's AS45102 on the first denied range, so the provider rules have data.
+ */
 int bench_deny_write_fixture(const struct bench_deny *d, const char *dir, const char *policy_path)
 {
-	char csv[PATH_MAX], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	FILE *f;
+	FILE *country = fixture_file(dir, "fixture-country.csv");
+	FILE *asn = fixture_file(dir, "fixture-asn.csv");
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int rc = country && asn ? 0 : -1;
 	size_t i;
 
-	snprintf(csv, sizeof(csv), "%s/fixture-country.csv", dir);
-	f = fopen(csv, "w");
-	if (!f)
-		return -1;
-	for (i = 0; i < d->n4 + d->n6; i++) {
+	for (i = 0; !rc && i < d->n4 + d->n6; i++) {
 		range_text(d, i, a, b);
-		fprintf(f, "%s,%s,CN\n", a, b);
+		fprintf(country, "%s,%s,CN\n", a, b);
+		if (!i)
+			fprintf(asn, "%s,%s,45102,Alibaba\n", a, b);
 	}
-	if (fclose(f) || write_fixture_asn(d, dir))
-		return -1;
-	return write_fixture_policy(policy_path, dir);
+	if (country && fclose(country))
+		rc = -1;
+	if (asn && fclose(asn))
+		rc = -1;
+	return rc ? rc : write_fixture_policy(policy_path, dir);
 }
