@@ -65,15 +65,11 @@ static __always_inline void eg_acct_attempt(const struct eg_config *cfg, const s
 			    dest->addr);
 }
 
-/* After eg_skstate_remember: what the socket's later packets count under (or that they do not). */
-static __always_inline void eg_acct_mark(struct bpf_sock *sk, const struct eg_config *cfg,
+/* For eg_skstate_remember: what the socket's later packets count under (or that they do not). */
+static __always_inline void eg_acct_mark(struct eg_skstate *st, const struct eg_config *cfg,
 					 const struct eg_dest *dest, const struct eg_decision *d,
 					 __u32 class_id)
 {
-	struct eg_skstate *st = sk ? bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, 0) : NULL;
-
-	if (!st)
-		return;
 	st->acct_verdict = eg_acct_wanted(cfg, d->verdict) ? d->verdict + 1 : 0;
 	if (st->acct_verdict)
 		st->acct_class = eg_acct_class(dest->addr, d, class_id);

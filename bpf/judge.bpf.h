@@ -87,6 +87,8 @@ struct eg_dest {
 	__u32 in_ifindex; /* a forwarded packet's input interface, else 0 */
 };
 
+#include "packet.bpf.h"
+
 static __always_inline struct eg_config *eg_config_get(void)
 {
 	__u32 zero = 0;
@@ -253,9 +255,31 @@ static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
 	return a0 == b0 && a1 == b1;
 }
 
-/* Remember that this socket was allowed to reach addr under this generation and policy slot. */
+#include "acct.bpf.h"
+
+/*
+ * The socket cache (eg_skstate) is kept where its storage pays: for every
+ * socket whose packets accounting counts or that an audit would report
+ * again, and for the others once they carry data. A TCP socket that has
+ * sent no data yet (its handshake; the reset of a connect+close) is judged
+ * from the decision tables for about what a cache hit costs, and a
+ * connection that never sends data never allocates the storage.
+ */
+static __always_inline int eg_tcp_before_data(struct bpf_sock *sk)
+{
+	struct bpf_tcp_sock *tp = sk ? bpf_tcp_sock(sk) : NULL;
+
+	return tp && !tp->data_segs_out;
+}
+
+/*
+ * Remember that this socket was allowed to reach dest under this generation
+ * and policy slot, and what its later packets count under (one storage
+ * lookup for both).
+ */
 static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struct eg_config *cfg,
-						const __u8 addr[16], __u32 slot)
+						const struct eg_dest *dest,
+						const struct eg_decision *d, __u32 class_id)
 {
 	struct eg_skstate *st;
 
@@ -264,12 +288,29 @@ static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struc
 	st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!st)
 		return;
-	__builtin_memcpy(st->daddr, addr, 16);
+	__builtin_memcpy(st->daddr, dest->addr, 16);
 	st->generation = cfg->generation;
-	st->slot = slot;
+	st->slot = d->slot;
+	eg_acct_mark(st, cfg, dest, d, class_id);
 }
 
-#include "acct.bpf.h"
+/*
+ * What a socket hook does for a destination it does not simply allow:
+ * count the attempt (denied, audited, or any with accounting: all) and
+ * report a deny or audit. The socket's cgroup is read here only: allowed
+ * traffic without accounting never pays for it.
+ */
+static __always_inline void eg_sock_addr_account(struct bpf_sock_addr *ctx,
+						 const struct eg_config *cfg,
+						 const struct eg_dest *dest,
+						 const struct eg_decision *d, __u32 class_id)
+{
+	__u64 cgroup_id = eg_sock_cgroup_id(ctx->sk);
+
+	eg_acct_attempt(cfg, dest, d, class_id, cgroup_id);
+	if (d->verdict != EG_VERDICT_ALLOW)
+		eg_report(cfg, dest, d, class_id, cgroup_id, (__u32)bpf_get_current_uid_gid());
+}
 
 /*
  * Read a context field where it is written. Without the empty asm, clang may
@@ -310,56 +351,13 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	eg_judge(cfg, eg_policy_slot(cfg, NULL, ctx->sk), &dest, &d, &class_id);
 	/* The self-test's canary is counted apart: status shows workloads' verdicts only. */
 	eg_count(d.rule == EG_RULE_CANARY ? EG_CTR_SELFTEST : EG_CTR_HOOK(hook, d.verdict));
-	eg_acct_attempt(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk));
-	if (d.verdict != EG_VERDICT_ALLOW)
-		eg_report(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk),
-			  (__u32)bpf_get_current_uid_gid());
+	if (eg_acct_wanted(cfg, d.verdict)) /* every deny and audit, so every report, too */
+		eg_sock_addr_account(ctx, cfg, &dest, &d, class_id);
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
-	eg_skstate_remember(ctx->sk, cfg, dest.addr, d.slot);
-	eg_acct_mark(ctx->sk, cfg, &dest, &d, class_id);
-	return 1;
-}
-
-#define EG_ETH_P_IP    0x0800
-#define EG_ETH_P_IPV6  0x86DD
-#define EG_IPPROTO_TCP 6
-#define EG_IPPROTO_UDP 17
-
-/* Fill dest from the IP header at the start of skb; 0 when it is not IP. */
-static __always_inline int eg_parse_skb(struct __sk_buff *skb, struct eg_dest *dest)
-{
-	__u32 l4_off;
-	__u16 ports[2];
-
-	if (skb->protocol == bpf_htons(EG_ETH_P_IP)) {
-		__u8 vihl, proto;
-		__u32 daddr;
-
-		if (bpf_skb_load_bytes(skb, 0, &vihl, 1) || bpf_skb_load_bytes(skb, 9, &proto, 1) ||
-		    bpf_skb_load_bytes(skb, 16, &daddr, 4))
-			return 0;
-		eg_addr_from_v4(dest->addr, daddr);
-		dest->family = AF_INET;
-		dest->proto = proto;
-		l4_off = (vihl & 0xf) * 4;
-	} else if (skb->protocol == bpf_htons(EG_ETH_P_IPV6)) {
-		__u8 nexthdr;
-
-		if (bpf_skb_load_bytes(skb, 6, &nexthdr, 1) ||
-		    bpf_skb_load_bytes(skb, 24, dest->addr, 16))
-			return 0;
-		dest->family = AF_INET6;
-		dest->proto = nexthdr; /* extension headers are not walked */
-		l4_off = 40;
-	} else {
-		return 0;
-	}
-	if ((dest->proto == EG_IPPROTO_TCP || dest->proto == EG_IPPROTO_UDP) &&
-	    !bpf_skb_load_bytes(skb, l4_off, ports, sizeof(ports)))
-		dest->port = bpf_ntohs(ports[1]);
-	dest->hook = EG_HOOK_EGRESS;
-	dest->bytes = skb->len;
+	/* A connect() sends no data: a TCP one is remembered at its first data packet. */
+	if (eg_acct_wanted(cfg, d.verdict) || dest.proto != EG_IPPROTO_TCP)
+		eg_skstate_remember(ctx->sk, cfg, &dest, &d, class_id);
 	return 1;
 }
 
@@ -367,7 +365,8 @@ static __always_inline int eg_parse_skb(struct __sk_buff *skb, struct eg_dest *d
  * The backstop: packets the socket hooks never judged (raw and ping sockets,
  * sockets connected before the guard started, sockets created before the
  * policy changed). Packets of a socket whose destination a hook already
- * allowed under the current generation pass after one storage lookup.
+ * allowed under the current generation pass after one storage lookup (see
+ * eg_tcp_before_data for the sockets that have none).
  * Returns 1 to pass the packet, 0 to drop it.
  */
 static __always_inline int eg_skb_egress(struct __sk_buff *skb)
@@ -403,8 +402,8 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 			  bpf_get_socket_uid(skb));
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
-	eg_skstate_remember(sk, cfg, dest.addr, slot);
-	eg_acct_mark(sk, cfg, &dest, &d, class_id);
+	if (eg_acct_wanted(cfg, d.verdict) || !eg_tcp_before_data(sk))
+		eg_skstate_remember(sk, cfg, &dest, &d, class_id);
 	return 1;
 }
 

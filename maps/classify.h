@@ -308,7 +308,8 @@ static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_polic
 					    int stale, struct eg_decision *d, __u32 *class_id)
 {
 	__u8 v4[4] = {0, 0, 0, 0}, mapped[16];
-	__u8 embed = eg_embedded_v4(addr, nat64, v4);
+	/* An IPv4 destination (the mapped form) is that IPv4 already: nothing to extract. */
+	__u8 embed = eg_is_v4mapped(addr) ? EG_EMBED_NONE : eg_embedded_v4(addr, nat64, v4);
 	struct eg_decision d4;
 	__u32 class4, v4_net;
 

@@ -5,7 +5,9 @@
  * bench namespaces, the peer servers and the workloads; bench_variants.c:
  * what is attached (nothing, the floor, exfilguard, nftables); bench_deny.c:
  * the CN policy's denied ranges; bench_scale.c: CIDR-only sizes and the
- * daemon's memory; bench_main.c: the interleaved rounds and the report.
+ * daemon's memory; bench_progs.c: the attached programs' own run time
+ * (kernel.bpf_stats_enabled); bench_main.c: the interleaved rounds and the
+ * report.
  */
 #ifndef EXFILGUARD_BENCH_H
 #define EXFILGUARD_BENCH_H
@@ -60,6 +62,38 @@ long bench_deny_write_policy(const struct bench_deny *d, const char *path);
 /* The deny list as an nftables script (table inet egbench, sets cn4/cn6). */
 int bench_deny_write_nft(const struct bench_deny *d, const char *path);
 
+/*
+ * The fixture world: a country CSV holding exactly the denied ranges as CN
+ * (and an ASN CSV of one of them),
+ * in dir, and the CN policy on it (policy_path): the same decisions as the
+ * full world's on every address, from a world of a few thousand ranges.
+ */
+int bench_deny_write_fixture(const struct bench_deny *d, const char *dir, const char *policy_path);
+
+/* ---- bench_progs.c: the programs' run time and run count ---- */
+#define BENCH_MAX_PROGS 8
+struct bpf_program;
+struct bench_progs {
+	int n;
+	int fd[BENCH_MAX_PROGS];
+	const char *name[BENCH_MAX_PROGS];
+};
+struct bench_prog_sample {
+	uint64_t ns[BENCH_MAX_PROGS], cnt[BENCH_MAX_PROGS];
+};
+/* kernel.bpf_stats_enabled=1 for the run; restore puts back what it was. */
+int bench_progs_enable(void);
+void bench_progs_restore(void);
+void bench_progs_add(struct bench_progs *p, const char *name, const struct bpf_program *prog);
+void bench_progs_read(const struct bench_progs *p, struct bench_prog_sample *s);
+void bench_progs_delta(struct bench_prog_sample *after, const struct bench_prog_sample *before);
+/* Run time of all the programs of a sample (a delta), in ns. */
+double bench_progs_ns(const struct bench_prog_sample *s);
+void bench_progs_sum(struct bench_prog_sample *total, const struct bench_prog_sample *s);
+/* " connect4 1.00x25 egress 3.00x40": runs per operation x ns per run, and a newline. */
+void bench_progs_print(const struct bench_progs *p, const struct bench_prog_sample *total,
+		       double ops);
+
 /* ---- bench_net.c: namespaces, servers, workloads ---- */
 enum bench_work {
 	W_UDP_CONNECT,
@@ -93,6 +127,8 @@ double bench_deny_loop(const struct bench_env *e, uint32_t addr, unsigned n);
 /* UDP connect() cost over a given destination list (for the size sweep). */
 double bench_connect_list(const struct bench_env *e, const uint32_t *dst, size_t n);
 extern const char *const bench_work_names[W_COUNT];
+/* Operations per run of a workload (bulk: MiB). */
+extern const double bench_work_ops[W_COUNT];
 
 /* ---- bench_variants.c ---- */
 enum bench_kind { V_NONE, V_FLOOR, V_EG, V_NFT };
@@ -101,19 +137,24 @@ struct bench_variant {
 	enum bench_kind kind;
 	struct eg_bundle b;
 	struct eg_guard g;
-	struct bpf_link *floor_links[8];
+	struct bpf_link *floor_links[EG_HOOK_CGROUP_COUNT];
 	void *floor_skel;
 	const char *nft_script;		    /* V_NFT: the table with its sets */
 	double load_s;			    /* policy file to enforcing */
 	long long kernel_bytes, kmem_bytes; /* memlock; memory cgroup kmem */
 	unsigned long long delivered;	    /* events read from the ring buffer */
 	void *drain;
+	struct bench_progs progs; /* the programs attached, for their statistics */
 };
 /* Load (not attach) a variant; exfilguard from policy, nft from nft_script. */
 int bench_variant_load(struct bench_variant *v, const struct bench_env *e, const char *policy);
 int bench_variant_attach(struct bench_variant *v, const struct bench_env *e);
 void bench_variant_detach(struct bench_variant *v, const struct bench_env *e);
 void bench_variant_free(struct bench_variant *v, const struct bench_env *e);
+
+/* One workload under v, its programs' run time and counts into *progs (may be NULL). */
+double bench_run_progs(const struct bench_variant *v, const struct bench_env *e, enum bench_work w,
+		       struct bench_prog_sample *progs);
 
 /* ---- bench_scale.c ---- */
 int bench_scale(const struct bench_env *e, const char *dir);

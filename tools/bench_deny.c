@@ -151,6 +151,21 @@ long bench_deny_write_policy(const struct bench_deny *d, const char *path)
 	return fclose(o.f) ? -1 : o.n;
 }
 
+/* Range i of the deny list (the IPv4 ones first, then the IPv6 ones) as text, first and last. */
+static void range_text(const struct bench_deny *d, size_t i, char a[INET6_ADDRSTRLEN],
+		       char b[INET6_ADDRSTRLEN])
+{
+	if (i < d->n4) {
+		uint32_t x = htonl(d->v4[i].first), y = htonl(d->v4[i].last);
+
+		inet_ntop(AF_INET, &x, a, INET6_ADDRSTRLEN);
+		inet_ntop(AF_INET, &y, b, INET6_ADDRSTRLEN);
+		return;
+	}
+	inet_ntop(AF_INET6, d->v6[i - d->n4].first, a, INET6_ADDRSTRLEN);
+	inet_ntop(AF_INET6, d->v6[i - d->n4].last, b, INET6_ADDRSTRLEN);
+}
+
 int bench_deny_write_nft(const struct bench_deny *d, const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -161,18 +176,64 @@ int bench_deny_write_nft(const struct bench_deny *d, const char *path)
 		return -1;
 	fprintf(f, "table inet egbench {\n set cn4 { type ipv4_addr; flags interval; elements = {");
 	for (i = 0; i < d->n4; i++) {
-		uint32_t x = htonl(d->v4[i].first), y = htonl(d->v4[i].last);
-
-		inet_ntop(AF_INET, &x, a, sizeof(a));
-		inet_ntop(AF_INET, &y, b, sizeof(b));
+		range_text(d, i, a, b);
 		fprintf(f, "%s\n  %s-%s", i ? "," : "", a, b);
 	}
 	fprintf(f, " } }\n set cn6 { type ipv6_addr; flags interval; elements = {");
-	for (i = 0; i < d->n6; i++) {
-		inet_ntop(AF_INET6, d->v6[i].first, a, sizeof(a));
-		inet_ntop(AF_INET6, d->v6[i].last, b, sizeof(b));
-		fprintf(f, "%s\n  %s-%s", i ? "," : "", a, b);
+	for (; i < d->n4 + d->n6; i++) {
+		range_text(d, i, a, b);
+		fprintf(f, "%s\n  %s-%s", i > d->n4 ? "," : "", a, b);
 	}
 	fprintf(f, " } }\n}\n");
 	return fclose(f) ? -1 : 0;
+}
+
+/* The CN policy's rules (as in the Makefile's cn.yaml) on the world in dir's two CSVs. */
+static int write_fixture_policy(const char *path, const char *dir)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f,
+		"data:\n  country: %s/fixture-country.csv\n  asn: [%s/fixture-asn.csv]\n"
+		"rules:\n  - action: deny\n    country: [CN]\n"
+		"  - action: deny\n    provider: [alibaba-cloud]\n  - action: deny\n"
+		"    jurisdiction: [CN]\n",
+		dir, dir);
+	return fclose(f);
+}
+
+/* The fixture world's file name in dir, opened for writing. */
+static FILE *fixture_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return fopen(path, "w");
+}
+
+/*
+ * The country CSV: every denied range as CN; the ASN CSV: one row,
+ * Alibaba's AS45102 on the first denied range, so the provider rules have data.
+ */
+int bench_deny_write_fixture(const struct bench_deny *d, const char *dir, const char *policy_path)
+{
+	FILE *country = fixture_file(dir, "fixture-country.csv");
+	FILE *asn = fixture_file(dir, "fixture-asn.csv");
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int rc = country && asn ? 0 : -1;
+	size_t i;
+
+	for (i = 0; !rc && i < d->n4 + d->n6; i++) {
+		range_text(d, i, a, b);
+		fprintf(country, "%s,%s,CN\n", a, b);
+		if (!i)
+			fprintf(asn, "%s,%s,45102,Alibaba\n", a, b);
+	}
+	if (country && fclose(country))
+		rc = -1;
+	if (asn && fclose(asn))
+		rc = -1;
+	return rc ? rc : write_fixture_policy(policy_path, dir);
 }

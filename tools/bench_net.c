@@ -37,6 +37,11 @@ const char *const bench_work_names[W_COUNT] = {
 	[W_MIX] = "UDP connect(), 10 % denied destinations",
 };
 
+const double bench_work_ops[W_COUNT] = {
+	[W_UDP_CONNECT] = BENCH_CONNECTS, [W_UDP_SENDTO] = BENCH_SENDS, [W_TCP_CONNECT] = BENCH_TCP,
+	[W_TCP_BULK] = BENCH_BULK_MIB,	  [W_MIX] = BENCH_CONNECTS,
+};
+
 static pid_t servers[2];
 
 /*

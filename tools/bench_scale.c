@@ -63,7 +63,7 @@ static int scale_one(const struct bench_env *e, const char *dir, size_t n, uint3
 {
 	static uint8_t seen[1 << 21];
 	struct bench_variant v = {.kind = V_EG};
-	double extra[SCALE_ROUNDS];
+	double extra[SCALE_ROUNDS], prog_ns = 0;
 	char path[PATH_MAX];
 	struct bench_stats s;
 	int r;
@@ -75,17 +75,22 @@ static int scale_one(const struct bench_env *e, const char *dir, size_t n, uint3
 	allowed_of(dst, seen);
 	for (r = 0; r < SCALE_ROUNDS; r++) {
 		double none = bench_connect_list(e, dst, BENCH_CONNECTS), with;
+		struct bench_prog_sample p0, p1;
 
 		if (bench_variant_attach(&v, e))
 			return -1;
+		bench_progs_read(&v.progs, &p0);
 		with = bench_connect_list(e, dst, BENCH_CONNECTS);
+		bench_progs_read(&v.progs, &p1);
 		bench_variant_detach(&v, e);
+		bench_progs_delta(&p1, &p0);
+		prog_ns += bench_progs_ns(&p1) / BENCH_CONNECTS / SCALE_ROUNDS;
 		extra[r] = with - none;
 	}
 	s = bench_stats_of(extra, SCALE_ROUNDS);
 	printf("  %8zu prefixes: load %6.2f s, kernel %6.1f MiB (memlock), connect() %+6.0f ns "
-	       "(%+.0f..%+.0f)\n",
-	       n, v.load_s, (double)v.kernel_bytes / (1 << 20), s.median, s.min, s.max);
+	       "(%+.0f..%+.0f), programs %.0f ns per connect (mean of the rounds)\n",
+	       n, v.load_s, (double)v.kernel_bytes / (1 << 20), s.median, s.min, s.max, prog_ns);
 	fflush(stdout);
 	bench_variant_free(&v, e);
 	return 0;

@@ -19,6 +19,7 @@
 #include "bench.h"
 #include "bench_floor.skel.h"
 #include "exfilguard.skel.h"
+#include "hooks.h"
 
 struct drain {
 	struct ring_buffer *rb;
@@ -61,6 +62,7 @@ static long long guard_memlock(const struct eg_guard *g)
 static int load_guard(struct bench_variant *v, const struct bench_env *e, const char *policy)
 {
 	struct eg_error err = {0};
+	unsigned hook;
 
 	if (eg_bundle_load(policy, -1, &v->b, &err) ||
 	    eg_guard_load_bundle(&v->g, &v->b, NULL, &err) ||
@@ -69,6 +71,10 @@ static int load_guard(struct bench_variant *v, const struct bench_env *e, const 
 		return -1;
 	}
 	v->kernel_bytes = guard_memlock(&v->g);
+	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++)
+		bench_progs_add(
+			&v->progs, eg_hook_name(hook),
+			bpf_object__find_program_by_name(v->g.skel->obj, eg_hook_prog_name(hook)));
 	return 0;
 }
 
@@ -77,6 +83,42 @@ static int load_nft(struct bench_variant *v, const struct bench_env *e)
 	if (bench_sh("ip netns exec %s nft -f %s", e->ns_client, v->nft_script))
 		return -1;
 	return bench_variant_attach(v, e);
+}
+
+/* The floor's programs, one per hook exfilguard attaches to a cgroup. */
+static struct bpf_program **floor_progs(struct bench_floor_bpf *s, size_t *n)
+{
+	static struct bpf_program *progs[EG_HOOK_CGROUP_COUNT];
+	struct bpf_program *all[] = {
+		[EG_HOOK_CONNECT4] = s->progs.floor_connect4,
+		[EG_HOOK_CONNECT6] = s->progs.floor_connect6,
+		[EG_HOOK_SENDMSG4] = s->progs.floor_sendmsg4,
+		[EG_HOOK_SENDMSG6] = s->progs.floor_sendmsg6,
+		[EG_HOOK_EGRESS] = s->progs.floor_egress,
+		[EG_HOOK_SOCK_CREATE] = s->progs.floor_sock_create,
+		[EG_HOOK_SETSOCKOPT] = s->progs.floor_setsockopt,
+		[EG_HOOK_INGRESS] = s->progs.floor_ingress,
+	};
+
+	_Static_assert(sizeof(all) / sizeof(all[0]) == EG_HOOK_CGROUP_COUNT,
+		       "a floor program for every cgroup hook");
+	memcpy(progs, all, sizeof(all));
+	*n = EG_HOOK_CGROUP_COUNT;
+	return progs;
+}
+
+static int load_floor(struct bench_variant *v)
+{
+	struct bpf_program **progs;
+	size_t i, n;
+
+	v->floor_skel = bench_floor_bpf__open_and_load();
+	if (!v->floor_skel)
+		return -1;
+	progs = floor_progs(v->floor_skel, &n);
+	for (i = 0; i < n; i++)
+		bench_progs_add(&v->progs, eg_hook_name((unsigned)i), progs[i]);
+	return 0;
 }
 
 int bench_variant_load(struct bench_variant *v, const struct bench_env *e, const char *policy)
@@ -90,10 +132,8 @@ int bench_variant_load(struct bench_variant *v, const struct bench_env *e, const
 		rc = load_guard(v, e, policy);
 	else if (v->kind == V_NFT)
 		rc = load_nft(v, e);
-	else if (v->kind == V_FLOOR) {
-		v->floor_skel = bench_floor_bpf__open_and_load();
-		rc = v->floor_skel ? 0 : -1;
-	}
+	else if (v->kind == V_FLOOR)
+		rc = load_floor(v);
 	v->load_s = bench_now() - t0;
 	v->kmem_bytes = in_memcg ? bench_memcg_leave(&m) : -1;
 	if (v->kind == V_EG)
@@ -105,19 +145,20 @@ int bench_variant_load(struct bench_variant *v, const struct bench_env *e, const
 
 static int attach_floor(struct bench_variant *v, const struct bench_env *e)
 {
-	struct bench_floor_bpf *s = v->floor_skel;
-	struct bpf_program *progs[] = {s->progs.floor_connect4,	 s->progs.floor_connect6,
-				       s->progs.floor_sendmsg4,	 s->progs.floor_sendmsg6,
-				       s->progs.floor_egress,	 s->progs.floor_sock_create,
-				       s->progs.floor_setsockopt};
 	int cg = open(e->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	size_t i;
+	struct bpf_program **progs;
+	size_t i, n;
+	int rc = cg >= 0 ? 0 : -1;
 
-	for (i = 0; cg >= 0 && i < sizeof(progs) / sizeof(progs[0]); i++)
+	progs = floor_progs(v->floor_skel, &n);
+	for (i = 0; cg >= 0 && i < n; i++) {
 		v->floor_links[i] = bpf_program__attach_cgroup(progs[i], cg);
+		if (!v->floor_links[i])
+			rc = -1;
+	}
 	if (cg >= 0)
 		close(cg);
-	return cg >= 0 && v->floor_links[6] ? 0 : -1;
+	return rc;
 }
 
 static int start_drain(struct bench_variant *v)
@@ -211,4 +252,19 @@ void bench_variant_free(struct bench_variant *v, const struct bench_env *e)
 	else if (v->kind == V_NFT)
 		bench_sh("ip netns exec %s nft delete table inet egbench 2>/dev/null",
 			 e->ns_client);
+}
+
+double bench_run_progs(const struct bench_variant *v, const struct bench_env *e, enum bench_work w,
+		       struct bench_prog_sample *progs)
+{
+	struct bench_prog_sample before;
+	double figure;
+
+	bench_progs_read(&v->progs, &before);
+	figure = bench_run(e, w);
+	if (progs) {
+		bench_progs_read(&v->progs, progs);
+		bench_progs_delta(progs, &before);
+	}
+	return figure;
 }
