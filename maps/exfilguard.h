@@ -30,7 +30,7 @@
 #define EG_MAP_V4_INDEX	 eg_v4_index  /* array[65536]: IPv4 /16 -> struct eg_span */
 #define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound */
 #define EG_MAP_V6_INDEX	 eg_v6_index  /* array[65536]: IPv6 /16 -> struct eg_span */
-#define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_bound */
+#define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_coarse_bound */
 #define EG_MAP_WORKLOADS eg_workloads /* hash: source address -> struct eg_workload */
 #define EG_MAP_NFCONF	 eg_nfconf    /* array[1]: struct eg_nfconf, for the netfilter hooks */
 #define EG_MAP_FLOWS	 eg_flows     /* LRU hash: struct eg_flow -> struct eg_flow_seen */

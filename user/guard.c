@@ -55,6 +55,8 @@ static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const s
 		{g->skel->maps.EG_MAP_CLASSES, w ? w->n_classes : 0},
 		{g->skel->maps.EG_MAP_V4_BOUNDS, w ? w->n_v4_bounds : 0},
 		{g->skel->maps.EG_MAP_V6_BOUNDS, w ? w->n_v6_bounds : 0},
+		{g->skel->maps.EG_MAP_V6_FINE_INDEX, w ? w->n_v6_fine_spans : 0},
+		{g->skel->maps.EG_MAP_V6_FINE_BOUNDS, w ? w->n_v6_fine_bounds : 0},
 		{g->skel->maps.EG_MAP_DT_V4_INDEX, dt ? dt->n_tables * EG_DT_CELLS : 0},
 		{g->skel->maps.EG_MAP_DT_V6_INDEX, dt ? dt->n_tables * EG_DT_CELLS : 0},
 		{g->skel->maps.EG_MAP_DT_V4_BOUNDS, dt ? dt->bounds.n_v4 : 0},
@@ -204,6 +206,10 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
 		{g->skel->maps.EG_MAP_V6_INDEX, w->v6_index, sizeof(w->v6_index[0]), 65536},
 		{g->skel->maps.EG_MAP_V6_BOUNDS, w->v6_bounds, sizeof(*w->v6_bounds),
 		 w->n_v6_bounds},
+		{g->skel->maps.EG_MAP_V6_FINE_INDEX, w->v6_fine_index, sizeof(*w->v6_fine_index),
+		 w->n_v6_fine_spans},
+		{g->skel->maps.EG_MAP_V6_FINE_BOUNDS, w->v6_fine_bounds, sizeof(*w->v6_fine_bounds),
+		 w->n_v6_fine_bounds},
 	};
 
 	if (fill_tables(tables, sizeof(tables) / sizeof(tables[0]), err))

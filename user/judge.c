@@ -22,9 +22,21 @@ static inline const struct eg_span *eg_tbl_v6_span(const struct eg_tables *t, ui
 	return t->world && i < 65536 ? &t->world->v6_index[i] : NULL;
 }
 
-static inline const struct eg_v6_bound *eg_tbl_v6_bound(const struct eg_tables *t, uint32_t i)
+static inline const struct eg_v6_coarse_bound *eg_tbl_v6_bound(const struct eg_tables *t,
+							       uint32_t i)
 {
 	return t->world && i < t->world->n_v6_bounds ? &t->world->v6_bounds[i] : NULL;
+}
+
+static inline const struct eg_span *eg_tbl_v6_fine_span(const struct eg_tables *t, uint32_t i)
+{
+	return t->world && i < t->world->n_v6_fine_spans ? &t->world->v6_fine_index[i] : NULL;
+}
+
+static inline const struct eg_v6_fine_bound *eg_tbl_v6_fine_bound(const struct eg_tables *t,
+								  uint32_t i)
+{
+	return t->world && i < t->world->n_v6_fine_bounds ? &t->world->v6_fine_bounds[i] : NULL;
 }
 
 static inline const struct eg_class *eg_tbl_class(const struct eg_tables *t, uint32_t id)

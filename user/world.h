@@ -23,8 +23,12 @@ struct eg_world {
 	struct eg_v4_bound *v4_bounds;
 	size_t n_v4_bounds;
 	struct eg_span v6_index[65536];
-	struct eg_v6_bound *v6_bounds;
+	struct eg_v6_coarse_bound *v6_bounds;
 	size_t n_v6_bounds;
+	struct eg_span *v6_fine_index; /* the /48s cut finer (EG_V6_FINE) */
+	size_t n_v6_fine_spans;
+	struct eg_v6_fine_bound *v6_fine_bounds;
+	size_t n_v6_fine_bounds;
 	struct eg_segment *segments; /* the whole space, in order, no gaps */
 	size_t n_segments;
 	/* After eg_world_trim: each segment's first address only (the next one's ends it). */
@@ -43,6 +47,15 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
 		   const struct eg_catalog *catalog, struct eg_error *err);
 void eg_world_free(struct eg_world *w);
+/* The lookup tables from w->segments (eg_world_build does it). -1 when out of memory. */
+int eg_world_index(struct eg_world *w);
+/*
+ * The IPv6 tables (v6_index, v6_bounds, v6_fine_*) in the kernel's compact
+ * form from the DXR builder's whole bounds (single-valued cells inline).
+ * -1 when out of memory.
+ */
+int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
+			const struct eg_v6_bound *wide);
 /*
  * Once the kernel tables are built (the daemon): keep what events read
  * (classes, the lookup tables, each segment's start for the prefix) and free
