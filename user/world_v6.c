@@ -51,6 +51,12 @@ static int coarse_add(struct v6_out *o, uint32_t start, uint32_t value)
 	return 0;
 }
 
+/* A class's coarse bound: an id with EG_V6_FINE's bit would read as a fine span (never: 2^31). */
+static int coarse_class(struct v6_out *o, uint32_t start, uint32_t class_id)
+{
+	return class_id & EG_V6_FINE ? -1 : coarse_add(o, start, class_id);
+}
+
 static int fine_add(struct v6_out *o, u128 below48, uint32_t class_id)
 {
 	struct eg_v6_fine_bound *b = grow_one(&o->fine);
@@ -107,14 +113,14 @@ static int cell_compact(struct v6_out *o, const struct eg_v6_bound *b, size_t n)
 			j++;
 		if (j == i + 1 && !BELOW48(start_of(&b[i]))) {
 			cur = b[i].class_id;
-			if (cur & EG_V6_FINE || coarse_add(o, key, cur))
+			if (coarse_class(o, key, cur))
 				return -1;
 		} else {
 			if (fine_group(o, key, &b[i], j - i, cur, &cur))
 				return -1;
 			/* The next /48 has the group's last class, unless a bound starts in it. */
 			if (key != KEY48_LAST && (j == n || KEY48(start_of(&b[j])) != key + 1) &&
-			    coarse_add(o, key + 1, cur))
+			    coarse_class(o, key + 1, cur))
 				return -1;
 		}
 		i = j;
