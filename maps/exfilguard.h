@@ -368,9 +368,9 @@ enum eg_embed {
  * Floods folded (bpf/fold.bpf.h, user/fold.h): reports of one key in one aligned window share an
  * entry; each report is a ring event, a unit of count or lost (EG_CTR_FOLDED) or EVENTS_DROPPED.
  * EG_MAX_FOLDS (preallocated, 256 bytes an entry: 2 MiB): a window's entries stay until the
- * daemon's first walk after it ends (EG_RING_WAIT_MS + the grace), so two windows are alive,
- * and the LRU keeps up to 128 free nodes per CPU aside. Room for two windows of two workloads
- * each naming a whole budget of destinations, where a flood to 1,000 must lose nothing.
+ * daemon's first walk after it ends (EG_RING_WAIT_MS + the grace), so two windows are alive:
+ * room for two windows of two workloads each naming a whole budget of destinations, where a
+ * flood to 1,000 must lose nothing. The loader adds the nodes the LRU may keep aside per CPU.
  * EG_MAX_BUDGETS: cgroups reporting in one window; one pushed out only starts afresh.
  */
 #define EG_MAP_FOLDS	   eg_folds	/* LRU hash: struct eg_fold_key -> struct eg_fold */

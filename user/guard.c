@@ -45,7 +45,18 @@ static size_t at_least_one(size_t n)
 	return n ? n : 1; /* array maps need at least one entry */
 }
 
-/* Size the classification and decision-table maps to the data. */
+/* Free nodes an LRU map may keep aside on each CPU's list (the kernel's LOCAL_FREE_TARGET). */
+#define LRU_CPU_RESERVE 128
+
+/* EG_MAX_FOLDS usable whatever the number of CPUs: a flood to 1,000 destinations loses nothing. */
+static size_t fold_entries(void)
+{
+	int cpus = libbpf_num_possible_cpus();
+
+	return EG_MAX_FOLDS + (size_t)LRU_CPU_RESERVE * (size_t)(cpus > 0 ? cpus : 1);
+}
+
+/* Size the classification and decision-table maps to the data, and the fold map to the CPUs. */
 static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const struct eg_dtset *dt)
 {
 	struct {
@@ -62,6 +73,7 @@ static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const s
 		{g->skel->maps.EG_MAP_DT_V4_BOUNDS, dt ? dt->bounds.n_v4 : 0},
 		{g->skel->maps.EG_MAP_DT_V6_BOUNDS, dt ? dt->bounds.n_v6 : 0},
 		{g->skel->maps.EG_MAP_DT_DECISIONS, dt ? dt->n_decisions : 0},
+		{g->skel->maps.EG_MAP_FOLDS, fold_entries()},
 	};
 	size_t i;
 
