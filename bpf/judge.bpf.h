@@ -24,7 +24,7 @@
 		return bpf_map_lookup_elem(&map, &i);                                              \
 	}
 EG_TBL_LOOKUP(eg_tbl_v4_span, struct eg_span, EG_MAP_V4_INDEX)
-EG_TBL_LOOKUP(eg_tbl_v4_bound, struct eg_v4_bound, EG_MAP_V4_BOUNDS)
+EG_TBL_LOOKUP(eg_tbl_v4_bound4, struct eg_v4_bound4, EG_MAP_V4_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_v6_span, struct eg_span, EG_MAP_V6_INDEX)
 EG_TBL_LOOKUP(eg_tbl_v6_bound, struct eg_v6_coarse_bound, EG_MAP_V6_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_v6_fine_span, struct eg_span, EG_MAP_V6_FINE_INDEX)

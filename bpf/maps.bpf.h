@@ -74,7 +74,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct eg_v4_bound);
+	__type(value, struct eg_v4_bound4);
 } EG_MAP_V4_BOUNDS SEC(".maps");
 
 struct {

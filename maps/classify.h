@@ -6,7 +6,7 @@
  * The includer defines the table accessors first, each returning NULL when
  * out of range or absent:
  *   const struct eg_span     *eg_tbl_v4_span(EG_TABLES_T t, __u32 slash16);
- *   const struct eg_v4_bound *eg_tbl_v4_bound(EG_TABLES_T t, __u32 index);
+ *   const struct eg_v4_bound4 *eg_tbl_v4_bound4(EG_TABLES_T t, __u32 index);
  *   const struct eg_span     *eg_tbl_v6_span(EG_TABLES_T t, __u32 slash16);
  *   const struct eg_v6_coarse_bound *eg_tbl_v6_bound(EG_TABLES_T t, __u32 index);
  *   const struct eg_span     *eg_tbl_v6_fine_span(EG_TABLES_T t, __u32 index);
@@ -57,7 +57,7 @@ static __always_inline __u64 eg_be64_at(const __u8 *p)
 
 /* Which bounds a search walks: a constant at each call, so each inlined search is one table's. */
 enum eg_bound_kind {
-	EG_BOUNDS_V4,	   /* classification, IPv4: struct eg_v4_bound */
+	EG_BOUNDS_V4,	   /* classification, IPv4: struct eg_v4_bound4 */
 	EG_BOUNDS_V6,	   /* classification, IPv6 to /48: struct eg_v6_coarse_bound */
 	EG_BOUNDS_V6_FINE, /* classification, inside a /48: struct eg_v6_fine_bound */
 	EG_BOUNDS_DT_V4,   /* decision tables, IPv4: struct eg_v4_bound */
@@ -73,6 +73,7 @@ static __always_inline int eg_bound_at_or_below(EG_TABLES_T t, enum eg_bound_kin
 						__u64 hi, __u64 lo, __u32 *value)
 {
 	const struct eg_v4_bound *b4;
+	const struct eg_v4_bound4 *g4;
 	const struct eg_v6_bound *b6;
 	const struct eg_v6_coarse_bound *c6;
 	const struct eg_v6_fine_bound *f6;
@@ -99,7 +100,14 @@ static __always_inline int eg_bound_at_or_below(EG_TABLES_T t, enum eg_bound_kin
 		*value = b6->class_id;
 		return b6->start_hi < hi || (b6->start_hi == hi && b6->start_lo <= lo);
 	}
-	b4 = kind == EG_BOUNDS_DT_V4 ? eg_tbl_dt_v4_bound(t, i) : eg_tbl_v4_bound(t, i);
+	if (kind == EG_BOUNDS_V4) {
+		g4 = eg_tbl_v4_bound4(t, i / 4);
+		if (!g4)
+			return -1;
+		*value = g4->class_id[i % 4];
+		return g4->start[i % 4] <= lo;
+	}
+	b4 = eg_tbl_dt_v4_bound(t, i);
 	if (!b4)
 		return -1;
 	*value = b4->class_id;

@@ -28,7 +28,7 @@
 #define EG_MAP_SCOPES	 eg_scopes    /* hash: cgroup id -> policy slot of its scope */
 #define EG_MAP_CLASSES	 eg_classes   /* array: class id -> struct eg_class */
 #define EG_MAP_V4_INDEX	 eg_v4_index  /* array[65536]: IPv4 /16 -> struct eg_span */
-#define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound */
+#define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound4 */
 #define EG_MAP_V6_INDEX	 eg_v6_index  /* array[65536]: IPv6 /16 -> struct eg_span */
 #define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_coarse_bound */
 #define EG_MAP_WORKLOADS eg_workloads /* hash: source address -> struct eg_workload */

@@ -20,7 +20,7 @@
  * and at most log2(ranges in one /16) + 1 probes whatever the data size.
  *
  * Array map values take a multiple of 8 bytes in the kernel, hence these
- * sizes: ~8 bytes per IPv4 range and ~8 per IPv6 range (an LPM trie needs
+ * sizes: ~6 bytes per IPv4 range and ~8 per IPv6 range (an LPM trie needs
  * ~140 per prefix). IPv6 ranges are cut at /48 or coarser almost everywhere
  * (in DB-IP + ASN 2026-06: 6,253 of 484,787 range starts are not, in 3,797
  * /48s), so an IPv6 bound holds bits 16-47 of its start (struct
@@ -35,12 +35,24 @@ struct eg_span {
 };
 _Static_assert(sizeof(struct eg_span) == 8, "eg_span ABI");
 
+/* An IPv4 range start in its /16: how the decision tables store theirs. */
 struct eg_v4_bound {
 	__u16 start; /* host order: low 16 bits of the first address of the range */
 	__u16 pad;
 	__u32 class_id; /* host order */
 };
 _Static_assert(sizeof(struct eg_v4_bound) == 8, "eg_v4_bound ABI");
+
+/*
+ * EG_MAP_V4_BOUNDS value: the classification's IPv4 bounds four at a time
+ * (bound i is slot i % 4 of value i / 4), 6 bytes a bound where a value of
+ * one would take 8.
+ */
+struct eg_v4_bound4 {
+	__u16 start[4];	   /* host order: low 16 bits of each range's first address */
+	__u32 class_id[4]; /* host order */
+};
+_Static_assert(sizeof(struct eg_v4_bound4) == 24, "eg_v4_bound4 ABI");
 
 /* EG_MAP_V6_BOUNDS value: a range start on a /48 boundary, or a /48 cut finer. */
 struct eg_v6_coarse_bound {

@@ -64,7 +64,7 @@ static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const s
 		size_t n;
 	} sizes[] = {
 		{g->skel->maps.EG_MAP_CLASSES, w ? w->n_classes : 0},
-		{g->skel->maps.EG_MAP_V4_BOUNDS, w ? w->n_v4_bounds : 0},
+		{g->skel->maps.EG_MAP_V4_BOUNDS, w ? EG_V4_BOUND4S(w->n_v4_bounds) : 0},
 		{g->skel->maps.EG_MAP_V6_BOUNDS, w ? w->n_v6_bounds : 0},
 		{g->skel->maps.EG_MAP_V6_FINE_INDEX, w ? w->n_v6_fine_spans : 0},
 		{g->skel->maps.EG_MAP_V6_FINE_BOUNDS, w ? w->n_v6_fine_bounds : 0},
@@ -214,7 +214,7 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
 		{g->skel->maps.EG_MAP_CLASSES, w->classes, sizeof(*w->classes), w->n_classes},
 		{g->skel->maps.EG_MAP_V4_INDEX, w->v4_index, sizeof(w->v4_index[0]), 65536},
 		{g->skel->maps.EG_MAP_V4_BOUNDS, w->v4_bounds, sizeof(*w->v4_bounds),
-		 w->n_v4_bounds},
+		 EG_V4_BOUND4S(w->n_v4_bounds)},
 		{g->skel->maps.EG_MAP_V6_INDEX, w->v6_index, sizeof(w->v6_index[0]), 65536},
 		{g->skel->maps.EG_MAP_V6_BOUNDS, w->v6_bounds, sizeof(*w->v6_bounds),
 		 w->n_v6_bounds},

@@ -12,9 +12,10 @@ static inline const struct eg_span *eg_tbl_v4_span(const struct eg_tables *t, ui
 	return t->world && i < 65536 ? &t->world->v4_index[i] : NULL;
 }
 
-static inline const struct eg_v4_bound *eg_tbl_v4_bound(const struct eg_tables *t, uint32_t i)
+static inline const struct eg_v4_bound4 *eg_tbl_v4_bound4(const struct eg_tables *t, uint32_t i)
 {
-	return t->world && i < t->world->n_v4_bounds ? &t->world->v4_bounds[i] : NULL;
+	return t->world && i < EG_V4_BOUND4S(t->world->n_v4_bounds) ? &t->world->v4_bounds[i]
+								    : NULL;
 }
 
 static inline const struct eg_span *eg_tbl_v6_span(const struct eg_tables *t, uint32_t i)

@@ -184,14 +184,13 @@ int eg_world_index(struct eg_world *w)
 {
 	struct eg_dxr_bounds b = {0};
 	struct eg_span *wide_v6 = malloc(65536 * sizeof(*wide_v6));
-	int rc =
-		!wide_v6 || eg_dxr_build(w->segments, w->n_segments, w->v4_index, wide_v6, &b, 1) ||
-				eg_world_v6_compact(w, wide_v6, b.v6)
-			? -1
-			: 0;
+	int rc = -1;
 
-	w->v4_bounds = b.v4;
-	w->n_v4_bounds = b.n_v4;
+	/* The builder's bounds, then the kernel's compact form of them. */
+	if (wide_v6 && !eg_dxr_build(w->segments, w->n_segments, w->v4_index, wide_v6, &b, 1) &&
+	    !eg_world_v4_pack(w, b.v4, b.n_v4) && !eg_world_v6_compact(w, wide_v6, b.v6))
+		rc = 0;
+	free(b.v4);
 	free(b.v6);
 	free(wide_v6);
 	return rc;
@@ -344,7 +343,7 @@ uint64_t eg_world_kernel_bytes(const struct eg_world *w)
 {
 	return array_bytes(w->n_classes, sizeof(struct eg_class)) +
 	       2 * array_bytes(65536, sizeof(struct eg_span)) +
-	       array_bytes(w->n_v4_bounds, sizeof(struct eg_v4_bound)) +
+	       array_bytes(EG_V4_BOUND4S(w->n_v4_bounds), sizeof(struct eg_v4_bound4)) +
 	       array_bytes(w->n_v6_bounds, sizeof(struct eg_v6_coarse_bound)) +
 	       array_bytes(w->n_v6_fine_spans, sizeof(struct eg_span)) +
 	       array_bytes(w->n_v6_fine_bounds, sizeof(struct eg_v6_fine_bound));

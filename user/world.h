@@ -20,7 +20,7 @@ struct eg_world {
 	struct eg_class *classes; /* [0] is "nothing known" */
 	size_t n_classes;
 	struct eg_span v4_index[65536];
-	struct eg_v4_bound *v4_bounds;
+	struct eg_v4_bound4 *v4_bounds; /* n_v4_bounds bounds in EG_V4_BOUND4S of them */
 	size_t n_v4_bounds;
 	struct eg_span v6_index[65536];
 	struct eg_v6_coarse_bound *v6_bounds;
@@ -49,6 +49,11 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 void eg_world_free(struct eg_world *w);
 /* The lookup tables from w->segments (eg_world_build does it). -1 when out of memory. */
 int eg_world_index(struct eg_world *w);
+/* Values of struct eg_v4_bound4 that n IPv4 bounds take. */
+#define EG_V4_BOUND4S(n) (((n) + 3) / 4)
+
+/* The IPv4 bounds four to a value (v4_bounds). -1 when out of memory. */
+int eg_world_v4_pack(struct eg_world *w, const struct eg_v4_bound *b, size_t n);
 /*
  * The IPv6 tables (v6_index, v6_bounds, v6_fine_*) in the kernel's compact
  * form from the DXR builder's whole bounds (single-valued cells inline).

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The kernel's classification of IPv6 destinations (maps/classify.h run by
- * the real egress program over the compact tables of maps/tables.h, as the
+ * The kernel's classification of destinations (maps/classify.h run by the
+ * real egress program over the compact tables of maps/tables.h, as the
  * loader fills them) equals a plain search of the segments the tables were
  * built from, on the real world: at the bounds of the /48s cut finer (the
- * second search), one address below each, the /48 after each, and a spread
- * of coarse bounds. The egress program is driven with BPF_PROG_TEST_RUN
- * under a default-deny policy; each packet's deny event carries the class
- * the kernel found. Needs root and the real datasets; nothing is attached.
+ * second search), one address below each, the /48 after each, a spread of
+ * coarse IPv6 bounds, and a spread of IPv4 bounds (in the mapped form). The egress program is
+ * driven with BPF_PROG_TEST_RUN under a default-deny policy; each packet's deny event carries the
+ * class the kernel found. Needs root and the real datasets; nothing is attached.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -143,6 +143,27 @@ static void check_coarse(void)
 	}
 }
 
+/* Every 211th IPv4 bound (four to a value) and the address below it, as ::ffff:a.b.c.d. */
+static void check_v4(void)
+{
+	const struct eg_world *w = &bundle.world;
+	const u128 mapped = (u128)0xffff << 32;
+	uint32_t cell, i;
+
+	for (cell = 0; cell < 65536; cell++) {
+		const struct eg_span *s = &w->v4_index[cell];
+
+		if (s->count == 1 && cell % 64 == 0)
+			check_at(mapped | (u128)cell << 16);
+		for (i = s->first + cell % 211; s->count > 1 && i < s->first + s->count; i += 211) {
+			u128 at = mapped | (u128)cell << 16 | w->v4_bounds[i / 4].start[i % 4];
+
+			check_at(at);
+			check_at(at - 1);
+		}
+	}
+}
+
 static void test_load(void)
 {
 	struct eg_error err = {0};
@@ -170,9 +191,10 @@ static void test_load(void)
 	ASSERT_OK_PTR(ring, "event ring buffer");
 }
 
-static void test_fine_and_coarse_bounds(void)
+static void test_ipv6_fine_and_coarse_bounds(void)
 {
 	ASSERT_GE(bundle.world.n_v6_fine_spans, 1000, "real /48s cut finer");
+	checked = wrong = 0;
 	check_fine_spans();
 	check_coarse();
 	printf("  %zu IPv6 destinations classified by the kernel, %zu differ\n", checked, wrong);
@@ -180,11 +202,22 @@ static void test_fine_and_coarse_bounds(void)
 	EXPECT_EQ(wrong, 0, "the kernel's class is the segment's");
 }
 
+static void test_ipv4_bounds(void)
+{
+	checked = wrong = 0;
+	check_v4();
+	printf("  %zu IPv4 destinations classified by the kernel, %zu differ\n", checked, wrong);
+	EXPECT_GE(checked, 5000, "destinations checked");
+	EXPECT_EQ(wrong, 0, "the kernel's class is the segment's");
+}
+
 int main(void)
 {
 	RUN_TEST(test_load);
-	if (ring)
-		RUN_TEST(test_fine_and_coarse_bounds);
+	if (ring) {
+		RUN_TEST(test_ipv6_fine_and_coarse_bounds);
+		RUN_TEST(test_ipv4_bounds);
+	}
 	ring_buffer__free(ring);
 	eg_guard_destroy(&guard);
 	eg_bundle_free(&bundle);

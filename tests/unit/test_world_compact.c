@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The compact IPv6 classification (maps/tables.h: 8-byte bounds on /48
- * boundaries, fine spans for the /48s cut finer, single-valued /16s inline),
- * looked up by the kernel's own search (maps/classify.h through
- * user/judge.c), against a plain search of the segments: at every range
- * start, one below and one above it, and at each range's last address; on
- * made-up ranges with every awkward cut, and on the real datasets.
+ * The classification in the kernel's compact form (maps/tables.h: IPv4
+ * bounds four to a value; IPv6 in 8-byte bounds on /48 boundaries, fine
+ * spans for the /48s cut finer; single-valued /16s inline), looked up by the
+ * kernel's own search (maps/classify.h through user/judge.c), against a
+ * plain search of the segments: at every range start, one below and one
+ * above it, at each range's last address and at the /48 after its start;
+ * on made-up ranges with every awkward cut, and on the real datasets.
  */
 #include <stdio.h>
 #include <stdlib.h>

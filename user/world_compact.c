@@ -1,12 +1,28 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The IPv6 classification in the kernel's compact form (maps/tables.h): the
- * whole 128-bit range starts the DXR builder gives (struct eg_v6_bound, 24
- * bytes) become 8-byte coarse bounds on /48 boundaries, and the few /48s
- * that hold finer starts get a fine span of their own.
+ * The classification in the kernel's compact form (maps/tables.h), from the
+ * DXR builder's bounds: IPv4 bounds four to a value; and the whole 128-bit
+ * IPv6 range starts (struct eg_v6_bound, 24 bytes) become 8-byte coarse
+ * bounds on /48 boundaries, the few /48s that hold finer starts getting a
+ * fine span of their own.
  */
 #include <stdlib.h>
 #include "world.h"
+
+int eg_world_v4_pack(struct eg_world *w, const struct eg_v4_bound *b, size_t n)
+{
+	size_t i;
+
+	w->v4_bounds = calloc(EG_V4_BOUND4S(n) ? EG_V4_BOUND4S(n) : 1, sizeof(*w->v4_bounds));
+	if (!w->v4_bounds)
+		return -1;
+	for (i = 0; i < n; i++) {
+		w->v4_bounds[i / 4].start[i % 4] = b[i].start;
+		w->v4_bounds[i / 4].class_id[i % 4] = b[i].class_id;
+	}
+	w->n_v4_bounds = n;
+	return 0;
+}
 
 typedef unsigned __int128 u128;
 
