@@ -55,7 +55,7 @@ struct {
 	__type(value, __u32);
 } EG_MAP_SCOPES SEC(".maps");
 
-/* The classification tables: userspace sizes them to the data before loading. */
+/* The classification tables: userspace sizes them to the data before loading (no data: 1 entry). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

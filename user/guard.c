@@ -64,6 +64,9 @@ static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const s
 		size_t n;
 	} sizes[] = {
 		{g->skel->maps.EG_MAP_CLASSES, w ? w->n_classes : 0},
+		/* No data, no classification: a CIDR-only policy spares the 1 MiB of /16 cells. */
+		{g->skel->maps.EG_MAP_V4_INDEX, w ? 65536 : 0},
+		{g->skel->maps.EG_MAP_V6_INDEX, w ? 65536 : 0},
 		{g->skel->maps.EG_MAP_V4_BOUNDS, w ? EG_V4_BOUND4S(w->n_v4_bounds) : 0},
 		{g->skel->maps.EG_MAP_V6_BOUNDS, w ? w->n_v6_bounds : 0},
 		{g->skel->maps.EG_MAP_V6_FINE_INDEX, w ? w->n_v6_fine_spans : 0},
