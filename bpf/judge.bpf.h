@@ -24,9 +24,11 @@
 		return bpf_map_lookup_elem(&map, &i);                                              \
 	}
 EG_TBL_LOOKUP(eg_tbl_v4_span, struct eg_span, EG_MAP_V4_INDEX)
-EG_TBL_LOOKUP(eg_tbl_v4_bound, struct eg_v4_bound, EG_MAP_V4_BOUNDS)
+EG_TBL_LOOKUP(eg_tbl_v4_bound4, struct eg_v4_bound4, EG_MAP_V4_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_v6_span, struct eg_span, EG_MAP_V6_INDEX)
-EG_TBL_LOOKUP(eg_tbl_v6_bound, struct eg_v6_bound, EG_MAP_V6_BOUNDS)
+EG_TBL_LOOKUP(eg_tbl_v6_bound, struct eg_v6_coarse_bound, EG_MAP_V6_BOUNDS)
+EG_TBL_LOOKUP(eg_tbl_v6_fine_span, struct eg_span, EG_MAP_V6_FINE_INDEX)
+EG_TBL_LOOKUP(eg_tbl_v6_fine_bound, struct eg_v6_fine_bound, EG_MAP_V6_FINE_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_class, struct eg_class, EG_MAP_CLASSES)
 EG_TBL_LOOKUP(eg_tbl_dt_head, struct eg_dt_head, EG_MAP_DT_HEADS)
 EG_TBL_LOOKUP(eg_tbl_dt_v4_span, struct eg_span, EG_MAP_DT_V4_INDEX)

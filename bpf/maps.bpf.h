@@ -55,7 +55,7 @@ struct {
 	__type(value, __u32);
 } EG_MAP_SCOPES SEC(".maps");
 
-/* The classification tables: userspace sizes them to the data before loading. */
+/* The classification tables: userspace sizes them to the data before loading (no data: 1 entry). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -74,7 +74,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct eg_v4_bound);
+	__type(value, struct eg_v4_bound4);
 } EG_MAP_V4_BOUNDS SEC(".maps");
 
 struct {
@@ -88,8 +88,22 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct eg_v6_bound);
+	__type(value, struct eg_v6_coarse_bound);
 } EG_MAP_V6_BOUNDS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_span);
+} EG_MAP_V6_FINE_INDEX SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct eg_v6_fine_bound);
+} EG_MAP_V6_FINE_BOUNDS SEC(".maps");
 
 /* The decision tables: userspace sizes them to the compiled policies before loading. */
 struct {

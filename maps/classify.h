@@ -6,9 +6,11 @@
  * The includer defines the table accessors first, each returning NULL when
  * out of range or absent:
  *   const struct eg_span     *eg_tbl_v4_span(EG_TABLES_T t, __u32 slash16);
- *   const struct eg_v4_bound *eg_tbl_v4_bound(EG_TABLES_T t, __u32 index);
+ *   const struct eg_v4_bound4 *eg_tbl_v4_bound4(EG_TABLES_T t, __u32 index);
  *   const struct eg_span     *eg_tbl_v6_span(EG_TABLES_T t, __u32 slash16);
- *   const struct eg_v6_bound *eg_tbl_v6_bound(EG_TABLES_T t, __u32 index);
+ *   const struct eg_v6_coarse_bound *eg_tbl_v6_bound(EG_TABLES_T t, __u32 index);
+ *   const struct eg_span     *eg_tbl_v6_fine_span(EG_TABLES_T t, __u32 index);
+ *   const struct eg_v6_fine_bound *eg_tbl_v6_fine_bound(EG_TABLES_T t, __u32 index);
  *   const struct eg_class    *eg_tbl_class(EG_TABLES_T t, __u32 class_id);
  *   const struct eg_rule     *eg_tbl_rule(EG_TABLES_T t, __u32 policy, const __u8 addr[16]);
  *   const struct eg_rule     *eg_tbl_selector(EG_TABLES_T t, const struct eg_selector_key *k);
@@ -53,41 +55,70 @@ static __always_inline __u64 eg_be64_at(const __u8 *p)
 	       ((__u64)p[6] << 8) | (__u64)p[7];
 }
 
+/* Which bounds a search walks: a constant at each call, so each inlined search is one table's. */
+enum eg_bound_kind {
+	EG_BOUNDS_V4,	   /* classification, IPv4: struct eg_v4_bound4 */
+	EG_BOUNDS_V6,	   /* classification, IPv6 to /48: struct eg_v6_coarse_bound */
+	EG_BOUNDS_V6_FINE, /* classification, inside a /48: struct eg_v6_fine_bound */
+	EG_BOUNDS_DT_V4,   /* decision tables, IPv4: struct eg_v4_bound */
+	EG_BOUNDS_DT_V6,   /* decision tables, IPv6: struct eg_v6_bound */
+};
+
 /*
- * Is bound i of the family's table at or below the address (v4: its low 16
- * bits in lo; v6: hi and lo)? 1 or 0, and the bound's class in *class_id;
- * -1 when i is out of the table. dt: the decision tables' bounds (the value
- * is then a decision id), else the classification's.
+ * Is bound i of the table at or below the address (v4: its low 16 bits in
+ * lo; v6: hi and lo)? 1 or 0, and the bound's value (class or decision id)
+ * in *value; -1 when i is out of the table.
  */
-static __always_inline int eg_bound_at_or_below(EG_TABLES_T t, int dt, int v6, __u32 i, __u64 hi,
-						__u64 lo, __u32 *class_id)
+static __always_inline int eg_bound_at_or_below(EG_TABLES_T t, enum eg_bound_kind kind, __u32 i,
+						__u64 hi, __u64 lo, __u32 *value)
 {
 	const struct eg_v4_bound *b4;
+	const struct eg_v4_bound4 *g4;
 	const struct eg_v6_bound *b6;
+	const struct eg_v6_coarse_bound *c6;
+	const struct eg_v6_fine_bound *f6;
 
-	if (v6) {
-		b6 = dt ? eg_tbl_dt_v6_bound(t, i) : eg_tbl_v6_bound(t, i);
+	if (kind == EG_BOUNDS_V6) {
+		c6 = eg_tbl_v6_bound(t, i);
+		if (!c6)
+			return -1;
+		*value = c6->value;
+		return c6->start <= (__u32)(hi >> 16);
+	}
+	if (kind == EG_BOUNDS_V6_FINE) {
+		f6 = eg_tbl_v6_fine_bound(t, i);
+		if (!f6)
+			return -1;
+		*value = f6->class_id;
+		return f6->start_mid < (__u16)hi ||
+		       (f6->start_mid == (__u16)hi && f6->start_lo <= lo);
+	}
+	if (kind == EG_BOUNDS_DT_V6) {
+		b6 = eg_tbl_dt_v6_bound(t, i);
 		if (!b6)
 			return -1;
-		*class_id = b6->class_id;
+		*value = b6->class_id;
 		return b6->start_hi < hi || (b6->start_hi == hi && b6->start_lo <= lo);
 	}
-	b4 = dt ? eg_tbl_dt_v4_bound(t, i) : eg_tbl_v4_bound(t, i);
+	if (kind == EG_BOUNDS_V4) {
+		g4 = eg_tbl_v4_bound4(t, i / 4);
+		if (!g4)
+			return -1;
+		*value = g4->class_id[i % 4];
+		return g4->start[i % 4] <= lo;
+	}
+	b4 = eg_tbl_dt_v4_bound(t, i);
 	if (!b4)
 		return -1;
-	*class_id = b4->class_id;
+	*value = b4->class_id;
 	return b4->start <= lo;
 }
 
-/*
- * The value of the last bound in span at or below the address; the first
- * bound of a span always starts at 0. dt and v6 are constants at each call,
- * so the inlined search is one table's and one family's.
- */
-static __always_inline __u32 eg_span_search_in(EG_TABLES_T t, int dt, const struct eg_span *span,
-					       int v6, __u64 hi, __u64 lo)
+/* The value of the last bound in span at or below the address; a span's first bound is at 0. */
+static __always_inline __u32 eg_span_search(EG_TABLES_T t, enum eg_bound_kind kind,
+					    const struct eg_span *span, __u64 hi, __u64 lo)
 {
-	__u32 first, last, i, class_id = 0;
+	__u32 first, last, i, value = 0;
 
 	if (!span || !span->count)
 		return 0;
@@ -95,7 +126,7 @@ static __always_inline __u32 eg_span_search_in(EG_TABLES_T t, int dt, const stru
 	last = span->first + span->count - 1;
 	for (i = 0; i < EG_SEARCH_STEPS && first < last; i++) {
 		__u32 mid = first + (last - first + 1) / 2;
-		int below = eg_bound_at_or_below(t, dt, v6, mid, hi, lo, &class_id);
+		int below = eg_bound_at_or_below(t, kind, mid, hi, lo, &value);
 
 		if (below < 0)
 			return 0;
@@ -104,30 +135,24 @@ static __always_inline __u32 eg_span_search_in(EG_TABLES_T t, int dt, const stru
 		else
 			last = mid - 1;
 	}
-	return eg_bound_at_or_below(t, dt, v6, first, hi, lo, &class_id) < 0 ? 0 : class_id;
+	return eg_bound_at_or_below(t, kind, first, hi, lo, &value) < 0 ? 0 : value;
 }
 
-static __always_inline __u32 eg_span_search(EG_TABLES_T t, const struct eg_span *span, int v6,
-					    __u64 hi, __u64 lo)
+/* A first-level cell: its single value inline (count 1), or a search of its bounds. 0: none. */
+static __always_inline __u32 eg_cell_value(EG_TABLES_T t, enum eg_bound_kind kind,
+					   const struct eg_span *span, __u64 hi, __u64 lo)
 {
-	return eg_span_search_in(t, 0, span, v6, hi, lo);
+	if (!span)
+		return 0;
+	if (span->count == 1)
+		return span->first;
+	return eg_span_search(t, kind, span, hi, lo);
 }
 
 static __always_inline __u32 eg_v4_of_mapped(const __u8 addr[16])
 {
 	return ((__u32)addr[12] << 24) | ((__u32)addr[13] << 16) | ((__u32)addr[14] << 8) |
 	       addr[15];
-}
-
-/* A decision table's cell: one decision inline, or a search of its bounds. */
-static __always_inline __u32 eg_dt_cell(EG_TABLES_T t, const struct eg_span *span, int v6, __u64 hi,
-					__u64 lo)
-{
-	if (!span)
-		return EG_DT_NONE;
-	if (span->count == 1)
-		return span->first;
-	return eg_span_search_in(t, 1, span, v6, hi, lo);
 }
 
 /*
@@ -147,22 +172,30 @@ static __always_inline __u32 eg_dt_find(EG_TABLES_T t, __u32 table, const __u8 a
 		return EG_DT_NONE;
 	if (eg_is_v4mapped(addr)) {
 		ip = eg_v4_of_mapped(addr);
-		return eg_dt_cell(t, eg_tbl_dt_v4_span(t, head->cells + (ip >> 16)), 0, 0,
-				  (__u16)ip);
+		return eg_cell_value(t, EG_BOUNDS_DT_V4,
+				     eg_tbl_dt_v4_span(t, head->cells + (ip >> 16)), 0, (__u16)ip);
 	}
 	hi = eg_be64_at(addr);
 	lo = eg_be64_at(addr + 8);
-	return eg_dt_cell(t, eg_tbl_dt_v6_span(t, head->cells + (__u32)(hi >> 48)), 1, hi, lo);
+	return eg_cell_value(t, EG_BOUNDS_DT_V6,
+			     eg_tbl_dt_v6_span(t, head->cells + (__u32)(hi >> 48)), hi, lo);
 }
 
 static __always_inline __u32 eg_classify_v4(EG_TABLES_T t, __u32 ip)
 {
-	return eg_span_search(t, eg_tbl_v4_span(t, ip >> 16), 0, 0, (__u16)ip);
+	return eg_cell_value(t, EG_BOUNDS_V4, eg_tbl_v4_span(t, ip >> 16), 0, (__u16)ip);
 }
 
+/* The /48's class, or the class inside a /48 cut finer. */
 static __always_inline __u32 eg_classify_v6(EG_TABLES_T t, __u64 ahi, __u64 alo)
 {
-	return eg_span_search(t, eg_tbl_v6_span(t, (__u32)(ahi >> 48)), 1, ahi, alo);
+	__u32 value =
+		eg_cell_value(t, EG_BOUNDS_V6, eg_tbl_v6_span(t, (__u32)(ahi >> 48)), ahi, alo);
+
+	if (!(value & EG_V6_FINE))
+		return value;
+	return eg_span_search(t, EG_BOUNDS_V6_FINE, eg_tbl_v6_fine_span(t, value & ~EG_V6_FINE),
+			      ahi, alo);
 }
 
 /* Class id of an address in the 16-byte form; 0 when nothing is known. */

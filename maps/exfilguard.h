@@ -28,9 +28,9 @@
 #define EG_MAP_SCOPES	 eg_scopes    /* hash: cgroup id -> policy slot of its scope */
 #define EG_MAP_CLASSES	 eg_classes   /* array: class id -> struct eg_class */
 #define EG_MAP_V4_INDEX	 eg_v4_index  /* array[65536]: IPv4 /16 -> struct eg_span */
-#define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound */
+#define EG_MAP_V4_BOUNDS eg_v4_bounds /* array: struct eg_v4_bound4 */
 #define EG_MAP_V6_INDEX	 eg_v6_index  /* array[65536]: IPv6 /16 -> struct eg_span */
-#define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_bound */
+#define EG_MAP_V6_BOUNDS eg_v6_bounds /* array: struct eg_v6_coarse_bound */
 #define EG_MAP_WORKLOADS eg_workloads /* hash: source address -> struct eg_workload */
 #define EG_MAP_NFCONF	 eg_nfconf    /* array[1]: struct eg_nfconf, for the netfilter hooks */
 #define EG_MAP_FLOWS	 eg_flows     /* LRU hash: struct eg_flow -> struct eg_flow_seen */
@@ -85,7 +85,8 @@
 #define EG_SLOT_SCOPE_INDEX(slot) ((slot)-EG_SLOT_SCOPE_BASE)
 #define EG_MAX_SCOPES		  (EG_MAX_POLICIES - EG_SLOT_SCOPE_BASE)
 #define EG_MAX_SELECTORS	  65536
-#define EG_MAX_SCOPED_CGROUPS	  65536
+/* Cgroups in scopes: a pod is a few, a node runs ~100 pods. Hash buckets cost 16 bytes each. */
+#define EG_MAX_SCOPED_CGROUPS 16384
 /* Ancestor levels a hook walks to find a cgroup's scope (the root is level 0). */
 #define EG_MAX_CGROUP_DEPTH 16
 #define EG_RINGBUF_BYTES    (1u << 20)
@@ -303,9 +304,11 @@ _Static_assert(sizeof(struct eg_info) == 32 + 3 * EG_PATH_LEN + EG_DATASET_LEN, 
 /*
  * EG_MAP_WORKLOADS: an address of a guarded workload's own network namespace
  * (a pod or container behind a veth), so that the packets the node forwards
- * for it are judged under its policy. Kept by the daemon.
+ * for it are judged under its policy. Kept by the daemon. A few addresses per
+ * pod; the map allocates an address when added, only its buckets (16 bytes
+ * each, 0.25 MiB) at load.
  */
-#define EG_MAX_WORKLOAD_ADDRS 65536
+#define EG_MAX_WORKLOAD_ADDRS 16384
 #define EG_WORKLOAD_NODE      0xffffffffu /* eg_workload.slot: the node-wide policy */
 struct eg_workload {
 	__u64 cgroup_id; /* host order: the cgroup of the workload's processes */
@@ -361,14 +364,21 @@ enum eg_embed {
 	EG_EMBED_SIIT = 6,	  /* ::ffff:0:a.b.c.d, IPv4-translated (RFC 7915) */
 };
 
-/* Floods folded (bpf/fold.bpf.h, user/fold.h): reports of one key in one aligned window share an
- * entry; each report is a ring event, a unit of count or lost (EG_CTR_FOLDED) or EVENTS_DROPPED. */
+/*
+ * Floods folded (bpf/fold.bpf.h, user/fold.h): reports of one key in one aligned window share an
+ * entry; each report is a ring event, a unit of count or lost (EG_CTR_FOLDED) or EVENTS_DROPPED.
+ * EG_MAX_FOLDS (preallocated, 256 bytes an entry: 2 MiB): a window's entries stay until the
+ * daemon's first walk after it ends (EG_RING_WAIT_MS + the grace), so two windows are alive:
+ * room for two windows of two workloads each naming a whole budget of destinations, where a
+ * flood to 1,000 must lose nothing. The loader adds the nodes the LRU may keep aside per CPU.
+ * EG_MAX_BUDGETS: cgroups reporting in one window; one pushed out only starts afresh.
+ */
 #define EG_MAP_FOLDS	   eg_folds	/* LRU hash: struct eg_fold_key -> struct eg_fold */
 #define EG_MAP_BUDGETS	   eg_budgets	/* LRU hash: cgroup id -> struct eg_budget */
 #define EG_MAP_FOLD_ZERO   eg_fold_zero /* array[1]: a zero struct eg_fold, never written */
 #define EG_FOLD_WINDOW_NS  1000000000ull
-#define EG_MAX_FOLDS	   16384
-#define EG_MAX_BUDGETS	   4096
+#define EG_MAX_FOLDS	   (2 * 2 * EG_BUDGET_EVENTS)
+#define EG_MAX_BUDGETS	   1024
 #define EG_BUDGET_EVENTS   2048	       /* new (unfolded) ring events per cgroup per window */
 #define EG_RING_WAKE_BYTES (64u << 10) /* wake the daemon once this much is pending */
 #define EG_RING_WAIT_MS	   250	       /* else it reads the ring this often */

@@ -39,9 +39,11 @@ _Static_assert(sizeof(struct eg_acct) == 40, "eg_acct ABI");
  * EG_MAP_DNS: names the guarded workloads resolved, learned by the ingress
  * program (bpf/dns.bpf.h) from the DNS answers they receive: each A or AAAA
  * address of an answer -> the question's name, the last one resolved.
+ * EG_MAX_DNS addresses (preallocated, ~220 bytes each: 1.7 MiB): the least
+ * recently resolved go first, and events name only the last 10 minutes'.
  */
 #define EG_MAP_DNS	   eg_dns /* LRU hash: __u8[16] address -> struct eg_dns_name */
-#define EG_MAX_DNS	   16384
+#define EG_MAX_DNS	   8192
 #define EG_DNS_NAME_LEN	   128 /* longer names are not learned */
 #define EG_DNS_MAX_ANSWERS 8   /* answer records read per reply */
 #define EG_DNS_MAX_LABELS  32  /* labels skipped per answer name (a pointer ends it) */

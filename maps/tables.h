@@ -15,16 +15,27 @@
  * jurisdiction), in DXR form: the address space is cut into ranges, each
  * with a class id; a first-level array indexed by the top 16 bits of the
  * address points at the sorted range starts inside that /16, which a bounded
- * binary search walks. Memory is ~8 bytes per IPv4 range and ~24 per IPv6
- * range (an LPM trie needs ~140 per prefix), and a lookup costs one index
- * read and at most log2(ranges in one /16) + 1 probes whatever the data size.
+ * binary search walks. A /16 that is one range takes no bound: its span has
+ * count 1 and the class id inline in `first`. A lookup costs one index read
+ * and at most log2(ranges in one /16) + 1 probes whatever the data size.
+ *
+ * Array map values take a multiple of 8 bytes in the kernel, hence these
+ * sizes: ~6 bytes per IPv4 range and ~8 per IPv6 range (an LPM trie needs
+ * ~140 per prefix). IPv6 ranges are cut at /48 or coarser almost everywhere
+ * (in DB-IP + ASN 2026-06: 6,253 of 484,787 range starts are not, in 3,797
+ * /48s), so an IPv6 bound holds bits 16-47 of its start (struct
+ * eg_v6_coarse_bound); a /48 that holds finer starts gets one coarse bound
+ * whose value carries EG_V6_FINE and the index of its span in
+ * EG_MAP_V6_FINE_INDEX, and a second search of that span's struct
+ * eg_v6_fine_bound (bits 48-127) finds the class, exactly.
  */
 struct eg_span {
-	__u32 first; /* host order: index of the /16's first bound */
+	__u32 first; /* host order: index of the /16's first bound, or the value when count is 1 */
 	__u32 count; /* host order: number of bounds in the /16, >= 1 when data is loaded */
 };
 _Static_assert(sizeof(struct eg_span) == 8, "eg_span ABI");
 
+/* An IPv4 range start in its /16: how the decision tables store theirs. */
 struct eg_v4_bound {
 	__u16 start; /* host order: low 16 bits of the first address of the range */
 	__u16 pad;
@@ -32,6 +43,41 @@ struct eg_v4_bound {
 };
 _Static_assert(sizeof(struct eg_v4_bound) == 8, "eg_v4_bound ABI");
 
+/*
+ * EG_MAP_V4_BOUNDS value: the classification's IPv4 bounds four at a time
+ * (bound i is slot i % 4 of value i / 4), 6 bytes a bound where a value of
+ * one would take 8.
+ */
+struct eg_v4_bound4 {
+	__u16 start[4];	   /* host order: low 16 bits of each range's first address */
+	__u32 class_id[4]; /* host order */
+};
+_Static_assert(sizeof(struct eg_v4_bound4) == 24, "eg_v4_bound4 ABI");
+
+/* EG_MAP_V6_BOUNDS value: a range start on a /48 boundary, or a /48 cut finer. */
+struct eg_v6_coarse_bound {
+	__u32 start; /* host order: bits 16-47 of the first address (the /16 gives bits 0-15) */
+	__u32 value; /* host order: class id, or EG_V6_FINE | index into EG_MAP_V6_FINE_INDEX */
+};
+_Static_assert(sizeof(struct eg_v6_coarse_bound) == 8, "eg_v6_coarse_bound ABI");
+
+/* The /48s cut finer: their spans, and their bounds. */
+#define EG_MAP_V6_FINE_INDEX  eg_v6_fine_idx /* array: struct eg_span */
+#define EG_MAP_V6_FINE_BOUNDS eg_v6_fine     /* array: struct eg_v6_fine_bound */
+
+/* A coarse bound's value with this bit: its /48 has the finer bounds of a fine span. */
+#define EG_V6_FINE 0x80000000u
+
+/* EG_MAP_V6_FINE_BOUNDS value: a range start inside a /48; a fine span's first is at 0. */
+struct eg_v6_fine_bound {
+	__u64 start_lo;	 /* host order: bits 64-127 of the first address */
+	__u16 start_mid; /* host order: bits 48-63 (the coarse bound gives bits 0-47) */
+	__u16 pad;
+	__u32 class_id; /* host order */
+};
+_Static_assert(sizeof(struct eg_v6_fine_bound) == 16, "eg_v6_fine_bound ABI");
+
+/* A whole IPv6 range start: how the decision tables store theirs (few: they merge ranges). */
 struct eg_v6_bound {
 	__u64 start_hi; /* host order: bits 0-63 of the range's first address */
 	__u64 start_lo; /* host order: bits 64-127 */
@@ -40,7 +86,7 @@ struct eg_v6_bound {
 };
 _Static_assert(sizeof(struct eg_v6_bound) == 24, "eg_v6_bound ABI");
 
-/* Enough probes for 2^24 bounds in one /16: the verifier needs a fixed bound. */
+/* Enough probes for 2^24 bounds in one /16 or fine span: the verifier needs a fixed bound. */
 #define EG_SEARCH_STEPS 25
 
 /* EG_MAP_CLASSES value. Class 0 is "nothing known". */

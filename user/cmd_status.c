@@ -145,6 +145,8 @@ static json_object *classification_json(const char *pin_dir, const struct eg_inf
 	map_usage(pin_dir, EG_STR(EG_MAP_V6_BOUNDS), &v6, &bytes);
 	map_usage(pin_dir, EG_STR(EG_MAP_V4_INDEX), &idx, &bytes);
 	map_usage(pin_dir, EG_STR(EG_MAP_V6_INDEX), &idx, &bytes);
+	map_usage(pin_dir, EG_STR(EG_MAP_V6_FINE_INDEX), &idx, &bytes);
+	map_usage(pin_dir, EG_STR(EG_MAP_V6_FINE_BOUNDS), &idx, &bytes);
 	json_object_object_add(obj, "dataset",
 			       info->dataset[0] ? json_object_new_string(info->dataset) : NULL);
 	json_object_object_add(obj, "classes",

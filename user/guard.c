@@ -45,7 +45,18 @@ static size_t at_least_one(size_t n)
 	return n ? n : 1; /* array maps need at least one entry */
 }
 
-/* Size the classification and decision-table maps to the data. */
+/* Free nodes an LRU map may keep aside on each CPU's list (the kernel's LOCAL_FREE_TARGET). */
+#define LRU_CPU_RESERVE 128
+
+/* EG_MAX_FOLDS usable whatever the number of CPUs: a flood to 1,000 destinations loses nothing. */
+static size_t fold_entries(void)
+{
+	int cpus = libbpf_num_possible_cpus();
+
+	return EG_MAX_FOLDS + (size_t)LRU_CPU_RESERVE * (size_t)(cpus > 0 ? cpus : 1);
+}
+
+/* Size the classification and decision-table maps to the data, and the fold map to the CPUs. */
 static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const struct eg_dtset *dt)
 {
 	struct {
@@ -53,13 +64,19 @@ static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const s
 		size_t n;
 	} sizes[] = {
 		{g->skel->maps.EG_MAP_CLASSES, w ? w->n_classes : 0},
-		{g->skel->maps.EG_MAP_V4_BOUNDS, w ? w->n_v4_bounds : 0},
+		/* No data, no classification: a CIDR-only policy spares the 1 MiB of /16 cells. */
+		{g->skel->maps.EG_MAP_V4_INDEX, w ? 65536 : 0},
+		{g->skel->maps.EG_MAP_V6_INDEX, w ? 65536 : 0},
+		{g->skel->maps.EG_MAP_V4_BOUNDS, w ? EG_V4_BOUND4S(w->n_v4_bounds) : 0},
 		{g->skel->maps.EG_MAP_V6_BOUNDS, w ? w->n_v6_bounds : 0},
+		{g->skel->maps.EG_MAP_V6_FINE_INDEX, w ? w->n_v6_fine_spans : 0},
+		{g->skel->maps.EG_MAP_V6_FINE_BOUNDS, w ? w->n_v6_fine_bounds : 0},
 		{g->skel->maps.EG_MAP_DT_V4_INDEX, dt ? dt->n_tables * EG_DT_CELLS : 0},
 		{g->skel->maps.EG_MAP_DT_V6_INDEX, dt ? dt->n_tables * EG_DT_CELLS : 0},
 		{g->skel->maps.EG_MAP_DT_V4_BOUNDS, dt ? dt->bounds.n_v4 : 0},
 		{g->skel->maps.EG_MAP_DT_V6_BOUNDS, dt ? dt->bounds.n_v6 : 0},
 		{g->skel->maps.EG_MAP_DT_DECISIONS, dt ? dt->n_decisions : 0},
+		{g->skel->maps.EG_MAP_FOLDS, fold_entries()},
 	};
 	size_t i;
 
@@ -200,10 +217,14 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
 		{g->skel->maps.EG_MAP_CLASSES, w->classes, sizeof(*w->classes), w->n_classes},
 		{g->skel->maps.EG_MAP_V4_INDEX, w->v4_index, sizeof(w->v4_index[0]), 65536},
 		{g->skel->maps.EG_MAP_V4_BOUNDS, w->v4_bounds, sizeof(*w->v4_bounds),
-		 w->n_v4_bounds},
+		 EG_V4_BOUND4S(w->n_v4_bounds)},
 		{g->skel->maps.EG_MAP_V6_INDEX, w->v6_index, sizeof(w->v6_index[0]), 65536},
 		{g->skel->maps.EG_MAP_V6_BOUNDS, w->v6_bounds, sizeof(*w->v6_bounds),
 		 w->n_v6_bounds},
+		{g->skel->maps.EG_MAP_V6_FINE_INDEX, w->v6_fine_index, sizeof(*w->v6_fine_index),
+		 w->n_v6_fine_spans},
+		{g->skel->maps.EG_MAP_V6_FINE_BOUNDS, w->v6_fine_bounds, sizeof(*w->v6_fine_bounds),
+		 w->n_v6_fine_bounds},
 	};
 
 	if (fill_tables(tables, sizeof(tables) / sizeof(tables[0]), err))

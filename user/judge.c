@@ -12,9 +12,10 @@ static inline const struct eg_span *eg_tbl_v4_span(const struct eg_tables *t, ui
 	return t->world && i < 65536 ? &t->world->v4_index[i] : NULL;
 }
 
-static inline const struct eg_v4_bound *eg_tbl_v4_bound(const struct eg_tables *t, uint32_t i)
+static inline const struct eg_v4_bound4 *eg_tbl_v4_bound4(const struct eg_tables *t, uint32_t i)
 {
-	return t->world && i < t->world->n_v4_bounds ? &t->world->v4_bounds[i] : NULL;
+	return t->world && i < EG_V4_BOUND4S(t->world->n_v4_bounds) ? &t->world->v4_bounds[i]
+								    : NULL;
 }
 
 static inline const struct eg_span *eg_tbl_v6_span(const struct eg_tables *t, uint32_t i)
@@ -22,9 +23,21 @@ static inline const struct eg_span *eg_tbl_v6_span(const struct eg_tables *t, ui
 	return t->world && i < 65536 ? &t->world->v6_index[i] : NULL;
 }
 
-static inline const struct eg_v6_bound *eg_tbl_v6_bound(const struct eg_tables *t, uint32_t i)
+static inline const struct eg_v6_coarse_bound *eg_tbl_v6_bound(const struct eg_tables *t,
+							       uint32_t i)
 {
 	return t->world && i < t->world->n_v6_bounds ? &t->world->v6_bounds[i] : NULL;
+}
+
+static inline const struct eg_span *eg_tbl_v6_fine_span(const struct eg_tables *t, uint32_t i)
+{
+	return t->world && i < t->world->n_v6_fine_spans ? &t->world->v6_fine_index[i] : NULL;
+}
+
+static inline const struct eg_v6_fine_bound *eg_tbl_v6_fine_bound(const struct eg_tables *t,
+								  uint32_t i)
+{
+	return t->world && i < t->world->n_v6_fine_bounds ? &t->world->v6_fine_bounds[i] : NULL;
 }
 
 static inline const struct eg_class *eg_tbl_class(const struct eg_tables *t, uint32_t id)

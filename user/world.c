@@ -180,15 +180,19 @@ static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_tabl
 	}
 }
 
-static int build_index(struct eg_world *w)
+int eg_world_index(struct eg_world *w)
 {
 	struct eg_dxr_bounds b = {0};
-	int rc = eg_dxr_build(w->segments, w->n_segments, w->v4_index, w->v6_index, &b, 0);
+	struct eg_span *wide_v6 = malloc(65536 * sizeof(*wide_v6));
+	int rc = -1;
 
-	w->v4_bounds = b.v4;
-	w->n_v4_bounds = b.n_v4;
-	w->v6_bounds = b.v6;
-	w->n_v6_bounds = b.n_v6;
+	/* The builder's bounds, then the kernel's compact form of them. */
+	if (wide_v6 && !eg_dxr_build(w->segments, w->n_segments, w->v4_index, wide_v6, &b, 1) &&
+	    !eg_world_v4_pack(w, b.v4, b.n_v4) && !eg_world_v6_compact(w, wide_v6, b.v6))
+		rc = 0;
+	free(b.v4);
+	free(b.v6);
+	free(wide_v6);
 	return rc;
 }
 
@@ -223,7 +227,7 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 	class_intern(&t, &unknown); /* class 0: nothing known */
 	if (sweep_segments(w, &s, &t, err))
 		goto out;
-	if (build_index(w)) {
+	if (eg_world_index(w)) {
 		eg_fail(err, ENOMEM, "out of memory building the classification");
 		goto out;
 	}
@@ -247,6 +251,8 @@ void eg_world_free(struct eg_world *w)
 	free(w->classes);
 	free(w->v4_bounds);
 	free(w->v6_bounds);
+	free(w->v6_fine_index);
+	free(w->v6_fine_bounds);
 	free(w->segments);
 	free(w->starts);
 	memset(w, 0, sizeof(*w));
@@ -371,9 +377,18 @@ void eg_world_prefix(const struct eg_world *w, const uint8_t addr[16], char *buf
 	eg_cidr_format(&cidr, buf, len);
 }
 
+/* An array map's value takes a multiple of 8 bytes. */
+static uint64_t array_bytes(size_t n, size_t value_size)
+{
+	return (uint64_t)n * ((value_size + 7) & ~(size_t)7);
+}
+
 uint64_t eg_world_kernel_bytes(const struct eg_world *w)
 {
-	return (uint64_t)w->n_classes * 16 + 2ull * 65536 * sizeof(struct eg_span) +
-	       (uint64_t)w->n_v4_bounds * sizeof(struct eg_v4_bound) +
-	       (uint64_t)w->n_v6_bounds * sizeof(struct eg_v6_bound);
+	return array_bytes(w->n_classes, sizeof(struct eg_class)) +
+	       2 * array_bytes(65536, sizeof(struct eg_span)) +
+	       array_bytes(EG_V4_BOUND4S(w->n_v4_bounds), sizeof(struct eg_v4_bound4)) +
+	       array_bytes(w->n_v6_bounds, sizeof(struct eg_v6_coarse_bound)) +
+	       array_bytes(w->n_v6_fine_spans, sizeof(struct eg_span)) +
+	       array_bytes(w->n_v6_fine_bounds, sizeof(struct eg_v6_fine_bound));
 }

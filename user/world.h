@@ -20,11 +20,15 @@ struct eg_world {
 	struct eg_class *classes; /* [0] is "nothing known" */
 	size_t n_classes;
 	struct eg_span v4_index[65536];
-	struct eg_v4_bound *v4_bounds;
+	struct eg_v4_bound4 *v4_bounds; /* n_v4_bounds bounds in EG_V4_BOUND4S of them */
 	size_t n_v4_bounds;
 	struct eg_span v6_index[65536];
-	struct eg_v6_bound *v6_bounds;
+	struct eg_v6_coarse_bound *v6_bounds;
 	size_t n_v6_bounds;
+	struct eg_span *v6_fine_index; /* the /48s cut finer (EG_V6_FINE) */
+	size_t n_v6_fine_spans;
+	struct eg_v6_fine_bound *v6_fine_bounds;
+	size_t n_v6_fine_bounds;
 	struct eg_segment *segments; /* the whole space, in order, no gaps */
 	size_t n_segments;
 	/* After eg_world_trim: each segment's first address only (the next one's ends it). */
@@ -43,6 +47,20 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
 		   const struct eg_catalog *catalog, struct eg_error *err);
 void eg_world_free(struct eg_world *w);
+/* The lookup tables from w->segments (eg_world_build does it). -1 when out of memory. */
+int eg_world_index(struct eg_world *w);
+/* Values of struct eg_v4_bound4 that n IPv4 bounds take. */
+#define EG_V4_BOUND4S(n) (((n) + 3) / 4)
+
+/* The IPv4 bounds four to a value (v4_bounds). -1 when out of memory. */
+int eg_world_v4_pack(struct eg_world *w, const struct eg_v4_bound *b, size_t n);
+/*
+ * The IPv6 tables (v6_index, v6_bounds, v6_fine_*) in the kernel's compact
+ * form from the DXR builder's whole bounds (single-valued cells inline).
+ * -1 when out of memory.
+ */
+int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
+			const struct eg_v6_bound *wide);
 /*
  * Once the kernel tables are built (the daemon): keep what events read
  * (classes, the lookup tables, each segment's start for the prefix) and free

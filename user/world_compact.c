@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The classification in the kernel's compact form (maps/tables.h), from the
+ * DXR builder's bounds: IPv4 bounds four to a value; and the whole 128-bit
+ * IPv6 range starts (struct eg_v6_bound, 24 bytes) become 8-byte coarse
+ * bounds on /48 boundaries, the few /48s that hold finer starts getting a
+ * fine span of their own.
+ */
+#include <stdlib.h>
+#include "world.h"
+
+int eg_world_v4_pack(struct eg_world *w, const struct eg_v4_bound *b, size_t n)
+{
+	size_t i;
+
+	w->v4_bounds = calloc(EG_V4_BOUND4S(n) ? EG_V4_BOUND4S(n) : 1, sizeof(*w->v4_bounds));
+	if (!w->v4_bounds)
+		return -1;
+	for (i = 0; i < n; i++) {
+		w->v4_bounds[i / 4].start[i % 4] = b[i].start;
+		w->v4_bounds[i / 4].class_id[i % 4] = b[i].class_id;
+	}
+	w->n_v4_bounds = n;
+	return 0;
+}
+
+typedef unsigned __int128 u128;
+
+/* Bits 16-47 of an address: the coarse key inside its /16. */
+#define KEY48(s)     ((uint32_t)((s) >> 80))
+#define BELOW48(s)   ((s) & ((((u128)1) << 80) - 1)) /* bits 48-127 */
+#define KEY48_LAST   0xffffffffu
+#define GROW_INITIAL 4096
+
+/* A growable array (the three outputs). */
+struct grow {
+	void **v;
+	size_t *n, cap, size;
+};
+
+/* Room for one more element; its address, or NULL when out of memory. */
+static void *grow_one(struct grow *g)
+{
+	if (*g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : GROW_INITIAL;
+		void *v = realloc(*g->v, cap * g->size);
+
+		if (!v)
+			return NULL;
+		*g->v = v;
+		g->cap = cap;
+	}
+	return (char *)*g->v + (*g->n)++ * g->size;
+}
+
+struct v6_out {
+	struct grow coarse, fine_index, fine;
+};
+
+static int coarse_add(struct v6_out *o, uint32_t start, uint32_t value)
+{
+	struct eg_v6_coarse_bound *b = grow_one(&o->coarse);
+
+	if (!b)
+		return -1;
+	*b = (struct eg_v6_coarse_bound){.start = start, .value = value};
+	return 0;
+}
+
+/* A class's coarse bound: an id with EG_V6_FINE's bit would read as a fine span (never: 2^31). */
+static int coarse_class(struct v6_out *o, uint32_t start, uint32_t class_id)
+{
+	return class_id & EG_V6_FINE ? -1 : coarse_add(o, start, class_id);
+}
+
+static int fine_add(struct v6_out *o, u128 below48, uint32_t class_id)
+{
+	struct eg_v6_fine_bound *b = grow_one(&o->fine);
+
+	if (!b)
+		return -1;
+	*b = (struct eg_v6_fine_bound){.start_lo = (uint64_t)below48,
+				       .start_mid = (uint16_t)(below48 >> 64),
+				       .class_id = class_id};
+	return 0;
+}
+
+static u128 start_of(const struct eg_v6_bound *b)
+{
+	return ((u128)b->start_hi << 64) | b->start_lo;
+}
+
+/*
+ * The bounds b[0..n) of one /48 (key) that does not start with a single
+ * aligned bound: a fine span from its start (class `before` there until its
+ * first bound) and a coarse bound pointing at it. *after: the class at the
+ * /48's end.
+ */
+static int fine_group(struct v6_out *o, uint32_t key, const struct eg_v6_bound *b, size_t n,
+		      uint32_t before, uint32_t *after)
+{
+	size_t span = *o->fine_index.n, i;
+	struct eg_span *s = grow_one(&o->fine_index);
+
+	if (!s || span >= EG_V6_FINE)
+		return -1;
+	s->first = (uint32_t)*o->fine.n;
+	if (BELOW48(start_of(&b[0])) && fine_add(o, 0, before))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (fine_add(o, BELOW48(start_of(&b[i])), b[i].class_id))
+			return -1;
+	s->count = (uint32_t)(*o->fine.n - s->first);
+	*after = b[n - 1].class_id;
+	return coarse_add(o, key, EG_V6_FINE | (uint32_t)span);
+}
+
+/* One /16's bounds b[0..n) (the first at its start) as coarse bounds, and fine spans. */
+static int cell_compact(struct v6_out *o, const struct eg_v6_bound *b, size_t n)
+{
+	uint32_t cur = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t key = KEY48(start_of(&b[i]));
+		size_t j = i + 1;
+
+		while (j < n && KEY48(start_of(&b[j])) == key)
+			j++;
+		if (j == i + 1 && !BELOW48(start_of(&b[i]))) {
+			cur = b[i].class_id;
+			if (coarse_class(o, key, cur))
+				return -1;
+		} else {
+			if (fine_group(o, key, &b[i], j - i, cur, &cur))
+				return -1;
+			/* The next /48 has the group's last class, unless a bound starts in it. */
+			if (key != KEY48_LAST && (j == n || KEY48(start_of(&b[j])) != key + 1) &&
+			    coarse_class(o, key + 1, cur))
+				return -1;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
+			const struct eg_v6_bound *wide)
+{
+	struct v6_out o = {
+		.coarse = {(void **)&w->v6_bounds, &w->n_v6_bounds, 0, sizeof(*w->v6_bounds)},
+		.fine_index = {(void **)&w->v6_fine_index, &w->n_v6_fine_spans, 0,
+			       sizeof(*w->v6_fine_index)},
+		.fine = {(void **)&w->v6_fine_bounds, &w->n_v6_fine_bounds, 0,
+			 sizeof(*w->v6_fine_bounds)},
+	};
+	uint32_t cell;
+
+	for (cell = 0; cell < 65536; cell++) {
+		const struct eg_span *s = &wide_index[cell];
+		struct eg_v6_bound single = {.start_hi = (uint64_t)cell << 48,
+					     .class_id = s->first};
+		size_t first = *o.coarse.n;
+		int rc = s->count == 1 ? cell_compact(&o, &single, 1)
+				       : cell_compact(&o, wide + s->first, s->count);
+
+		if (rc)
+			return -1;
+		w->v6_index[cell] =
+			(struct eg_span){(uint32_t)first, (uint32_t)(*o.coarse.n - first)};
+		if (w->v6_index[cell].count == 1) { /* one value: inline, no bound */
+			w->v6_index[cell].first = w->v6_bounds[first].value;
+			w->n_v6_bounds--;
+		}
+	}
+	return 0;
+}
