@@ -144,6 +144,8 @@ static __always_inline void eg_judge(const struct eg_config *cfg, __u32 slot,
 			eg_data_stale(cfg), d, class_id);
 }
 
+#include "acct.bpf.h"
+
 /*
  * Who sent, into ev: the current task, unless it cannot be the sender. A
  * kernel thread (an MPTCP path manager's worker, the idle task a softirq
@@ -221,25 +223,52 @@ static __always_inline void eg_event_fill(struct eg_event *ev, const struct eg_c
 }
 
 /*
- * Report a deny or audit: a repeat within the fold window only bumps a
- * count (nothing else is computed for it); the window's first is an event.
+ * The class a report folded into entry e accounts under: the one its first
+ * report filled in, or its own while that is still to come (or e is gone).
  */
+static __always_inline __u32 eg_fold_class(const struct eg_fold *e, const struct eg_dest *dest,
+					   const struct eg_decision *d, __u32 class_id)
+{
+	__u32 filled = e ? *(const volatile __u32 *)&e->ev.class_id : EG_CLASS_UNRESOLVED;
+
+	return filled != EG_CLASS_UNRESOLVED ? filled : eg_acct_class(dest->addr, d, class_id);
+}
+
+/*
+ * Report a deny or audit: a repeat within the fold window only bumps its
+ * entry (nothing else is computed for it); the window's first is an event,
+ * classified once. Returns the destination's class, for the caller's
+ * accounting: a repeat's is its entry's.
+ */
+static __always_inline __u32 eg_report_class(const struct eg_config *cfg,
+					     const struct eg_dest *dest,
+					     const struct eg_decision *d, __u32 class_id,
+					     __u64 cgroup_id, __u32 uid)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct eg_fold_key key;
+	struct eg_fold *e, *other;
+
+	eg_fold_key_for(&key, dest->addr, dest->port, dest->proto, dest->hook, d, cgroup_id, now);
+	e = bpf_map_lookup_elem(&EG_MAP_FOLDS, &key);
+	if (e) {
+		eg_fold_add(e, now);
+		return eg_fold_class(e, dest, d, class_id);
+	}
+	e = eg_fold_first(&key, now, &other);
+	if (!e)
+		return eg_fold_class(other, dest, d, class_id);
+	eg_event_fill(&e->ev, cfg, dest, d, class_id, cgroup_id, uid, now);
+	eg_fold_send(&key, e);
+	return e->ev.class_id;
+}
+
+/* Report a deny or audit (see eg_report_class). */
 static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
 				      const struct eg_decision *d, __u32 class_id, __u64 cgroup_id,
 				      __u32 uid)
 {
-	__u64 now = bpf_ktime_get_boot_ns();
-	struct eg_fold_key key;
-	struct eg_fold *e;
-
-	eg_fold_key_for(&key, dest->addr, dest->port, dest->proto, dest->hook, d, cgroup_id, now);
-	if (eg_fold_repeat(&key, now))
-		return;
-	e = eg_fold_first(&key, now);
-	if (!e)
-		return;
-	eg_event_fill(&e->ev, cfg, dest, d, class_id, cgroup_id, uid, now);
-	eg_fold_send(&key, e);
+	eg_report_class(cfg, dest, d, class_id, cgroup_id, uid);
 }
 
 static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
@@ -268,8 +297,6 @@ static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struc
 	st->generation = cfg->generation;
 	st->slot = slot;
 }
-
-#include "acct.bpf.h"
 
 /*
  * Read a context field where it is written. Without the empty asm, clang may
@@ -310,10 +337,16 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	eg_judge(cfg, eg_policy_slot(cfg, NULL, ctx->sk), &dest, &d, &class_id);
 	/* The self-test's canary is counted apart: status shows workloads' verdicts only. */
 	eg_count(d.rule == EG_RULE_CANARY ? EG_CTR_SELFTEST : EG_CTR_HOOK(hook, d.verdict));
-	eg_acct_attempt(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk));
-	if (d.verdict != EG_VERDICT_ALLOW)
-		eg_report(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk),
-			  (__u32)bpf_get_current_uid_gid());
+	if (d.verdict != EG_VERDICT_ALLOW) {
+		__u64 cgroup_id = eg_sock_cgroup_id(ctx->sk);
+
+		/* Reported first: the class it carries (a repeat's: its entry's) is accounted. */
+		class_id = eg_report_class(cfg, &dest, &d, class_id, cgroup_id,
+					   (__u32)bpf_get_current_uid_gid());
+		eg_acct_add(cgroup_id, class_id, d.verdict, 0, dest.addr);
+	} else {
+		eg_acct_attempt(cfg, &dest, &d, class_id, eg_sock_cgroup_id(ctx->sk));
+	}
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
 	eg_skstate_remember(ctx->sk, cfg, dest.addr, d.slot);
