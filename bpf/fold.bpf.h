@@ -76,14 +76,23 @@ static __always_inline int eg_budget_spent(__u64 cgroup_id, __u64 window)
 	return b->events > EG_BUDGET_EVENTS;
 }
 
+/* A ring record of an event: the event and the ring's 8-byte header. */
+#define EG_RING_RECORD_BYTES (sizeof(struct eg_event) + 8)
+
 /*
- * Into the ring, waking the daemon only once EG_RING_WAKE_BYTES are pending:
- * otherwise it reads the ring every EG_RING_WAIT_MS, which bounds how long
- * an event waits. 0 when it was written.
+ * Into the ring, waking the daemon only when this event takes what is
+ * pending past a multiple of EG_RING_WAKE_BYTES: otherwise it reads the ring
+ * every EG_RING_WAIT_MS, which bounds how long an event waits. Not at every
+ * event once that much is pending: each wake-up is an interrupt on this CPU
+ * (and an IPI to the daemon's), and the daemon, once awake, reads all there
+ * is. (Two CPUs may both miss a crossing; the next one, or the timer, wakes
+ * it.) 0 when it was written.
  */
 static __always_inline int eg_ring_send(const struct eg_event *ev)
 {
-	__u64 flags = bpf_ringbuf_query(&EG_MAP_EVENTS, BPF_RB_AVAIL_DATA) >= EG_RING_WAKE_BYTES
+	__u64 pending = bpf_ringbuf_query(&EG_MAP_EVENTS, BPF_RB_AVAIL_DATA);
+	__u64 flags = pending / EG_RING_WAKE_BYTES !=
+				      (pending + EG_RING_RECORD_BYTES) / EG_RING_WAKE_BYTES
 			      ? BPF_RB_FORCE_WAKEUP
 			      : BPF_RB_NO_WAKEUP;
 
