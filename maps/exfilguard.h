@@ -365,7 +365,7 @@ enum eg_embed {
  * entry; each report is a ring event, a unit of count or lost (EG_CTR_FOLDED) or EVENTS_DROPPED. */
 #define EG_MAP_FOLDS	   eg_folds	/* LRU hash: struct eg_fold_key -> struct eg_fold */
 #define EG_MAP_BUDGETS	   eg_budgets	/* LRU hash: cgroup id -> struct eg_budget */
-#define EG_MAP_FOLD_ZERO   eg_fold_zero /* array[1]: a zero struct eg_fold, never written */
+#define EG_MAP_FOLD_ZERO   eg_fold_zero /* array[1]: what a new entry starts as (bpf/fold.bpf.h) */
 #define EG_FOLD_WINDOW_NS  1000000000ull
 #define EG_MAX_FOLDS	   16384
 #define EG_MAX_BUDGETS	   4096
