@@ -65,10 +65,10 @@ static __always_inline void eg_event_fill(struct eg_event *ev, const struct eg_c
 	ev->data_gen = cfg ? cfg->data_gen : 0;
 	ev->dport = dest->port;
 	ev->rule = d->rule;
-	__builtin_memcpy(ev->daddr, dest->addr, 16);
 	ev->family = dest->family;
 	ev->proto = dest->proto;
 	ev->hook = dest->hook;
+	__builtin_memcpy(ev->daddr, dest->addr, 16);
 	ev->verdict = d->verdict;
 	ev->mode = d->mode;
 	ev->match = d->match;
