@@ -4,12 +4,18 @@
  * EG_MAP_FOLDS in maps/exfilguard.h). A retry storm costs the caller one
  * hash lookup and an atomic add per refusal instead of a ring record and a
  * wake-up of the daemon; the daemon writes each window's repeats as one line.
+ * Each report is exactly one of: a ring event, a unit of an entry's count or
+ * lost (EG_CTR_FOLDED), or EG_CTR_EVENTS_DROPPED (lost by total).
  */
 #ifndef EXFILGUARD_FOLD_BPF_H
 #define EXFILGUARD_FOLD_BPF_H
 
 #include "maps.bpf.h"
 #include "../maps/decide.h"
+
+#ifndef EG_CLASS_UNRESOLVED
+#define EG_CLASS_UNRESOLVED 0xffffffffu /* as maps/classify.h */
+#endif
 
 static __always_inline void eg_count(__u32 slot)
 {
@@ -37,22 +43,13 @@ static __always_inline void eg_fold_key_for(struct eg_fold_key *key, const __u8 
 	key->pad = 0;
 }
 
-/*
- * A repeat within the window of a report already made: fold it into that
- * report's entry (1), or 0 when this is the window's first. Only an entry
- * the kernel knows exists is added to, so no count is made on the side.
- */
-static __always_inline int eg_fold_repeat(const struct eg_fold_key *key, __u64 now)
+/* One more report of an entry's key: counted in it, the caller's time as its latest. */
+static __always_inline void eg_fold_add(struct eg_fold *e, __u64 now)
 {
-	struct eg_fold *e = bpf_map_lookup_elem(&EG_MAP_FOLDS, key);
-
-	if (!e)
-		return 0;
 	__sync_fetch_and_add(&e->count, 1);
 	if (e->last_ns < now)
 		e->last_ns = now; /* a race may keep an older time: only the count is exact */
 	eg_count(EG_CTR_FOLDED);
-	return 1;
 }
 
 /*
@@ -79,14 +76,23 @@ static __always_inline int eg_budget_spent(__u64 cgroup_id, __u64 window)
 	return b->events > EG_BUDGET_EVENTS;
 }
 
+/* A ring record of an event: the event and the ring's 8-byte header. */
+#define EG_RING_RECORD_BYTES (sizeof(struct eg_event) + 8)
+
 /*
- * Into the ring, waking the daemon only once EG_RING_WAKE_BYTES are pending:
- * otherwise it reads the ring every EG_RING_WAIT_MS, which bounds how long
- * an event waits. 0 when it was written.
+ * Into the ring, waking the daemon only when this event takes what is
+ * pending past a multiple of EG_RING_WAKE_BYTES: otherwise it reads the ring
+ * every EG_RING_WAIT_MS, which bounds how long an event waits. Not at every
+ * event once that much is pending: each wake-up is an interrupt on this CPU
+ * (and an IPI to the daemon's), and the daemon, once awake, reads all there
+ * is. (Two CPUs may both miss a crossing; the next one, or the timer, wakes
+ * it.) 0 when it was written.
  */
 static __always_inline int eg_ring_send(const struct eg_event *ev)
 {
-	__u64 flags = bpf_ringbuf_query(&EG_MAP_EVENTS, BPF_RB_AVAIL_DATA) >= EG_RING_WAKE_BYTES
+	__u64 pending = bpf_ringbuf_query(&EG_MAP_EVENTS, BPF_RB_AVAIL_DATA);
+	__u64 flags = pending / EG_RING_WAKE_BYTES !=
+				      (pending + EG_RING_RECORD_BYTES) / EG_RING_WAKE_BYTES
 			      ? BPF_RB_FORCE_WAKEUP
 			      : BPF_RB_NO_WAKEUP;
 
@@ -94,19 +100,41 @@ static __always_inline int eg_ring_send(const struct eg_event *ev)
 }
 
 /*
- * The window's first report of key: its entry, made so that repeats fold
- * into it, for the caller to fill in; NULL when this is a repeat after all
- * (another CPU made the entry first: folded) or the map took no entry
- * (counted lost by total).
+ * What a new entry starts as: EG_MAP_FOLD_ZERO's value, zero but for a class
+ * that says "not yet classified", so that a repeat on another CPU which finds
+ * the entry before its first report has filled it in classifies for itself
+ * (eg_fold_class). Each CPU writes that class there before it copies the
+ * template, so whatever it copies carries it; the writes are all the same.
  */
-static __always_inline struct eg_fold *eg_fold_first(const struct eg_fold_key *key, __u64 now)
+static __always_inline const struct eg_fold *eg_fold_template(void)
 {
 	__u32 zero = 0;
-	/* What a new entry starts as: a map value, as the stack has no room for one. */
-	struct eg_fold *e = bpf_map_lookup_elem(&EG_MAP_FOLD_ZERO, &zero);
+	struct eg_fold *t = bpf_map_lookup_elem(&EG_MAP_FOLD_ZERO, &zero);
 
-	if (!e || bpf_map_update_elem(&EG_MAP_FOLDS, key, e, BPF_NOEXIST)) {
-		if (!eg_fold_repeat(key, now))
+	if (t && t->ev.class_id != EG_CLASS_UNRESOLVED)
+		t->ev.class_id = EG_CLASS_UNRESOLVED;
+	return t;
+}
+
+/*
+ * The window's first report of key: its entry, made so that repeats fold
+ * into it, for the caller to fill in; NULL when this is a repeat after all
+ * (another CPU made the entry first: folded, into *other when it is still
+ * there) or the map took no entry (counted lost by total).
+ */
+static __always_inline struct eg_fold *eg_fold_first(const struct eg_fold_key *key, __u64 now,
+						     struct eg_fold **other)
+{
+	struct eg_fold *e;
+
+	const struct eg_fold *t = eg_fold_template();
+
+	*other = NULL;
+	if (!t || bpf_map_update_elem(&EG_MAP_FOLDS, key, t, BPF_NOEXIST)) {
+		*other = bpf_map_lookup_elem(&EG_MAP_FOLDS, key);
+		if (*other)
+			eg_fold_add(*other, now);
+		else
 			eg_count(EG_CTR_EVENTS_DROPPED);
 		return NULL;
 	}

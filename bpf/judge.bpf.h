@@ -148,103 +148,7 @@ static __always_inline void eg_judge(const struct eg_config *cfg, __u32 slot,
 			eg_data_stale(cfg), d, class_id);
 }
 
-/*
- * Who sent, into ev: the current task, unless it cannot be the sender. A
- * kernel thread (an MPTCP path manager's worker, the idle task a softirq
- * ran on) is reported as kernel context. On the egress path a packet may be
- * sent from a softirq (retransmits, ACK-clocked sends) on top of whatever
- * task was running; the kernel offers no way to see that here (preempt_count
- * is a per-CPU variable only reachable with CONFIG_KALLSYMS_ALL), so a
- * current task outside the socket's cgroup is reported as foreign.
- * Either way the pid, tid and comm are left empty, never borrowed.
- */
-static __always_inline void eg_report_sender(struct eg_event *ev, int may_interrupt)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	if (task->flags & EG_PF_KTHREAD)
-		ev->flags |= EG_EVF_KERNEL;
-	else if (may_interrupt && bpf_get_current_cgroup_id() != ev->cgroup_id)
-		ev->flags |= EG_EVF_FOREIGN;
-	if (ev->flags & (EG_EVF_KERNEL | EG_EVF_FOREIGN)) {
-		ev->pid = ev->tid = 0;
-		__builtin_memset(ev->comm, 0, sizeof(ev->comm));
-		return;
-	}
-	ev->pid = pid_tgid >> 32;
-	ev->tid = (__u32)pid_tgid;
-	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-}
-
-/* A forwarded packet was sent by no local task: whatever task ran is not its sender. */
-static __always_inline void eg_event_no_task(struct eg_event *ev)
-{
-	ev->pid = ev->tid = ev->uid = 0;
-	__builtin_memset(ev->comm, 0, sizeof(ev->comm));
-}
-
-/* The event of one report, into ev. */
-static __always_inline void eg_event_fill(struct eg_event *ev, const struct eg_config *cfg,
-					  const struct eg_dest *dest, const struct eg_decision *d,
-					  __u32 class_id, __u64 cgroup_id, __u32 uid, __u64 now)
-{
-	__u8 decided[16];
-
-	ev->ts_boot_ns = now;
-	ev->cgroup_id = cgroup_id;
-	ev->uid = uid;
-	ev->policy = d->slot;
-	ev->bytes = dest->bytes;
-	eg_decided_addr(dest->addr, d, decided);
-	ev->class_id = class_id == EG_CLASS_UNRESOLVED
-			       ? eg_classify_once((const struct eg_addr16 *)decided)
-			       : class_id;
-	ev->data_gen = cfg ? cfg->data_gen : 0;
-	ev->dport = dest->port;
-	ev->rule = d->rule;
-	__builtin_memcpy(ev->daddr, dest->addr, 16);
-	ev->family = dest->family;
-	ev->proto = dest->proto;
-	ev->hook = dest->hook;
-	ev->verdict = d->verdict;
-	ev->mode = d->mode;
-	ev->match = d->match;
-	ev->prefixlen = d->prefixlen;
-	ev->pad = 0;
-	__builtin_memcpy(ev->daddr_v4, d->v4, 4);
-	ev->embed = d->embed;
-	ev->flags = d->by_v4 ? EG_EVF_BY_V4 : 0;
-	ev->pad2 = 0;
-	__builtin_memcpy(ev->saddr, dest->saddr, 16);
-	ev->in_ifindex = dest->in_ifindex;
-	ev->pad3 = 0;
-	eg_report_sender(ev, dest->hook == EG_HOOK_EGRESS);
-	if (dest->in_ifindex)
-		eg_event_no_task(ev); /* forwarded: no local task sent it */
-}
-
-/*
- * Report a deny or audit: a repeat within the fold window only bumps a
- * count (nothing else is computed for it); the window's first is an event.
- */
-static __always_inline void eg_report(const struct eg_config *cfg, const struct eg_dest *dest,
-				      const struct eg_decision *d, __u32 class_id, __u64 cgroup_id,
-				      __u32 uid)
-{
-	__u64 now = bpf_ktime_get_boot_ns();
-	struct eg_fold_key key;
-	struct eg_fold *e;
-
-	eg_fold_key_for(&key, dest->addr, dest->port, dest->proto, dest->hook, d, cgroup_id, now);
-	if (eg_fold_repeat(&key, now))
-		return;
-	e = eg_fold_first(&key, now);
-	if (!e)
-		return;
-	eg_event_fill(&e->ev, cfg, dest, d, class_id, cgroup_id, uid, now);
-	eg_fold_send(&key, e);
-}
+#include "report.bpf.h"
 
 static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
 {
@@ -256,8 +160,6 @@ static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
 	__builtin_memcpy(&b1, b + 8, 8);
 	return a0 == b0 && a1 == b1;
 }
-
-#include "acct.bpf.h"
 
 /*
  * The socket cache (eg_skstate) is kept where its storage pays: for every
@@ -300,18 +202,25 @@ static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struc
  * What a socket hook does for a destination it does not simply allow:
  * count the attempt (denied, audited, or any with accounting: all) and
  * report a deny or audit. The socket's cgroup is read here only: allowed
- * traffic without accounting never pays for it.
+ * traffic without accounting never pays for it. A deny or audit is
+ * reported first: the class its report carries (a repeat's: its fold
+ * entry's, no classification) is what is accounted, and *class_id keeps it
+ * for the socket's mark.
  */
 static __always_inline void eg_sock_addr_account(struct bpf_sock_addr *ctx,
 						 const struct eg_config *cfg,
 						 const struct eg_dest *dest,
-						 const struct eg_decision *d, __u32 class_id)
+						 const struct eg_decision *d, __u32 *class_id)
 {
 	__u64 cgroup_id = eg_sock_cgroup_id(ctx->sk);
 
-	eg_acct_attempt(cfg, dest, d, class_id, cgroup_id);
-	if (d->verdict != EG_VERDICT_ALLOW)
-		eg_report(cfg, dest, d, class_id, cgroup_id, (__u32)bpf_get_current_uid_gid());
+	if (d->verdict == EG_VERDICT_ALLOW) {
+		eg_acct_attempt(cfg, dest, d, *class_id, cgroup_id);
+		return;
+	}
+	*class_id = eg_report_class(cfg, dest, d, *class_id, cgroup_id,
+				    (__u32)bpf_get_current_uid_gid());
+	eg_acct_add(cgroup_id, *class_id, d->verdict, 0, dest->addr);
 }
 
 /*
@@ -354,7 +263,7 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	/* The self-test's canary is counted apart: status shows workloads' verdicts only. */
 	eg_count(d.rule == EG_RULE_CANARY ? EG_CTR_SELFTEST : EG_CTR_HOOK(hook, d.verdict));
 	if (eg_acct_wanted(cfg, d.verdict)) /* every deny and audit, so every report, too */
-		eg_sock_addr_account(ctx, cfg, &dest, &d, class_id);
+		eg_sock_addr_account(ctx, cfg, &dest, &d, &class_id);
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
 	/* A connect() sends no data: a TCP one is remembered at its first data packet. */
@@ -397,11 +306,12 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	eg_count(EG_CTR_EGRESS_LOOKUPS);
 	eg_judge(cfg, slot, &dest, &d, &class_id);
 	eg_count(EG_CTR_HOOK(EG_HOOK_EGRESS, d.verdict));
-	eg_acct_judged(cfg, skb, &dest, &d, class_id);
-	/* Every judged packet is reported: retransmits fold into one line per destination. */
+	/* Every judged packet is reported: retransmits fold into one line per destination.
+	 * Reported first, so that the accounting takes the class the report found. */
 	if (d.verdict != EG_VERDICT_ALLOW)
-		eg_report(cfg, &dest, &d, class_id, bpf_skb_cgroup_id(skb),
-			  bpf_get_socket_uid(skb));
+		class_id = eg_report_class(cfg, &dest, &d, class_id, bpf_skb_cgroup_id(skb),
+					   bpf_get_socket_uid(skb));
+	eg_acct_judged(cfg, skb, &dest, &d, class_id);
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
 	if (eg_acct_wanted(cfg, d.verdict) || !eg_tcp_before_data(sk))

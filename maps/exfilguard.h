@@ -375,7 +375,7 @@ enum eg_embed {
  */
 #define EG_MAP_FOLDS	   eg_folds	/* LRU hash: struct eg_fold_key -> struct eg_fold */
 #define EG_MAP_BUDGETS	   eg_budgets	/* LRU hash: cgroup id -> struct eg_budget */
-#define EG_MAP_FOLD_ZERO   eg_fold_zero /* array[1]: a zero struct eg_fold, never written */
+#define EG_MAP_FOLD_ZERO   eg_fold_zero /* array[1]: what a new entry starts as (bpf/fold.bpf.h) */
 #define EG_FOLD_WINDOW_NS  1000000000ull
 #define EG_MAX_FOLDS	   (2 * 2 * EG_BUDGET_EVENTS)
 #define EG_MAX_BUDGETS	   1024

@@ -3,17 +3,22 @@
  * End-to-end test of floods folded in the kernel (bpf/fold.bpf.h, user/fold.c):
  * a retry storm becomes one event plus folded counts that add up exactly to
  * the refusals the counters saw; a flood to 1,000 destinations loses
- * nothing; the egress backstop reports each destination of a ping socket;
- * a flood from one workload does not push another's event out of the ring.
+ * nothing; the volume accounting counts every refusal as an attempt (a
+ * repeat under its entry's class); two threads racing on one destination
+ * fold exactly too; the egress backstop reports each destination of a ping
+ * socket; a flood from one workload does not push another's event out of the
+ * ring.
  *
  * Needs root, cgroup v2 and a BPF-capable kernel; a missing feature fails.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "../lib/check.h"
@@ -23,13 +28,16 @@
 #include "../lib/testenv.h"
 #include "../lib/workload.h"
 #include "pins.h"
+#include "stats.h"
 
 #define STORM	 10000
+#define THREADED 20000 /* connects per thread, two threads */
 #define DESTS	 1000
 #define ROUNDS	 10
 #define FLOOD	 60000
 #define STORM_TO "198.51.100.20"
 #define LONE_TO	 "198.51.100.30"
+#define RACE_TO	 "198.51.100.40"
 
 static const char policy_yaml[] = "mode: enforce\n"
 				  "default: allow\n"
@@ -86,6 +94,36 @@ static void connect_many(void *arg)
 		refused += connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 && errno == EPERM;
 	}
 	workload_report(refused == (int)c->total ? (int)(c->total / (now_s() - t0)) : -1, 0);
+}
+
+static void *connect_thread(void *arg)
+{
+	const struct connects *c = arg;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	long refused = 0;
+	unsigned i;
+
+	for (i = 0; i < c->total; i++) {
+		struct sockaddr_in a = dest4(c->first, c->port);
+
+		refused += connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 && errno == EPERM;
+	}
+	close(fd);
+	return (void *)refused;
+}
+
+/* The same connects from two threads of one process at once: the same fold key, two CPUs. */
+static void connect_two_threads(void *arg)
+{
+	pthread_t t[2];
+	void *refused[2] = {0, 0};
+	int i, started = 0;
+
+	for (i = 0; i < 2; i++)
+		started += pthread_create(&t[i], NULL, connect_thread, arg) == 0;
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], &refused[i]);
+	workload_report(started == 2 ? (int)((long)refused[0] + (long)refused[1]) : -1, 0);
 }
 
 /* Run the connects in a workload in cgroup; its pid, or -1. */
@@ -163,6 +201,26 @@ static long long lost_unnamed(void)
 	return sum;
 }
 
+/* Denied attempts the volume accounting (EG_MAP_BYTES, as `exfilguard stats` reads it) holds for
+ * cgroup. */
+static long long deny_attempts(const char *cgroup)
+{
+	struct eg_error err = {0};
+	struct eg_stats s = {0};
+	long long sum = 0;
+	struct stat st;
+	size_t i;
+
+	if (stat(cgroup, &st) || eg_stats_read_pinned(testenv.pin_dir, &s, &err))
+		return -1;
+	for (i = 0; i < s.n; i++)
+		if (s.rows[i].key.cgroup_id == (uint64_t)st.st_ino &&
+		    s.rows[i].key.verdict == EG_VERDICT_DENY)
+			sum += (long long)s.rows[i].attempts;
+	eg_stats_free(&s);
+	return sum;
+}
+
 static uint64_t counter(uint32_t slot)
 {
 	int fd = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_COUNTERS));
@@ -177,6 +235,7 @@ static void test_storm_folded_exactly(void)
 {
 	struct connects c = {ntohl(inet_addr(STORM_TO)), 1, STORM, 0, 7};
 	uint64_t denied = counter(EG_CTR_HOOK(EG_HOOK_CONNECT4, EG_VERDICT_DENY));
+	long long attempts = deny_attempts(testenv.cg_guarded);
 	struct evmatch m = {.daddr = STORM_TO, .dport = 7, .verdict = "deny"};
 	long long sum, lost, folded;
 	int rate;
@@ -186,6 +245,9 @@ static void test_storm_folded_exactly(void)
 	printf("  deny storm: %d refusals/s from one process\n", rate);
 	ASSERT_EQ(counter(EG_CTR_HOOK(EG_HOOK_CONNECT4, EG_VERDICT_DENY)) - denied, STORM,
 		  "the counters saw 10,000 denies");
+	ASSERT_TRUE(attempts >= 0, "volume accounting read");
+	ASSERT_EQ(deny_attempts(testenv.cg_guarded) - attempts, STORM,
+		  "the volume accounting counted 10,000 denied attempts");
 	sum = await_reports(&m, STORM, &lost);
 	printf("  deny storm: lines stand for %lld reports (%lld lost, named)\n", sum, lost);
 	ASSERT_EQ(sum, STORM, "verdict lines + folded counts + lost counts = 10,000 exactly");
@@ -198,15 +260,39 @@ static void test_thousand_destinations_lose_nothing(void)
 {
 	struct connects c = {(198u << 24) | (18u << 16) | (7u << 8), DESTS, DESTS * ROUNDS, 0, 9};
 	struct evmatch m = {.dport = 9, .verdict = "deny", .proto = "udp"};
-	long long sum, lost;
+	long long sum, lost, attempts = deny_attempts(testenv.cg_guarded);
 	int rate;
 
 	m.pid = run_connects(testenv.cg_guarded, &c, &rate);
 	ASSERT_TRUE(m.pid > 0, "10 rounds over 1,000 destinations, every connect refused");
+	printf("  1,000 destinations: %d refusals/s from one process\n", rate);
+	ASSERT_EQ(deny_attempts(testenv.cg_guarded) - attempts, DESTS * ROUNDS,
+		  "every refusal counted as a denied attempt");
 	sum = await_reports(&m, DESTS * ROUNDS, &lost);
 	printf("  1,000 destinations: %lld reports, %lld lost\n", sum, lost);
 	ASSERT_EQ(sum, DESTS * ROUNDS, "every refusal in a line's count");
 	ASSERT_EQ(lost, 0, "none lost");
+	ASSERT_EQ(lost_unnamed(), 0, "nothing lost by total");
+}
+
+static void test_two_threads_fold_exactly(void)
+{
+	struct connects c = {ntohl(inet_addr(RACE_TO)), 1, THREADED, 0, 11};
+	struct evmatch m = {.daddr = RACE_TO, .dport = 11, .verdict = "deny"};
+	long long attempts = deny_attempts(testenv.cg_guarded), sum, lost;
+	struct workload_report r = {0};
+	struct workload w;
+
+	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, connect_two_threads, &c), 0, "workload");
+	m.pid = w.pid;
+	ASSERT_EQ(workload_await(&w, &r), 0, "workload reported");
+	workload_end(&w);
+	ASSERT_EQ(r.ret, 2 * THREADED, "both threads' connects refused");
+	ASSERT_EQ(deny_attempts(testenv.cg_guarded) - attempts, 2 * THREADED,
+		  "every refusal of both threads counted as a denied attempt");
+	sum = await_reports(&m, 2 * THREADED, &lost);
+	printf("  two threads: lines stand for %lld reports (%lld lost, named)\n", sum, lost);
+	ASSERT_EQ(sum, 2 * THREADED, "verdict lines + folded counts + lost counts = 40,000");
 	ASSERT_EQ(lost_unnamed(), 0, "nothing lost by total");
 }
 
@@ -279,6 +365,7 @@ int main(void)
 	RUN_TEST(test_environment);
 	RUN_TEST(test_storm_folded_exactly);
 	RUN_TEST(test_thousand_destinations_lose_nothing);
+	RUN_TEST(test_two_threads_fold_exactly);
 	RUN_TEST(test_ping_socket_two_hosts);
 	RUN_TEST(test_flood_keeps_other_workload);
 	RUN_TEST(test_stop);
