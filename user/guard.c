@@ -15,6 +15,7 @@
 #include "dtable.h"
 #include "guard.h"
 #include "pins.h"
+#include "timing.h"
 #include "../maps/decide.h"
 
 static char libbpf_last_error[512];
@@ -103,6 +104,9 @@ static int carry_counters(struct eg_guard *g, const struct eg_carry *carry)
 static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w,
 					    const struct eg_dtset *dt, const struct eg_carry *carry)
 {
+	struct eg_phase ph;
+
+	eg_phase_begin(&ph);
 	g->skel = exfilguard_bpf__open();
 	if (!g->skel)
 		return NULL;
@@ -115,6 +119,7 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 		g->skel = NULL;
 		errno = e;
 	}
+	eg_phase_end(&ph, "BPF object load (maps created, programs verified)");
 	return g->skel;
 }
 
@@ -236,18 +241,24 @@ int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b,
 {
 	const struct eg_world *world = b->have_world ? &b->world : NULL;
 	struct eg_dtset dt;
+	struct eg_phase ph;
 	int rc;
 
 	/* A policy change is a new generation (a new object): the node policy is slot EG_SLOT_NODE.
 	 */
+	eg_phase_begin(&ph);
 	if (eg_dtset_build(&dt, b, EG_SLOT_NODE, err))
 		return -1;
+	eg_phase_end(&ph, "decision tables compile: %zu tables, %zu ranges, %zu decisions",
+		     dt.n_tables, dt.n_ranges, dt.n_decisions);
 	rc = eg_guard_load(g, world, &dt, carry, err);
+	eg_phase_begin(&ph);
 	if (!rc &&
 	    ((world && eg_guard_set_world(g, world, err)) || eg_guard_set_decisions(g, &dt, err))) {
 		eg_guard_destroy(g);
 		rc = -1;
 	}
+	eg_phase_end(&ph, "map upload");
 	eg_dtset_free(&dt); /* the kernel holds the tables now */
 	return rc;
 }
