@@ -2,6 +2,7 @@
 /* Segments to the DXR index and bounds (dxr.h). */
 #include <stdlib.h>
 #include "dxr.h"
+#include "prefault.h"
 
 typedef unsigned __int128 u128;
 
@@ -22,6 +23,7 @@ static int reserve(void **arr, size_t *cap, size_t need, size_t size)
 	grown = realloc(*arr, ncap * size);
 	if (!grown)
 		return -1;
+	eg_prefault((char *)grown + *cap * size, (ncap - *cap) * size);
 	*arr = grown;
 	*cap = ncap;
 	return 0;

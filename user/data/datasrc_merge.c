@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "datasrc.h"
+#include "parallel.h"
 #include "sha256.h"
 
 /* Two normalized lists must agree wherever they overlap. */
@@ -100,11 +101,49 @@ static int merge_parts(struct eg_dataset *parts, size_t n, struct eg_dataset *al
 	return eg_range_list_normalize_kind(&all->ranges, all->kind, all->path, err);
 }
 
+struct part_job {
+	const char *path;
+	enum eg_data_kind kind;
+	struct eg_dataset ds;
+	struct eg_error err;
+	int rc;
+};
+
+static void load_part(void *arg)
+{
+	struct part_job *j = arg;
+
+	j->rc = eg_dataset_load(j->path, j->kind, &j->ds, &j->err);
+}
+
+/* Every part, each on a thread of its own; the first that failed (in order) says why. */
+static int load_parts(const char *const *paths, size_t n, enum eg_data_kind kind,
+		      struct eg_dataset *parts, struct eg_error *err)
+{
+	struct part_job *jobs = calloc(n, sizeof(*jobs));
+	size_t i;
+	int rc = 0;
+
+	if (!jobs)
+		return eg_fail(err, ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		jobs[i] = (struct part_job){.path = paths[i], .kind = kind};
+	eg_parallel_run(load_part, jobs, n, sizeof(*jobs));
+	for (i = 0; i < n; i++) {
+		parts[i] = jobs[i].ds; /* empty when it failed */
+		if (jobs[i].rc && !rc) {
+			*err = jobs[i].err;
+			rc = -1;
+		}
+	}
+	free(jobs);
+	return rc;
+}
+
 int eg_dataset_load_files(const char *const *paths, size_t n, enum eg_data_kind kind,
 			  struct eg_dataset *ds, struct eg_error *err)
 {
 	struct eg_dataset *parts, all = {.kind = kind};
-	size_t loaded = 0;
 	int rc = -1;
 
 	if (n == 1)
@@ -116,12 +155,11 @@ int eg_dataset_load_files(const char *const *paths, size_t n, enum eg_data_kind 
 	parts = calloc(n, sizeof(*parts));
 	if (!parts)
 		return eg_fail(err, ENOMEM, "out of memory");
-	for (; loaded < n; loaded++)
-		if (eg_dataset_load(paths[loaded], kind, &parts[loaded], err))
-			goto out;
+	if (load_parts(paths, n, kind, parts, err))
+		goto out;
 	rc = merge_parts(parts, n, &all, err);
 out:
-	for (size_t i = 0; i < loaded; i++)
+	for (size_t i = 0; i < n; i++)
 		eg_dataset_free(&parts[i]);
 	free(parts);
 	if (rc)

@@ -16,8 +16,10 @@ static inline void eg_prefault(void *p, size_t len)
 	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
 	uintptr_t end = ((uintptr_t)p + len) & ~(uintptr_t)4095;
 
-	if (len >= (1u << 20) && end > start)
+	if (len >= (1u << 20) && end > start) {
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
 		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+	}
 }
 
 #endif
