@@ -166,6 +166,10 @@ static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_tabl
 	u128 p = 0, run_last;
 	struct eg_class c;
 
+	/* Each range starts and ends at most one segment. */
+	eg_segment_reserve(&w->segments, &cap,
+			   2 * (s->country.n + s->asn.n + s->provider.n + s->published.n) + 1);
+
 	for (;;) {
 		uint32_t id;
 

@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include "format.h"
 #include "mmdb_record.h"
-#include "prefault.h"
 
 #define NO_NODE	  UINT32_MAX
 #define STACK_MAX 132 /* one pending sibling per level of 128, and the root */
@@ -262,25 +261,7 @@ static int find_ipv4_subtree(struct walker *w, struct eg_error *err)
 /* ds->ranges (native) and w->v4 (all inside ::ffff:0:0/96) are each sorted: merge them. */
 static int merge_v4(struct walker *w, struct eg_error *err)
 {
-	struct eg_range_list *a = &w->ds->ranges, *b = &w->v4, out = {0};
-	size_t i = 0, j = 0;
-
-	if (!b->n)
-		return 0;
-	out.cap = a->n + b->n;
-	out.v = malloc(out.cap * sizeof(*out.v));
-	if (!out.v)
-		return oom(w, err);
-	eg_prefault(out.v, out.cap * sizeof(*out.v));
-	while (i < a->n || j < b->n) {
-		if (j == b->n || (i < a->n && memcmp(a->v[i].first, b->v[j].first, 16) <= 0))
-			out.v[out.n++] = a->v[i++];
-		else
-			out.v[out.n++] = b->v[j++];
-	}
-	eg_range_list_free(a);
-	*a = out;
-	return 0;
+	return eg_range_list_merge(&w->ds->ranges, &w->v4) ? oom(w, err) : 0;
 }
 
 static int no_values_error(struct walker *w, struct eg_error *err)
@@ -349,7 +330,13 @@ static int read_db(struct walker *w, struct eg_error *err)
 	w->ds->description = strdup(md->database_type ? md->database_type : "mmdb");
 	if (!w->ds->description)
 		return oom(w, err);
-	if (find_ipv4_subtree(w, err) || walk(w, err) || merge_v4(w, err))
+	/* A tree of node_count nodes has node_count + 1 records: at most that many ranges. */
+	eg_range_list_reserve(&w->ds->ranges, (size_t)md->node_count + 1);
+	if (find_ipv4_subtree(w, err))
+		return -1;
+	if (w->has_v4)
+		eg_range_list_reserve(&w->v4, (size_t)md->node_count + 1);
+	if (walk(w, err) || merge_v4(w, err))
 		return -1;
 	if (w->ds->n_records == w->ds->n_skipped)
 		return no_values_error(w, err);

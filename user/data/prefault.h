@@ -6,6 +6,27 @@
 #include <stdint.h>
 #include <sys/mman.h>
 
+/* The whole pages inside [p, p + len). */
+static inline int eg_page_interior(void *p, size_t len, uintptr_t *start, uintptr_t *end)
+{
+	*start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	*end = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+	return len >= (1u << 20) && *end > *start;
+}
+
+/*
+ * Back a big allocation with huge pages where the kernel has them (THP in
+ * madvise mode): one fault per 2 MiB instead of per 4 KiB, and fewer TLB
+ * misses over arrays of millions of ranges. Only a hint.
+ */
+static inline void eg_advise_huge(void *p, size_t len)
+{
+	uintptr_t start, end;
+
+	if (eg_page_interior(p, len, &start, &end))
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
 /*
  * Fault in a fresh big allocation in one go: on virtual machines each page
  * fault is an expensive exit, and the real datasets touch tens of MB. Only a
@@ -13,10 +34,9 @@
  */
 static inline void eg_prefault(void *p, size_t len)
 {
-	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-	uintptr_t end = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+	uintptr_t start, end;
 
-	if (len >= (1u << 20) && end > start) {
+	if (eg_page_interior(p, len, &start, &end)) {
 		madvise((void *)start, end - start, MADV_HUGEPAGE);
 		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
 	}
