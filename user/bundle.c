@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bundle.h"
+#include "heap.h"
 #include "parallel.h"
 #include "timing.h"
 
@@ -194,6 +194,7 @@ int eg_bundle_load(const char *policy_path, int mode_override, struct eg_bundle 
 	if (eg_policy_load(policy_path, &b->policy, err))
 		return -1;
 	eg_phase_end(&ph, "policy parse %s", policy_path);
+	eg_heap_prepare();
 	if (mode_override >= 0) {
 		b->policy.mode = mode_override;
 		for (size_t i = 0; i < b->policy.n_scopes; i++)
@@ -239,7 +240,7 @@ int eg_bundle_trim(struct eg_bundle *b)
 	eg_range_list_free(&b->ranges.ranges);
 	if (b->have_world && eg_world_trim(&b->world))
 		return -1;
-	malloc_trim(0); /* give the freed heap back, or RSS stays at the build's peak */
+	eg_heap_release(); /* give the freed heap back, or RSS stays at the build's peak */
 	eg_phase_end(&ph, "trim: the build's memory freed");
 	return 0;
 }

@@ -210,8 +210,7 @@ static int mmap_fill(int fd, const void *values, size_t value_size, size_t n)
 		memcpy(map, values, len);
 	else
 		for (i = 0; i < n; i++)
-			memcpy(map + i * stride, (const char *)values + i * value_size,
-			       value_size);
+			memcpy(map + i * stride, (const char *)values + i * value_size, value_size);
 	munmap(map, len);
 	return 0;
 }
