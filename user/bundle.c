@@ -55,6 +55,13 @@ struct kind_job {
 	int rc;
 };
 
+static struct kind_job kind_job(const char *key, char *const *paths, size_t n,
+				enum eg_data_kind kind, struct eg_dataset *ds, int *have)
+{
+	return (struct kind_job){
+		.key = key, .paths = paths, .n = n, .kind = kind, .ds = ds, .have = have};
+}
+
 static void load_kind(void *arg)
 {
 	struct kind_job *j = arg;
@@ -81,24 +88,11 @@ static int load_all_kinds(struct eg_bundle *b, struct eg_error *err)
 	const struct eg_policy *p = &b->policy;
 	const struct eg_policy_data *d = &p->data;
 	struct kind_job jobs[] = {
-		{.key = "country",
-		 .paths = d->country,
-		 .n = d->n_country,
-		 .kind = EG_DATA_COUNTRY,
-		 .ds = &b->country,
-		 .have = &b->have_country},
-		{.key = "asn",
-		 .paths = d->asn,
-		 .n = d->n_asn,
-		 .kind = EG_DATA_ASN,
-		 .ds = &b->asn,
-		 .have = &b->have_asn},
-		{.key = "provider_ranges",
-		 .paths = d->provider_ranges,
-		 .n = d->n_provider_ranges,
-		 .kind = EG_DATA_PROVIDER,
-		 .ds = &b->ranges,
-		 .have = &b->have_ranges},
+		kind_job("country", d->country, d->n_country, EG_DATA_COUNTRY, &b->country,
+			 &b->have_country),
+		kind_job("asn", d->asn, d->n_asn, EG_DATA_ASN, &b->asn, &b->have_asn),
+		kind_job("provider_ranges", d->provider_ranges, d->n_provider_ranges,
+			 EG_DATA_PROVIDER, &b->ranges, &b->have_ranges),
 	};
 	const size_t n = sizeof(jobs) / sizeof(jobs[0]);
 

@@ -123,7 +123,7 @@ int eg_file_read(const char *path, const struct eg_file_rules *rules, struct eg_
 	return rc;
 }
 
-/* The whole of regular file fd (size bytes when opened) into a new sealed memfd. */
+/* The whole of regular file fd into a new sealed memfd; -2 when sendfile cannot read it. */
 static int copy_sealed(int fd, const char *path, const struct eg_file_rules *rules, size_t *len,
 		       struct eg_error *err)
 {
@@ -137,6 +137,10 @@ static int copy_sealed(int fd, const char *path, const struct eg_file_rules *rul
 
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0 && at == 0 && (errno == EINVAL || errno == ENOSYS)) {
+			close(mfd); /* a filesystem sendfile cannot read: read() it instead */
+			return -2;
+		}
 		if (got < 0) {
 			int e = errno;
 
@@ -160,7 +164,7 @@ static int copy_sealed(int fd, const char *path, const struct eg_file_rules *rul
 	return mfd;
 }
 
-/* Map the sealed copy; an empty one (nothing to map) is read the plain way. */
+/* Map the sealed copy; 1 when it is to be read the plain way (empty, or not sendfile's). */
 static int map_sealed(int fd, const char *path, const struct eg_file_rules *rules,
 		      struct eg_snapshot *out, struct eg_error *err)
 {
@@ -168,7 +172,7 @@ static int map_sealed(int fd, const char *path, const struct eg_file_rules *rule
 	void *map;
 
 	if (mfd < 0)
-		return -1;
+		return mfd == -2 ? 1 : -1;
 	if (out->len == 0) {
 		close(mfd);
 		return 1;
