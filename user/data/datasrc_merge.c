@@ -47,9 +47,20 @@ static int join(char **dst, const char *s)
 	return 0;
 }
 
+/* Each part's list is sorted: the first becomes the whole's, the others merge into it. */
+static int take_ranges(struct eg_range_list *all, struct eg_range_list *part)
+{
+	if (!all->v) {
+		*all = *part;
+		memset(part, 0, sizeof(*part));
+		return 0;
+	}
+	return eg_range_list_merge(all, part);
+}
+
 static int append_part(struct eg_dataset *all, struct eg_dataset *part)
 {
-	if (eg_range_list_append(&all->ranges, &part->ranges) ||
+	if (take_ranges(&all->ranges, &part->ranges) ||
 	    eg_names_merge(&all->names, &all->n_names, &part->names, &part->n_names) ||
 	    join(&all->path, part->path) || join(&all->format, part->format) ||
 	    join(&all->description, part->description))
@@ -97,7 +108,7 @@ static int merge_parts(struct eg_dataset *parts, size_t n, struct eg_dataset *al
 	for (size_t i = 0; i < n; i++)
 		if (append_part(all, &parts[i]))
 			return eg_fail(err, ENOMEM, "%s: out of memory", parts[i].path);
-	/* The parts agree where they overlap: this only sorts and merges neighbours. */
+	/* The parts agree where they overlap: this only merges neighbours. */
 	return eg_range_list_normalize_kind(&all->ranges, all->kind, all->path, err);
 }
 
