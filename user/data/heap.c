@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <malloc.h>
 #include "heap.h"
+#include "prefault.h"
 
 /* Blocks this big and more are mappings of their own, advised into huge pages by their owners. */
-#define MMAP_THRESHOLD	(64u << 20)
+#define MMAP_THRESHOLD	EG_HUGE_MIN
 #define TRIM_WHILE_LOAD (16u << 20)  /* free space at the heap's top kept for what comes next */
 #define TRIM_AFTER_LOAD (128u << 10) /* glibc's default */
 

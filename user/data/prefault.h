@@ -15,15 +15,23 @@ static inline int eg_page_interior(void *p, size_t len, uintptr_t *start, uintpt
 }
 
 /*
- * Back a big allocation with huge pages where the kernel has them (THP in
- * madvise mode): one fault per 2 MiB instead of per 4 KiB, and fewer TLB
- * misses over arrays of millions of ranges. Only a hint.
+ * Blocks this big are mappings of their own (glibc's largest mmap threshold,
+ * and the one a load sets): freed, they are unmapped whole.
+ */
+#define EG_HUGE_MIN (32u << 20)
+
+/*
+ * Back a big array with huge pages where the kernel has them (THP in madvise
+ * mode): one fault per 2 MiB instead of per 4 KiB, and fewer TLB misses over
+ * arrays of millions of ranges. Only blocks of EG_HUGE_MIN and more, which
+ * are mappings of their own: advice on the heap would outlive the block, and
+ * khugepaged could fill its freed pages back in. Only a hint.
  */
 static inline void eg_advise_huge(void *p, size_t len)
 {
 	uintptr_t start, end;
 
-	if (eg_page_interior(p, len, &start, &end))
+	if (len >= EG_HUGE_MIN && eg_page_interior(p, len, &start, &end))
 		madvise((void *)start, end - start, MADV_HUGEPAGE);
 }
 
@@ -36,10 +44,8 @@ static inline void eg_prefault(void *p, size_t len)
 {
 	uintptr_t start, end;
 
-	if (eg_page_interior(p, len, &start, &end)) {
-		madvise((void *)start, end - start, MADV_HUGEPAGE);
+	if (eg_page_interior(p, len, &start, &end))
 		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
-	}
 }
 
 #endif
