@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bundle.h"
+#include "heap.h"
+#include "parallel.h"
+#include "timing.h"
 
 /* A selector whose data is missing would never match: refuse the policy instead. */
 static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error *err)
@@ -41,45 +43,78 @@ static int check_selectors_have_data(const struct eg_bundle *b, struct eg_error 
 	return 0;
 }
 
-/*
- * The files of one kind named by the policy, if any, into ds. A failure
- * names where the policy names the file ("policy.yaml:4: data: country:"),
- * then the file by its resolved path and what is wrong with it.
- */
-static int load_kind(const struct eg_policy *p, const char *key, char *const *paths, size_t n,
-		     enum eg_data_kind kind, struct eg_dataset *ds, int *have, struct eg_error *err)
-{
-	struct eg_error why = {0};
+/* The files of one kind named by the policy (the data: key), read into ds. */
+struct kind_job {
+	const char *key;
+	char *const *paths;
+	size_t n;
+	enum eg_data_kind kind;
+	struct eg_dataset *ds;
+	int *have;
+	struct eg_error why;
+	int rc;
+};
 
-	if (!n)
-		return 0;
-	if (eg_dataset_load_files((const char *const *)paths, n, kind, ds, &why))
-		return eg_fail(err, why.code, "%s:%u: data: %s: %s", p->path, p->data.line, key,
-			       why.msg);
-	*have = 1;
-	return 0;
+static struct kind_job kind_job(const char *key, char *const *paths, size_t n,
+				enum eg_data_kind kind, struct eg_dataset *ds, int *have)
+{
+	return (struct kind_job){
+		.key = key, .paths = paths, .n = n, .kind = kind, .ds = ds, .have = have};
 }
 
+static void load_kind(void *arg)
+{
+	struct kind_job *j = arg;
+	struct eg_phase ph;
+
+	if (!j->n)
+		return;
+	eg_phase_begin(&ph);
+	j->rc = eg_dataset_load_files((const char *const *)j->paths, j->n, j->kind, j->ds, &j->why);
+	if (j->rc)
+		return;
+	eg_phase_end(&ph, "dataset %s: %zu ranges, all files", j->key, j->ds->ranges.n);
+	*j->have = 1;
+}
+
+/*
+ * Every kind the policy names, each on a thread of its own (the files of a
+ * kind on threads of theirs). A failure names where the policy names the
+ * file ("policy.yaml:4: data: country:"), then the file by its resolved path
+ * and what is wrong with it; of several, the first in this order.
+ */
 static int load_all_kinds(struct eg_bundle *b, struct eg_error *err)
 {
 	const struct eg_policy *p = &b->policy;
 	const struct eg_policy_data *d = &p->data;
+	struct kind_job jobs[] = {
+		kind_job("country", d->country, d->n_country, EG_DATA_COUNTRY, &b->country,
+			 &b->have_country),
+		kind_job("asn", d->asn, d->n_asn, EG_DATA_ASN, &b->asn, &b->have_asn),
+		kind_job("provider_ranges", d->provider_ranges, d->n_provider_ranges,
+			 EG_DATA_PROVIDER, &b->ranges, &b->have_ranges),
+	};
+	const size_t n = sizeof(jobs) / sizeof(jobs[0]);
 
-	return load_kind(p, "country", d->country, d->n_country, EG_DATA_COUNTRY, &b->country,
-			 &b->have_country, err) ||
-	       load_kind(p, "asn", d->asn, d->n_asn, EG_DATA_ASN, &b->asn, &b->have_asn, err) ||
-	       load_kind(p, "provider_ranges", d->provider_ranges, d->n_provider_ranges,
-			 EG_DATA_PROVIDER, &b->ranges, &b->have_ranges, err);
+	eg_parallel_run(load_kind, jobs, n, sizeof(jobs[0]));
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].rc)
+			return eg_fail(err, jobs[i].why.code, "%s:%u: data: %s: %s", p->path,
+				       p->data.line, jobs[i].key, jobs[i].why.msg);
+	return 0;
 }
 
 /* The data of in_force (NULL: none) when it is what the policy names, else read anew. */
 static int load_data(struct eg_bundle *b, struct eg_bundle *in_force, struct eg_error *err)
 {
 	const struct eg_policy_data *d = &b->policy.data;
+	struct eg_phase ph;
 
 	b->data_key = eg_bundle_data_key(&b->policy); /* before any file it covers is read */
+	eg_phase_begin(&ph);
 	if (eg_catalog_load_for_policy(d->providers, &b->catalog, err))
 		return -1;
+	eg_phase_end(&ph, "provider catalog");
 	if (in_force && eg_bundle_borrow_data(b, in_force))
 		return check_selectors_have_data(b, err);
 	if (in_force)
@@ -90,10 +125,13 @@ static int load_data(struct eg_bundle *b, struct eg_bundle *in_force, struct eg_
 		return -1;
 	if (!b->have_country && !b->have_asn && !b->have_ranges)
 		return 0;
+	eg_phase_begin(&ph);
 	if (eg_world_build(&b->world, b->have_country ? &b->country : NULL,
 			   b->have_asn ? &b->asn : NULL, b->have_ranges ? &b->ranges : NULL,
 			   &b->catalog, err))
 		return -1;
+	eg_phase_end(&ph, "world build: %zu segments, %zu classes", b->world.n_segments,
+		     b->world.n_classes);
 	b->have_world = 1;
 	/* The world holds what they said; AS names, versions and ages stay (not provider
 	 * ranges: check's shadow warnings read them). */
@@ -155,21 +193,30 @@ int eg_bundle_load(const char *policy_path, int mode_override, struct eg_bundle 
 int eg_bundle_reload(const char *policy_path, int mode_override, struct eg_bundle *in_force,
 		     struct eg_bundle *b, struct eg_error *err)
 {
+	struct eg_phase ph;
+
 	memset(b, 0, sizeof(*b));
+	eg_phase_begin(&ph);
 	if (eg_policy_load(policy_path, &b->policy, err))
 		return -1;
+	eg_phase_end(&ph, "policy parse %s", policy_path);
+	eg_heap_prepare();
 	if (mode_override >= 0) {
 		b->policy.mode = mode_override;
 		for (size_t i = 0; i < b->policy.n_scopes; i++)
 			b->policy.scopes[i].body.mode = mode_override;
 	}
-	if (load_data(b, in_force, err) || check_scope_data(b, err) ||
-	    eg_ruleset_build_with(&b->policy, &b->catalog, EG_SLOT_NODE, &b->rules, err) ||
-	    build_scope_rules(b, err)) {
-		eg_bundle_free(b);
-		return -1;
-	}
+	if (load_data(b, in_force, err) || check_scope_data(b, err))
+		goto fail;
+	eg_phase_begin(&ph);
+	if (eg_ruleset_build_with(&b->policy, &b->catalog, EG_SLOT_NODE, &b->rules, err) ||
+	    build_scope_rules(b, err))
+		goto fail;
+	eg_phase_end(&ph, "rules compile");
 	return 0;
+fail:
+	eg_bundle_free(b);
+	return -1;
 }
 
 /* The datasets and the world, which a bundle that borrowed them leaves alone. */
@@ -201,12 +248,16 @@ void eg_bundle_free(struct eg_bundle *b)
 
 int eg_bundle_trim(struct eg_bundle *b)
 {
+	struct eg_phase ph;
+
+	eg_phase_begin(&ph);
 	if (!b->data_borrowed) { /* else trimmed by its owner already */
 		eg_range_list_free(&b->ranges.ranges);
 		if (b->have_world && eg_world_trim(&b->world))
 			return -1;
 	}
-	malloc_trim(0); /* give the freed heap back, or RSS stays at the build's peak */
+	eg_heap_release(); /* give the freed heap back, or RSS stays at the build's peak */
+	eg_phase_end(&ph, "trim: the build's memory freed");
 	return 0;
 }
 

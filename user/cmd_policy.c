@@ -11,6 +11,7 @@
 #include "events.h"
 #include "scopes.h"
 #include "shadow.h"
+#include "timing.h"
 
 static const char check_help[] =
 	"Usage: exfilguard check [--policy] FILE\n"
@@ -27,13 +28,20 @@ static const char check_help[] =
 	"\n"
 	"Options:\n"
 	"  -p, --policy FILE   the policy to check\n"
+	"      --timing        print on standard error how long each phase of the load\n"
+	"                      takes: policy parse, each dataset's read, digest and parse\n"
+	"                      (datasets are read in parallel), world build, rules compile;\n"
+	"                      one line each: its start after the first phase began, wall\n"
+	"                      time and CPU time ('run --timing' adds the kernel's phases;\n"
+	"                      EXFILGUARD_TIMING=1 does the same)\n"
 	"  -h, --help          this text\n";
 
-/* check's options: --policy and --help. Returns <0 after help. */
+/* check's options: --policy, --timing and --help. Returns <0 after help. */
 static int parse_check_opts(struct eg_cli *cli, int argc, char **argv, const char **policy)
 {
 	static const struct option opts[] = {
 		{"policy", required_argument, NULL, 'p'},
+		{"timing", no_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -43,6 +51,9 @@ static int parse_check_opts(struct eg_cli *cli, int argc, char **argv, const cha
 		switch (c) {
 		case 'p':
 			*policy = optarg;
+			break;
+		case 't':
+			eg_timing_enable();
 			break;
 		case 'h':
 			fputs(check_help, stdout);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli.h"
 #include "daemon.h"
+#include "timing.h"
 
 static const char run_help[] =
 	"Usage: exfilguard run --policy FILE [OPTIONS]\n"
@@ -49,6 +50,14 @@ static const char run_help[] =
 	"      --watch-policy      reload when the policy file changes (its directory is\n"
 	"                          watched; on by default when the directory is a Kubernetes\n"
 	"                          ConfigMap volume, one holding a '..data' symlink)\n"
+	"      --timing            print on standard error how long each phase of a load\n"
+	"                          takes, at the start and at every reload: policy parse,\n"
+	"                          each dataset's read, digest and parse (datasets are read\n"
+	"                          in parallel), world build, rules and decision-table\n"
+	"                          compile, BPF object load (program verification), map\n"
+	"                          upload, attach; one line each: its start after the first\n"
+	"                          phase began, wall time and CPU time (EXFILGUARD_TIMING=1\n"
+	"                          does the same)\n"
 	"  -h, --help              this text\n"
 	"\n"
 	"Under systemd (Type=notify) the daemon reports READY=1 once its self-test passed,\n"
@@ -76,6 +85,7 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 		{"metrics", required_argument, NULL, 'M'},
 		{"metrics-token-file", required_argument, NULL, 'T'},
 		{"watch-policy", no_argument, NULL, 'W'},
+		{"timing", no_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -128,6 +138,9 @@ static int parse_run_opts(struct eg_cli *cli, int argc, char **argv, struct eg_r
 			break;
 		case 'W':
 			o->watch_policy = 1;
+			break;
+		case 't':
+			eg_timing_enable();
 			break;
 		case 'h':
 			fputs(run_help, stdout);

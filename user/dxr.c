@@ -2,6 +2,7 @@
 /* Segments to the DXR index and bounds (dxr.h). */
 #include <stdlib.h>
 #include "dxr.h"
+#include "prefault.h"
 
 typedef unsigned __int128 u128;
 
@@ -22,9 +23,15 @@ static int reserve(void **arr, size_t *cap, size_t need, size_t size)
 	grown = realloc(*arr, ncap * size);
 	if (!grown)
 		return -1;
+	eg_advise_huge((char *)grown + *cap * size, (ncap - *cap) * size);
 	*arr = grown;
 	*cap = ncap;
 	return 0;
+}
+
+void eg_segment_reserve(struct eg_segment **segs, size_t *cap, size_t n)
+{
+	reserve((void **)segs, cap, n, sizeof(**segs)); /* a hint: pushes grow it anyway */
 }
 
 int eg_segment_push(struct eg_segment **segs, size_t *n, size_t *cap, u128 first, u128 last,
@@ -113,6 +120,9 @@ static int build_family(const struct eg_segment *segs, size_t n, int v6, struct 
 int eg_dxr_build(const struct eg_segment *segs, size_t n, struct eg_span *v4_index,
 		 struct eg_span *v6_index, struct eg_dxr_bounds *b, int inline_single)
 {
+	/* At most a bound per segment and one more per cell a segment runs into: never copied. */
+	reserve((void **)&b->v4, &b->cap_v4, b->n_v4 + n + 65536, sizeof(*b->v4));
+	reserve((void **)&b->v6, &b->cap_v6, b->n_v6 + n + 65536, sizeof(*b->v6));
 	return build_family(segs, n, 0, v4_index, b, inline_single) ||
 			       build_family(segs, n, 1, v6_index, b, inline_single)
 		       ? -1

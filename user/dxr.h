@@ -37,6 +37,9 @@ int eg_dxr_build(const struct eg_segment *segs, size_t n, struct eg_span *v4_ind
 /* Index of the segment containing address a. */
 size_t eg_segment_find(const struct eg_segment *segs, size_t n, unsigned __int128 a);
 
+/* Room for n segments up front (an upper bound), so pushes never copy the array. A hint. */
+void eg_segment_reserve(struct eg_segment **segs, size_t *cap, size_t n);
+
 /*
  * Append [first, last] with value id to a growable segment array, merged
  * into the last segment when that has the same value. -1 when out of memory.

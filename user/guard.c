@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "dtable.h"
 #include "guard.h"
 #include "pins.h"
+#include "timing.h"
 #include "../maps/decide.h"
 
 static char libbpf_last_error[512];
@@ -56,6 +58,16 @@ static size_t fold_entries(void)
 	return EG_MAX_FOLDS + (size_t)LRU_CPU_RESERVE * (size_t)(cpus > 0 ? cpus : 1);
 }
 
+/*
+ * The tables are written once, whole, before the programs see them: mapped
+ * into memory they are a memcpy, not one syscall copying element by element
+ * (array_fill), which took a quarter of a second for the full world.
+ */
+static int mmapable(struct bpf_map *map)
+{
+	return bpf_map__set_map_flags(map, bpf_map__map_flags(map) | BPF_F_MMAPABLE);
+}
+
 /* Size the classification and decision-table maps to the data, and the fold map to the CPUs. */
 static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const struct eg_dtset *dt)
 {
@@ -76,14 +88,16 @@ static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const s
 		{g->skel->maps.EG_MAP_DT_V4_BOUNDS, dt ? dt->bounds.n_v4 : 0},
 		{g->skel->maps.EG_MAP_DT_V6_BOUNDS, dt ? dt->bounds.n_v6 : 0},
 		{g->skel->maps.EG_MAP_DT_DECISIONS, dt ? dt->n_decisions : 0},
-		{g->skel->maps.EG_MAP_FOLDS, fold_entries()},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		if (bpf_map__set_max_entries(sizes[i].map, (uint32_t)at_least_one(sizes[i].n)))
+		if (bpf_map__set_max_entries(sizes[i].map, (uint32_t)at_least_one(sizes[i].n)) ||
+		    mmapable(sizes[i].map))
 			return -1;
-	return 0;
+	/* An LRU hash, not a table: sized, never mapped. */
+	return mmapable(g->skel->maps.EG_MAP_DT_HEADS) ||
+	       bpf_map__set_max_entries(g->skel->maps.EG_MAP_FOLDS, (uint32_t)fold_entries());
 }
 
 /* Same type and geometry: a newer binary whose map changed shape starts a new one instead. */
@@ -120,6 +134,9 @@ static int carry_counters(struct eg_guard *g, const struct eg_carry *carry)
 static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w,
 					    const struct eg_dtset *dt, const struct eg_carry *carry)
 {
+	struct eg_phase ph;
+
+	eg_phase_begin(&ph);
 	g->skel = exfilguard_bpf__open();
 	if (!g->skel)
 		return NULL;
@@ -132,6 +149,7 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 		g->skel = NULL;
 		errno = e;
 	}
+	eg_phase_end(&ph, "BPF object load (maps created, programs verified)");
 	return g->skel;
 }
 
@@ -190,6 +208,26 @@ static int array_fill(int fd, const void *values, size_t value_size, size_t n)
 	return 0;
 }
 
+/* The same into an mmapable array: the kernel's elements are 8-byte aligned. */
+static int mmap_fill(int fd, const void *values, size_t value_size, size_t n)
+{
+	size_t stride = (value_size + 7) & ~(size_t)7, len = n * stride, i;
+	char *map;
+
+	if (!n)
+		return 0;
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	if (stride == value_size)
+		memcpy(map, values, len);
+	else
+		for (i = 0; i < n; i++)
+			memcpy(map + i * stride, (const char *)values + i * value_size, value_size);
+	munmap(map, len);
+	return 0;
+}
+
 struct table_fill {
 	struct bpf_map *map;
 	const void *values;
@@ -201,8 +239,10 @@ static int fill_tables(const struct table_fill *tables, size_t n, struct eg_erro
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int rc = array_fill(bpf_map__fd(tables[i].map), tables[i].values, tables[i].size,
-				    tables[i].n);
+		int fd = bpf_map__fd(tables[i].map);
+		int rc = bpf_map__map_flags(tables[i].map) & BPF_F_MMAPABLE
+				 ? mmap_fill(fd, tables[i].values, tables[i].size, tables[i].n)
+				 : array_fill(fd, tables[i].values, tables[i].size, tables[i].n);
 
 		if (rc)
 			return eg_fail(err, -rc, "cannot load %s into the kernel: %s",
@@ -257,18 +297,24 @@ int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b,
 {
 	const struct eg_world *world = b->have_world ? &b->world : NULL;
 	struct eg_dtset dt;
+	struct eg_phase ph;
 	int rc;
 
 	/* A policy change is a new generation (a new object): the node policy is slot EG_SLOT_NODE.
 	 */
+	eg_phase_begin(&ph);
 	if (eg_dtset_build(&dt, b, EG_SLOT_NODE, err))
 		return -1;
+	eg_phase_end(&ph, "decision tables compile: %zu tables, %zu ranges, %zu decisions",
+		     dt.n_tables, dt.n_ranges, dt.n_decisions);
 	rc = eg_guard_load(g, world, &dt, carry, err);
+	eg_phase_begin(&ph);
 	if (!rc &&
 	    ((world && eg_guard_set_world(g, world, err)) || eg_guard_set_decisions(g, &dt, err))) {
 		eg_guard_destroy(g);
 		rc = -1;
 	}
+	eg_phase_end(&ph, "map upload");
 	eg_dtset_free(&dt); /* the kernel holds the tables now */
 	return rc;
 }

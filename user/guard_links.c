@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "hooks.h"
 #include "pins.h"
+#include "timing.h"
 
 static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
 {
@@ -31,8 +32,10 @@ static struct bpf_link **hook_link(struct eg_guard *g, int hook)
 int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err)
 {
 	int cg_fd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct eg_phase ph;
 	int hook;
 
+	eg_phase_begin(&ph);
 	if (cg_fd < 0)
 		return eg_fail(err, errno, "%s: cannot open cgroup: %s", cgroup_dir,
 			       strerror(errno));
@@ -56,6 +59,7 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 		eg_guard_detach(g);
 		return -1;
 	}
+	eg_phase_end(&ph, "attach: enforcing from here");
 	return 0;
 }
 

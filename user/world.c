@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "intern.h"
 #include "operators.h"
+#include "parallel.h"
 #include "world.h"
 
 typedef unsigned __int128 u128;
@@ -159,25 +160,105 @@ static void classify_point(struct sweep *s, u128 p, u128 *run_last, struct eg_cl
 	}
 }
 
-static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_table *t,
-			  struct eg_error *err)
+/*
+ * The sweep runs in two parts side by side: up to the end of the IPv4-mapped
+ * space (all of IPv4) and the rest of IPv6, about half the segments each.
+ */
+#define SPLIT ((u128)1 << 48) /* ::1:0:0:0, right after ::ffff:255.255.255.255 */
+
+struct part {
+	struct sweep s;
+	u128 first, last;
+	struct class_table *t;
+	struct eg_segment *segs;
+	size_t n, cap;
+	int rc;
+};
+
+/* Start c at the first range that ends at or after p. */
+static void cursor_seek(struct cursor *c, u128 p)
 {
-	size_t cap = 0;
-	u128 p = 0, run_last;
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (eg_u128_from_addr(c->r[mid].last) < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	c->i = lo;
+}
+
+static size_t ranges_left(const struct sweep *s)
+{
+	return (s->country.n - s->country.i) + (s->asn.n - s->asn.i) +
+	       (s->provider.n - s->provider.i) + (s->published.n - s->published.i);
+}
+
+static void sweep_part(void *arg)
+{
+	struct part *pt = arg;
+	u128 p = pt->first, run_last;
 	struct eg_class c;
 
+	/* Each range starts and ends at most one segment. */
+	eg_segment_reserve(&pt->segs, &pt->cap, pt->n + 2 * ranges_left(&pt->s) + 1);
 	for (;;) {
 		uint32_t id;
 
-		classify_point(s, p, &run_last, &c);
-		id = class_intern(t, &c);
+		classify_point(&pt->s, p, &run_last, &c);
+		if (run_last > pt->last)
+			run_last = pt->last;
+		id = class_intern(pt->t, &c);
 		if (id == UINT32_MAX ||
-		    eg_segment_push(&w->segments, &w->n_segments, &cap, p, run_last, id))
-			return eg_fail(err, ENOMEM, "out of memory building the classification");
-		if (run_last == U128_MAX)
-			return 0;
+		    eg_segment_push(&pt->segs, &pt->n, &pt->cap, p, run_last, id)) {
+			pt->rc = -1;
+			return;
+		}
+		if (run_last == pt->last)
+			return;
 		p = run_last + 1;
 	}
+}
+
+/* The upper part after the lower, its classes numbered as one sweep from 0 would number them. */
+static int join_parts(struct part *lo, const struct part *hi)
+{
+	for (size_t i = 0; i < hi->n; i++) {
+		const struct eg_segment *seg = &hi->segs[i];
+		uint32_t id = class_intern(lo->t, &hi->t->classes[seg->class_id]);
+
+		if (id == UINT32_MAX ||
+		    eg_segment_push(&lo->segs, &lo->n, &lo->cap, seg->first, seg->last, id))
+			return -1;
+	}
+	return 0;
+}
+
+static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_table *t,
+			  struct eg_error *err)
+{
+	struct class_table hi_classes = {0};
+	struct part parts[2] = {
+		{.s = *s, .first = 0, .last = SPLIT - 1, .t = t},
+		{.s = *s, .first = SPLIT, .last = U128_MAX, .t = &hi_classes},
+	};
+	int rc;
+
+	cursor_seek(&parts[1].s.country, SPLIT);
+	cursor_seek(&parts[1].s.asn, SPLIT);
+	cursor_seek(&parts[1].s.provider, SPLIT);
+	cursor_seek(&parts[1].s.published, SPLIT);
+	eg_parallel_run(sweep_part, parts, 2, sizeof(parts[0]));
+	rc = parts[0].rc || parts[1].rc || join_parts(&parts[0], &parts[1]) ? -1 : 0;
+	w->segments = parts[0].segs;
+	w->n_segments = parts[0].n;
+	free(parts[1].segs);
+	eg_intern_free(&hi_classes.in);
+	free(hi_classes.classes);
+	return rc ? eg_fail(err, ENOMEM, "out of memory building the classification") : 0;
 }
 
 int eg_world_index(struct eg_world *w)

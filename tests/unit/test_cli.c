@@ -144,6 +144,31 @@ static void test_missing_dataset_names_policy_line(void)
 	ASSERT_CONTAINS(r.err, want, "the resolved path, without ..");
 }
 
+/* --timing: a line per phase of the load on stderr, nothing without it. */
+static void test_check_timing(void)
+{
+	static const char *const phases[] = {"timing: +",      "policy parse",	"dataset read",
+					     "dataset digest", "dataset parse", "asn.csv: 2 ranges",
+					     "world build: ",  "rules compile"};
+	struct result r;
+	char args[600];
+
+	write_file("asn.csv", "1.0.0.0,1.0.0.255,13335,CLOUDFLARENET\n"
+			      "2001:db8::,2001:db8::ffff,64500,EXAMPLE\n");
+	snprintf(args, sizeof(args), "check --timing %s",
+		 write_file("timed.yaml", "data:\n  asn: asn.csv\nrules:\n"
+					  "  - action: deny\n    asn: [13335]\n"));
+	unsetenv("EXFILGUARD_TIMING");
+	run(&r, args);
+	ASSERT_EQ(r.status, 0, "exit status");
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+		ASSERT_CONTAINS(r.err, phases[i], "a timing line");
+	snprintf(args, sizeof(args), "check %s/timed.yaml", tmpdir);
+	run(&r, args);
+	ASSERT_EQ(r.status, 0, "exit status without --timing");
+	ASSERT_TRUE(strstr(r.err, "timing:") == NULL, "no timing lines without --timing");
+}
+
 static void test_json_error_is_valid_json(void)
 {
 	json_object *obj, *msg;
@@ -368,6 +393,7 @@ int main(void)
 	RUN_TEST(test_check_bad_cidr_names_line_and_column);
 	RUN_TEST(test_check_suggests);
 	RUN_TEST(test_missing_dataset_names_policy_line);
+	RUN_TEST(test_check_timing);
 	RUN_TEST(test_json_error_is_valid_json);
 	RUN_TEST(test_missing_file);
 	RUN_TEST(test_usage_errors_exit_2);

@@ -684,6 +684,38 @@ static void test_load_files(void)
 	ASSERT_TRUE(ds.ranges.n == 0 && !ds.path, "left empty");
 }
 
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ASSERT_TRUE(f != NULL, path);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* The parts load side by side; of several bad ones, the first named says why, line and all. */
+static void test_load_files_first_error(void)
+{
+	const char *parts[3];
+	struct eg_dataset ds;
+	struct eg_error err = {0};
+	char want[600];
+
+	parts[0] = fixture("asn-v4.csv");
+	parts[1] = strdup(fixture("bad-part-a.csv"));
+	parts[2] = strdup(fixture("bad-part-b.csv"));
+	write_text(parts[1], "1.0.0.0,1.0.0.255,13335,ONE\n1.0.1.0,nope,13335,ONE\n");
+	write_text(parts[2], "bad,1.0.2.255,13335,ONE\n");
+	ASSERT_EQ(eg_dataset_load_files(parts, 3, EG_DATA_ASN, &ds, &err), -1, "refused");
+	snprintf(want, sizeof(want), "%s:2: bad end address \"nope\"", parts[1]);
+	ASSERT_STREQ(err.msg, want, "the first bad part, its line");
+	ASSERT_TRUE(ds.ranges.n == 0 && !ds.path, "left empty");
+	free((void *)parts[1]);
+	free((void *)parts[2]);
+}
+
 static void test_load_mem_mmdb(void)
 {
 	static uint8_t buf[1 << 16];
@@ -1043,6 +1075,7 @@ int main(void)
 	RUN_TEST(test_bad_inputs);
 	RUN_TEST(test_overlap_resolved);
 	RUN_TEST(test_load_files);
+	RUN_TEST(test_load_files_first_error);
 	RUN_TEST(test_load_mem_mmdb);
 	RUN_TEST(test_range_to_cidrs);
 	RUN_TEST(test_range_to_cidrs_random);

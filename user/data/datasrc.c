@@ -14,6 +14,7 @@
 #include "gzip.h"
 #include "manifest.h"
 #include "sha256.h"
+#include "timing.h"
 
 uint64_t eg_dataset_max_bytes = EG_DATASET_MAX_BYTES;
 
@@ -71,8 +72,8 @@ static const struct eg_format *find_format(const uint8_t *buf, size_t len, char 
 	return NULL;
 }
 
-/* Content (already inflated) into ranges; *format is set to what it was. */
-static int read_content(const uint8_t *buf, size_t len, const char *name, int gzipped,
+/* Content (already inflated) into ranges; *format is set to what it was. fd: sealed_fd's. */
+static int read_content(const uint8_t *buf, size_t len, int fd, const char *name, int gzipped,
 			struct eg_dataset *ds, const char **format, struct eg_error *err)
 {
 	const struct eg_format *f;
@@ -89,27 +90,34 @@ static int read_content(const uint8_t *buf, size_t len, const char *name, int gz
 		return eg_fail(err, EINVAL, "%s: a %s file gives no %s data", name, f->name,
 			       eg_kind_noun(ds->kind));
 	*format = f->name;
+	if (fd >= 0 && f->read_sealed)
+		return f->read_sealed(buf, len, fd, name, ds, err);
 	return f->read(buf, len, name, ds, format, err);
 }
 
-int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, const char *name,
-			struct eg_dataset *ds, struct eg_error *err)
+/* eg_dataset_load_mem; sealed_fd, when >= 0, is a sealed memfd holding exactly buf[0..len). */
+static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data_kind kind,
+			const char *name, struct eg_dataset *ds, struct eg_error *err)
 {
 	struct eg_dataset out = {.kind = kind};
 	uint8_t *inflated = NULL;
 	size_t inflated_len = 0;
 	const char *format = "";
 	int gzipped = eg_is_gzip(buf, len), rc;
+	struct eg_phase ph;
 
 	memset(ds, 0, sizeof(*ds));
 	ds->kind = kind;
+	eg_phase_begin(&ph);
 	if (eg_sha256_hex(buf, len, out.sha256))
 		return eg_fail(err, ENOMEM, "%s: libcrypto cannot compute its SHA-256", name);
+	eg_phase_end(&ph, "dataset digest %s", name);
+	eg_phase_begin(&ph);
 	if (gzipped &&
 	    eg_gunzip(buf, len, eg_dataset_max_bytes, name, &inflated, &inflated_len, err))
 		return -1;
-	rc = read_content(gzipped ? inflated : buf, gzipped ? inflated_len : len, name, gzipped,
-			  &out, &format, err);
+	rc = read_content(gzipped ? inflated : buf, gzipped ? inflated_len : len,
+			  gzipped ? -1 : sealed_fd, name, gzipped, &out, &format, err);
 	free(inflated);
 	if (rc == 0 && out.ranges.n == 0)
 		rc = eg_fail(err, EINVAL,
@@ -120,12 +128,19 @@ int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, con
 		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
 	if (rc == 0 && set_strings(&out, name, format, gzipped))
 		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
+	eg_phase_end(&ph, "dataset parse %s: %zu ranges", name, out.ranges.n);
 	if (rc) {
 		eg_dataset_free(&out);
 		return -1;
 	}
 	*ds = out;
 	return 0;
+}
+
+int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, const char *name,
+			struct eg_dataset *ds, struct eg_error *err)
+{
+	return load_content(buf, len, -1, kind, name, ds, err);
 }
 
 /*
@@ -157,22 +172,25 @@ int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset 
 		    struct eg_error *err)
 {
 	const struct eg_file_rules rules = {.max_bytes = eg_dataset_max_bytes, .what = "a dataset"};
-	struct eg_file file;
+	struct eg_snapshot file;
+	struct eg_phase ph;
 	int rc;
 
 	memset(ds, 0, sizeof(*ds));
 	ds->kind = kind;
-	/* The whole file into memory: the digest needs every byte anyway. */
-	if (eg_file_read(path, &rules, &file, err))
+	/* One snapshot that nobody can change: the digest and the parse see the same bytes. */
+	eg_phase_begin(&ph);
+	if (eg_file_snapshot(path, &rules, &file, err))
 		return -1;
-	rc = eg_dataset_load_mem(file.data, file.len, kind, path, ds, err);
-	free(file.data);
+	eg_phase_end(&ph, "dataset read %s: %zu bytes", path, file.len);
+	rc = load_content(file.data, file.len, file.fd, kind, path, ds, err);
 	if (rc == 0 && date_from_manifest(path, ds, err))
 		rc = -1;
 	if (rc == 0 && !ds->build_epoch) {
 		ds->build_epoch = file.mtime;
 		ds->age_source = EG_AGE_MTIME;
 	}
+	eg_snapshot_release(&file);
 	if (rc)
 		eg_dataset_free(ds);
 	return rc;

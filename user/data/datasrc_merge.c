@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "datasrc.h"
+#include "parallel.h"
 #include "sha256.h"
 
 /* Two normalized lists must agree wherever they overlap. */
@@ -46,9 +47,20 @@ static int join(char **dst, const char *s)
 	return 0;
 }
 
+/* Each part's list is sorted: the first becomes the whole's, the others merge into it. */
+static int take_ranges(struct eg_range_list *all, struct eg_range_list *part)
+{
+	if (!all->v) {
+		*all = *part;
+		memset(part, 0, sizeof(*part));
+		return 0;
+	}
+	return eg_range_list_merge(all, part);
+}
+
 static int append_part(struct eg_dataset *all, struct eg_dataset *part)
 {
-	if (eg_range_list_append(&all->ranges, &part->ranges) ||
+	if (take_ranges(&all->ranges, &part->ranges) ||
 	    eg_names_merge(&all->names, &all->n_names, &part->names, &part->n_names) ||
 	    join(&all->path, part->path) || join(&all->format, part->format) ||
 	    join(&all->description, part->description))
@@ -96,15 +108,53 @@ static int merge_parts(struct eg_dataset *parts, size_t n, struct eg_dataset *al
 	for (size_t i = 0; i < n; i++)
 		if (append_part(all, &parts[i]))
 			return eg_fail(err, ENOMEM, "%s: out of memory", parts[i].path);
-	/* The parts agree where they overlap: this only sorts and merges neighbours. */
+	/* The parts agree where they overlap: this only merges neighbours. */
 	return eg_range_list_normalize_kind(&all->ranges, all->kind, all->path, err);
+}
+
+struct part_job {
+	const char *path;
+	enum eg_data_kind kind;
+	struct eg_dataset ds;
+	struct eg_error err;
+	int rc;
+};
+
+static void load_part(void *arg)
+{
+	struct part_job *j = arg;
+
+	j->rc = eg_dataset_load(j->path, j->kind, &j->ds, &j->err);
+}
+
+/* Every part, each on a thread of its own; the first that failed (in order) says why. */
+static int load_parts(const char *const *paths, size_t n, enum eg_data_kind kind,
+		      struct eg_dataset *parts, struct eg_error *err)
+{
+	struct part_job *jobs = calloc(n, sizeof(*jobs));
+	size_t i;
+	int rc = 0;
+
+	if (!jobs)
+		return eg_fail(err, ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		jobs[i] = (struct part_job){.path = paths[i], .kind = kind};
+	eg_parallel_run(load_part, jobs, n, sizeof(*jobs));
+	for (i = 0; i < n; i++) {
+		parts[i] = jobs[i].ds; /* empty when it failed */
+		if (jobs[i].rc && !rc) {
+			*err = jobs[i].err;
+			rc = -1;
+		}
+	}
+	free(jobs);
+	return rc;
 }
 
 int eg_dataset_load_files(const char *const *paths, size_t n, enum eg_data_kind kind,
 			  struct eg_dataset *ds, struct eg_error *err)
 {
 	struct eg_dataset *parts, all = {.kind = kind};
-	size_t loaded = 0;
 	int rc = -1;
 
 	if (n == 1)
@@ -116,12 +166,11 @@ int eg_dataset_load_files(const char *const *paths, size_t n, enum eg_data_kind 
 	parts = calloc(n, sizeof(*parts));
 	if (!parts)
 		return eg_fail(err, ENOMEM, "out of memory");
-	for (; loaded < n; loaded++)
-		if (eg_dataset_load(paths[loaded], kind, &parts[loaded], err))
-			goto out;
+	if (load_parts(paths, n, kind, parts, err))
+		goto out;
 	rc = merge_parts(parts, n, &all, err);
 out:
-	for (size_t i = 0; i < loaded; i++)
+	for (size_t i = 0; i < n; i++)
 		eg_dataset_free(&parts[i]);
 	free(parts);
 	if (rc)

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "file.h"
@@ -119,4 +121,114 @@ int eg_file_read(const char *path, const struct eg_file_rules *rules, struct eg_
 	rc = read_all(fd, path, rules, cap, out, err);
 	close(fd);
 	return rc;
+}
+
+/* The whole of regular file fd into a new sealed memfd; -2 when sendfile cannot read it. */
+static int copy_sealed(int fd, const char *path, const struct eg_file_rules *rules, size_t *len,
+		       struct eg_error *err)
+{
+	int mfd = memfd_create("exfilguard-dataset", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	off_t at = 0;
+
+	if (mfd < 0)
+		return eg_fail(err, errno, "%s: memfd_create: %s", path, strerror(errno));
+	for (;;) {
+		ssize_t got = sendfile(mfd, fd, &at, 1 << 30);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && at == 0 && (errno == EINVAL || errno == ENOSYS)) {
+			close(mfd); /* a filesystem sendfile cannot read: read() it instead */
+			return -2;
+		}
+		if (got < 0) {
+			int e = errno;
+
+			close(mfd);
+			return eg_fail(err, e, "%s: cannot read: %s", path, strerror(e));
+		}
+		if (got == 0)
+			break;
+		if ((uint64_t)at > rules->max_bytes) { /* it grew while we read it */
+			close(mfd);
+			return too_large(path, rules, -1, err);
+		}
+	}
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)) {
+		int e = errno;
+
+		close(mfd);
+		return eg_fail(err, e, "%s: cannot seal its copy: %s", path, strerror(e));
+	}
+	*len = (size_t)at;
+	return mfd;
+}
+
+/* Map the sealed copy; 1 when it is to be read the plain way (empty, or not sendfile's). */
+static int map_sealed(int fd, const char *path, const struct eg_file_rules *rules,
+		      struct eg_snapshot *out, struct eg_error *err)
+{
+	int mfd = copy_sealed(fd, path, rules, &out->len, err);
+	void *map;
+
+	if (mfd < 0)
+		return mfd == -2 ? 1 : -1;
+	if (out->len == 0) {
+		close(mfd);
+		return 1;
+	}
+	/* MAP_POPULATE: the pages are there already; map them all in one go. */
+	map = mmap(NULL, out->len, PROT_READ, MAP_SHARED | MAP_POPULATE, mfd, 0);
+	if (map == MAP_FAILED) {
+		int e = errno;
+
+		close(mfd);
+		return eg_fail(err, e, "%s: cannot map its copy: %s", path, strerror(e));
+	}
+	out->data = map;
+	out->fd = mfd;
+	return 0;
+}
+
+int eg_file_snapshot(const char *path, const struct eg_file_rules *rules, struct eg_snapshot *out,
+		     struct eg_error *err)
+{
+	struct eg_file file;
+	struct stat st;
+	int fd, rc = 1;
+
+	memset(out, 0, sizeof(*out));
+	out->fd = -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		out->mtime = (uint64_t)st.st_mtim.tv_sec;
+		rc = (uint64_t)st.st_size > rules->max_bytes
+			     ? too_large(path, rules, (long long)st.st_size, err)
+			     : map_sealed(fd, path, rules, out, err);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc <= 0)
+		return rc;
+	/* Not regular, empty, or not openable: the plain reader says what it is. */
+	if (eg_file_read(path, rules, &file, err))
+		return -1;
+	*out = (struct eg_snapshot){.data = (const uint8_t *)file.data,
+				    .len = file.len,
+				    .fd = -1,
+				    .mtime = file.mtime,
+				    .heap = file.data};
+	return 0;
+}
+
+void eg_snapshot_release(struct eg_snapshot *s)
+{
+	if (s->heap)
+		free(s->heap);
+	else if (s->data)
+		munmap((void *)s->data, s->len);
+	if (s->fd >= 0)
+		close(s->fd);
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
 }

@@ -27,4 +27,24 @@ struct eg_file {
 int eg_file_read(const char *path, const struct eg_file_rules *rules, struct eg_file *out,
 		 struct eg_error *err);
 
+/*
+ * A dataset file as one immutable snapshot: copied inside the kernel into a
+ * sealed memfd (nobody can change it after) and mapped read-only, so the
+ * digest and the parse read the very same bytes without a copy through
+ * fresh user memory. A file that is not regular (a pipe, a device) or is
+ * empty is read as eg_file_read does, and fd is -1 then. Errors as
+ * eg_file_read's.
+ */
+struct eg_snapshot {
+	const uint8_t *data;
+	size_t len;
+	int fd;		/* the sealed memfd holding exactly data[0..len), or -1 */
+	uint64_t mtime; /* seconds; 0 when not known */
+	void *heap;	/* what eg_file_read gave, when not mapped */
+};
+
+int eg_file_snapshot(const char *path, const struct eg_file_rules *rules, struct eg_snapshot *out,
+		     struct eg_error *err);
+void eg_snapshot_release(struct eg_snapshot *s);
+
 #endif

@@ -29,6 +29,13 @@ struct eg_format {
 	 */
 	int (*read)(const uint8_t *buf, size_t len, const char *name, struct eg_dataset *ds,
 		    const char **format, struct eg_error *err);
+	/*
+	 * Optional, for a reader that needs a file (libmaxminddb opens paths):
+	 * the same, given fd, a sealed memfd holding exactly buf[0..len), so it
+	 * need not copy the content into one of its own.
+	 */
+	int (*read_sealed)(const uint8_t *buf, size_t len, int fd, const char *name,
+			   struct eg_dataset *ds, struct eg_error *err);
 };
 
 extern const struct eg_format eg_format_mmdb; /* mmdb.c */

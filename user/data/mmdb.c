@@ -261,24 +261,7 @@ static int find_ipv4_subtree(struct walker *w, struct eg_error *err)
 /* ds->ranges (native) and w->v4 (all inside ::ffff:0:0/96) are each sorted: merge them. */
 static int merge_v4(struct walker *w, struct eg_error *err)
 {
-	struct eg_range_list *a = &w->ds->ranges, *b = &w->v4, out = {0};
-	size_t i = 0, j = 0;
-
-	if (!b->n)
-		return 0;
-	out.cap = a->n + b->n;
-	out.v = malloc(out.cap * sizeof(*out.v));
-	if (!out.v)
-		return oom(w, err);
-	while (i < a->n || j < b->n) {
-		if (j == b->n || (i < a->n && memcmp(a->v[i].first, b->v[j].first, 16) <= 0))
-			out.v[out.n++] = a->v[i++];
-		else
-			out.v[out.n++] = b->v[j++];
-	}
-	eg_range_list_free(a);
-	*a = out;
-	return 0;
+	return eg_range_list_merge(&w->ds->ranges, &w->v4) ? oom(w, err) : 0;
 }
 
 static int no_values_error(struct walker *w, struct eg_error *err)
@@ -294,10 +277,24 @@ static int no_values_error(struct walker *w, struct eg_error *err)
 		       w->name, w->ds->n_records);
 }
 
-/* libmaxminddb opens paths only: hand it the bytes through a memfd. */
-static int open_db(struct walker *w, const uint8_t *buf, size_t len, struct eg_error *err)
+/* libmaxminddb opens paths only: the sealed memfd's, through /proc. */
+static int open_fd(struct walker *w, int fd, struct eg_error *err)
 {
 	char path[64];
+	int rc;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	rc = MMDB_open(path, MMDB_MODE_MMAP, &w->db);
+	if (rc != MMDB_SUCCESS)
+		return eg_fail(err, EINVAL, "%s: %s", w->name, MMDB_strerror(rc));
+	/* Its mapping of the pages already there, in one call rather than a fault per page. */
+	madvise((void *)w->db.file_content, (size_t)w->db.file_size, MADV_POPULATE_READ);
+	return 0;
+}
+
+/* Bytes from memory: into a memfd of their own first. */
+static int open_db(struct walker *w, const uint8_t *buf, size_t len, struct eg_error *err)
+{
 	size_t done = 0;
 	int fd = memfd_create("exfilguard-mmdb", MFD_CLOEXEC), rc;
 
@@ -316,12 +313,9 @@ static int open_db(struct walker *w, const uint8_t *buf, size_t len, struct eg_e
 		}
 		done += (size_t)n;
 	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	rc = MMDB_open(path, MMDB_MODE_MMAP, &w->db);
+	rc = open_fd(w, fd, err);
 	close(fd); /* the mapping keeps the content */
-	if (rc != MMDB_SUCCESS)
-		return eg_fail(err, EINVAL, "%s: %s", w->name, MMDB_strerror(rc));
-	return 0;
+	return rc;
 }
 
 static int read_db(struct walker *w, struct eg_error *err)
@@ -338,7 +332,13 @@ static int read_db(struct walker *w, struct eg_error *err)
 	w->ds->description = strdup(md->database_type ? md->database_type : "mmdb");
 	if (!w->ds->description)
 		return oom(w, err);
-	if (find_ipv4_subtree(w, err) || walk(w, err) || merge_v4(w, err))
+	/* A tree of node_count nodes has node_count + 1 records: at most that many ranges. */
+	eg_range_list_reserve(&w->ds->ranges, (size_t)md->node_count + 1);
+	if (find_ipv4_subtree(w, err))
+		return -1;
+	if (w->has_v4)
+		eg_range_list_reserve(&w->v4, (size_t)md->node_count + 1);
+	if (walk(w, err) || merge_v4(w, err))
 		return -1;
 	if (w->ds->n_records == w->ds->n_skipped)
 		return no_values_error(w, err);
@@ -346,21 +346,36 @@ static int read_db(struct walker *w, struct eg_error *err)
 	return 0;
 }
 
+/* The walk over an opened database; closes it. */
+static int read_opened(struct walker *w, struct eg_error *err)
+{
+	int rc;
+
+	w->values = (struct eg_mmdb_values){.db = &w->db, .name = w->name, .ds = w->ds};
+	rc = read_db(w, err);
+	MMDB_close(&w->db);
+	eg_mmdb_values_free(&w->values);
+	eg_range_list_free(&w->v4);
+	return rc;
+}
+
 static int mmdb_read(const uint8_t *buf, size_t len, const char *name, struct eg_dataset *ds,
 		     const char **format, struct eg_error *err)
 {
 	struct walker w = {.name = name, .ds = ds};
-	int rc;
 
 	(void)format;
-	if (open_db(&w, buf, len, err))
-		return -1;
-	w.values = (struct eg_mmdb_values){.db = &w.db, .name = name, .ds = ds};
-	rc = read_db(&w, err);
-	MMDB_close(&w.db);
-	eg_mmdb_values_free(&w.values);
-	eg_range_list_free(&w.v4);
-	return rc;
+	return open_db(&w, buf, len, err) ? -1 : read_opened(&w, err);
+}
+
+static int mmdb_read_sealed(const uint8_t *buf, size_t len, int fd, const char *name,
+			    struct eg_dataset *ds, struct eg_error *err)
+{
+	struct walker w = {.name = name, .ds = ds};
+
+	(void)buf;
+	(void)len;
+	return open_fd(&w, fd, err) ? -1 : read_opened(&w, err);
 }
 
 /* The MaxMind DB metadata marker, where the format puts it (the last 128 KiB). */
@@ -376,4 +391,9 @@ static int mmdb_probe(const uint8_t *buf, size_t len, char *why, size_t why_len)
 }
 
 const struct eg_format eg_format_mmdb = {
-	.name = "mmdb", .kinds = EG_KINDS_ADDRESS, .probe = mmdb_probe, .read = mmdb_read};
+	.name = "mmdb",
+	.kinds = EG_KINDS_ADDRESS,
+	.probe = mmdb_probe,
+	.read = mmdb_read,
+	.read_sealed = mmdb_read_sealed,
+};

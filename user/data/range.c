@@ -38,6 +38,20 @@ int eg_range_list_add(struct eg_range_list *l, const uint8_t first[16], const ui
 	return 0;
 }
 
+void eg_range_list_reserve(struct eg_range_list *l, size_t n)
+{
+	struct eg_range *v;
+
+	if (n <= l->cap)
+		return;
+	v = realloc(l->v, n * sizeof(*v));
+	if (!v)
+		return;
+	eg_advise_huge(v + l->n, (n - l->n) * sizeof(*v));
+	l->v = v;
+	l->cap = n;
+}
+
 void eg_range_list_free(struct eg_range_list *l)
 {
 	free(l->v);

@@ -34,6 +34,14 @@ struct eg_range_list {
  */
 int eg_range_list_add(struct eg_range_list *l, const uint8_t first[16], const uint8_t last[16],
 		      uint32_t value);
+/*
+ * Room for n ranges up front, a reader's upper bound: the list then grows in
+ * place, never copied, and only the pages it fills are touched (the rest is
+ * address space). Only a hint: without the memory it grows as it goes.
+ */
+void eg_range_list_reserve(struct eg_range_list *l, size_t n);
+/* Merge the sorted list side into the sorted list l (in place from the back). -1: no memory. */
+int eg_range_list_merge(struct eg_range_list *l, const struct eg_range_list *side);
 /* Append all of more. 0, or -1 when out of memory. */
 int eg_range_list_append(struct eg_range_list *l, const struct eg_range_list *more);
 void eg_range_list_free(struct eg_range_list *l);

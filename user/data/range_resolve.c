@@ -123,8 +123,7 @@ static int sweep_cluster(struct sweep *s, const struct eg_range *v, size_t n,
 	return sweep_until(s, ~(unsigned __int128)0);
 }
 
-/* Merge the sorted, disjoint lists l->v[0..l->n) and side into l, in place from the back. */
-static int merge_side(struct eg_range_list *l, const struct eg_range_list *side)
+int eg_range_list_merge(struct eg_range_list *l, const struct eg_range_list *side)
 {
 	size_t i = l->n, j = side->n, out = l->n + side->n;
 
@@ -177,7 +176,7 @@ int eg_range_list_resolve(struct eg_range_list *l, enum eg_data_kind kind, size_
 	free(s.stack);
 	if (rc == 0) {
 		l->n = kept;
-		rc = merge_side(l, &s.out);
+		rc = eg_range_list_merge(l, &s.out);
 	}
 	eg_range_list_free(&s.out);
 	return rc ? -1 : eg_range_list_normalize_kind(l, kind, "", NULL);

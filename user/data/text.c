@@ -337,6 +337,8 @@ static int text_read(const uint8_t *buf, size_t len, const char *name, struct eg
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte order mark */
 		p += 3;
+	/* A row takes at least 8 bytes ("::,::,1\n"): room for all of them, never copied. */
+	eg_range_list_reserve(&ds->ranges, len / 8 + 1);
 
 	while (p < end && rc == 0) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
