@@ -20,6 +20,7 @@
 #include <linux/udp.h>
 #include "bundle.h"
 #include "check.h"
+#include "realdata.h"
 #include "exfilguard.skel.h"
 #include "guard.h"
 
@@ -167,21 +168,16 @@ static void check_v4(void)
 static void test_load(void)
 {
 	struct eg_error err = {0};
-	char cwd[512];
+	char data[1024];
 	FILE *f;
 	int fd;
 
-	if (!getcwd(cwd, sizeof(cwd)) || access("data/dbip-country.mmdb", R_OK) ||
-	    access("data/asn-ipv4.csv", R_OK) || access("data/asn-ipv6.csv", R_OK))
-		SKIP("real datasets absent (run: exfilguard data fetch data)");
+	if (realdata_section(data, sizeof(data)))
+		SKIP(REALDATA_ABSENT);
 	fd = mkstemp(policy_path);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	ASSERT_OK_PTR(f, "policy file");
-	fprintf(f,
-		"mode: enforce\ndefault: deny\nrules: []\ndata:\n  country: "
-		"%s/data/dbip-country.mmdb\n"
-		"  asn: [%s/data/asn-ipv4.csv, %s/data/asn-ipv6.csv]\n",
-		cwd, cwd, cwd);
+	fprintf(f, "mode: enforce\ndefault: deny\nrules: []\n%s", data);
 	fclose(f);
 	ASSERT_OK(eg_bundle_load(policy_path, -1, &bundle, &err), err.msg);
 	unlink(policy_path);

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "../lib/check.h"
+#include "../lib/realdata.h"
 #include "bundle.h"
 #include "exfilguard.h"
 #include "judge.h"
@@ -435,19 +436,14 @@ static int address_abroad(const struct eg_bundle *b, FILE *csv, uint32_t asn, ch
 /* Real data: an address abroad of every CN-controlled ASN present is denied by jurisdiction CN. */
 static void test_real_cn_abroad_denied(void)
 {
-	static const char policy[] = "data:\n"
-				     "  country: %s/data/dbip-country.mmdb\n"
-				     "  asn: [%s/data/asn-ipv4.csv, %s/data/asn-ipv6.csv]\n"
-				     "rules:\n  - action: deny\n    jurisdiction: [CN]\n";
-	char cwd[256], text[1024], addr[64];
+	char data[1024], text[1200], addr[64];
 	size_t checked = 0;
 	struct eg_bundle b;
 	FILE *v4, *v6;
 
-	if (!getcwd(cwd, sizeof(cwd)) || access("data/dbip-country.mmdb", R_OK) ||
-	    access("data/asn-ipv4.csv", R_OK) || access("data/asn-ipv6.csv", R_OK))
-		SKIP("real datasets absent (run: exfilguard data fetch data)");
-	snprintf(text, sizeof(text), policy, cwd, cwd, cwd);
+	if (realdata_section(data, sizeof(data)))
+		SKIP(REALDATA_ABSENT);
+	snprintf(text, sizeof(text), "%srules:\n  - action: deny\n    jurisdiction: [CN]\n", data);
 	ASSERT_EQ(load_bundle(text, &b), 0, "real bundle loads");
 	v4 = fopen("data/asn-ipv4.csv", "r");
 	v6 = fopen("data/asn-ipv6.csv", "r");

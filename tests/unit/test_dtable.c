@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "bundle.h"
 #include "check.h"
+#include "realdata.h"
 #include "dtable.h"
 #include "embed.h"
 
@@ -213,14 +214,9 @@ static void test_no_world(void)
 
 static void test_real_world(void)
 {
-	char data[1024], cwd[512];
+	char data[1024];
 
-	ASSERT_TRUE(getcwd(cwd, sizeof(cwd)) != NULL, "cwd");
-	ASSERT_EQ(access("data/dbip-country.mmdb", R_OK), 0, "real datasets in data/");
-	snprintf(data, sizeof(data),
-		 "data:\n  country: %s/data/dbip-country.mmdb\n"
-		 "  asn: [%s/data/asn-ipv4.csv, %s/data/asn-ipv6.csv]\n",
-		 cwd, cwd, cwd);
+	ASSERT_EQ(realdata_section(data, sizeof(data)), 0, "real datasets in data/");
 	/* Boundaries of every policy; the random millions on two of them. */
 	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
 		check_policy(data, policies[i], i == 3 || i == 6);

@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "bundle.h"
 #include "check.h"
+#include "realdata.h"
 #include "dtable.h"
 
 typedef unsigned __int128 u128;
@@ -38,23 +39,13 @@ static const char asn_csv[] = "198.51.100.0,198.51.100.255,4134,Chinanet\n"
 			      "2001:db8:1::,2001:db8:1:ffff:ffff:ffff:ffff:ffff,45102,Alibaba\n";
 static const char rules[] = "rules:\n  - action: deny\n    country: [CN]\n";
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 /* The policy naming data (country and asn files) with extra rule text. */
 static int write_policy(const char *data, const char *extra)
 {
 	char text[2048];
 
 	snprintf(text, sizeof(text), "%s%s%s", data, rules, extra);
-	return write_file(policy, text);
+	return testfile_write(policy, text);
 }
 
 static int write_fixture_policy(const char *extra)
@@ -161,14 +152,9 @@ static void test_trimmed_fixture_world(void)
 
 static void test_trimmed_real_world(void)
 {
-	char data[1024], cwd[512];
+	char data[1024];
 
-	ASSERT_TRUE(getcwd(cwd, sizeof(cwd)) != NULL, "cwd");
-	ASSERT_EQ(access("data/dbip-country.mmdb", R_OK), 0, "real datasets in data/");
-	snprintf(data, sizeof(data),
-		 "data:\n  country: %s/data/dbip-country.mmdb\n"
-		 "  asn: [%s/data/asn-ipv4.csv, %s/data/asn-ipv6.csv]\n",
-		 cwd, cwd, cwd);
+	ASSERT_EQ(realdata_section(data, sizeof(data)), 0, "real datasets in data/");
 	check_trimmed_world_compiles_the_same(data);
 }
 
@@ -239,7 +225,7 @@ static int read_anew_after(struct eg_bundle *in_force, int (*change)(void), uint
 
 static int rewrite_country(void)
 {
-	return write_file(country, country_v2);
+	return testfile_write(country, country_v2);
 }
 
 static int touch_asn(void)
@@ -252,7 +238,7 @@ static int add_manifest(void)
 	char path[300];
 
 	snprintf(path, sizeof(path), "%s/MANIFEST.json", dir);
-	return write_file(path, "{\"files\": {}}\n");
+	return testfile_write(path, "{\"files\": {}}\n");
 }
 
 static int change_nothing(void)
@@ -265,7 +251,7 @@ static void test_changed_data_is_read_anew(void)
 	int (*const changes[])(void) = {rewrite_country, touch_asn, add_manifest};
 	uint16_t cn;
 
-	ASSERT_OK(write_file(country, country_v1), "country v1");
+	ASSERT_OK(testfile_write(country, country_v1), "country v1");
 	ASSERT_OK(write_fixture_policy(""), "policy");
 	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
 		usleep(SETTLE_US); /* after the last change */
@@ -300,7 +286,7 @@ static void test_other_files_or_no_data(void)
 	EXPECT_TRUE(b.have_world && !b.have_asn, "as the policy names them");
 	eg_bundle_free(&b);
 	eg_bundle_free(&a);
-	ASSERT_OK(write_file(policy, "rules:\n  - action: deny\n    cidr: [192.0.2.0/24]\n"),
+	ASSERT_OK(testfile_write(policy, "rules:\n  - action: deny\n    cidr: [192.0.2.0/24]\n"),
 		  "cidr");
 	ASSERT_OK(load_in_force(&a), "in force");
 	EXPECT_TRUE(a.data_key == NULL, "no data: nothing to reuse");
@@ -321,7 +307,7 @@ int main(void)
 	snprintf(policy, sizeof(policy), "%s/policy.yaml", dir);
 	snprintf(country, sizeof(country), "%s/country.csv", dir);
 	snprintf(asn, sizeof(asn), "%s/asn.csv", dir);
-	if (write_file(country, country_v1) || write_file(asn, asn_csv)) {
+	if (testfile_write(country, country_v1) || testfile_write(asn, asn_csv)) {
 		perror(dir);
 		return 1;
 	}

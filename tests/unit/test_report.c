@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "../lib/check.h"
+#include "../lib/realdata.h"
 #include "cmd_report.h"
 #include "sha256.h"
 
@@ -40,16 +41,6 @@ static const char policy_text[] = "mode: audit\n"
 				  "rules:\n"
 				  "  - action: deny\n"
 				  "    country: [CN]\n";
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
 
 /* The Markdown report of the fixture (with the policy when asked); allocated. */
 static char *markdown(int with_policy)
@@ -124,7 +115,7 @@ static void test_folded_lines_counted(void)
 {
 	char *md;
 
-	ASSERT_TRUE(write_file(events, folded_text) == 0, "folded events written");
+	ASSERT_TRUE(testfile_write(events, folded_text) == 0, "folded events written");
 	md = markdown(0);
 	ASSERT_TRUE(md, "report made");
 	ASSERT_CONTAINS(md, "| Attempts to flagged destinations | 10002 |", "every attempt");
@@ -137,7 +128,7 @@ static void test_folded_lines_counted(void)
 	ASSERT_CONTAINS(md, "| 198.51.100.10:80 | 2 | 0 |", "the unqueued one");
 	ASSERT_CONTAINS(md, "| 2025-05-01 10:00 | 10002 | 0 |", "over time, weighted");
 	free(md);
-	ASSERT_TRUE(write_file(events, events_text) == 0, "fixture restored");
+	ASSERT_TRUE(testfile_write(events, events_text) == 0, "fixture restored");
 }
 
 static void test_policy_described(void)
@@ -158,7 +149,7 @@ int main(void)
 		return 1;
 	snprintf(events, sizeof(events), "%s/ev.json", dir);
 	snprintf(policy, sizeof(policy), "%s/p.yaml", dir);
-	if (write_file(events, events_text) || write_file(policy, policy_text))
+	if (testfile_write(events, events_text) || testfile_write(policy, policy_text))
 		return 1;
 	RUN_TEST(test_totals_and_tables);
 	RUN_TEST(test_folded_lines_counted);

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdio.h>
+#include <unistd.h>
+#include "realdata.h"
+
+int realdata_section(char *out, size_t len)
+{
+	char cwd[512];
+	int n;
+
+	if (!getcwd(cwd, sizeof(cwd)) || access("data/dbip-country.mmdb", R_OK) ||
+	    access("data/asn-ipv4.csv", R_OK) || access("data/asn-ipv6.csv", R_OK))
+		return -1;
+	n = snprintf(out, len,
+		     "data:\n  country: %s/data/dbip-country.mmdb\n"
+		     "  asn: [%s/data/asn-ipv4.csv, %s/data/asn-ipv6.csv]\n",
+		     cwd, cwd, cwd);
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+int testfile_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
