@@ -42,29 +42,6 @@ static int write_big_policy(size_t n, char out[PATH_MAX])
 	return fclose(f);
 }
 
-/* 1 allowed, 0 refused with EPERM, -1 other (an allowed connect may find no route). */
-static void probe(void *arg)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(9)};
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
-
-	inet_pton(AF_INET, arg, &sin.sin_addr);
-	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	workload_report(rc == 0 ? 1 : errno == EPERM ? 0 : -1, 0);
-	close(fd);
-}
-
-static int guarded_verdict(const char *addr)
-{
-	struct workload_report r = {0};
-	struct workload w;
-
-	if (workload_start(&w, testenv.cg_guarded, probe, (void *)addr) || workload_await(&w, &r))
-		return -2;
-	workload_end(&w);
-	return r.ret;
-}
-
 /* clean_stop: also require a clean exit within the harness's 3 s (see test_1m_prefixes). */
 static void check_big(size_t n, const char *name, int clean_stop)
 {
@@ -74,11 +51,16 @@ static void check_big(size_t n, const char *name, int clean_stop)
 
 	ASSERT_OK(write_big_policy(n, policy), "policy written");
 	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, name), 0, "guard started");
-	EXPECT_EQ(guarded_verdict("198.18.0.2"), 0, "first prefix denied");
-	EXPECT_EQ(guarded_verdict("198.19.255.254"), 0, "65,536th prefix denied");
-	EXPECT_TRUE(guarded_verdict("198.18.0.3") != 0, "odd address allowed");
-	EXPECT_TRUE(guarded_verdict("198.19.255.255") != 0, "last odd address allowed");
-	EXPECT_EQ(guarded_verdict("0.0.0.1"), 0, "self-test canary denied");
+	EXPECT_EQ(workload_udp_verdict(testenv.cg_guarded, "198.18.0.2", 9), 0,
+		  "first prefix denied");
+	EXPECT_EQ(workload_udp_verdict(testenv.cg_guarded, "198.19.255.254", 9), 0,
+		  "65,536th prefix denied");
+	EXPECT_TRUE(workload_udp_verdict(testenv.cg_guarded, "198.18.0.3", 9) != 0,
+		    "odd address allowed");
+	EXPECT_TRUE(workload_udp_verdict(testenv.cg_guarded, "198.19.255.255", 9) != 0,
+		    "last odd address allowed");
+	EXPECT_EQ(workload_udp_verdict(testenv.cg_guarded, "0.0.0.1", 9), 0,
+		  "self-test canary denied");
 	status = testenv_guard_finish(&guard, check_failed);
 	if (clean_stop)
 		ASSERT_EQ(status, 0, "guard stopped cleanly");

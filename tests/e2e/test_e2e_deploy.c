@@ -34,29 +34,12 @@ static const char second_policy[] = "rules:\n  - action: deny\n    cidr: [198.51
 
 static struct guard guard;
 
-/* UDP connect (it sends nothing): 1 allowed, 0 refused with EPERM, -1 other. */
-static void probe(void *arg)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(53)};
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
-
-	inet_pton(AF_INET, arg, &sin.sin_addr);
-	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	workload_report(rc == 0 ? 1 : errno == EPERM ? 0 : -1, 0);
-}
-
+/* Wait up to ms for addr's verdict to become want; 0 when it did. */
 static int guarded_verdict(const char *addr)
 {
-	struct workload_report r = {0};
-	struct workload w;
-
-	if (workload_start(&w, testenv.cg_guarded, probe, (void *)addr) || workload_await(&w, &r))
-		return -2;
-	workload_end(&w);
-	return r.ret;
+	return workload_udp_verdict(testenv.cg_guarded, addr, 53);
 }
 
-/* Wait up to ms for addr's verdict to become want; 0 when it did. */
 static int await_verdict(const char *addr, int want, int ms)
 {
 	for (int waited = 0; waited < ms; waited += 100) {

@@ -25,6 +25,7 @@
 #include "../lib/check.h"
 #include "../lib/evlog.h"
 #include "../lib/guard.h"
+#include "../lib/realdata.h"
 #include "../lib/testenv.h"
 #include "../lib/workload.h"
 
@@ -38,20 +39,9 @@ static struct guard guard;
 /* Policy A: a CIDR rule, no datasets. */
 static const char policy_a[] = "rules:\n  - action: deny\n    cidr: [198.51.100.0/24]\n";
 
-/* Replace the file at path with text; 0 or -1. */
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 static int write_policy_text(const char *text)
 {
-	return write_text(policy, text);
+	return testfile_write(policy, text);
 }
 
 /* Policy B: a country rule on the fixture datasets (198.51.100.0/24 is CN, 198.19.113.0/24 US). */
@@ -418,7 +408,7 @@ static int write_cgroup_knob(const char *cg, const char *knob, const char *value
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", cg, knob);
-	return write_text(path, value);
+	return testfile_write(path, value);
 }
 
 /*

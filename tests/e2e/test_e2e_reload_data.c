@@ -19,6 +19,7 @@
 #include "../lib/check.h"
 #include "../lib/clirun.h"
 #include "../lib/guard.h"
+#include "../lib/realdata.h"
 #include "../lib/testenv.h"
 #include "../lib/workload.h"
 
@@ -36,16 +37,6 @@ static const char asn_csv[] = "198.51.100.0,198.51.100.255,4134,Chinanet\n";
 static char policy[PATH_MAX], country[PATH_MAX], asn[PATH_MAX];
 static struct guard guard;
 
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 /* Deny CN, with more rule text. */
 static int write_policy(const char *extra)
 {
@@ -55,29 +46,7 @@ static int write_policy(const char *extra)
 		 "data:\n  country: %s\n  asn: %s\n"
 		 "rules:\n  - action: deny\n    country: [CN]\n%s",
 		 country, asn, extra);
-	return write_text(policy, text);
-}
-
-/* UDP connect from a fresh workload in the guarded cgroup: 1 allowed, 0 refused, < 0 other. */
-static void probe(void *arg)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(53)};
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
-
-	inet_pton(AF_INET, arg, &sin.sin_addr);
-	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	workload_report(rc == 0 ? 1 : errno == EPERM ? 0 : -1, 0);
-}
-
-static int verdict(const char *addr)
-{
-	struct workload_report r = {0};
-	struct workload w;
-
-	if (workload_start(&w, testenv.cg_guarded, probe, (void *)addr) || workload_await(&w, &r))
-		return -2;
-	workload_end(&w);
-	return r.ret;
+	return testfile_write(policy, text);
 }
 
 /* `exfilguard reload`: its exit status, its answer in out. */
@@ -91,9 +60,9 @@ static void expect_verdicts(int low, int high, const char *when)
 	char what[128];
 
 	snprintf(what, sizeof(what), "%s: " LOW, when);
-	EXPECT_EQ(verdict(LOW), low, what);
+	EXPECT_EQ(workload_udp_verdict(testenv.cg_guarded, LOW, 53), low, what);
 	snprintf(what, sizeof(what), "%s: " HIGH, when);
-	EXPECT_EQ(verdict(HIGH), high, what);
+	EXPECT_EQ(workload_udp_verdict(testenv.cg_guarded, HIGH, 53), high, what);
 }
 
 static void test_environment(void)
@@ -102,8 +71,8 @@ static void test_environment(void)
 	testenv_path("policy.yaml", policy);
 	testenv_path("country.csv", country);
 	testenv_path("asn.csv", asn);
-	ASSERT_OK(write_text(country, country_v1), "country data");
-	ASSERT_OK(write_text(asn, asn_csv), "asn data");
+	ASSERT_OK(testfile_write(country, country_v1), "country data");
+	ASSERT_OK(testfile_write(asn, asn_csv), "asn data");
 	ASSERT_OK(write_policy(""), "policy");
 	usleep(SETTLE_US);
 	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "reload-data"), 0, "guard started");
@@ -142,7 +111,7 @@ static void test_rewritten_data_is_read_and_enforced(void)
 {
 	char out[4096];
 
-	ASSERT_OK(write_text(country, country_v2), "country data rewritten");
+	ASSERT_OK(testfile_write(country, country_v2), "country data rewritten");
 	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
 	EXPECT_CONTAINS(out, READ_ANEW, "read anew");
 	expect_verdicts(0, 0, "new data");
@@ -158,10 +127,10 @@ static void test_broken_data_is_refused(void)
 {
 	char out[4096];
 
-	ASSERT_OK(write_text(country, "not,a dataset\n"), "country data broken");
+	ASSERT_OK(testfile_write(country, "not,a dataset\n"), "country data broken");
 	EXPECT_EQ(reload(out, sizeof(out)), 1, "reload refused");
 	expect_verdicts(0, 0, "the generation in force still enforces");
-	ASSERT_OK(write_text(country, country_v1), "country data repaired");
+	ASSERT_OK(testfile_write(country, country_v1), "country data repaired");
 	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
 	EXPECT_CONTAINS(out, READ_ANEW, "read anew");
 	expect_verdicts(0, 1, "repaired data");

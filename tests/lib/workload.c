@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "testcg.h"
@@ -183,4 +186,33 @@ int workload_pause(void)
 	char c;
 
 	return read(child_cmd_fd, &c, 1) == 1 ? 0 : -1;
+}
+
+struct udp_probe {
+	const char *addr;
+	unsigned port;
+};
+
+static void udp_probe(void *arg)
+{
+	const struct udp_probe *p = arg;
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p->port)};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
+
+	inet_pton(AF_INET, p->addr, &sin.sin_addr);
+	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	workload_report(rc == 0 ? 1 : errno == EPERM ? 0 : -1, 0);
+	close(fd);
+}
+
+int workload_udp_verdict(const char *cgroup_dir, const char *addr, unsigned port)
+{
+	struct udp_probe p = {addr, port};
+	struct workload_report r = {0};
+	struct workload w;
+
+	if (workload_start(&w, cgroup_dir, udp_probe, &p) || workload_await(&w, &r))
+		return -2;
+	workload_end(&w);
+	return r.ret;
 }

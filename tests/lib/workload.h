@@ -54,4 +54,11 @@ void workload_report(int ret, int err);
 /* Child: wait for workload_resume(); -1 when the parent went away. */
 int workload_pause(void);
 
+/*
+ * A UDP connect() (it sends nothing) to IPv4 addr:port from a fresh workload
+ * in cgroup_dir: 1 allowed, 0 refused with EPERM, -1 another error (an
+ * allowed connect may find no route), -2 when the workload could not run.
+ */
+int workload_udp_verdict(const char *cgroup_dir, const char *addr, unsigned port);
+
 #endif
