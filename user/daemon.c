@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The daemon's lifecycle: start or adopt, reload, stop. Its event loop is in daemon_events.c. */
 #include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "daemon.h"
 #include "daemon_impl.h"
 #include "event_sink.h"
+#include "heap.h"
 #include "metrics.h"
 #include "pins.h"
 #include "selftest.h"
@@ -304,22 +304,6 @@ static int watch_policy(struct eg_daemon *d, struct eg_error *err)
 	return 0;
 }
 
-/*
- * Once enforcing: every large block in its own mapping, given back to the
- * kernel when freed. glibc's default raises the mmap threshold to 32 MiB as
- * soon as a large block is freed, so a reload's arrays (datasets, world,
- * tables: up to tens of MiB, grown by realloc) would land in the heap, where
- * each growth leaves its old copy resident beside the generation in force. A
- * fixed threshold (glibc's initial one) keeps realloc to mremap and a reload's
- * peak to what is live. Not before: at start it costs more CPU (fresh pages)
- * than the peak it saves is worth while nothing else is resident.
- */
-static void keep_large_blocks_apart(void)
-{
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	malloc_trim(0);
-}
-
 int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_error *err)
 {
 	static struct eg_daemon d; /* large: keep it off the stack */
@@ -341,7 +325,7 @@ int eg_daemon_run(const struct eg_run_opts *o, const char *pin_dir, struct eg_er
 		return -1;
 	}
 	print_started(&d);
-	keep_large_blocks_apart();
+	eg_heap_settle();
 	eg_metrics_loaded(d.metrics, &began, eg_mode_name(d.gen.b.policy.mode),
 			  eg_bundle_oldest_build(&d.gen.b));
 	eg_metrics_set_healthy(d.metrics, 1);

@@ -15,5 +15,10 @@
 void eg_heap_prepare(void);
 /* After it (the daemon, once the kernel holds the tables): trim as usual, and trim now. */
 void eg_heap_release(void);
+/*
+ * Once enforcing (the daemon): every large block in its own mapping for
+ * good, later loads (reloads) included; see heap.c.
+ */
+void eg_heap_settle(void);
 
 #endif
