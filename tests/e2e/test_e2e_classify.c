@@ -23,6 +23,7 @@
 #include "../lib/check.h"
 #include "../lib/client.h"
 #include "../lib/evlog.h"
+#include "../lib/realdata.h"
 #include "../lib/guard.h"
 #include "../lib/testenv.h"
 #include "../lib/testhost.h"
@@ -150,13 +151,10 @@ static void expect_event(pid_t pid, const struct class_expect *x)
 
 static void test_environment(void)
 {
-	char cmd[PATH_MAX + 64];
-
 	ASSERT_EQ(testenv_setup(), 0, "environment set-up (namespaces, veth, cgroups, servers)");
 	testenv_path("fixtures", fixtures);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s && perl tests/fixtures/gen_fixtures.pl %s",
-		 fixtures, fixtures);
-	ASSERT_EQ(system(cmd), 0, "fixture datasets generated (tests/fixtures/gen_fixtures.pl)");
+	ASSERT_EQ(fixtures_generate(fixtures), 0,
+		  "fixture datasets generated (tests/fixtures/gen_fixtures.pl)");
 }
 
 /* Start a guard with rules, run body, always stop the guard. */

@@ -109,13 +109,9 @@ static int cli(int uid, const char *args, char *out, size_t len)
 
 static void test_environment(void)
 {
-	char cmd[2 * PATH_MAX];
-
 	ASSERT_EQ(testenv_setup(), 0, "environment set-up");
 	testenv_path("fixtures", fixtures);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s && perl tests/fixtures/gen_fixtures.pl %s",
-		 fixtures, fixtures);
-	ASSERT_EQ(system(cmd), 0, "fixture datasets generated");
+	ASSERT_EQ(fixtures_generate(fixtures), 0, "fixture datasets generated");
 	testenv_path("policy.yaml", policy);
 }
 

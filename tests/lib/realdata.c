@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include "realdata.h"
 
@@ -16,6 +18,18 @@ int realdata_section(char *out, size_t len)
 		     "  asn: [%s/data/asn-ipv4.csv, %s/data/asn-ipv6.csv]\n",
 		     cwd, cwd, cwd);
 	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+int fixtures_generate(const char *dir)
+{
+	char cmd[PATH_MAX + 64];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && perl tests/fixtures/gen_fixtures.pl '%s'", dir,
+		 dir);
+	if (system(cmd) == 0)
+		return 0;
+	fprintf(stderr, "  fixture generator failed: %s\n", cmd);
+	return -1;
 }
 
 int testfile_write(const char *path, const char *text)

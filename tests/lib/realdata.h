@@ -14,6 +14,13 @@
  */
 int realdata_section(char *out, size_t len);
 
+/*
+ * The fixture datasets (tests/fixtures/gen_fixtures.pl: real mmdb files and
+ * CSVs) written into dir, made if missing; run from the repository root. 0,
+ * or -1 with the failure printed.
+ */
+int fixtures_generate(const char *dir);
+
 /* Write text to path (created or truncated); 0, or -1. */
 int testfile_write(const char *path, const char *text);
 

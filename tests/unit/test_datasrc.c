@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "../lib/check.h"
+#include "../lib/realdata.h"
 #include "addr.h"
 #include "datasrc.h"
 #include "sha256.h"
@@ -51,8 +52,6 @@ static void remove_fixtures(void)
 /* Run the generator into a fresh directory (tests run from the repository root). */
 static int make_fixtures(void)
 {
-	char cmd[256];
-
 	snprintf(fixture_dir, sizeof(fixture_dir), "/tmp/eg-datasrc-XXXXXX");
 	if (!mkdtemp(fixture_dir)) {
 		perror("mkdtemp");
@@ -60,12 +59,7 @@ static int make_fixtures(void)
 		return -1;
 	}
 	atexit(remove_fixtures);
-	snprintf(cmd, sizeof(cmd), "perl tests/fixtures/gen_fixtures.pl %s", fixture_dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "fixture generator failed: %s\n", cmd);
-		return -1;
-	}
-	return 0;
+	return fixtures_generate(fixture_dir);
 }
 
 static void addr(const char *text, uint8_t out[16])

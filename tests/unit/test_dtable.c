@@ -224,17 +224,12 @@ static void test_real_world(void)
 
 int main(void)
 {
-	char cmd[512];
-
 	if (!mkdtemp(fixtures)) {
 		perror("mkdtemp");
 		return 1;
 	}
-	snprintf(cmd, sizeof(cmd), "perl tests/fixtures/gen_fixtures.pl %s", fixtures);
-	if (system(cmd)) {
-		fprintf(stderr, "test_dtable: tests/fixtures/gen_fixtures.pl failed\n");
+	if (fixtures_generate(fixtures))
 		return 1;
-	}
 	RUN_TEST(test_no_world);
 	RUN_TEST(test_fixture_world);
 	RUN_TEST(test_real_world);

@@ -171,13 +171,7 @@ int main(void)
 {
 	char cmd[512];
 
-	if (!mkdtemp(fixtures)) {
-		printf("0 passed, 1 failed\n");
-		return 1;
-	}
-	snprintf(cmd, sizeof(cmd), "perl tests/fixtures/gen_fixtures.pl %s", fixtures);
-	if (system(cmd)) {
-		fprintf(stderr, "test_world: tests/fixtures/gen_fixtures.pl failed\n");
+	if (!mkdtemp(fixtures) || fixtures_generate(fixtures)) {
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
