@@ -224,6 +224,8 @@ static void test_real_world(void)
 
 int main(void)
 {
+	char cmd[512];
+
 	if (!mkdtemp(fixtures)) {
 		perror("mkdtemp");
 		return 1;
