@@ -13,10 +13,6 @@
 #include "maps.bpf.h"
 #include "../maps/decide.h"
 
-#ifndef EG_CLASS_UNRESOLVED
-#define EG_CLASS_UNRESOLVED 0xffffffffu /* as maps/classify.h */
-#endif
-
 static __always_inline void eg_count(__u32 slot)
 {
 	__u64 *ctr = bpf_map_lookup_elem(&EG_MAP_COUNTERS, &slot);

@@ -206,10 +206,6 @@ static __always_inline __u32 eg_classify(EG_TABLES_T t, const __u8 addr[16])
 	return eg_classify_v6(t, eg_be64_at(addr), eg_be64_at(addr + 8));
 }
 
-#ifndef EG_CLASS_UNRESOLVED
-#define EG_CLASS_UNRESOLVED 0xffffffffu
-#endif
-
 /*
  * The decision from the rules and the classification (the reference the
  * decision tables are compiled with). The kernel defines EG_DT_ONLY: it

@@ -242,6 +242,13 @@ _Static_assert(sizeof(struct eg_skstate) == 40, "eg_skstate ABI");
 #define EG_PATH_LEN    256
 #define EG_DATASET_LEN 80
 
+/*
+ * A class id no lookup has computed yet: what a decision that did not
+ * classify returns, and what a new fold entry's event starts with until its
+ * first report fills it in (bpf/fold.bpf.h).
+ */
+#define EG_CLASS_UNRESOLVED 0xffffffffu
+
 /* One deny or audit, from EG_MAP_EVENTS. */
 struct eg_event {
 	__u64 ts_boot_ns; /* host order: bpf_ktime_get_boot_ns() */

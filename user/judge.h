@@ -13,11 +13,6 @@
 
 struct eg_dtset;
 
-/* *class_id when the decision did not classify the destination. */
-#ifndef EG_CLASS_UNRESOLVED
-#define EG_CLASS_UNRESOLVED 0xffffffffu
-#endif
-
 struct eg_tables {
 	const struct eg_world *world; /* NULL: no classification data */
 	const struct eg_ruleset *rs;
