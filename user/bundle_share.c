@@ -55,11 +55,9 @@ static int key_file(FILE *key, const char *what, const char *path, int absent_ok
 /* A dataset file, and the manifest beside it that can set its date or refuse it. */
 static int key_dataset(FILE *key, const char *what, const char *path)
 {
-	const char *slash = strrchr(path, '/');
 	char manifest[4096];
 
-	snprintf(manifest, sizeof(manifest), "%.*s%s", slash ? (int)(slash - path + 1) : 0, path,
-		 EG_MANIFEST_NAME);
+	eg_manifest_path_of(path, manifest, sizeof(manifest));
 	return key_file(key, what, path, 0) || key_file(key, "manifest", manifest, 1);
 }
 

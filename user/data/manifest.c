@@ -41,13 +41,19 @@ int eg_manifest_find_in(const char *manifest_path, const char *base, struct eg_m
 	return found;
 }
 
+void eg_manifest_path_of(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(out, len, "%.*s%s", slash ? (int)(slash - path + 1) : 0, path, EG_MANIFEST_NAME);
+}
+
 int eg_manifest_find(const char *path, struct eg_manifest_file *out, struct eg_error *err)
 {
 	const char *slash = strrchr(path, '/');
 	char manifest[4096];
 
-	snprintf(manifest, sizeof(manifest), "%.*s%s", slash ? (int)(slash - path + 1) : 0, path,
-		 EG_MANIFEST_NAME);
+	eg_manifest_path_of(path, manifest, sizeof(manifest));
 	return eg_manifest_find_in(manifest, slash ? slash + 1 : path, out, err);
 }
 

@@ -29,6 +29,8 @@ struct eg_manifest_file {
  * -1 (err set, naming the manifest) when the manifest cannot be read.
  */
 int eg_manifest_find(const char *path, struct eg_manifest_file *out, struct eg_error *err);
+/* The MANIFEST.json of the directory of the file at path, into out. */
+void eg_manifest_path_of(const char *path, char *out, size_t len);
 /* The same, for the file named base in the manifest at manifest_path. */
 int eg_manifest_find_in(const char *manifest_path, const char *base, struct eg_manifest_file *out,
 			struct eg_error *err);
