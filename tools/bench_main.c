@@ -16,7 +16,9 @@
  *
  * BENCH_QUICK=1: the rounds only (no deny loop, sweep or daemon);
  * BENCH_ROUNDS=N: N rounds (1 to 7) instead of 7; BENCH_HOT=1: the loops to
- * one allowed address only.
+ * one allowed address only; BENCH_WORK=0,1: only these workloads in the
+ * rounds (enum bench_work: 0 UDP connect, 1 sendto, 2 TCP connect+close,
+ * 3 bulk TCP, 4 the denied mix).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,7 +43,8 @@ static struct bench_variant variants[VN_COUNT] = {
 };
 static double figures[VN_COUNT][W_COUNT][MAX_ROUNDS];
 static struct bench_prog_sample progstats[VN_COUNT][W_COUNT][MAX_ROUNDS];
-static int rounds = MAX_ROUNDS; /* BENCH_ROUNDS=N: fewer */
+static int rounds = MAX_ROUNDS;		     /* BENCH_ROUNDS=N: fewer */
+static unsigned works = (1u << W_COUNT) - 1; /* BENCH_WORK=0,2: some workloads only */
 static struct bench_env env;
 
 static void cleanup(void)
@@ -111,9 +114,10 @@ static int run_rounds(void)
 			if (bench_variant_attach(&variants[v], &env))
 				return -1;
 			for (w = 0; w < W_COUNT; w++)
-				figures[v][w][r] =
-					bench_run_progs(&variants[v], &env, (enum bench_work)w,
-							&progstats[v][w][r]);
+				if (works & (1u << w))
+					figures[v][w][r] = bench_run_progs(&variants[v], &env,
+									   (enum bench_work)w,
+									   &progstats[v][w][r]);
 			bench_variant_detach(&variants[v], &env);
 		}
 	return 0;
@@ -241,6 +245,24 @@ static void print_loads(void)
 		       (double)variants[v].kmem_bytes / (1 << 20));
 }
 
+/* BENCH_WORK's comma-separated workload numbers as a bit set (none valid: all). */
+static unsigned parse_works(const char *list)
+{
+	unsigned set = 0;
+	char *end;
+
+	for (;;) {
+		long w = strtol(list, &end, 10);
+
+		if (end == list)
+			break;
+		if (w >= 0 && w < W_COUNT)
+			set |= 1u << w;
+		list = *end == ',' ? end + 1 : end;
+	}
+	return set ? set : (1u << W_COUNT) - 1;
+}
+
 /*
  * BENCH_PROFILE=N: only TCP connect+close under the CN policy, N runs, for
  * `perf record -a -g` around it (where the per-connection cost goes).
@@ -281,6 +303,8 @@ int main(int argc, char **argv)
 		rounds = atoi(getenv("BENCH_ROUNDS"));
 	if (rounds < 0 || rounds > MAX_ROUNDS)
 		rounds = MAX_ROUNDS;
+	if (getenv("BENCH_WORK"))
+		works = parse_works(getenv("BENCH_WORK"));
 	if (bench_progs_enable())
 		return 1;
 	if (run_rounds())
@@ -291,10 +315,11 @@ int main(int argc, char **argv)
 	       "guard's, median (min..max) of the paired rounds, and rate as a fraction of no "
 	       "guard's:\n",
 	       rounds);
-	for (w = 0; w < W_COUNT; w++) {
-		print_work(w);
-		print_progs(w);
-	}
+	for (w = 0; w < W_COUNT; w++)
+		if (works & (1u << w)) {
+			print_work(w);
+			print_progs(w);
+		}
 	printf("(nftables never sees UDP connect(): it sends nothing, netfilter runs on "
 	       "packets)\n");
 	hot_loops();
