@@ -13,12 +13,14 @@
 #include "maps.bpf.h"
 #include "../maps/decide.h"
 
+/* One more in counter slot (see struct eg_counter_row): this CPU's row, an atomic add. */
 static __always_inline void eg_count(__u32 slot)
 {
-	__u64 *ctr = bpf_map_lookup_elem(&EG_MAP_COUNTERS, &slot);
+	__u32 row = bpf_get_smp_processor_id() % EG_CTR_ROWS;
+	struct eg_counter_row *r = bpf_map_lookup_elem(&EG_MAP_COUNTERS, &row);
 
-	if (ctr)
-		*ctr += 1; /* per-CPU slot: no atomics needed */
+	if (r)
+		__sync_fetch_and_add(&r->v[slot & (EG_CTR_SLOTS - 1)], 1);
 }
 
 /* The fold key of a report; pid is the current tgid (also in kernel context: only a key). */

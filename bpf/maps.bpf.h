@@ -22,10 +22,10 @@ struct {
 } EG_MAP_CONFIG SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, EG_CTR_COUNT);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EG_CTR_ROWS);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct eg_counter_row);
 } EG_MAP_COUNTERS SEC(".maps");
 
 struct {

@@ -20,7 +20,7 @@
 #define EG_MAP_RULES	 eg_rules     /* LPM trie: (policy, prefix) -> rule */
 #define EG_MAP_POLICY	 eg_policy    /* array: policy id -> policy header */
 #define EG_MAP_CONFIG	 eg_config    /* array[1]: what is in force */
-#define EG_MAP_COUNTERS	 eg_counters  /* per-CPU array of __u64 counters */
+#define EG_MAP_COUNTERS	 eg_counters  /* array: struct eg_counter_row per CPU (mod rows) */
 #define EG_MAP_EVENTS	 eg_events    /* ring buffer of struct eg_event */
 #define EG_MAP_SKSTATE	 eg_skstate   /* socket storage: per-socket verdict cache */
 #define EG_MAP_INFO	 eg_info      /* array[1]: daemon metadata for status */
@@ -140,6 +140,25 @@ enum eg_counter {
 	EG_CTR_SELFTEST,       /* the self-test's canary connects refused (not a workload's) */
 	EG_CTR_COUNT,
 };
+
+/*
+ * EG_MAP_COUNTERS value: all the counters of one row; a counter is the sum
+ * of its column over the rows. CPU n adds to row n % EG_CTR_ROWS by atomic
+ * adds (rows are shared only past EG_CTR_ROWS CPUs), so each CPU writes
+ * cache lines of its own. A plain array, not a per-CPU one: the map is
+ * small enough (16 KiB) to be allocated in the kernel's directly mapped
+ * memory, where a per-CPU map's values may sit in vmalloc'd per-CPU chunks:
+ * with page-table isolation on a CPU without PCID every syscall flushes the
+ * TLB, and a value on a page of its own costs each hook run a page walk
+ * (measured ~70 ns per run on the project VM, more than the decision).
+ */
+#define EG_CTR_ROWS  32
+#define EG_CTR_SLOTS 64 /* a power of two: the hooks index by slot & (EG_CTR_SLOTS - 1) */
+struct eg_counter_row {
+	__u64 v[EG_CTR_SLOTS]; /* host order: v[enum eg_counter, EG_CTR_HOOK()] */
+};
+_Static_assert(EG_CTR_COUNT <= EG_CTR_SLOTS, "eg_counter_row holds every counter");
+_Static_assert(sizeof(struct eg_counter_row) == 512, "eg_counter_row ABI");
 
 #define EG_RULE_DEFAULT 0xffffu /* eg_event.rule when the policy default decided */
 /*

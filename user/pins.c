@@ -141,17 +141,13 @@ int eg_pinned_config(const char *pin_dir, struct eg_config *cfg)
 
 uint64_t eg_counter_sum(int counters_fd, uint32_t slot)
 {
-	int ncpu = libbpf_num_possible_cpus();
+	struct eg_counter_row row;
 	uint64_t sum = 0;
-	uint64_t *vals;
-	int i;
+	uint32_t i;
 
-	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
-		return 0;
-	if (bpf_map_lookup_elem(counters_fd, &slot, vals) == 0)
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
+	for (i = 0; slot < EG_CTR_COUNT && i < EG_CTR_ROWS; i++)
+		if (bpf_map_lookup_elem(counters_fd, &i, &row) == 0)
+			sum += row.v[slot];
 	return sum;
 }
 
