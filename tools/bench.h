@@ -108,6 +108,7 @@ enum bench_work {
 #define BENCH_TCP	4000
 #define BENCH_BULK_MIB	512
 #define BENCH_DENY_LOOP 1000000
+#define BENCH_FRESH	50000 /* the one-address loop on a new socket each */
 
 struct bench_env {
 	char cg[PATH_MAX];    /* the guarded cgroup the workloads run in */
@@ -124,6 +125,8 @@ void bench_env_teardown(struct bench_env *e);
 double bench_run(const struct bench_env *e, enum bench_work w);
 /* UDP connect() to one address in a loop: refusals per second. */
 double bench_deny_loop(const struct bench_env *e, uint32_t addr, unsigned n);
+/* The same with a new socket for each connect (socket, connect, close): calls per second. */
+double bench_fresh_loop(const struct bench_env *e, uint32_t addr, unsigned n);
 /* UDP connect() cost over a given destination list (for the size sweep). */
 double bench_connect_list(const struct bench_env *e, const uint32_t *dst, size_t n);
 extern const char *const bench_work_names[W_COUNT];
