@@ -179,17 +179,18 @@ static __always_inline int eg_tcp_before_data(struct bpf_sock *sk)
 /*
  * Remember that this socket was allowed to reach dest under this generation
  * and policy slot, and what its later packets count under (one storage
- * lookup for both).
+ * lookup for both). create 0: only in a socket that has the storage already.
  */
 static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struct eg_config *cfg,
 						const struct eg_dest *dest,
-						const struct eg_decision *d, __u32 class_id)
+						const struct eg_decision *d, __u32 class_id,
+						int create)
 {
 	struct eg_skstate *st;
 
 	if (!sk || !cfg)
 		return;
-	st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	st = bpf_sk_storage_get(&EG_MAP_SKSTATE, sk, 0, create ? BPF_SK_STORAGE_GET_F_CREATE : 0);
 	if (!st)
 		return;
 	__builtin_memcpy(st->daddr, dest->addr, 16);
@@ -266,9 +267,18 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 		eg_sock_addr_account(ctx, cfg, &dest, &d, &class_id);
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
-	/* A connect() sends no data: a TCP one is remembered at its first data packet. */
-	if (eg_acct_wanted(cfg, d.verdict) || dest.proto != EG_IPPROTO_TCP)
-		eg_skstate_remember(ctx->sk, cfg, &dest, &d, class_id);
+	/*
+	 * A connect() sends no data: the socket is remembered at its first
+	 * packet (a TCP one at its first data packet), and one that never sends
+	 * (getaddrinfo's RFC 6724 sort connects UDP sockets to each candidate)
+	 * never allocates the storage. A UDP socket that has it already (a
+	 * reconnect) keeps it up to date; a send carries data at once.
+	 */
+	if (eg_acct_wanted(cfg, d.verdict))
+		eg_skstate_remember(ctx->sk, cfg, &dest, &d, class_id, 1);
+	else if (dest.proto != EG_IPPROTO_TCP)
+		eg_skstate_remember(ctx->sk, cfg, &dest, &d, class_id,
+				    hook == EG_HOOK_SENDMSG4 || hook == EG_HOOK_SENDMSG6);
 	return 1;
 }
 
@@ -315,7 +325,7 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
 	if (eg_acct_wanted(cfg, d.verdict) || !eg_tcp_before_data(sk))
-		eg_skstate_remember(sk, cfg, &dest, &d, class_id);
+		eg_skstate_remember(sk, cfg, &dest, &d, class_id, 1);
 	return 1;
 }
 
