@@ -139,13 +139,26 @@ int eg_pinned_config(const char *pin_dir, struct eg_config *cfg)
 	return eg_pinned_read0(pin_dir, EG_STR(EG_MAP_CONFIG), cfg);
 }
 
+/* Is fd a counters map of this binary's layout (a pin of an older one reads as 0)? */
+static int counters_layout_ok(int fd)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == BPF_MAP_TYPE_ARRAY &&
+	       info.value_size == sizeof(struct eg_counter_row) && info.max_entries == EG_CTR_ROWS;
+}
+
 uint64_t eg_counter_sum(int counters_fd, uint32_t slot)
 {
 	struct eg_counter_row row;
 	uint64_t sum = 0;
 	uint32_t i;
 
-	for (i = 0; slot < EG_CTR_COUNT && i < EG_CTR_ROWS; i++)
+	if (slot >= EG_CTR_COUNT || !counters_layout_ok(counters_fd))
+		return 0;
+	for (i = 0; i < EG_CTR_ROWS; i++)
 		if (bpf_map_lookup_elem(counters_fd, &i, &row) == 0)
 			sum += row.v[slot];
 	return sum;
