@@ -20,7 +20,7 @@
 #define EG_DNS_TYPE_AAAA 28
 
 /* The UDP payload offset of a reply from port 53 at the start of skb; 0 when it is not one. */
-static __always_inline __u32 eg_dns_payload(struct __sk_buff *skb)
+static __always_inline __u32 eg_dns_payload_read(struct __sk_buff *skb)
 {
 	__u32 l4 = 0;
 	__u16 sport;
@@ -39,6 +39,24 @@ static __always_inline __u32 eg_dns_payload(struct __sk_buff *skb)
 	if (!l4 || bpf_skb_load_bytes(skb, l4, &sport, 2) || sport != bpf_htons(EG_DNS_PORT))
 		return 0;
 	return l4 + 8;
+}
+
+/*
+ * eg_dns_payload_read, after a look at the protocol in place where the IP
+ * header is in the packet's linear data (as in every packet received here):
+ * every packet the workloads receive pays for this, and most are not UDP.
+ */
+static __always_inline __u32 eg_dns_payload(struct __sk_buff *skb)
+{
+	__u8 *data = (__u8 *)(long)skb->data, *end = (__u8 *)(long)skb->data_end;
+
+	if (skb->protocol == bpf_htons(EG_ETH_P_IP) && data + 20 <= end &&
+	    data[9] != EG_IPPROTO_UDP)
+		return 0;
+	if (skb->protocol == bpf_htons(EG_ETH_P_IPV6) && data + 40 <= end &&
+	    data[6] != EG_IPPROTO_UDP)
+		return 0;
+	return eg_dns_payload_read(skb);
 }
 
 /*
