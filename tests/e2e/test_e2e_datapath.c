@@ -8,6 +8,7 @@
  *
  * Needs root, cgroup v2 and a BPF-capable kernel; a missing feature fails.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "../lib/testenv.h"
 #include "../lib/testhost.h"
 #include "../lib/workload.h"
+#include "pins.h"
 
 #define DENIED4	       "198.51.100.10"
 #define DENIED4_MAPPED "::ffff:198.51.100.10"
@@ -476,6 +478,72 @@ static void test_allowed_destination(void)
 	run_guarded(NULL, __func__, allowed_destination);
 }
 
+/* A counter of the running guard (its pinned counters map). */
+static uint64_t guard_counter(uint32_t slot)
+{
+	int fd = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_COUNTERS));
+	uint64_t v = fd < 0 ? 0 : eg_counter_sum(fd, slot);
+
+	if (fd >= 0)
+		close(fd);
+	return v;
+}
+
+/* connect() a UDP socket to EXCEPTION4, report; then send three datagrams on it, report. */
+static void udp_connected_client(void *arg)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(UDP_PORT)};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), sent = 0, i;
+
+	(void)arg;
+	inet_pton(AF_INET, EXCEPTION4, &a.sin_addr);
+	workload_report(fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 ? 0 : -1,
+			errno);
+	if (workload_pause() == 0)
+		for (i = 0; i < 3; i++)
+			sent += send(fd, "hello", 5, 0) == 5;
+	workload_report(sent, errno);
+	workload_pause();
+}
+
+/*
+ * An allowed UDP connect() (here to the /32 allow exception) allocates no socket storage: the
+ * egress program judges the socket's first datagram from the tables (one lookup) and makes the
+ * cache entry there, which passes the next two.
+ */
+static void udp_connected_cached_from_first_packet(void)
+{
+	uint64_t lookups = guard_counter(EG_CTR_EGRESS_LOOKUPS);
+	uint64_t cached = guard_counter(EG_CTR_EGRESS_CACHED);
+	uint64_t before = testhost_count(TESTHOST_UDP_DGRAMS, EXCEPTION4);
+	struct workload_report r;
+	struct workload w;
+
+	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, udp_connected_client, NULL), 0,
+		  "workload started");
+	ASSERT_EQ(workload_await(&w, &r), 0, "connect reported");
+	ASSERT_EQ(r.ret, 0, "UDP connect to " EXCEPTION4);
+	ASSERT_EQ(guard_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 0, "connect: no packet judged");
+	ASSERT_EQ(workload_resume(&w), 0, "resume: send");
+	ASSERT_EQ(workload_await(&w, &r), 0, "sends reported");
+	ASSERT_EQ(r.ret, 3, "datagrams sent");
+	ASSERT_EQ(testhost_wait_count(TESTHOST_UDP_DGRAMS, EXCEPTION4, before + 3,
+				      ARRIVAL_TIMEOUT_MS) -
+			  before,
+		  3, "datagrams that arrived");
+	ASSERT_EQ(guard_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 1,
+		  "the first datagram judged at egress");
+	ASSERT_EQ(guard_counter(EG_CTR_EGRESS_CACHED) - cached, 2,
+		  "the other two passed by the socket cache");
+	workload_end(&w);
+	expect_no_event_for(EXCEPTION4, "connected UDP to the allow exception");
+}
+
+static void test_udp_connected_cached_from_first_packet(void)
+{
+	run_guarded(NULL, __func__, udp_connected_cached_from_first_packet);
+}
+
 /*
  * A workload connected before the guard starts, stepping on the parent's word:
  * connect; send "before"; send "after"; abort the connection (RST, so no
@@ -593,6 +661,7 @@ int main(void)
 	RUN_TEST(test_tcp_connect_denied);
 	RUN_TEST(test_tcp_allow_exception);
 	RUN_TEST(test_udp_unconnected_denied);
+	RUN_TEST(test_udp_connected_cached_from_first_packet);
 	RUN_TEST(test_tcp_fastopen_denied);
 	RUN_TEST(test_icmp_denied_at_egress);
 	RUN_TEST(test_outside_cgroup_unguarded);
