@@ -22,7 +22,7 @@
 #include "../lib/testenv.h"
 #include "../lib/testhost.h"
 #include "../lib/workload.h"
-#include "pins.h"
+#include "exfilguard.h"
 
 #define DENIED4	       "198.51.100.10"
 #define DENIED4_MAPPED "::ffff:198.51.100.10"
@@ -478,17 +478,6 @@ static void test_allowed_destination(void)
 	run_guarded(NULL, __func__, allowed_destination);
 }
 
-/* A counter of the running guard (its pinned counters map). */
-static uint64_t guard_counter(uint32_t slot)
-{
-	int fd = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_COUNTERS));
-	uint64_t v = fd < 0 ? 0 : eg_counter_sum(fd, slot);
-
-	if (fd >= 0)
-		close(fd);
-	return v;
-}
-
 /* connect() a UDP socket to EXCEPTION4, report; then send three datagrams on it, report. */
 static void udp_connected_client(void *arg)
 {
@@ -513,8 +502,8 @@ static void udp_connected_client(void *arg)
  */
 static void udp_connected_cached_from_first_packet(void)
 {
-	uint64_t lookups = guard_counter(EG_CTR_EGRESS_LOOKUPS);
-	uint64_t cached = guard_counter(EG_CTR_EGRESS_CACHED);
+	uint64_t lookups = testenv_counter(EG_CTR_EGRESS_LOOKUPS);
+	uint64_t cached = testenv_counter(EG_CTR_EGRESS_CACHED);
 	uint64_t before = testhost_count(TESTHOST_UDP_DGRAMS, EXCEPTION4);
 	struct workload_report r;
 	struct workload w;
@@ -523,7 +512,7 @@ static void udp_connected_cached_from_first_packet(void)
 		  "workload started");
 	ASSERT_EQ(workload_await(&w, &r), 0, "connect reported");
 	ASSERT_EQ(r.ret, 0, "UDP connect to " EXCEPTION4);
-	ASSERT_EQ(guard_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 0, "connect: no packet judged");
+	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 0, "connect: no packet judged");
 	ASSERT_EQ(workload_resume(&w), 0, "resume: send");
 	ASSERT_EQ(workload_await(&w, &r), 0, "sends reported");
 	ASSERT_EQ(r.ret, 3, "datagrams sent");
@@ -531,9 +520,9 @@ static void udp_connected_cached_from_first_packet(void)
 				      ARRIVAL_TIMEOUT_MS) -
 			  before,
 		  3, "datagrams that arrived");
-	ASSERT_EQ(guard_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 1,
+	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 1,
 		  "the first datagram judged at egress");
-	ASSERT_EQ(guard_counter(EG_CTR_EGRESS_CACHED) - cached, 2,
+	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_CACHED) - cached, 2,
 		  "the other two passed by the socket cache");
 	workload_end(&w);
 	expect_no_event_for(EXCEPTION4, "connected UDP to the allow exception");

@@ -221,20 +221,10 @@ static long long deny_attempts(const char *cgroup)
 	return sum;
 }
 
-static uint64_t counter(uint32_t slot)
-{
-	int fd = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_COUNTERS));
-	uint64_t v = fd < 0 ? 0 : eg_counter_sum(fd, slot);
-
-	if (fd >= 0)
-		close(fd);
-	return v;
-}
-
 static void test_storm_folded_exactly(void)
 {
 	struct connects c = {ntohl(inet_addr(STORM_TO)), 1, STORM, 0, 7};
-	uint64_t denied = counter(EG_CTR_HOOK(EG_HOOK_CONNECT4, EG_VERDICT_DENY));
+	uint64_t denied = testenv_counter(EG_CTR_HOOK(EG_HOOK_CONNECT4, EG_VERDICT_DENY));
 	long long attempts = deny_attempts(testenv.cg_guarded);
 	struct evmatch m = {.daddr = STORM_TO, .dport = 7, .verdict = "deny"};
 	long long sum, lost, folded;
@@ -243,7 +233,7 @@ static void test_storm_folded_exactly(void)
 	m.pid = run_connects(testenv.cg_guarded, &c, &rate);
 	ASSERT_TRUE(m.pid > 0, "10,000 connects, every one refused (EPERM)");
 	printf("  deny storm: %d refusals/s from one process\n", rate);
-	ASSERT_EQ(counter(EG_CTR_HOOK(EG_HOOK_CONNECT4, EG_VERDICT_DENY)) - denied, STORM,
+	ASSERT_EQ(testenv_counter(EG_CTR_HOOK(EG_HOOK_CONNECT4, EG_VERDICT_DENY)) - denied, STORM,
 		  "the counters saw 10,000 denies");
 	ASSERT_TRUE(attempts >= 0, "volume accounting read");
 	ASSERT_EQ(deny_attempts(testenv.cg_guarded) - attempts, STORM,

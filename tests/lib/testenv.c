@@ -17,6 +17,7 @@
 #include "evlog.h"
 #include "guard.h"
 #include "netns.h"
+#include "pins.h"
 #include "testcg.h"
 #include "testenv.h"
 #include "testhost.h"
@@ -304,4 +305,14 @@ int testenv_guard_finish(struct guard *g, int test_failed)
 	}
 	testenv_guard_reset();
 	return status;
+}
+
+uint64_t testenv_counter(uint32_t slot)
+{
+	int fd = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_COUNTERS));
+	uint64_t v = fd < 0 ? 0 : eg_counter_sum(fd, slot);
+
+	if (fd >= 0)
+		close(fd);
+	return v;
 }

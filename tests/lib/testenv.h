@@ -76,4 +76,7 @@ void testenv_guard_reset(void);
  */
 int testenv_guard_finish(struct guard *g, int test_failed);
 
+/* A counter (enum eg_counter, EG_CTR_HOOK) of the guard pinned at testenv.pin_dir; 0 when none. */
+uint64_t testenv_counter(uint32_t slot);
+
 #endif
