@@ -141,12 +141,12 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 	if (!g->skel)
 		return NULL;
 	eg_nf_prepare(g->skel->obj);
-	if (size_table_maps(g, w, dt) || carry_counters(g, carry) ||
-	    exfilguard_bpf__load(g->skel)) {
+	if (size_table_maps(g, w, dt) || carry_counters(g, carry) || eg_guard_objects_load(g)) {
 		int e = errno;
 
+		exfilguard_bpf__destroy(g->nf_skel);
 		exfilguard_bpf__destroy(g->skel);
-		g->skel = NULL;
+		g->skel = g->nf_skel = NULL;
 		errno = e;
 	}
 	eg_phase_end(&ph, "BPF object load (maps created, programs verified)");

@@ -22,8 +22,9 @@ struct eg_bundle;
 struct eg_dtset;
 
 struct eg_guard {
-	struct exfilguard_bpf *skel;
-	char pin_dir[PATH_MAX]; /* non-empty once pinned */
+	struct exfilguard_bpf *skel;	/* its maps, and the cgroup hooks' programs */
+	struct exfilguard_bpf *nf_skel; /* the same ELF: the netfilter hooks' programs */
+	char pin_dir[PATH_MAX];		/* non-empty once pinned */
 	uint32_t generation;
 	uint32_t data_gen;	 /* bumped per classification load; 0 = none */
 	uint32_t scoped;	 /* scope slots are loaded */
@@ -46,6 +47,12 @@ struct eg_carry {
 };
 int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
 		  const struct eg_carry *carry, struct eg_error *err);
+/*
+ * Create g->skel's maps (opened, sized and carried) and load its programs:
+ * the netfilter hooks' in g->nf_skel, which shares every map, on a second
+ * thread (guard_load.c). -1 with errno on failure (the caller destroys both).
+ */
+int eg_guard_objects_load(struct eg_guard *g);
 /* The maps of a running guard, to carry on (not new fds). */
 void eg_guard_carry(const struct eg_guard *g, struct eg_carry *out);
 /* The maps pinned under pin_dir (new fds, or -1), and closing them. */
