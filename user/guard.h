@@ -36,8 +36,9 @@ struct eg_guard {
 
 /*
  * Open and load the embedded object, its classification maps sized for
- * world (NULL: no classification data) and its decision-table maps for dt;
- * explains missing privileges or BPF support. carry: the counters, byte and
+ * world (NULL: no classification data) and its decision-table maps for dt,
+ * and fill both (eg_guard_set_world, eg_guard_set_decisions) while the
+ * programs are verified; explains missing privileges or BPF support. carry: the counters, byte and
  * name maps of the generation in force (a reload's, or the pinned ones when
  * adopting), which the new one counts on in when they have the same shape;
  * NULL to start from zero.
@@ -49,10 +50,14 @@ int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct
 		  const struct eg_carry *carry, struct eg_error *err);
 /*
  * Create g->skel's maps (opened, sized and carried) and load its programs:
- * the netfilter hooks' in g->nf_skel, which shares every map, on a second
- * thread (guard_load.c). -1 with errno on failure (the caller destroys both).
+ * the cgroup hooks' on a second thread while this one loads the netfilter
+ * hooks' into g->nf_skel, which shares every map, then runs after(arg)
+ * (filling the maps) if that worked (guard_load.c). -1 with errno on a
+ * failed load (the caller destroys both).
  */
-int eg_guard_objects_load(struct eg_guard *g);
+int eg_guard_objects_load(struct eg_guard *g, void (*after)(void *arg), void *arg);
+/* Count on in carry's maps where they have the same shape (guard_carry.c); NULL: none. */
+int eg_guard_carry_into(struct eg_guard *g, const struct eg_carry *carry);
 /* The maps of a running guard, to carry on (not new fds). */
 void eg_guard_carry(const struct eg_guard *g, struct eg_carry *out);
 /* The maps pinned under pin_dir (new fds, or -1), and closing them. */
@@ -65,9 +70,9 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
 /* Copy the decision tables into the kernel (before attaching). */
 int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct eg_error *err);
 /*
- * All three for a bundle: compile its decision tables (node policy and
- * scopes), load the object sized for them and fill the classification and
- * the tables; the compiled tables are freed once the kernel holds them.
+ * For a bundle: compile its decision tables (node policy and scopes), load
+ * the object sized for them and filled with the classification and the
+ * tables (eg_guard_load); the compiled tables are freed once the kernel holds them.
  * Then eg_guard_apply_scope and eg_guard_apply put the headers in force.
  */
 int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b,

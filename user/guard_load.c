@@ -6,10 +6,11 @@
  * (bpf/maps.bpf.c: the same definitions and no program, so nothing to
  * relocate against the kernel's BTF, which costs ~65 ms to parse), sized as
  * the skeleton's; then the skeleton (the cgroup programs) and a second
- * instance of the same ELF (the netfilter programs, about half of the
- * verifier's work) take every map's fd and load their programs at the same
- * time. The privileged verifier holds no global lock: on two CPUs the load
- * takes about half as long.
+ * instance of the same ELF (the netfilter programs) take every map's fd
+ * and load their programs at the same time, and the thread with the lighter
+ * half then fills the maps (the programs do not read them before they are
+ * attached). The privileged verifier holds no global lock: on two CPUs the
+ * load and the upload overlap.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@
 struct half {
 	struct bpf_object *obj;
 	const char *what;
+	void (*after)(void *arg); /* once obj is loaded: the maps' upload */
+	void *arg;
 	char stats[16][STATS_LOG_SIZE];
 	int err; /* 0 or an errno */
 };
@@ -153,9 +156,11 @@ static void load_half(void *arg)
 	eg_phase_end(&ph, "BPF programs loaded: %s", h->what);
 	if (!h->err && eg_timing_on())
 		print_stats(h);
+	if (!h->err && h->after)
+		h->after(h->arg);
 }
 
-int eg_guard_objects_load(struct eg_guard *g)
+int eg_guard_objects_load(struct eg_guard *g, void (*after)(void *arg), void *arg)
 {
 	struct half *halves = calloc(2, sizeof(*halves));
 	int err = 0;
@@ -168,10 +173,12 @@ int eg_guard_objects_load(struct eg_guard *g)
 		return -1;
 	}
 	eg_nf_prepare(g->nf_skel->obj);
-	halves[0] = (struct half){.obj = g->skel->obj, .what = "cgroup hooks"};
-	halves[1] = (struct half){.obj = g->nf_skel->obj, .what = "netfilter hooks"};
-	choose_programs(&halves[0], 0);
-	choose_programs(&halves[1], 1);
+	/* The netfilter half (the lighter) on this thread, then the upload: about even. */
+	halves[0] = (struct half){.obj = g->nf_skel->obj, .what = "netfilter hooks"};
+	halves[0].after = after, halves[0].arg = arg;
+	halves[1] = (struct half){.obj = g->skel->obj, .what = "cgroup hooks"};
+	choose_programs(&halves[0], 1);
+	choose_programs(&halves[1], 0);
 	if (create_maps(g->skel->obj, g->nf_skel->obj))
 		err = errno;
 	else
