@@ -18,12 +18,13 @@
 #include "world.h"
 
 struct exfilguard_bpf;
+struct bpf_program;
 struct eg_bundle;
 struct eg_dtset;
 
 struct eg_guard {
 	struct exfilguard_bpf *skel;	/* its maps, and the cgroup hooks' programs */
-	struct exfilguard_bpf *nf_skel; /* the same ELF: the netfilter hooks' programs */
+	struct exfilguard_bpf *nf_skel; /* same ELF: netfilter, sendmsg6 programs */
 	char pin_dir[PATH_MAX];		/* non-empty once pinned */
 	uint32_t generation;
 	uint32_t data_gen;	 /* bumped per classification load; 0 = none */
@@ -51,7 +52,7 @@ int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct
 /*
  * Create g->skel's maps (opened, sized and carried) and load its programs:
  * the cgroup hooks' on a second thread while this one loads the netfilter
- * hooks' into g->nf_skel, which shares every map, then runs after(arg)
+ * hooks' (and sendmsg6's) into g->nf_skel, which shares every map, then runs after(arg)
  * (filling the maps) if that worked (guard_load.c). -1 with errno on a
  * failed load (the caller destroys both).
  */
@@ -120,6 +121,9 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 
 /* Leave links and maps pinned and enforcing, and free the rest (run --persist). */
 void eg_guard_release(struct eg_guard *g);
+
+/* A hook's loaded program, in whichever of the guard's two objects holds it (guard_load.c). */
+struct bpf_program *eg_guard_hook_prog(const struct eg_guard *g, unsigned hook);
 
 /* Attach every hook at the cgroup directory; all or nothing. */
 int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err);

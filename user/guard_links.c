@@ -15,9 +15,19 @@
 #include "pins.h"
 #include "timing.h"
 
+struct bpf_program *eg_guard_hook_prog(const struct eg_guard *g, unsigned hook)
+{
+	const char *name = eg_hook_prog_name(hook);
+	struct bpf_program *prog = bpf_object__find_program_by_name(g->skel->obj, name);
+
+	if (prog && bpf_program__fd(prog) < 0 && g->nf_skel)
+		prog = bpf_object__find_program_by_name(g->nf_skel->obj, name);
+	return prog;
+}
+
 static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
 {
-	return bpf_object__find_program_by_name(g->skel->obj, eg_hook_prog_name(hook));
+	return eg_guard_hook_prog(g, (unsigned)hook);
 }
 
 /* The object holding the netfilter hooks' programs (guard_load.c). */

@@ -20,11 +20,18 @@
 #include "exfilguard.skel.h"
 #include "exfilguard_maps.skel.h"
 #include "guard.h"
+#include "hooks.h"
 #include "parallel.h"
 #include "timing.h"
 
 /* The section of the programs the second object loads (user/nflinks.c attaches them). */
 #define NF_SECTION "netfilter"
+/*
+ * And, so that both threads take about as long, this cgroup hook's (the
+ * netfilter half is lighter, and it uploads the tables after it; --timing
+ * shows each half's time).
+ */
+static const unsigned second_hooks[] = {EG_HOOK_SENDMSG6};
 
 /* Per program, BPF_LOG_STATS's lines (verification time, insns processed) for --timing. */
 #define STATS_LOG_SIZE 1024
@@ -38,8 +45,14 @@ struct half {
 	int err; /* 0 or an errno */
 };
 
-static int is_nf(const struct bpf_program *prog)
+/* Does the second object (g->nf_skel) load prog? */
+static int in_second(const struct bpf_program *prog)
 {
+	size_t i;
+
+	for (i = 0; i < sizeof(second_hooks) / sizeof(second_hooks[0]); i++)
+		if (strcmp(bpf_program__name(prog), eg_hook_prog_name(second_hooks[i])) == 0)
+			return 1;
 	return strcmp(bpf_program__section_name(prog), NF_SECTION) == 0;
 }
 
@@ -104,15 +117,15 @@ static int create_maps(struct bpf_object *skel, struct bpf_object *nf)
 	return 0;
 }
 
-/* obj loads the netfilter programs or (skel) all the others; --timing asks for stats. */
-static void choose_programs(struct half *h, int nf)
+/* obj loads the second object's programs or (skel) all the others; --timing asks for stats. */
+static void choose_programs(struct half *h, int second)
 {
 	struct bpf_program *prog;
 	size_t i = 0;
 
 	bpf_object__for_each_program(prog, h->obj)
 	{
-		int mine = is_nf(prog) == nf;
+		int mine = in_second(prog) == second;
 
 		bpf_program__set_autoload(prog, mine);
 		if (mine && eg_timing_on() && i < sizeof(h->stats) / sizeof(h->stats[0])) {
@@ -174,9 +187,9 @@ int eg_guard_objects_load(struct eg_guard *g, void (*after)(void *arg), void *ar
 	}
 	eg_nf_prepare(g->nf_skel->obj);
 	/* The netfilter half (the lighter) on this thread, then the upload: about even. */
-	halves[0] = (struct half){.obj = g->nf_skel->obj, .what = "netfilter hooks"};
+	halves[0] = (struct half){.obj = g->nf_skel->obj, .what = "netfilter hooks, sendmsg6"};
 	halves[0].after = after, halves[0].arg = arg;
-	halves[1] = (struct half){.obj = g->skel->obj, .what = "cgroup hooks"};
+	halves[1] = (struct half){.obj = g->skel->obj, .what = "other cgroup hooks"};
 	choose_programs(&halves[0], 1);
 	choose_programs(&halves[1], 0);
 	if (create_maps(g->skel->obj, g->nf_skel->obj))
