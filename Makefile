@@ -64,6 +64,14 @@ $(BUILD)/exfilguard.bpf.o: bpf/exfilguard.bpf.c | $(SETUP)
 $(BUILD)/exfilguard.skel.h: $(BUILD)/exfilguard.bpf.o
 	$(BPFTOOL) gen skeleton $< name exfilguard_bpf > $@.tmp && mv $@.tmp $@
 
+# The same maps alone (user/guard_load.c creates them from it).
+$(BUILD)/exfilguard_maps.bpf.o: bpf/maps.bpf.c | $(SETUP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/exfilguard_maps.skel.h: $(BUILD)/exfilguard_maps.bpf.o
+	$(BPFTOOL) gen skeleton $< name exfilguard_maps_bpf > $@.tmp && mv $@.tmp $@
+
 # The bench's floor: trivial programs on the same hooks (not part of exfilguard).
 $(BUILD)/bench_floor.bpf.o: tools/bench_floor.bpf.c | $(SETUP)
 	@mkdir -p $(@D)
@@ -76,7 +84,7 @@ $(BUILD)/bench_floor.skel.h: $(BUILD)/bench_floor.bpf.o
 # files say which objects include them.
 $(BUILD)/obj/tools/bench_variants.o: | $(BUILD)/bench_floor.skel.h
 
-$(BUILD)/obj/%.o: %.c | $(BUILD)/exfilguard.skel.h $(SETUP)
+$(BUILD)/obj/%.o: %.c | $(BUILD)/exfilguard.skel.h $(BUILD)/exfilguard_maps.skel.h $(SETUP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
@@ -224,7 +232,7 @@ FUZZ_TARGETS := $(patsubst tools/%.c,$(BUILD)/fuzz/%,$(wildcard tools/fuzz_*.c))
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE \
                 -I$(BUILD) -Iuser -Iuser/data -Imaps
 
-$(BUILD)/fuzz/%: tools/%.c $(LIB_SRCS) $(wildcard user/*.h user/*/*.h maps/*.h bpf/*.h) $(BUILD)/exfilguard.skel.h
+$(BUILD)/fuzz/%: tools/%.c $(LIB_SRCS) $(wildcard user/*.h user/*/*.h maps/*.h bpf/*.h) $(BUILD)/exfilguard.skel.h $(BUILD)/exfilguard_maps.skel.h
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(LIB_SRCS) $(PKG_LIBS) $(LDLIBS) -o $@
 

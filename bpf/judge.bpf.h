@@ -52,12 +52,31 @@ __u32 eg_dt_find_once(const struct eg_addr16 *addr, __u32 table);
 #define EG_DT_FIND(t, table, addr) eg_dt_find_once((const struct eg_addr16 *)(addr), (table))
 #define EG_DT_ONLY
 #define EG_JUDGE_ONE eg_dt_judge_one
+/* Its NAT64 prefix loops split the verifier's state at every byte: checked once, not per path. */
+struct eg_nat64_table {
+	struct eg_nat64_prefix p[EG_MAX_NAT64_PREFIXES];
+};
+struct eg_addr4 {
+	__u8 b[4];
+};
+__u32 eg_embedded_v4_once(const struct eg_addr16 *addr, const struct eg_nat64_table *nat64,
+			  struct eg_addr4 *v4);
+#define EG_EMBEDDED_V4(addr, nat64, v4)                                                            \
+	eg_embedded_v4_once((const struct eg_addr16 *)(addr),                                      \
+			    (const struct eg_nat64_table *)(nat64), (struct eg_addr4 *)(v4))
 
 #include "../maps/classify.h"
 
 __attribute__((noinline)) __u32 eg_classify_once(const struct eg_addr16 *addr)
 {
 	return addr ? eg_classify(NULL, addr->b) : 0;
+}
+
+__attribute__((noinline)) __u32 eg_embedded_v4_once(const struct eg_addr16 *addr,
+						    const struct eg_nat64_table *nat64,
+						    struct eg_addr4 *v4)
+{
+	return addr && v4 ? eg_embedded_v4(addr->b, nat64 ? nat64->p : NULL, v4->b) : EG_EMBED_NONE;
 }
 
 __attribute__((noinline)) __u32 eg_dt_find_once(const struct eg_addr16 *addr, __u32 table)

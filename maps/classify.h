@@ -318,6 +318,11 @@ static __always_inline void eg_dt_judge_one(EG_TABLES_T t, const struct eg_polic
 #define EG_JUDGE_ONE eg_judge_one
 #endif
 
+/* The IPv4 an IPv6 destination carries (BPF: a global function, see judge.bpf.h). */
+#ifndef EG_EMBEDDED_V4
+#define EG_EMBEDDED_V4 eg_embedded_v4
+#endif
+
 /* Verdict strength when two forms of one destination disagree: deny > audit > allow. */
 static __always_inline int eg_verdict_rank(__u8 verdict)
 {
@@ -338,7 +343,7 @@ static __always_inline void eg_judge_tables(EG_TABLES_T t, const struct eg_polic
 {
 	__u8 v4[4] = {0, 0, 0, 0}, mapped[16];
 	/* An IPv4 destination (the mapped form) is that IPv4 already: nothing to extract. */
-	__u8 embed = eg_is_v4mapped(addr) ? EG_EMBED_NONE : eg_embedded_v4(addr, nat64, v4);
+	__u8 embed = eg_is_v4mapped(addr) ? EG_EMBED_NONE : EG_EMBEDDED_V4(addr, nat64, v4);
 	struct eg_decision d4;
 	__u32 class4, v4_net;
 

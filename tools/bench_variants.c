@@ -72,9 +72,7 @@ static int load_guard(struct bench_variant *v, const struct bench_env *e, const 
 	}
 	v->kernel_bytes = guard_memlock(&v->g);
 	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++)
-		bench_progs_add(
-			&v->progs, eg_hook_name(hook),
-			bpf_object__find_program_by_name(v->g.skel->obj, eg_hook_prog_name(hook)));
+		bench_progs_add(&v->progs, eg_hook_name(hook), eg_guard_hook_prog(&v->g, hook));
 	return 0;
 }
 

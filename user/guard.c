@@ -100,39 +100,28 @@ static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const s
 	       bpf_map__set_max_entries(g->skel->maps.EG_MAP_FOLDS, (uint32_t)fold_entries());
 }
 
-/* Same type and geometry: a newer binary whose map changed shape starts a new one instead. */
-static int map_fits(const struct bpf_map *map, int fd)
-{
-	struct bpf_map_info info;
-	__u32 len = sizeof(info);
+/* The tables' upload: run while the other half of the programs loads (guard_load.c). */
+struct upload {
+	struct eg_guard *g;
+	const struct eg_world *world;
+	const struct eg_dtset *dt;
+	int failed;
+	struct eg_error err;
+};
 
-	memset(&info, 0, sizeof(info));
-	return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == bpf_map__type(map) &&
-	       info.key_size == bpf_map__key_size(map) &&
-	       info.value_size == bpf_map__value_size(map) &&
-	       info.max_entries == bpf_map__max_entries(map);
+static void upload_tables(void *arg)
+{
+	struct upload *u = arg;
+	struct eg_phase ph;
+
+	eg_phase_begin(&ph);
+	u->failed = (u->world && eg_guard_set_world(u->g, u->world, &u->err)) ||
+		    (u->dt && eg_guard_set_decisions(u->g, u->dt, &u->err));
+	eg_phase_end(&ph, "map upload");
 }
 
-/*
- * The counters are cumulative over the guard's life, like any metric: a new
- * generation (reload, adoption, upgrade) counts on in the map in force.
- */
-static int carry_map(struct bpf_map *map, int fd)
-{
-	if (fd < 0 || !map_fits(map, fd))
-		return 0;
-	return bpf_map__reuse_fd(map, fd);
-}
-
-static int carry_counters(struct eg_guard *g, const struct eg_carry *carry)
-{
-	return carry && (carry_map(g->skel->maps.EG_MAP_COUNTERS, carry->counters_fd) ||
-			 carry_map(g->skel->maps.EG_MAP_BYTES, carry->bytes_fd) ||
-			 carry_map(g->skel->maps.EG_MAP_DNS, carry->dns_fd));
-}
-
-static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_world *w,
-					    const struct eg_dtset *dt, const struct eg_carry *carry)
+static struct exfilguard_bpf *open_and_load(struct eg_guard *g, struct upload *u,
+					    const struct eg_carry *carry)
 {
 	struct eg_phase ph;
 
@@ -141,26 +130,28 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, const struct eg_
 	if (!g->skel)
 		return NULL;
 	eg_nf_prepare(g->skel->obj);
-	if (size_table_maps(g, w, dt) || carry_counters(g, carry) ||
-	    exfilguard_bpf__load(g->skel)) {
+	if (size_table_maps(g, u->world, u->dt) || eg_guard_carry_into(g, carry) ||
+	    eg_guard_objects_load(g, upload_tables, u)) {
 		int e = errno;
 
+		exfilguard_bpf__destroy(g->nf_skel);
 		exfilguard_bpf__destroy(g->skel);
-		g->skel = NULL;
+		g->skel = g->nf_skel = NULL;
 		errno = e;
 	}
-	eg_phase_end(&ph, "BPF object load (maps created, programs verified)");
+	eg_phase_end(&ph, "BPF object load (maps created and filled, programs verified)");
 	return g->skel;
 }
 
 int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
 		  const struct eg_carry *carry, struct eg_error *err)
 {
+	struct upload u = {.g = g, .world = world, .dt = dt};
 	uint32_t seed = 0;
 
 	libbpf_set_print(libbpf_print);
 	memset(g, 0, sizeof(*g));
-	if (!open_and_load(g, world, dt, carry)) {
+	if (!open_and_load(g, &u, carry)) {
 		int e = errno;
 
 		if ((e == EPERM || e == EACCES) && geteuid() != 0)
@@ -173,6 +164,11 @@ int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct
 			       "CONFIG_BPF_SYSCALL, CONFIG_CGROUP_BPF and BTF; set "
 			       "EXFILGUARD_DEBUG_LIBBPF=1 for the verifier log",
 			       strerror(e), libbpf_last_error);
+	}
+	if (u.failed) {
+		eg_guard_destroy(g);
+		*err = u.err;
+		return -1;
 	}
 	/* A random first generation: a restarted guard never trusts socket state left before it. */
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
@@ -308,13 +304,6 @@ int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b,
 	eg_phase_end(&ph, "decision tables compile: %zu tables, %zu ranges, %zu decisions",
 		     dt.n_tables, dt.n_ranges, dt.n_decisions);
 	rc = eg_guard_load(g, world, &dt, carry, err);
-	eg_phase_begin(&ph);
-	if (!rc &&
-	    ((world && eg_guard_set_world(g, world, err)) || eg_guard_set_decisions(g, &dt, err))) {
-		eg_guard_destroy(g);
-		rc = -1;
-	}
-	eg_phase_end(&ph, "map upload");
 	eg_dtset_free(&dt); /* the kernel holds the tables now */
 	return rc;
 }

@@ -18,12 +18,14 @@
 #include "world.h"
 
 struct exfilguard_bpf;
+struct bpf_program;
 struct eg_bundle;
 struct eg_dtset;
 
 struct eg_guard {
-	struct exfilguard_bpf *skel;
-	char pin_dir[PATH_MAX]; /* non-empty once pinned */
+	struct exfilguard_bpf *skel;	/* its maps, and the cgroup hooks' programs */
+	struct exfilguard_bpf *nf_skel; /* same ELF: netfilter, sendmsg6 programs */
+	char pin_dir[PATH_MAX];		/* non-empty once pinned */
 	uint32_t generation;
 	uint32_t data_gen;	 /* bumped per classification load; 0 = none */
 	uint32_t scoped;	 /* scope slots are loaded */
@@ -35,8 +37,9 @@ struct eg_guard {
 
 /*
  * Open and load the embedded object, its classification maps sized for
- * world (NULL: no classification data) and its decision-table maps for dt;
- * explains missing privileges or BPF support. carry: the counters, byte and
+ * world (NULL: no classification data) and its decision-table maps for dt,
+ * and fill both (eg_guard_set_world, eg_guard_set_decisions) while the
+ * programs are verified; explains missing privileges or BPF support. carry: the counters, byte and
  * name maps of the generation in force (a reload's, or the pinned ones when
  * adopting), which the new one counts on in when they have the same shape;
  * NULL to start from zero.
@@ -46,6 +49,16 @@ struct eg_carry {
 };
 int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
 		  const struct eg_carry *carry, struct eg_error *err);
+/*
+ * Create g->skel's maps (opened, sized and carried) and load its programs:
+ * the cgroup hooks' on a second thread while this one loads the netfilter
+ * hooks' (and sendmsg6's) into g->nf_skel, which shares every map, then runs after(arg)
+ * (filling the maps) if that worked (guard_load.c). -1 with errno on a
+ * failed load (the caller destroys both).
+ */
+int eg_guard_objects_load(struct eg_guard *g, void (*after)(void *arg), void *arg);
+/* Count on in carry's maps where they have the same shape (guard_carry.c); NULL: none. */
+int eg_guard_carry_into(struct eg_guard *g, const struct eg_carry *carry);
 /* The maps of a running guard, to carry on (not new fds). */
 void eg_guard_carry(const struct eg_guard *g, struct eg_carry *out);
 /* The maps pinned under pin_dir (new fds, or -1), and closing them. */
@@ -58,9 +71,9 @@ int eg_guard_set_world(struct eg_guard *g, const struct eg_world *w, struct eg_e
 /* Copy the decision tables into the kernel (before attaching). */
 int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct eg_error *err);
 /*
- * All three for a bundle: compile its decision tables (node policy and
- * scopes), load the object sized for them and fill the classification and
- * the tables; the compiled tables are freed once the kernel holds them.
+ * For a bundle: compile its decision tables (node policy and scopes), load
+ * the object sized for them and filled with the classification and the
+ * tables (eg_guard_load); the compiled tables are freed once the kernel holds them.
  * Then eg_guard_apply_scope and eg_guard_apply put the headers in force.
  */
 int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b,
@@ -108,6 +121,9 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 
 /* Leave links and maps pinned and enforcing, and free the rest (run --persist). */
 void eg_guard_release(struct eg_guard *g);
+
+/* A hook's loaded program, in whichever of the guard's two objects holds it (guard_load.c). */
+struct bpf_program *eg_guard_hook_prog(const struct eg_guard *g, unsigned hook);
 
 /* Attach every hook at the cgroup directory; all or nothing. */
 int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error *err);

@@ -15,9 +15,25 @@
 #include "pins.h"
 #include "timing.h"
 
+struct bpf_program *eg_guard_hook_prog(const struct eg_guard *g, unsigned hook)
+{
+	const char *name = eg_hook_prog_name(hook);
+	struct bpf_program *prog = bpf_object__find_program_by_name(g->skel->obj, name);
+
+	if (prog && bpf_program__fd(prog) < 0 && g->nf_skel)
+		prog = bpf_object__find_program_by_name(g->nf_skel->obj, name);
+	return prog;
+}
+
 static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
 {
-	return bpf_object__find_program_by_name(g->skel->obj, eg_hook_prog_name(hook));
+	return eg_guard_hook_prog(g, (unsigned)hook);
+}
+
+/* The object holding the netfilter hooks' programs (guard_load.c). */
+static struct bpf_object *nf_obj(const struct eg_guard *g)
+{
+	return g->nf_skel ? g->nf_skel->obj : g->skel->obj;
 }
 
 static struct bpf_link **hook_link(struct eg_guard *g, int hook)
@@ -55,7 +71,7 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 		*hook_link(g, hook) = link;
 	}
 	close(cg_fd);
-	if (eg_nf_attach(&g->nf, g->skel->obj, err)) {
+	if (eg_nf_attach(&g->nf, nf_obj(g), err)) {
 		eg_guard_detach(g);
 		return -1;
 	}
@@ -201,7 +217,7 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 			*hook_link(old, hook) = NULL;
 	}
 	/* The netfilter links cannot be updated: new ones first, then the old ones go. */
-	if (eg_nf_takeover(&fresh->nf, fresh->skel->obj, old ? &old->nf : NULL, pin_dir, err)) {
+	if (eg_nf_takeover(&fresh->nf, nf_obj(fresh), old ? &old->nf : NULL, pin_dir, err)) {
 		takeover_rollback(fresh, old, EG_HOOK_CGROUP_COUNT);
 		return -1;
 	}
@@ -233,5 +249,6 @@ void eg_guard_destroy(struct eg_guard *g)
 	if (g->skel)
 		exfilguard_bpf__destroy(g->skel); /* closes links: detaches */
 	eg_nf_close(&g->nf);
+	exfilguard_bpf__destroy(g->nf_skel); /* its programs: the links above are gone */
 	memset(g, 0, sizeof(*g));
 }
