@@ -132,11 +132,9 @@ static int load_data(struct eg_bundle *b, struct eg_bundle *in_force, struct eg_
 		return -1;
 	eg_phase_end(&ph, "world build: %zu segments, %zu classes", b->world.n_segments,
 		     b->world.n_classes);
+	/* The country and ASN ranges went once swept; AS names, versions and ages stay (and
+	 * provider ranges: check's shadow warnings read them). */
 	b->have_world = 1;
-	/* The world holds what they said; AS names, versions and ages stay (not provider
-	 * ranges: check's shadow warnings read them). */
-	eg_range_list_free(&b->country.ranges);
-	eg_range_list_free(&b->asn.ranges);
 	return 0;
 }
 

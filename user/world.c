@@ -170,8 +170,7 @@ struct part {
 	struct sweep s;
 	u128 first, last;
 	struct class_table *t;
-	struct eg_segment *segs;
-	size_t n, cap;
+	struct eg_world_segs segs;
 	int rc;
 };
 
@@ -202,9 +201,10 @@ static void sweep_part(void *arg)
 	struct part *pt = arg;
 	u128 p = pt->first, run_last;
 	struct eg_class c;
+	size_t most = 2 * ranges_left(&pt->s) + 1; /* each range starts and ends one at most */
 
-	/* Each range starts and ends at most one segment. */
-	eg_segment_reserve(&pt->segs, &pt->cap, pt->n + 2 * ranges_left(&pt->s) + 1);
+	/* Room for them all (only what is written becomes memory); the upper part has no IPv4. */
+	eg_world_segs_reserve(&pt->segs, pt->first ? 0 : most, most);
 	for (;;) {
 		uint32_t id;
 
@@ -212,8 +212,7 @@ static void sweep_part(void *arg)
 		if (run_last > pt->last)
 			run_last = pt->last;
 		id = class_intern(pt->t, &c);
-		if (id == UINT32_MAX ||
-		    eg_segment_push(&pt->segs, &pt->n, &pt->cap, p, run_last, id)) {
+		if (id == UINT32_MAX || eg_world_segs_push(&pt->segs, p, id)) {
 			pt->rc = -1;
 			return;
 		}
@@ -226,12 +225,12 @@ static void sweep_part(void *arg)
 /* The upper part after the lower, its classes numbered as one sweep from 0 would number them. */
 static int join_parts(struct part *lo, const struct part *hi)
 {
-	for (size_t i = 0; i < hi->n; i++) {
-		const struct eg_segment *seg = &hi->segs[i];
-		uint32_t id = class_intern(lo->t, &hi->t->classes[seg->class_id]);
+	if (eg_world_segs_reserve(&lo->segs, 0, hi->segs.n))
+		return -1;
+	for (size_t i = 0; i < hi->segs.n; i++) {
+		uint32_t id = class_intern(lo->t, &hi->t->classes[hi->segs.cls[i]]);
 
-		if (id == UINT32_MAX ||
-		    eg_segment_push(&lo->segs, &lo->n, &lo->cap, seg->first, seg->last, id))
+		if (id == UINT32_MAX || eg_world_segs_push(&lo->segs, hi->segs.s6[i], id))
 			return -1;
 	}
 	return 0;
@@ -253,28 +252,12 @@ static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_tabl
 	cursor_seek(&parts[1].s.published, SPLIT);
 	eg_parallel_run(sweep_part, parts, 2, sizeof(parts[0]));
 	rc = parts[0].rc || parts[1].rc || join_parts(&parts[0], &parts[1]) ? -1 : 0;
-	w->segments = parts[0].segs;
-	w->n_segments = parts[0].n;
-	free(parts[1].segs);
+	w->segs = parts[0].segs;
+	w->n_segments = w->segs.n;
+	eg_world_segs_free(&parts[1].segs);
 	eg_intern_free(&hi_classes.in);
 	free(hi_classes.classes);
 	return rc ? eg_fail(err, ENOMEM, "out of memory building the classification") : 0;
-}
-
-int eg_world_index(struct eg_world *w)
-{
-	struct eg_dxr_bounds b = {0};
-	struct eg_span *wide_v6 = malloc(65536 * sizeof(*wide_v6));
-	int rc = -1;
-
-	/* The builder's bounds, then the kernel's compact form of them. */
-	if (wide_v6 && !eg_dxr_build(w->segments, w->n_segments, w->v4_index, wide_v6, &b, 1) &&
-	    !eg_world_v4_pack(w, b.v4, b.n_v4) && !eg_world_v6_compact(w, wide_v6, b.v6))
-		rc = 0;
-	free(b.v4);
-	free(b.v6);
-	free(wide_v6);
-	return rc;
 }
 
 static void dataset_version(struct eg_world *w, const struct eg_dataset *country,
@@ -285,9 +268,9 @@ static void dataset_version(struct eg_world *w, const struct eg_dataset *country
 		 ranges ? ",ranges:" : "", ranges ? ranges->sha256 : "");
 }
 
-int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
-		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
-		   const struct eg_catalog *catalog, struct eg_error *err)
+int eg_world_build(struct eg_world *w, struct eg_dataset *country, struct eg_dataset *asn,
+		   const struct eg_dataset *ranges, const struct eg_catalog *catalog,
+		   struct eg_error *err)
 {
 	struct eg_range_list prov = {0}, published = {0};
 	struct class_table t = {0};
@@ -308,6 +291,11 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 	class_intern(&t, &unknown); /* class 0: nothing known */
 	if (sweep_segments(w, &s, &t, err))
 		goto out;
+	dataset_version(w, country, asn, ranges);
+	if (country) /* swept: the world holds what they said */
+		eg_range_list_free(&country->ranges);
+	if (asn)
+		eg_range_list_free(&asn->ranges);
 	if (eg_world_index(w)) {
 		eg_fail(err, ENOMEM, "out of memory building the classification");
 		goto out;
@@ -315,7 +303,6 @@ int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
 	w->classes = t.classes;
 	w->n_classes = t.n;
 	t.classes = NULL;
-	dataset_version(w, country, asn, ranges);
 	rc = 0;
 out:
 	eg_intern_free(&t.in);
@@ -334,26 +321,15 @@ void eg_world_free(struct eg_world *w)
 	free(w->v6_bounds);
 	free(w->v6_fine_index);
 	free(w->v6_fine_bounds);
-	free(w->segments);
-	free(w->starts);
+	eg_world_segs_free(&w->segs);
 	memset(w, 0, sizeof(*w));
 }
 
 int eg_world_trim(struct eg_world *w)
 {
-	size_t i;
-
-	if (!w->n_segments)
-		return 0;
-	w->starts = malloc(w->n_segments * sizeof(*w->starts));
-	if (!w->starts)
-		return -1;
-	for (i = 0; i < w->n_segments; i++)
-		w->starts[i] = w->segments[i].first;
-	w->n_starts = w->n_segments;
-	free(w->segments);
-	w->segments = NULL;
-	w->n_segments = 0;
+	free(w->segs.cls); /* eg_world_classify of a start finds it again */
+	w->segs.cls = NULL;
+	w->segs.capc = 0;
 	return 0;
 }
 

@@ -16,6 +16,21 @@
 #include "dxr.h"
 #include "error.h"
 
+/*
+ * The segments: the whole space in address order, no gaps, neighbours of
+ * different classes. Segment i starts where eg_world_segment says and ends
+ * where the next starts. IPv4-mapped starts take 4 bytes (their low 32
+ * bits), the others 16: a million segments take 9 MB, not the 48 MB of
+ * struct eg_segment's.
+ */
+struct eg_world_segs {
+	uint32_t *s4;		  /* starts inside ::ffff:0:0/96, low 32 bits */
+	unsigned __int128 *s6;	  /* the other starts */
+	uint32_t *cls;		  /* each segment's class; NULL once trimmed */
+	size_t n, n4, n6, below4; /* below4: the starts in s6 before ::ffff:0:0 */
+	size_t cap4, cap6, capc;
+};
+
 struct eg_world {
 	struct eg_class *classes; /* [0] is "nothing known" */
 	size_t n_classes;
@@ -29,12 +44,9 @@ struct eg_world {
 	size_t n_v6_fine_spans;
 	struct eg_v6_fine_bound *v6_fine_bounds;
 	size_t n_v6_fine_bounds;
-	struct eg_segment *segments; /* the whole space, in order, no gaps */
-	size_t n_segments;
-	/* After eg_world_trim: each segment's first address only (the next one's ends it). */
-	unsigned __int128 *starts;
-	size_t n_starts;
-	char dataset[80]; /* short version of the data: hashes of the inputs */
+	struct eg_world_segs segs;
+	size_t n_segments; /* segs.n */
+	char dataset[80];  /* short version of the data: hashes of the inputs */
 };
 
 /*
@@ -42,18 +54,33 @@ struct eg_world {
  * Providers are assigned by catalog CIDR first, then by the providers'
  * published range files (ranges, an EG_DATA_PROVIDER dataset: each range's
  * operator must be a catalog id), else by the ASN that announces the range.
+ * The country and ASN range lists are freed once swept (the world holds what
+ * they said), before the lookup tables are built: they are most of a build's
+ * memory.
  */
-int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
-		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
-		   const struct eg_catalog *catalog, struct eg_error *err);
+int eg_world_build(struct eg_world *w, struct eg_dataset *country, struct eg_dataset *asn,
+		   const struct eg_dataset *ranges, const struct eg_catalog *catalog,
+		   struct eg_error *err);
 void eg_world_free(struct eg_world *w);
-/* The lookup tables from w->segments (eg_world_build does it). -1 when out of memory. */
+/* The lookup tables from w->segs (eg_world_build does it). -1 when out of memory. */
 int eg_world_index(struct eg_world *w);
+/* Append a segment starting at first (the first at 0, then ascending). -1: no memory. */
+int eg_world_add_segment(struct eg_world *w, unsigned __int128 first, uint32_t class_id);
+/* The compact segments (world_segs.c): room for more (a hint), append, free. */
+int eg_world_segs_reserve(struct eg_world_segs *s, size_t n4, size_t n6);
+/* Append a segment starting at first; the last one goes on when of the same class. */
+int eg_world_segs_push(struct eg_world_segs *s, unsigned __int128 first, uint32_t class_id);
+void eg_world_segs_free(struct eg_world_segs *s);
+/* Segment i's first and last address. */
+unsigned __int128 eg_world_segs_start(const struct eg_world_segs *s, size_t i);
+unsigned __int128 eg_world_segs_last(const struct eg_world_segs *s, size_t i);
+/* Segment i: its bounds and class (after eg_world_trim, the class of its start). */
+struct eg_segment eg_world_segment(const struct eg_world *w, size_t i);
+/* Index of the segment holding a (the world has segments). */
+size_t eg_world_segment_find(const struct eg_world *w, unsigned __int128 a);
 /* Values of struct eg_v4_bound4 that n IPv4 bounds take. */
 #define EG_V4_BOUND4S(n) (((n) + 3) / 4)
 
-/* The IPv4 bounds four to a value (v4_bounds). -1 when out of memory. */
-int eg_world_v4_pack(struct eg_world *w, const struct eg_v4_bound *b, size_t n);
 /*
  * The IPv6 tables (v6_index, v6_bounds, v6_fine_*) in the kernel's compact
  * form from the DXR builder's whole bounds (single-valued cells inline).
@@ -64,7 +91,7 @@ int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
 /*
  * Once the kernel tables are built (the daemon): keep what events read
  * (classes, the lookup tables, each segment's start for the prefix) and free
- * the segments (48 bytes each, 16 kept).
+ * the segments' classes (eg_world_classify of a start finds it again).
  */
 int eg_world_trim(struct eg_world *w);
 /*

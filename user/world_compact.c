@@ -1,28 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The classification in the kernel's compact form (maps/tables.h), from the
- * DXR builder's bounds: IPv4 bounds four to a value; and the whole 128-bit
+ * world's segments: per /16 the starts inside it (a cell of one class holds
+ * it inline), IPv4 bounds four to a value; and the whole 128-bit
  * IPv6 range starts (struct eg_v6_bound, 24 bytes) become 8-byte coarse
  * bounds on /48 boundaries, the few /48s that hold finer starts getting a
  * fine span of their own.
  */
 #include <stdlib.h>
 #include "world.h"
-
-int eg_world_v4_pack(struct eg_world *w, const struct eg_v4_bound *b, size_t n)
-{
-	size_t i;
-
-	w->v4_bounds = calloc(EG_V4_BOUND4S(n) ? EG_V4_BOUND4S(n) : 1, sizeof(*w->v4_bounds));
-	if (!w->v4_bounds)
-		return -1;
-	for (i = 0; i < n; i++) {
-		w->v4_bounds[i / 4].start[i % 4] = b[i].start;
-		w->v4_bounds[i / 4].class_id[i % 4] = b[i].class_id;
-	}
-	w->n_v4_bounds = n;
-	return 0;
-}
 
 typedef unsigned __int128 u128;
 
@@ -174,4 +160,134 @@ int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
 		}
 	}
 	return 0;
+}
+
+#define U128_MAX (~(u128)0)
+#define V4_FIRST (((u128)0xffff) << 32) /* ::ffff:0.0.0.0 */
+#define V4_LAST	 (V4_FIRST | 0xffffffffu)
+
+/* Where one family's bounds go, and its 65536 cells. */
+struct family {
+	int v6;
+	struct eg_span *index;
+	size_t n;						     /* bounds so far */
+	int (*add)(struct family *f, u128 start, uint32_t class_id); /* bound n */
+	struct eg_world *w;
+	struct eg_v6_bound *wide; /* IPv6: the whole starts, compacted after */
+};
+
+static int add_v4(struct family *f, u128 start, uint32_t class_id)
+{
+	struct eg_v4_bound4 *b = &f->w->v4_bounds[f->n / 4];
+
+	b->start[f->n % 4] = (uint16_t)start;
+	b->class_id[f->n % 4] = class_id;
+	f->n++;
+	return 0;
+}
+
+static int add_v6(struct family *f, u128 start, uint32_t class_id)
+{
+	f->wide[f->n++] = (struct eg_v6_bound){.start_hi = (uint64_t)(start >> 64),
+					       .start_lo = (uint64_t)start,
+					       .class_id = class_id};
+	return 0;
+}
+
+/* Where segment i's bound goes in the IPv6 tables; 0 when it takes none (inside the mapped /96). */
+static int v6_start(const struct eg_world_segs *s, size_t i, u128 *at)
+{
+	if (*at < V4_FIRST || *at > V4_LAST)
+		return 1;
+	if (eg_world_segs_last(s, i) <= V4_LAST)
+		return 0; /* IPv4-mapped addresses have the IPv4 tables */
+	*at = V4_LAST + 1;
+	return 1;
+}
+
+/* One cell's bounds: the segment at its start, then each segment starting inside it. */
+static int cell_bounds(struct family *f, const struct eg_world_segs *s, size_t *i, u128 start,
+		       u128 end, struct eg_span *cell)
+{
+	uint32_t first = (uint32_t)f->n, last_class = 0;
+	size_t j;
+
+	while (eg_world_segs_last(s, *i) < start)
+		(*i)++;
+	for (j = *i; j < s->n && eg_world_segs_start(s, j) <= end; j++) {
+		u128 at = eg_world_segs_start(s, j);
+
+		if (at < start)
+			at = start;
+		if (f->v6 && !v6_start(s, j, &at))
+			continue;
+		if (f->add(f, at, s->cls[j]))
+			return -1;
+		last_class = s->cls[j];
+	}
+	*i = j - 1; /* the last one may run on into the next cell */
+	*cell = (struct eg_span){first, (uint32_t)f->n - first};
+	if (cell->count == 1) { /* one class: inline, no bound */
+		f->n--;
+		cell->first = last_class;
+	}
+	return 0;
+}
+
+static int family_build(struct family *f, const struct eg_world_segs *s)
+{
+	size_t i = f->v6 ? 0 : eg_world_segment_find(f->w, V4_FIRST);
+	int rc = 0;
+
+	for (uint32_t cell = 0; cell < 65536 && !rc; cell++) {
+		u128 start = f->v6 ? (u128)cell << 112 : V4_FIRST | ((u128)cell << 16);
+		u128 end = f->v6 ? start | (U128_MAX >> 16) : start | 0xffff;
+
+		rc = cell_bounds(f, s, &i, start, end, &f->index[cell]);
+	}
+	return rc;
+}
+
+/* The IPv4 tables, bounds four to a value (the unused slots of the last one zero). */
+static int index_v4(struct eg_world *w)
+{
+	/* At most a bound per segment and one per cell a segment runs into. */
+	size_t most = w->segs.n4 + 65536;
+	struct family f = {.v6 = 0, .index = w->v4_index, .add = add_v4, .w = w};
+
+	w->v4_bounds = calloc(EG_V4_BOUND4S(most), sizeof(*w->v4_bounds));
+	if (!w->v4_bounds || family_build(&f, &w->segs))
+		return -1;
+	w->n_v4_bounds = f.n;
+	for (size_t k = f.n; k % 4; k++) {
+		w->v4_bounds[k / 4].start[k % 4] = 0;
+		w->v4_bounds[k / 4].class_id[k % 4] = 0;
+	}
+	if (f.n + 4 <= most) { /* give back the room the inline cells left */
+		void *fit = realloc(w->v4_bounds, (EG_V4_BOUND4S(f.n) ? EG_V4_BOUND4S(f.n) : 1) *
+							  sizeof(*w->v4_bounds));
+
+		if (fit)
+			w->v4_bounds = fit;
+	}
+	return 0;
+}
+
+int eg_world_index(struct eg_world *w)
+{
+	struct eg_span *wide_index = malloc(65536 * sizeof(*wide_index));
+	struct family f = {.v6 = 1,
+			   .index = wide_index,
+			   .add = add_v6,
+			   .w = w,
+			   .wide = malloc((w->segs.n + 65536) * sizeof(*f.wide))};
+	int rc = -1;
+
+	if (!w->segs.n)
+		rc = 0; /* nothing known anywhere: no tables */
+	else if (wide_index && f.wide && !index_v4(w) && !family_build(&f, &w->segs))
+		rc = eg_world_v6_compact(w, wide_index, f.wide);
+	free(f.wide);
+	free(wide_index);
+	return rc;
 }
