@@ -223,17 +223,16 @@ static void sweep_part(void *arg)
 }
 
 /* The upper part after the lower, its classes numbered as one sweep from 0 would number them. */
-static int join_parts(struct part *lo, const struct part *hi)
+static int join_parts(struct part *lo, struct part *hi)
 {
-	if (eg_world_segs_reserve(&lo->segs, 0, hi->segs.n))
-		return -1;
 	for (size_t i = 0; i < hi->segs.n; i++) {
 		uint32_t id = class_intern(lo->t, &hi->t->classes[hi->segs.cls[i]]);
 
-		if (id == UINT32_MAX || eg_world_segs_push(&lo->segs, hi->segs.s6[i], id))
+		if (id == UINT32_MAX)
 			return -1;
+		hi->segs.cls[i] = id;
 	}
-	return 0;
+	return eg_world_segs_join(&lo->segs, &hi->segs);
 }
 
 static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_table *t,

@@ -71,6 +71,8 @@ int eg_world_segs_reserve(struct eg_world_segs *s, size_t n4, size_t n6);
 /* Append a segment starting at first; the last one goes on when of the same class. */
 int eg_world_segs_push(struct eg_world_segs *s, unsigned __int128 first, uint32_t class_id);
 void eg_world_segs_free(struct eg_world_segs *s);
+/* Append hi's segments (classes numbered as lo's, all after lo's) to lo; hi keeps its classes. */
+int eg_world_segs_join(struct eg_world_segs *lo, struct eg_world_segs *hi);
 /* Segment i's first and last address. */
 unsigned __int128 eg_world_segs_start(const struct eg_world_segs *s, size_t i);
 unsigned __int128 eg_world_segs_last(const struct eg_world_segs *s, size_t i);

@@ -6,6 +6,7 @@
  * the next one's start minus one.
  */
 #include <stdlib.h>
+#include <string.h>
 #include "prefault.h"
 #include "world.h"
 
@@ -68,6 +69,42 @@ void eg_world_segs_free(struct eg_world_segs *s)
 	free(s->s6);
 	free(s->cls);
 	*s = (struct eg_world_segs){0};
+}
+
+/* The starts of lo (none after the IPv4-mapped /96) before those of hi (all after it). */
+static int join_starts(struct eg_world_segs *lo, struct eg_world_segs *hi, size_t skip)
+{
+	if (reserve((void **)&hi->s6, &hi->cap6, hi->n6 + lo->n6, sizeof(*hi->s6)))
+		return -1;
+	memmove(hi->s6 + lo->n6, hi->s6 + skip, (hi->n6 - skip) * sizeof(*hi->s6));
+	if (lo->n6)
+		memcpy(hi->s6, lo->s6, lo->n6 * sizeof(*hi->s6));
+	free(lo->s6);
+	lo->s6 = hi->s6;
+	lo->cap6 = hi->cap6;
+	lo->n6 += hi->n6 - skip;
+	hi->s6 = NULL;
+	hi->n6 = hi->cap6 = 0;
+	return 0;
+}
+
+int eg_world_segs_join(struct eg_world_segs *lo, struct eg_world_segs *hi)
+{
+	size_t skip = lo->n && hi->n && hi->cls[0] == lo->cls[lo->n - 1], i;
+
+	if (lo->n6 != lo->below4 || hi->n4 || hi->below4) { /* not split at the IPv4 block's end */
+		for (i = 0; i < hi->n; i++)
+			if (eg_world_segs_push(lo, eg_world_segs_start(hi, i), hi->cls[i]))
+				return -1;
+		return 0;
+	}
+	if (reserve((void **)&lo->cls, &lo->capc, lo->n + hi->n, sizeof(*lo->cls)) ||
+	    join_starts(lo, hi, skip))
+		return -1;
+	if (hi->n > skip)
+		memcpy(lo->cls + lo->n, hi->cls + skip, (hi->n - skip) * sizeof(*lo->cls));
+	lo->n += hi->n - skip;
+	return 0;
 }
 
 u128 eg_world_segs_start(const struct eg_world_segs *s, size_t i)
