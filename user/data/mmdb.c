@@ -258,10 +258,21 @@ static int find_ipv4_subtree(struct walker *w, struct eg_error *err)
 	return 0;
 }
 
-/* ds->ranges (native) and w->v4 (all inside ::ffff:0:0/96) are each sorted: merge them. */
+/*
+ * ds->ranges (native) and w->v4 (all inside ::ffff:0:0/96) are each sorted:
+ * merge them, the shorter into the longer (both have room), so the copy
+ * that lives until the other list is freed is the shorter one.
+ */
 static int merge_v4(struct walker *w, struct eg_error *err)
 {
-	return eg_range_list_merge(&w->ds->ranges, &w->v4) ? oom(w, err) : 0;
+	struct eg_range_list *into = &w->ds->ranges, *from = &w->v4, swap;
+
+	if (from->n > into->n && from->cap >= from->n + into->n) {
+		swap = *into;
+		*into = *from;
+		*from = swap;
+	}
+	return eg_range_list_merge(into, from) ? oom(w, err) : 0;
 }
 
 static int no_values_error(struct walker *w, struct eg_error *err)
