@@ -15,21 +15,7 @@
 #include "datasrc.h"
 #include "dxr.h"
 #include "error.h"
-
-/*
- * The segments: the whole space in address order, no gaps, neighbours of
- * different classes. Segment i starts where eg_world_segment says and ends
- * where the next starts. IPv4-mapped starts take 4 bytes (their low 32
- * bits), the others 16: a million segments take 9 MB, not the 48 MB of
- * struct eg_segment's.
- */
-struct eg_world_segs {
-	uint32_t *s4;		  /* starts inside ::ffff:0:0/96, low 32 bits */
-	unsigned __int128 *s6;	  /* the other starts */
-	uint32_t *cls;		  /* each segment's class; NULL once trimmed */
-	size_t n, n4, n6, below4; /* below4: the starts in s6 before ::ffff:0:0 */
-	size_t cap4, cap6, capc;
-};
+#include "runs.h"
 
 struct eg_world {
 	struct eg_class *classes; /* [0] is "nothing known" */
@@ -44,7 +30,9 @@ struct eg_world {
 	size_t n_v6_fine_spans;
 	struct eg_v6_fine_bound *v6_fine_bounds;
 	size_t n_v6_fine_bounds;
-	struct eg_world_segs segs;
+	/* The segments: the whole space in order, no gaps, neighbours of different classes
+	 * (their values: class ids, freed by eg_world_trim). */
+	struct eg_runs segs;
 	size_t n_segments; /* segs.n */
 	char dataset[80];  /* short version of the data: hashes of the inputs */
 };
@@ -66,16 +54,6 @@ void eg_world_free(struct eg_world *w);
 int eg_world_index(struct eg_world *w);
 /* Append a segment starting at first (the first at 0, then ascending). -1: no memory. */
 int eg_world_add_segment(struct eg_world *w, unsigned __int128 first, uint32_t class_id);
-/* The compact segments (world_segs.c): room for more (a hint), append, free. */
-int eg_world_segs_reserve(struct eg_world_segs *s, size_t n4, size_t n6);
-/* Append a segment starting at first; the last one goes on when of the same class. */
-int eg_world_segs_push(struct eg_world_segs *s, unsigned __int128 first, uint32_t class_id);
-void eg_world_segs_free(struct eg_world_segs *s);
-/* Append hi's segments (classes numbered as lo's, all after lo's) to lo; hi keeps its classes. */
-int eg_world_segs_join(struct eg_world_segs *lo, struct eg_world_segs *hi);
-/* Segment i's first and last address. */
-unsigned __int128 eg_world_segs_start(const struct eg_world_segs *s, size_t i);
-unsigned __int128 eg_world_segs_last(const struct eg_world_segs *s, size_t i);
 /* Segment i: its bounds and class (after eg_world_trim, the class of its start). */
 struct eg_segment eg_world_segment(const struct eg_world *w, size_t i);
 /* Index of the segment holding a (the world has segments). */

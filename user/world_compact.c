@@ -195,35 +195,35 @@ static int add_v6(struct family *f, u128 start, uint32_t class_id)
 }
 
 /* Where segment i's bound goes in the IPv6 tables; 0 when it takes none (inside the mapped /96). */
-static int v6_start(const struct eg_world_segs *s, size_t i, u128 *at)
+static int v6_start(const struct eg_runs *s, size_t i, u128 *at)
 {
 	if (*at < V4_FIRST || *at > V4_LAST)
 		return 1;
-	if (eg_world_segs_last(s, i) <= V4_LAST)
+	if (eg_runs_last(s, i) <= V4_LAST)
 		return 0; /* IPv4-mapped addresses have the IPv4 tables */
 	*at = V4_LAST + 1;
 	return 1;
 }
 
 /* One cell's bounds: the segment at its start, then each segment starting inside it. */
-static int cell_bounds(struct family *f, const struct eg_world_segs *s, size_t *i, u128 start,
-		       u128 end, struct eg_span *cell)
+static int cell_bounds(struct family *f, const struct eg_runs *s, size_t *i, u128 start, u128 end,
+		       struct eg_span *cell)
 {
 	uint32_t first = (uint32_t)f->n, last_class = 0;
 	size_t j;
 
-	while (eg_world_segs_last(s, *i) < start)
+	while (eg_runs_last(s, *i) < start)
 		(*i)++;
-	for (j = *i; j < s->n && eg_world_segs_start(s, j) <= end; j++) {
-		u128 at = eg_world_segs_start(s, j);
+	for (j = *i; j < s->n && eg_runs_start(s, j) <= end; j++) {
+		u128 at = eg_runs_start(s, j);
 
 		if (at < start)
 			at = start;
 		if (f->v6 && !v6_start(s, j, &at))
 			continue;
-		if (f->add(f, at, s->cls[j]))
+		if (f->add(f, at, s->val[j]))
 			return -1;
-		last_class = s->cls[j];
+		last_class = s->val[j];
 	}
 	*i = j - 1; /* the last one may run on into the next cell */
 	*cell = (struct eg_span){first, (uint32_t)f->n - first};
@@ -234,7 +234,7 @@ static int cell_bounds(struct family *f, const struct eg_world_segs *s, size_t *
 	return 0;
 }
 
-static int family_build(struct family *f, const struct eg_world_segs *s)
+static int family_build(struct family *f, const struct eg_runs *s)
 {
 	size_t i = f->v6 ? 0 : eg_world_segment_find(f->w, V4_FIRST);
 	int rc = 0;

@@ -22,8 +22,8 @@ static int segment_around(const struct eg_world *w, u128 a, u128 *first, u128 *l
 	if (!w->segs.n)
 		return -1;
 	i = eg_world_segment_find(w, a);
-	*first = eg_world_segs_start(&w->segs, i);
-	*last = eg_world_segs_last(&w->segs, i);
+	*first = eg_runs_start(&w->segs, i);
+	*last = eg_runs_last(&w->segs, i);
 	return 0;
 }
 
@@ -97,4 +97,32 @@ uint64_t eg_world_kernel_bytes(const struct eg_world *w)
 	       array_bytes(w->n_v6_bounds, sizeof(struct eg_v6_coarse_bound)) +
 	       array_bytes(w->n_v6_fine_spans, sizeof(struct eg_span)) +
 	       array_bytes(w->n_v6_fine_bounds, sizeof(struct eg_v6_fine_bound));
+}
+
+size_t eg_world_segment_find(const struct eg_world *w, u128 a)
+{
+	return eg_runs_find(&w->segs, a);
+}
+
+int eg_world_add_segment(struct eg_world *w, u128 first, uint32_t class_id)
+{
+	int rc = eg_runs_push(&w->segs, first, class_id);
+
+	w->n_segments = w->segs.n;
+	return rc;
+}
+
+struct eg_segment eg_world_segment(const struct eg_world *w, size_t i)
+{
+	struct eg_segment seg = {.first = eg_runs_start(&w->segs, i),
+				 .last = eg_runs_last(&w->segs, i)};
+	uint8_t addr[16];
+
+	if (w->segs.val) {
+		seg.class_id = w->segs.val[i];
+	} else {
+		eg_u128_to_addr(seg.first, addr);
+		seg.class_id = eg_world_classify(w, addr);
+	}
+	return seg;
 }

@@ -94,7 +94,7 @@ static void check_walk(struct eg_world *w)
 	for (i = 0; i < n; i++)
 		segs[i] = eg_world_segment(w, i);
 	ASSERT_OK(eg_world_trim(w), "trimmed");
-	ASSERT_TRUE(w->segs.cls == NULL, "no classes of segments left");
+	ASSERT_TRUE(w->segs.val == NULL, "no classes of segments left");
 	eg_world_walk_start(&k, w);
 	for (i = 0; i < n; i++) {
 		eg_world_walk_to(&k, segs[i].first);
