@@ -70,14 +70,19 @@ static void load_kind(void *arg)
 	if (!j->n)
 		return;
 	eg_phase_begin(&ph);
-	j->rc = eg_dataset_load_files((const char *const *)j->paths, j->n, j->kind, j->ds, &j->why);
+	/* The world reads runs, a quarter the size of ranges: compacted on this thread, while the
+	 * other kinds are still read (provider ranges stay a list: check's shadow warnings read
+	 * them). */
+	j->rc = j->kind == EG_DATA_PROVIDER
+			? eg_dataset_load_files((const char *const *)j->paths, j->n, j->kind, j->ds,
+						&j->why)
+			: eg_dataset_load_compact((const char *const *)j->paths, j->n, j->kind,
+						  j->ds, &j->why);
 	if (j->rc)
 		return;
-	eg_phase_end(&ph, "dataset %s: %zu ranges, all files", j->key, j->ds->ranges.n);
-	/* Now, while the other kinds are still read: the world reads runs, a quarter the size.
-	 * (Provider ranges stay a list: check's shadow warnings read them.) */
-	if (j->kind != EG_DATA_PROVIDER)
-		eg_dataset_compact(j->ds); /* else the world build does it */
+	eg_phase_end(&ph, "dataset %s: %zu %s, all files", j->key,
+		     j->ds->ranges.n ? j->ds->ranges.n : j->ds->runs.n,
+		     j->ds->ranges.n ? "ranges" : "runs");
 	*j->have = 1;
 }
 

@@ -612,6 +612,50 @@ static void test_csv_streamed_in_pieces(void)
 	unlink(path);
 }
 
+static int same_runs(const struct eg_runs *a, const struct eg_runs *b)
+{
+	if (a->n != b->n || a->n4 != b->n4 || a->n6 != b->n6 || a->below4 != b->below4)
+		return 0;
+	return (!a->n4 || memcmp(a->s4, b->s4, a->n4 * sizeof(*a->s4)) == 0) &&
+	       (!a->n6 || memcmp(a->s6, b->s6, a->n6 * sizeof(*a->s6)) == 0) &&
+	       (!a->n || memcmp(a->val, b->val, a->n * sizeof(*a->val)) == 0);
+}
+
+/* A MaxMind DB walked straight into runs: the runs of its ranges, for every layout of tree. */
+static void test_mmdb_straight_to_runs(void)
+{
+	static const struct {
+		const char *file;
+		enum eg_data_kind kind;
+	} cases[] = {
+		{"geolite2-country.mmdb", EG_DATA_COUNTRY}, /* IPv6 tree, IPv4 at ::/96 */
+		{"geolite2-asn.mmdb", EG_DATA_ASN},	     {"dbip-country.mmdb", EG_DATA_COUNTRY},
+		{"dbip-country-ipv4.mmdb", EG_DATA_COUNTRY}, /* an IPv4 tree */
+		{"data/dbip-country.mmdb", EG_DATA_COUNTRY}, /* the real one, when fetched */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *path = i + 1 < sizeof(cases) / sizeof(cases[0]) ? fixture(cases[i].file)
+									    : cases[i].file;
+		struct eg_dataset ranges, runs;
+		struct eg_error err = {0};
+
+		if (access(path, R_OK) != 0 && i + 1 == sizeof(cases) / sizeof(cases[0]))
+			break;
+		ASSERT_EQ(eg_dataset_load(path, cases[i].kind, &ranges, &err), 0, err.msg);
+		ASSERT_EQ(eg_dataset_load_compact(&path, 1, cases[i].kind, &runs, &err), 0,
+			  err.msg);
+		ASSERT_OK(eg_dataset_compact(&ranges), "compacted");
+		EXPECT_TRUE(runs.ranges.n == 0 && runs.runs.n > 1, cases[i].file);
+		EXPECT_TRUE(same_runs(&ranges.runs, &runs.runs), cases[i].file);
+		EXPECT_EQ(runs.n_records, ranges.n_records, "records");
+		EXPECT_EQ(runs.n_names, ranges.n_names, "names");
+		EXPECT_STREQ(runs.sha256, ranges.sha256, "digest");
+		eg_dataset_free(&ranges);
+		eg_dataset_free(&runs);
+	}
+}
+
 /* ---- broken inputs ---- */
 
 static void test_bad_inputs(void)
@@ -1123,6 +1167,7 @@ int main(void)
 	RUN_TEST(test_gzip_bomb_bounded_memory);
 	RUN_TEST(test_stream_too_large);
 	RUN_TEST(test_csv_streamed_in_pieces);
+	RUN_TEST(test_mmdb_straight_to_runs);
 	RUN_TEST(test_bad_inputs);
 	RUN_TEST(test_overlap_resolved);
 	RUN_TEST(test_load_files);

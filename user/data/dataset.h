@@ -26,6 +26,7 @@ struct eg_dataset {
 	char sha256[65];	     /* hex digest of the file as stored (the dataset version) */
 	struct eg_range_list ranges; /* sorted by first, non-overlapping */
 	struct eg_runs runs;	     /* instead, once compacted: value 0 where no range is */
+	int runs_ok;		     /* set by the loader: a reader may fill runs, not ranges */
 	struct eg_asn_name *names;   /* sorted by asn */
 	size_t n_names;
 	size_t n_records; /* data records (mmdb) or lines (text) read */

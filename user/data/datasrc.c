@@ -102,7 +102,7 @@ static int read_content(const uint8_t *buf, size_t len, int fd, const char *name
 int eg_dataset_finish(struct eg_dataset *out, int rc, const char *name, const char *format,
 		      int gzipped, struct eg_error *err)
 {
-	if (rc == 0 && out->ranges.n == 0)
+	if (rc == 0 && out->ranges.n == 0 && out->runs.n == 0)
 		rc = eg_fail(err, EINVAL,
 			     "%s: no %s ranges in it (%zu records, %zu without a value)", name,
 			     eg_kind_noun(out->kind), out->n_records, out->n_skipped);
@@ -116,9 +116,9 @@ int eg_dataset_finish(struct eg_dataset *out, int rc, const char *name, const ch
 
 /* eg_dataset_load_mem; sealed_fd, when >= 0, is a sealed memfd holding exactly buf[0..len). */
 static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data_kind kind,
-			const char *name, struct eg_dataset *ds, struct eg_error *err)
+			int runs_ok, const char *name, struct eg_dataset *ds, struct eg_error *err)
 {
-	struct eg_dataset out = {.kind = kind};
+	struct eg_dataset out = {.kind = kind, .runs_ok = runs_ok};
 	uint8_t *inflated = NULL;
 	size_t inflated_len = 0;
 	const char *format = "";
@@ -139,7 +139,9 @@ static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data
 			  gzipped ? -1 : sealed_fd, name, gzipped, &out, &format, err);
 	free(inflated);
 	rc = eg_dataset_finish(&out, rc, name, format, gzipped, err);
-	eg_phase_end(&ph, "dataset parse %s: %zu ranges", name, out.ranges.n);
+	eg_phase_end(&ph, "dataset parse %s: %zu %s", name,
+		     out.ranges.n ? out.ranges.n : out.runs.n,
+		     out.ranges.n || !out.runs.n ? "ranges" : "runs");
 	if (rc) {
 		eg_dataset_free(&out);
 		return -1;
@@ -151,7 +153,7 @@ static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data
 int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, const char *name,
 			struct eg_dataset *ds, struct eg_error *err)
 {
-	return load_content(buf, len, -1, kind, name, ds, err);
+	return load_content(buf, len, -1, kind, 0, name, ds, err);
 }
 
 /*
@@ -180,8 +182,8 @@ static int date_from_manifest(const char *path, struct eg_dataset *ds, struct eg
 }
 
 /* The file as one snapshot that nobody can change: the digest and the parse see the same bytes. */
-static int load_snapshot(const char *path, enum eg_data_kind kind, struct eg_dataset *ds,
-			 uint64_t *mtime, struct eg_error *err)
+static int load_snapshot(const char *path, enum eg_data_kind kind, int runs_ok,
+			 struct eg_dataset *ds, uint64_t *mtime, struct eg_error *err)
 {
 	const struct eg_file_rules rules = {.max_bytes = eg_dataset_max_bytes, .what = "a dataset"};
 	struct eg_snapshot file;
@@ -192,7 +194,7 @@ static int load_snapshot(const char *path, enum eg_data_kind kind, struct eg_dat
 	if (eg_file_snapshot(path, &rules, &file, err))
 		return -1;
 	eg_phase_end(&ph, "dataset read %s: %zu bytes", path, file.len);
-	rc = load_content(file.data, file.len, file.fd, kind, path, ds, err);
+	rc = load_content(file.data, file.len, file.fd, kind, runs_ok, path, ds, err);
 	*mtime = file.mtime;
 	eg_snapshot_release(&file);
 	return rc;
@@ -200,6 +202,12 @@ static int load_snapshot(const char *path, enum eg_data_kind kind, struct eg_dat
 
 int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset *ds,
 		    struct eg_error *err)
+{
+	return eg_dataset_load_as(path, kind, 0, ds, err);
+}
+
+int eg_dataset_load_as(const char *path, enum eg_data_kind kind, int runs_ok, struct eg_dataset *ds,
+		       struct eg_error *err)
 {
 	uint64_t mtime = 0;
 	int rc;
@@ -209,7 +217,7 @@ int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset 
 	/* A plain range file is parsed as it is read; anything else from a snapshot. */
 	rc = eg_dataset_stream(path, ds, &mtime, err);
 	if (rc == 1)
-		rc = load_snapshot(path, kind, ds, &mtime, err);
+		rc = load_snapshot(path, kind, runs_ok, ds, &mtime, err);
 	if (rc == 0 && date_from_manifest(path, ds, err))
 		rc = -1;
 	if (rc == 0 && !ds->build_epoch) {

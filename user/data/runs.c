@@ -149,22 +149,63 @@ static size_t count_v4(const struct eg_range_list *l)
 	return n;
 }
 
+int eg_run_sink_add(struct eg_run_sink *k, const uint8_t first[16], const uint8_t last[16],
+		    uint32_t value)
+{
+	u128 at = eg_u128_from_addr(first);
+
+	if ((at > k->next && eg_runs_push(&k->r, k->next, 0)) || eg_runs_push(&k->r, at, value))
+		return -1;
+	k->next = eg_u128_from_addr(last) + 1;
+	k->ended = k->next == 0;
+	return 0;
+}
+
+int eg_run_sink_close(struct eg_run_sink *k)
+{
+	return !k->ended && eg_runs_push(&k->r, k->next, 0) ? -1 : 0;
+}
+
 int eg_runs_from_ranges(struct eg_runs *s, const struct eg_range_list *l)
 {
-	u128 next = 0; /* the first address no range has covered yet */
-	int ended = 0; /* a range ran to the last address */
+	struct eg_run_sink k = {0};
 	size_t v4 = count_v4(l);
 
 	/* A run per range and one per gap after it, at most: never copied as it grows. */
-	eg_runs_reserve(s, 2 * v4 + 1, 2 * (l->n - v4) + 2);
-	for (size_t i = 0; i < l->n; i++) {
-		u128 first = eg_u128_from_addr(l->v[i].first);
+	eg_runs_reserve(&k.r, 2 * v4 + 1, 2 * (l->n - v4) + 2);
+	for (size_t i = 0; i < l->n; i++)
+		if (eg_run_sink_add(&k, l->v[i].first, l->v[i].last, l->v[i].value))
+			goto fail;
+	if (eg_run_sink_close(&k))
+		goto fail;
+	*s = k.r;
+	return 0;
+fail:
+	eg_runs_free(&k.r);
+	return -1;
+}
 
-		if ((first > next && eg_runs_push(s, next, 0)) ||
-		    eg_runs_push(s, first, l->v[i].value))
+/* The runs of s from the one holding from up to the one starting at most to, into out. */
+static int copy_runs(struct eg_runs *out, const struct eg_runs *s, u128 from, u128 to)
+{
+	size_t i = eg_runs_find(s, from);
+
+	if (eg_runs_push(out, from, s->val[i]))
+		return -1;
+	for (i++; i < s->n && eg_runs_start(s, i) <= to; i++)
+		if (eg_runs_push(out, eg_runs_start(s, i), s->val[i]))
 			return -1;
-		next = eg_u128_from_addr(l->v[i].last) + 1;
-		ended = next == 0;
+	return 0;
+}
+
+int eg_runs_splice_v4(struct eg_runs *out, const struct eg_runs *v6, const struct eg_runs *v4)
+{
+	*out = (struct eg_runs){0};
+	eg_runs_reserve(out, v4->n4 + 1, v6->n6 + 2);
+	if (copy_runs(out, v6, 0, V4_FIRST - 1) || copy_runs(out, v4, V4_FIRST, V4_LAST) ||
+	    copy_runs(out, v6, V4_LAST + 1, U128_MAX)) {
+		eg_runs_free(out);
+		return -1;
 	}
-	return !ended && eg_runs_push(s, next, 0) ? -1 : 0;
+	return 0;
 }

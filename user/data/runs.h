@@ -39,4 +39,17 @@ size_t eg_runs_find(const struct eg_runs *s, unsigned __int128 a);
 /* A sorted, non-overlapping range list as runs, value 0 between its ranges. -1: no memory. */
 int eg_runs_from_ranges(struct eg_runs *s, const struct eg_range_list *l);
 
+/* Runs made from ranges that come in address order (not overlapping), 0 between them. */
+struct eg_run_sink {
+	struct eg_runs r;
+	unsigned __int128 next; /* the first address no range has covered yet */
+	int ended;		/* a range ran to the last address */
+};
+int eg_run_sink_add(struct eg_run_sink *k, const uint8_t first[16], const uint8_t last[16],
+		    uint32_t value);
+/* After the last range: 0 from there to the end. -1 when out of memory. */
+int eg_run_sink_close(struct eg_run_sink *k);
+/* out: v6's runs outside the IPv4-mapped /96, v4's inside it. -1 when out of memory. */
+int eg_runs_splice_v4(struct eg_runs *out, const struct eg_runs *v6, const struct eg_runs *v4);
+
 #endif
