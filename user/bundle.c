@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bundle.h"
@@ -130,6 +131,8 @@ static int load_data(struct eg_bundle *b, struct eg_bundle *in_force, struct eg_
 		eg_bundle_shed(in_force);
 	if (load_all_kinds(b, err))
 		return -1;
+	if (in_force) /* beside a generation in force: the readers' freed memory back first */
+		malloc_trim(0);
 	if (check_selectors_have_data(b, err))
 		return -1;
 	if (!b->have_country && !b->have_asn && !b->have_ranges)
@@ -143,6 +146,8 @@ static int load_data(struct eg_bundle *b, struct eg_bundle *in_force, struct eg_
 		     b->world.n_classes);
 	/* The country and ASN runs went once swept; AS names, versions and ages stay. */
 	b->have_world = 1;
+	if (in_force) /* and the build's */
+		malloc_trim(0);
 	return 0;
 }
 

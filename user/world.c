@@ -14,6 +14,7 @@
 #include "intern.h"
 #include "operators.h"
 #include "parallel.h"
+#include "timing.h"
 #include "world.h"
 
 typedef unsigned __int128 u128;
@@ -299,23 +300,29 @@ int eg_world_build(struct eg_world *w, struct eg_dataset *country, struct eg_dat
 	struct class_table t = {0};
 	struct eg_class unknown = {0};
 	struct sweep s = {.catalog = catalog};
+	struct eg_phase ph;
 	int rc = -1;
 
 	memset(w, 0, sizeof(*w));
 	if (inputs(country, asn, ranges, catalog, in, &s, err))
 		goto out;
 	class_intern(&t, &unknown); /* class 0: nothing known */
+	eg_phase_begin(&ph);
 	if (sweep_segments(w, &s, &t, err))
 		goto out;
+	eg_phase_end(&ph, "world sweep: %zu segments", w->segs.n);
 	dataset_version(w, country, asn, ranges);
 	if (country) /* swept: the world holds what they said */
 		eg_runs_free(&country->runs);
 	if (asn)
 		eg_runs_free(&asn->runs);
+	eg_phase_begin(&ph);
 	if (eg_world_index(w)) {
 		eg_fail(err, ENOMEM, "out of memory building the classification");
 		goto out;
 	}
+	eg_phase_end(&ph, "world lookup tables: %zu IPv4 + %zu IPv6 bounds", w->n_v4_bounds,
+		     w->n_v6_bounds);
 	w->classes = t.classes;
 	w->n_classes = t.n;
 	t.classes = NULL;

@@ -62,13 +62,6 @@ size_t eg_world_segment_find(const struct eg_world *w, unsigned __int128 a);
 #define EG_V4_BOUND4S(n) (((n) + 3) / 4)
 
 /*
- * The IPv6 tables (v6_index, v6_bounds, v6_fine_*) in the kernel's compact
- * form from the DXR builder's whole bounds (single-valued cells inline).
- * -1 when out of memory.
- */
-int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
-			const struct eg_v6_bound *wide);
-/*
  * Once the kernel tables are built (the daemon): keep what events read
  * (classes, the lookup tables, each segment's start for the prefix) and free
  * the segments' classes (eg_world_classify of a start finds it again).

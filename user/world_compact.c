@@ -130,34 +130,21 @@ static int cell_compact(struct v6_out *o, const struct eg_v6_bound *b, size_t n)
 	return 0;
 }
 
-int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
-			const struct eg_v6_bound *wide)
+/* One /16's IPv6 table from its whole bounds (s: the builder's span of them in wide). */
+static int v6_cell(struct v6_out *o, struct eg_world *w, uint32_t cell, const struct eg_span *s,
+		   const struct eg_v6_bound *wide)
 {
-	struct v6_out o = {
-		.coarse = {(void **)&w->v6_bounds, &w->n_v6_bounds, 0, sizeof(*w->v6_bounds)},
-		.fine_index = {(void **)&w->v6_fine_index, &w->n_v6_fine_spans, 0,
-			       sizeof(*w->v6_fine_index)},
-		.fine = {(void **)&w->v6_fine_bounds, &w->n_v6_fine_bounds, 0,
-			 sizeof(*w->v6_fine_bounds)},
-	};
-	uint32_t cell;
+	struct eg_v6_bound single = {.start_hi = (uint64_t)cell << 48, .class_id = s->first};
+	size_t first = *o->coarse.n;
+	int rc = s->count == 1 ? cell_compact(o, &single, 1)
+			       : cell_compact(o, wide + s->first, s->count);
 
-	for (cell = 0; cell < 65536; cell++) {
-		const struct eg_span *s = &wide_index[cell];
-		struct eg_v6_bound single = {.start_hi = (uint64_t)cell << 48,
-					     .class_id = s->first};
-		size_t first = *o.coarse.n;
-		int rc = s->count == 1 ? cell_compact(&o, &single, 1)
-				       : cell_compact(&o, wide + s->first, s->count);
-
-		if (rc)
-			return -1;
-		w->v6_index[cell] =
-			(struct eg_span){(uint32_t)first, (uint32_t)(*o.coarse.n - first)};
-		if (w->v6_index[cell].count == 1) { /* one value: inline, no bound */
-			w->v6_index[cell].first = w->v6_bounds[first].value;
-			w->n_v6_bounds--;
-		}
+	if (rc)
+		return -1;
+	w->v6_index[cell] = (struct eg_span){(uint32_t)first, (uint32_t)(*o->coarse.n - first)};
+	if (w->v6_index[cell].count == 1) { /* one value: inline, no bound */
+		w->v6_index[cell].first = w->v6_bounds[first].value;
+		w->n_v6_bounds--;
 	}
 	return 0;
 }
@@ -169,11 +156,14 @@ int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
 /* Where one family's bounds go, and its 65536 cells. */
 struct family {
 	int v6;
-	struct eg_span *index;
+	struct eg_span *index;					     /* IPv4: the cells' spans */
 	size_t n;						     /* bounds so far */
 	int (*add)(struct family *f, u128 start, uint32_t class_id); /* bound n */
 	struct eg_world *w;
-	struct eg_v6_bound *wide; /* IPv6: the whole starts, compacted after */
+	/* IPv6: one cell's whole starts at a time, compacted into the tables (o) at its end. */
+	struct eg_v6_bound *wide;
+	size_t cap;
+	struct v6_out *o;
 };
 
 static int add_v4(struct family *f, u128 start, uint32_t class_id)
@@ -188,6 +178,15 @@ static int add_v4(struct family *f, u128 start, uint32_t class_id)
 
 static int add_v6(struct family *f, u128 start, uint32_t class_id)
 {
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : GROW_INITIAL;
+		struct eg_v6_bound *grown = realloc(f->wide, cap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		f->wide = grown;
+		f->cap = cap;
+	}
 	f->wide[f->n++] = (struct eg_v6_bound){.start_hi = (uint64_t)(start >> 64),
 					       .start_lo = (uint64_t)start,
 					       .class_id = class_id};
@@ -243,7 +242,13 @@ static int family_build(struct family *f, const struct eg_runs *s)
 		u128 start = f->v6 ? (u128)cell << 112 : V4_FIRST | ((u128)cell << 16);
 		u128 end = f->v6 ? start | (U128_MAX >> 16) : start | 0xffff;
 
-		rc = cell_bounds(f, s, &i, start, end, &f->index[cell]);
+		struct eg_span one, *span = f->v6 ? &one : &f->index[cell];
+
+		rc = cell_bounds(f, s, &i, start, end, span);
+		if (!rc && f->v6) { /* this cell's tables now, and its bounds no more */
+			rc = v6_cell(f->o, f->w, cell, span, f->wide);
+			f->n = 0;
+		}
 	}
 	return rc;
 }
@@ -275,19 +280,19 @@ static int index_v4(struct eg_world *w)
 
 int eg_world_index(struct eg_world *w)
 {
-	struct eg_span *wide_index = malloc(65536 * sizeof(*wide_index));
-	struct family f = {.v6 = 1,
-			   .index = wide_index,
-			   .add = add_v6,
-			   .w = w,
-			   .wide = malloc((w->segs.n + 65536) * sizeof(*f.wide))};
-	int rc = -1;
+	struct v6_out o = {
+		.coarse = {(void **)&w->v6_bounds, &w->n_v6_bounds, 0, sizeof(*w->v6_bounds)},
+		.fine_index = {(void **)&w->v6_fine_index, &w->n_v6_fine_spans, 0,
+			       sizeof(*w->v6_fine_index)},
+		.fine = {(void **)&w->v6_fine_bounds, &w->n_v6_fine_bounds, 0,
+			 sizeof(*w->v6_fine_bounds)},
+	};
+	struct family f = {.v6 = 1, .add = add_v6, .w = w, .o = &o};
+	int rc;
 
 	if (!w->segs.n)
-		rc = 0; /* nothing known anywhere: no tables */
-	else if (wide_index && f.wide && !index_v4(w) && !family_build(&f, &w->segs))
-		rc = eg_world_v6_compact(w, wide_index, f.wide);
+		return 0; /* nothing known anywhere: no tables */
+	rc = index_v4(w) || family_build(&f, &w->segs) ? -1 : 0;
 	free(f.wide);
-	free(wide_index);
 	return rc;
 }

@@ -73,9 +73,13 @@ static const struct eg_format *find_format(const uint8_t *buf, size_t len, char 
 	return NULL;
 }
 
-/* Content (already inflated) into ranges; *format is set to what it was. fd: sealed_fd's. */
-static int read_content(const uint8_t *buf, size_t len, int fd, const char *name, int gzipped,
-			struct eg_dataset *ds, const char **format, struct eg_error *err)
+/*
+ * Content (already inflated) into ranges; *format is set to what it was. snap
+ * (NULL: none) is the sealed snapshot buf is, for a reader that maps it itself.
+ */
+static int read_content(const uint8_t *buf, size_t len, struct eg_snapshot *snap, const char *name,
+			int gzipped, struct eg_dataset *ds, const char **format,
+			struct eg_error *err)
 {
 	const struct eg_format *f;
 	char why[400];
@@ -91,10 +95,14 @@ static int read_content(const uint8_t *buf, size_t len, int fd, const char *name
 		return eg_fail(err, EINVAL, "%s: a %s file gives no %s data", name, f->name,
 			       eg_kind_noun(ds->kind));
 	*format = f->name;
-	if (fd >= 0 && f->read_sealed) {
-		/* The reader maps the memfd itself: this mapping's pages would count twice. */
-		madvise((void *)buf, len, MADV_DONTNEED);
-		return f->read_sealed(buf, len, fd, name, ds, err);
+	if (snap && snap->fd >= 0 && f->read_sealed) {
+		/* The reader maps the memfd itself and closes it: the pages go with its mapping. */
+		int fd = snap->fd;
+
+		munmap((void *)snap->data, snap->len);
+		snap->data = NULL;
+		snap->fd = -1;
+		return f->read_sealed(len, fd, name, ds, err);
 	}
 	return f->read(buf, len, name, ds, format, err);
 }
@@ -114,9 +122,10 @@ int eg_dataset_finish(struct eg_dataset *out, int rc, const char *name, const ch
 	return rc ? -1 : 0;
 }
 
-/* eg_dataset_load_mem; sealed_fd, when >= 0, is a sealed memfd holding exactly buf[0..len). */
-static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data_kind kind,
-			int runs_ok, const char *name, struct eg_dataset *ds, struct eg_error *err)
+/* eg_dataset_load_mem; snap (NULL: none) is the sealed snapshot buf[0..len) is. */
+static int load_content(const void *buf, size_t len, struct eg_snapshot *snap,
+			enum eg_data_kind kind, int runs_ok, const char *name,
+			struct eg_dataset *ds, struct eg_error *err)
 {
 	struct eg_dataset out = {.kind = kind, .runs_ok = runs_ok};
 	uint8_t *inflated = NULL;
@@ -136,7 +145,7 @@ static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data
 	    eg_gunzip(buf, len, eg_dataset_max_bytes, name, &inflated, &inflated_len, err))
 		return -1;
 	rc = read_content(gzipped ? inflated : buf, gzipped ? inflated_len : len,
-			  gzipped ? -1 : sealed_fd, name, gzipped, &out, &format, err);
+			  gzipped ? NULL : snap, name, gzipped, &out, &format, err);
 	free(inflated);
 	rc = eg_dataset_finish(&out, rc, name, format, gzipped, err);
 	eg_phase_end(&ph, "dataset parse %s: %zu %s", name,
@@ -153,7 +162,7 @@ static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data
 int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, const char *name,
 			struct eg_dataset *ds, struct eg_error *err)
 {
-	return load_content(buf, len, -1, kind, 0, name, ds, err);
+	return load_content(buf, len, NULL, kind, 0, name, ds, err);
 }
 
 /*
@@ -194,7 +203,8 @@ static int load_snapshot(const char *path, enum eg_data_kind kind, int runs_ok,
 	if (eg_file_snapshot(path, &rules, &file, err))
 		return -1;
 	eg_phase_end(&ph, "dataset read %s: %zu bytes", path, file.len);
-	rc = load_content(file.data, file.len, file.fd, kind, runs_ok, path, ds, err);
+	rc = load_content(file.data, file.len, file.fd >= 0 ? &file : NULL, kind, runs_ok, path, ds,
+			  err);
 	*mtime = file.mtime;
 	eg_snapshot_release(&file);
 	return rc;

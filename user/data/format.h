@@ -31,11 +31,12 @@ struct eg_format {
 		    const char **format, struct eg_error *err);
 	/*
 	 * Optional, for a reader that needs a file (libmaxminddb opens paths):
-	 * the same, given fd, a sealed memfd holding exactly buf[0..len), so it
-	 * need not copy the content into one of its own.
+	 * the same from fd, a sealed memfd holding exactly the len bytes probed,
+	 * so it need not copy the content into one of its own. The reader owns
+	 * fd (closes it), so the content's memory goes when its mapping does.
 	 */
-	int (*read_sealed)(const uint8_t *buf, size_t len, int fd, const char *name,
-			   struct eg_dataset *ds, struct eg_error *err);
+	int (*read_sealed)(size_t len, int fd, const char *name, struct eg_dataset *ds,
+			   struct eg_error *err);
 };
 
 extern const struct eg_format eg_format_mmdb; /* mmdb.c */

@@ -42,6 +42,7 @@ struct walker {
 	uint64_t visits, max_visits;
 	/* ds->runs_ok: the two lists' ranges go straight into runs instead (a third the size). */
 	struct eg_run_sink native, mapped;
+	int ip6; /* an IPv6 tree (kept past MMDB_close) */
 };
 
 static const uint8_t mapped_first[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0};
@@ -291,7 +292,7 @@ static int merge_runs(struct walker *w, struct eg_error *err)
 {
 	if (eg_run_sink_close(&w->native) || eg_run_sink_close(&w->mapped))
 		return oom(w, err);
-	if (!w->has_v4 || w->db.metadata.ip_version != 6) { /* all in one list */
+	if (!w->has_v4 || !w->ip6) { /* all in one list */
 		w->ds->runs = w->native.r;
 		w->native.r = (struct eg_runs){0};
 		return 0;
@@ -374,7 +375,7 @@ static int read_db(struct walker *w, struct eg_error *err)
 		return -1;
 	if (w->has_v4 && !w->ds->runs_ok)
 		eg_range_list_reserve(&w->v4, (size_t)md->node_count + 1);
-	if (walk(w, err) || (w->ds->runs_ok ? merge_runs(w, err) : merge_v4(w, err)))
+	if (walk(w, err))
 		return -1;
 	if (w->ds->n_records == w->ds->n_skipped)
 		return no_values_error(w, err);
@@ -389,8 +390,11 @@ static int read_opened(struct walker *w, struct eg_error *err)
 
 	w->values = (struct eg_mmdb_values){.db = &w->db, .name = w->name, .ds = w->ds};
 	rc = read_db(w, err);
-	MMDB_close(&w->db);
+	w->ip6 = w->db.metadata.ip_version == 6;
+	MMDB_close(&w->db); /* the database's memory goes before the halves are merged */
 	eg_mmdb_values_free(&w->values);
+	if (rc == 0)
+		rc = w->ds->runs_ok ? merge_runs(w, err) : merge_v4(w, err);
 	eg_range_list_free(&w->v4);
 	eg_runs_free(&w->native.r);
 	eg_runs_free(&w->mapped.r);
@@ -406,14 +410,15 @@ static int mmdb_read(const uint8_t *buf, size_t len, const char *name, struct eg
 	return open_db(&w, buf, len, err) ? -1 : read_opened(&w, err);
 }
 
-static int mmdb_read_sealed(const uint8_t *buf, size_t len, int fd, const char *name,
-			    struct eg_dataset *ds, struct eg_error *err)
+static int mmdb_read_sealed(size_t len, int fd, const char *name, struct eg_dataset *ds,
+			    struct eg_error *err)
 {
 	struct walker w = {.name = name, .ds = ds};
+	int rc = open_fd(&w, fd, err);
 
-	(void)buf;
 	(void)len;
-	return open_fd(&w, fd, err) ? -1 : read_opened(&w, err);
+	close(fd); /* the mapping keeps the content, and only the mapping */
+	return rc ? -1 : read_opened(&w, err);
 }
 
 /* The MaxMind DB metadata marker, where the format puts it (the last 128 KiB). */

@@ -198,14 +198,17 @@ static int copy_runs(struct eg_runs *out, const struct eg_runs *s, u128 from, u1
 	return 0;
 }
 
-int eg_runs_splice_v4(struct eg_runs *out, const struct eg_runs *v6, const struct eg_runs *v4)
+int eg_runs_splice_v4(struct eg_runs *out, struct eg_runs *v6, struct eg_runs *v4)
 {
+	int rc;
+
 	*out = (struct eg_runs){0};
 	eg_runs_reserve(out, v4->n4 + 1, v6->n6 + 2);
-	if (copy_runs(out, v6, 0, V4_FIRST - 1) || copy_runs(out, v4, V4_FIRST, V4_LAST) ||
-	    copy_runs(out, v6, V4_LAST + 1, U128_MAX)) {
+	rc = copy_runs(out, v6, 0, V4_FIRST - 1) || copy_runs(out, v4, V4_FIRST, V4_LAST);
+	eg_runs_free(v4); /* before the bigger half is copied */
+	rc = rc || copy_runs(out, v6, V4_LAST + 1, U128_MAX);
+	eg_runs_free(v6);
+	if (rc)
 		eg_runs_free(out);
-		return -1;
-	}
-	return 0;
+	return rc ? -1 : 0;
 }

@@ -49,7 +49,7 @@ int eg_run_sink_add(struct eg_run_sink *k, const uint8_t first[16], const uint8_
 		    uint32_t value);
 /* After the last range: 0 from there to the end. -1 when out of memory. */
 int eg_run_sink_close(struct eg_run_sink *k);
-/* out: v6's runs outside the IPv4-mapped /96, v4's inside it. -1 when out of memory. */
-int eg_runs_splice_v4(struct eg_runs *out, const struct eg_runs *v6, const struct eg_runs *v4);
+/* out: v6's runs outside the IPv4-mapped /96, v4's inside it; both freed. -1: no memory. */
+int eg_runs_splice_v4(struct eg_runs *out, struct eg_runs *v6, struct eg_runs *v4);
 
 #endif
