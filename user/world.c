@@ -14,33 +14,30 @@
 #include "intern.h"
 #include "operators.h"
 #include "parallel.h"
+#include "timing.h"
 #include "world.h"
 
 typedef unsigned __int128 u128;
 
 #define U128_MAX (~(u128)0)
 
-/* A walk over one sorted, non-overlapping range list. */
+/* A walk over one input's runs (NULL or none: nothing known anywhere). */
 struct cursor {
-	const struct eg_range *r;
-	size_t n, i;
+	const struct eg_runs *r;
+	size_t i;
 };
 
-/* Value at p (0 when no range covers it); *run_last is where that value may change. */
+/* Value at p; *run_last is where that value may change. */
 static uint32_t cursor_at(struct cursor *c, u128 p, u128 *run_last)
 {
-	while (c->i < c->n && eg_u128_from_addr(c->r[c->i].last) < p)
-		c->i++;
-	if (c->i == c->n) {
+	if (!c->r || !c->r->n) {
 		*run_last = U128_MAX;
 		return 0;
 	}
-	if (p < eg_u128_from_addr(c->r[c->i].first)) {
-		*run_last = eg_u128_from_addr(c->r[c->i].first) - 1;
-		return 0;
-	}
-	*run_last = eg_u128_from_addr(c->r[c->i].last);
-	return c->r[c->i].value;
+	while (c->i + 1 < c->r->n && eg_runs_start(c->r, c->i + 1) <= p)
+		c->i++;
+	*run_last = eg_runs_last(c->r, c->i);
+	return c->r->val[c->i];
 }
 
 /* Class interning: (country, ASN, provider) -> id. */
@@ -170,31 +167,25 @@ struct part {
 	struct sweep s;
 	u128 first, last;
 	struct class_table *t;
-	struct eg_segment *segs;
-	size_t n, cap;
+	struct eg_runs segs;
 	int rc;
 };
 
-/* Start c at the first range that ends at or after p. */
+/* Start c at the run holding p. */
 static void cursor_seek(struct cursor *c, u128 p)
 {
-	size_t lo = 0, hi = c->n;
+	c->i = c->r && c->r->n ? eg_runs_find(c->r, p) : 0;
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (eg_u128_from_addr(c->r[mid].last) < p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	c->i = lo;
+static size_t runs_left(const struct cursor *c)
+{
+	return c->r ? c->r->n - c->i : 0;
 }
 
 static size_t ranges_left(const struct sweep *s)
 {
-	return (s->country.n - s->country.i) + (s->asn.n - s->asn.i) +
-	       (s->provider.n - s->provider.i) + (s->published.n - s->published.i);
+	return runs_left(&s->country) + runs_left(&s->asn) + runs_left(&s->provider) +
+	       runs_left(&s->published);
 }
 
 static void sweep_part(void *arg)
@@ -202,9 +193,10 @@ static void sweep_part(void *arg)
 	struct part *pt = arg;
 	u128 p = pt->first, run_last;
 	struct eg_class c;
+	size_t most = ranges_left(&pt->s) + 1; /* each run starts one at most */
 
-	/* Each range starts and ends at most one segment. */
-	eg_segment_reserve(&pt->segs, &pt->cap, pt->n + 2 * ranges_left(&pt->s) + 1);
+	/* Room for them all (only what is written becomes memory); the upper part has no IPv4. */
+	eg_runs_reserve(&pt->segs, pt->first ? 0 : most, most);
 	for (;;) {
 		uint32_t id;
 
@@ -212,8 +204,7 @@ static void sweep_part(void *arg)
 		if (run_last > pt->last)
 			run_last = pt->last;
 		id = class_intern(pt->t, &c);
-		if (id == UINT32_MAX ||
-		    eg_segment_push(&pt->segs, &pt->n, &pt->cap, p, run_last, id)) {
+		if (id == UINT32_MAX || eg_runs_push(&pt->segs, p, id)) {
 			pt->rc = -1;
 			return;
 		}
@@ -224,17 +215,16 @@ static void sweep_part(void *arg)
 }
 
 /* The upper part after the lower, its classes numbered as one sweep from 0 would number them. */
-static int join_parts(struct part *lo, const struct part *hi)
+static int join_parts(struct part *lo, struct part *hi)
 {
-	for (size_t i = 0; i < hi->n; i++) {
-		const struct eg_segment *seg = &hi->segs[i];
-		uint32_t id = class_intern(lo->t, &hi->t->classes[seg->class_id]);
+	for (size_t i = 0; i < hi->segs.n; i++) {
+		uint32_t id = class_intern(lo->t, &hi->t->classes[hi->segs.val[i]]);
 
-		if (id == UINT32_MAX ||
-		    eg_segment_push(&lo->segs, &lo->n, &lo->cap, seg->first, seg->last, id))
+		if (id == UINT32_MAX)
 			return -1;
+		hi->segs.val[i] = id;
 	}
-	return 0;
+	return eg_runs_join(&lo->segs, &hi->segs);
 }
 
 static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_table *t,
@@ -253,28 +243,12 @@ static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_tabl
 	cursor_seek(&parts[1].s.published, SPLIT);
 	eg_parallel_run(sweep_part, parts, 2, sizeof(parts[0]));
 	rc = parts[0].rc || parts[1].rc || join_parts(&parts[0], &parts[1]) ? -1 : 0;
-	w->segments = parts[0].segs;
-	w->n_segments = parts[0].n;
-	free(parts[1].segs);
+	w->segs = parts[0].segs;
+	w->n_segments = w->segs.n;
+	eg_runs_free(&parts[1].segs);
 	eg_intern_free(&hi_classes.in);
 	free(hi_classes.classes);
 	return rc ? eg_fail(err, ENOMEM, "out of memory building the classification") : 0;
-}
-
-int eg_world_index(struct eg_world *w)
-{
-	struct eg_dxr_bounds b = {0};
-	struct eg_span *wide_v6 = malloc(65536 * sizeof(*wide_v6));
-	int rc = -1;
-
-	/* The builder's bounds, then the kernel's compact form of them. */
-	if (wide_v6 && !eg_dxr_build(w->segments, w->n_segments, w->v4_index, wide_v6, &b, 1) &&
-	    !eg_world_v4_pack(w, b.v4, b.n_v4) && !eg_world_v6_compact(w, wide_v6, b.v6))
-		rc = 0;
-	free(b.v4);
-	free(b.v6);
-	free(wide_v6);
-	return rc;
 }
 
 static void dataset_version(struct eg_world *w, const struct eg_dataset *country,
@@ -285,43 +259,79 @@ static void dataset_version(struct eg_world *w, const struct eg_dataset *country
 		 ranges ? ",ranges:" : "", ranges ? ranges->sha256 : "");
 }
 
-int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
-		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
-		   const struct eg_catalog *catalog, struct eg_error *err)
+/* A range list as runs in out; the list is freed. */
+static int runs_of(struct eg_range_list *l, struct eg_runs *out, struct eg_error *err)
+{
+	int rc = eg_runs_from_ranges(out, l);
+
+	eg_range_list_free(l);
+	return rc ? eg_fail(err, ENOMEM, "out of memory") : 0;
+}
+
+/* The country and ASN datasets as runs (eg_dataset_compact) and the catalog's and published
+ * ranges as runs of their own (in, freed by the caller). */
+static int inputs(struct eg_dataset *country, struct eg_dataset *asn,
+		  const struct eg_dataset *ranges, const struct eg_catalog *catalog,
+		  struct eg_runs in[2], struct sweep *s, struct eg_error *err)
 {
 	struct eg_range_list prov = {0}, published = {0};
+
+	if ((country && eg_dataset_compact(country)) || (asn && eg_dataset_compact(asn)))
+		return eg_fail(err, ENOMEM, "out of memory");
+	if (provider_ranges(catalog, &prov, err) || runs_of(&prov, &in[0], err) ||
+	    published_ranges(ranges, catalog, &published, err) ||
+	    runs_of(&published, &in[1], err)) {
+		eg_range_list_free(&prov);
+		eg_range_list_free(&published);
+		return -1;
+	}
+	s->country.r = country ? &country->runs : NULL;
+	s->asn.r = asn ? &asn->runs : NULL;
+	s->provider.r = &in[0];
+	s->published.r = &in[1];
+	return 0;
+}
+
+int eg_world_build(struct eg_world *w, struct eg_dataset *country, struct eg_dataset *asn,
+		   const struct eg_dataset *ranges, const struct eg_catalog *catalog,
+		   struct eg_error *err)
+{
+	struct eg_runs in[2] = {{0}};
 	struct class_table t = {0};
 	struct eg_class unknown = {0};
 	struct sweep s = {.catalog = catalog};
+	struct eg_phase ph;
 	int rc = -1;
 
 	memset(w, 0, sizeof(*w));
-	if (provider_ranges(catalog, &prov, err) ||
-	    published_ranges(ranges, catalog, &published, err))
+	if (inputs(country, asn, ranges, catalog, in, &s, err))
 		goto out;
-	if (country)
-		s.country = (struct cursor){country->ranges.v, country->ranges.n, 0};
-	if (asn)
-		s.asn = (struct cursor){asn->ranges.v, asn->ranges.n, 0};
-	s.provider = (struct cursor){prov.v, prov.n, 0};
-	s.published = (struct cursor){published.v, published.n, 0};
 	class_intern(&t, &unknown); /* class 0: nothing known */
+	eg_phase_begin(&ph);
 	if (sweep_segments(w, &s, &t, err))
 		goto out;
+	eg_phase_end(&ph, "world sweep: %zu segments", w->segs.n);
+	dataset_version(w, country, asn, ranges);
+	if (country) /* swept: the world holds what they said */
+		eg_runs_free(&country->runs);
+	if (asn)
+		eg_runs_free(&asn->runs);
+	eg_phase_begin(&ph);
 	if (eg_world_index(w)) {
 		eg_fail(err, ENOMEM, "out of memory building the classification");
 		goto out;
 	}
+	eg_phase_end(&ph, "world lookup tables: %zu IPv4 + %zu IPv6 bounds", w->n_v4_bounds,
+		     w->n_v6_bounds);
 	w->classes = t.classes;
 	w->n_classes = t.n;
 	t.classes = NULL;
-	dataset_version(w, country, asn, ranges);
 	rc = 0;
 out:
 	eg_intern_free(&t.in);
 	free(t.classes);
-	eg_range_list_free(&prov);
-	eg_range_list_free(&published);
+	eg_runs_free(&in[0]);
+	eg_runs_free(&in[1]);
 	if (rc)
 		eg_world_free(w);
 	return rc;
@@ -334,26 +344,15 @@ void eg_world_free(struct eg_world *w)
 	free(w->v6_bounds);
 	free(w->v6_fine_index);
 	free(w->v6_fine_bounds);
-	free(w->segments);
-	free(w->starts);
+	eg_runs_free(&w->segs);
 	memset(w, 0, sizeof(*w));
 }
 
 int eg_world_trim(struct eg_world *w)
 {
-	size_t i;
-
-	if (!w->n_segments)
-		return 0;
-	w->starts = malloc(w->n_segments * sizeof(*w->starts));
-	if (!w->starts)
-		return -1;
-	for (i = 0; i < w->n_segments; i++)
-		w->starts[i] = w->segments[i].first;
-	w->n_starts = w->n_segments;
-	free(w->segments);
-	w->segments = NULL;
-	w->n_segments = 0;
+	free(w->segs.val); /* eg_world_classify of a start finds it again */
+	w->segs.val = NULL;
+	w->segs.capv = 0;
 	return 0;
 }
 

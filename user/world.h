@@ -15,6 +15,7 @@
 #include "datasrc.h"
 #include "dxr.h"
 #include "error.h"
+#include "runs.h"
 
 struct eg_world {
 	struct eg_class *classes; /* [0] is "nothing known" */
@@ -29,12 +30,11 @@ struct eg_world {
 	size_t n_v6_fine_spans;
 	struct eg_v6_fine_bound *v6_fine_bounds;
 	size_t n_v6_fine_bounds;
-	struct eg_segment *segments; /* the whole space, in order, no gaps */
-	size_t n_segments;
-	/* After eg_world_trim: each segment's first address only (the next one's ends it). */
-	unsigned __int128 *starts;
-	size_t n_starts;
-	char dataset[80]; /* short version of the data: hashes of the inputs */
+	/* The segments: the whole space in order, no gaps, neighbours of different classes
+	 * (their values: class ids, freed by eg_world_trim). */
+	struct eg_runs segs;
+	size_t n_segments; /* segs.n */
+	char dataset[80];  /* short version of the data: hashes of the inputs */
 };
 
 /*
@@ -42,29 +42,29 @@ struct eg_world {
  * Providers are assigned by catalog CIDR first, then by the providers'
  * published range files (ranges, an EG_DATA_PROVIDER dataset: each range's
  * operator must be a catalog id), else by the ASN that announces the range.
+ * The country and ASN range lists are freed once swept (the world holds what
+ * they said), before the lookup tables are built: they are most of a build's
+ * memory.
  */
-int eg_world_build(struct eg_world *w, const struct eg_dataset *country,
-		   const struct eg_dataset *asn, const struct eg_dataset *ranges,
-		   const struct eg_catalog *catalog, struct eg_error *err);
+int eg_world_build(struct eg_world *w, struct eg_dataset *country, struct eg_dataset *asn,
+		   const struct eg_dataset *ranges, const struct eg_catalog *catalog,
+		   struct eg_error *err);
 void eg_world_free(struct eg_world *w);
-/* The lookup tables from w->segments (eg_world_build does it). -1 when out of memory. */
+/* The lookup tables from w->segs (eg_world_build does it). -1 when out of memory. */
 int eg_world_index(struct eg_world *w);
+/* Append a segment starting at first (the first at 0, then ascending). -1: no memory. */
+int eg_world_add_segment(struct eg_world *w, unsigned __int128 first, uint32_t class_id);
+/* Segment i: its bounds and class (after eg_world_trim, the class of its start). */
+struct eg_segment eg_world_segment(const struct eg_world *w, size_t i);
+/* Index of the segment holding a (the world has segments). */
+size_t eg_world_segment_find(const struct eg_world *w, unsigned __int128 a);
 /* Values of struct eg_v4_bound4 that n IPv4 bounds take. */
 #define EG_V4_BOUND4S(n) (((n) + 3) / 4)
 
-/* The IPv4 bounds four to a value (v4_bounds). -1 when out of memory. */
-int eg_world_v4_pack(struct eg_world *w, const struct eg_v4_bound *b, size_t n);
-/*
- * The IPv6 tables (v6_index, v6_bounds, v6_fine_*) in the kernel's compact
- * form from the DXR builder's whole bounds (single-valued cells inline).
- * -1 when out of memory.
- */
-int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
-			const struct eg_v6_bound *wide);
 /*
  * Once the kernel tables are built (the daemon): keep what events read
  * (classes, the lookup tables, each segment's start for the prefix) and free
- * the segments (48 bytes each, 16 kept).
+ * the segments' classes (eg_world_classify of a start finds it again).
  */
 int eg_world_trim(struct eg_world *w);
 /*

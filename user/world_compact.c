@@ -1,28 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The classification in the kernel's compact form (maps/tables.h), from the
- * DXR builder's bounds: IPv4 bounds four to a value; and the whole 128-bit
+ * world's segments: per /16 the starts inside it (a cell of one class holds
+ * it inline), IPv4 bounds four to a value; and the whole 128-bit
  * IPv6 range starts (struct eg_v6_bound, 24 bytes) become 8-byte coarse
  * bounds on /48 boundaries, the few /48s that hold finer starts getting a
  * fine span of their own.
  */
 #include <stdlib.h>
 #include "world.h"
-
-int eg_world_v4_pack(struct eg_world *w, const struct eg_v4_bound *b, size_t n)
-{
-	size_t i;
-
-	w->v4_bounds = calloc(EG_V4_BOUND4S(n) ? EG_V4_BOUND4S(n) : 1, sizeof(*w->v4_bounds));
-	if (!w->v4_bounds)
-		return -1;
-	for (i = 0; i < n; i++) {
-		w->v4_bounds[i / 4].start[i % 4] = b[i].start;
-		w->v4_bounds[i / 4].class_id[i % 4] = b[i].class_id;
-	}
-	w->n_v4_bounds = n;
-	return 0;
-}
 
 typedef unsigned __int128 u128;
 
@@ -144,8 +130,155 @@ static int cell_compact(struct v6_out *o, const struct eg_v6_bound *b, size_t n)
 	return 0;
 }
 
-int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
-			const struct eg_v6_bound *wide)
+/* One /16's IPv6 table from its whole bounds (s: the builder's span of them in wide). */
+static int v6_cell(struct v6_out *o, struct eg_world *w, uint32_t cell, const struct eg_span *s,
+		   const struct eg_v6_bound *wide)
+{
+	struct eg_v6_bound single = {.start_hi = (uint64_t)cell << 48, .class_id = s->first};
+	size_t first = *o->coarse.n;
+	int rc = s->count == 1 ? cell_compact(o, &single, 1)
+			       : cell_compact(o, wide + s->first, s->count);
+
+	if (rc)
+		return -1;
+	w->v6_index[cell] = (struct eg_span){(uint32_t)first, (uint32_t)(*o->coarse.n - first)};
+	if (w->v6_index[cell].count == 1) { /* one value: inline, no bound */
+		w->v6_index[cell].first = w->v6_bounds[first].value;
+		w->n_v6_bounds--;
+	}
+	return 0;
+}
+
+#define U128_MAX (~(u128)0)
+#define V4_FIRST (((u128)0xffff) << 32) /* ::ffff:0.0.0.0 */
+#define V4_LAST	 (V4_FIRST | 0xffffffffu)
+
+/* Where one family's bounds go, and its 65536 cells. */
+struct family {
+	int v6;
+	struct eg_span *index;					     /* IPv4: the cells' spans */
+	size_t n;						     /* bounds so far */
+	int (*add)(struct family *f, u128 start, uint32_t class_id); /* bound n */
+	struct eg_world *w;
+	/* IPv6: one cell's whole starts at a time, compacted into the tables (o) at its end. */
+	struct eg_v6_bound *wide;
+	size_t cap;
+	struct v6_out *o;
+};
+
+static int add_v4(struct family *f, u128 start, uint32_t class_id)
+{
+	struct eg_v4_bound4 *b = &f->w->v4_bounds[f->n / 4];
+
+	b->start[f->n % 4] = (uint16_t)start;
+	b->class_id[f->n % 4] = class_id;
+	f->n++;
+	return 0;
+}
+
+static int add_v6(struct family *f, u128 start, uint32_t class_id)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : GROW_INITIAL;
+		struct eg_v6_bound *grown = realloc(f->wide, cap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		f->wide = grown;
+		f->cap = cap;
+	}
+	f->wide[f->n++] = (struct eg_v6_bound){.start_hi = (uint64_t)(start >> 64),
+					       .start_lo = (uint64_t)start,
+					       .class_id = class_id};
+	return 0;
+}
+
+/* Where segment i's bound goes in the IPv6 tables; 0 when it takes none (inside the mapped /96). */
+static int v6_start(const struct eg_runs *s, size_t i, u128 *at)
+{
+	if (*at < V4_FIRST || *at > V4_LAST)
+		return 1;
+	if (eg_runs_last(s, i) <= V4_LAST)
+		return 0; /* IPv4-mapped addresses have the IPv4 tables */
+	*at = V4_LAST + 1;
+	return 1;
+}
+
+/* One cell's bounds: the segment at its start, then each segment starting inside it. */
+static int cell_bounds(struct family *f, const struct eg_runs *s, size_t *i, u128 start, u128 end,
+		       struct eg_span *cell)
+{
+	uint32_t first = (uint32_t)f->n, last_class = 0;
+	size_t j;
+
+	while (eg_runs_last(s, *i) < start)
+		(*i)++;
+	for (j = *i; j < s->n && eg_runs_start(s, j) <= end; j++) {
+		u128 at = eg_runs_start(s, j);
+
+		if (at < start)
+			at = start;
+		if (f->v6 && !v6_start(s, j, &at))
+			continue;
+		if (f->add(f, at, s->val[j]))
+			return -1;
+		last_class = s->val[j];
+	}
+	*i = j - 1; /* the last one may run on into the next cell */
+	*cell = (struct eg_span){first, (uint32_t)f->n - first};
+	if (cell->count == 1) { /* one class: inline, no bound */
+		f->n--;
+		cell->first = last_class;
+	}
+	return 0;
+}
+
+static int family_build(struct family *f, const struct eg_runs *s)
+{
+	size_t i = f->v6 ? 0 : eg_world_segment_find(f->w, V4_FIRST);
+	int rc = 0;
+
+	for (uint32_t cell = 0; cell < 65536 && !rc; cell++) {
+		u128 start = f->v6 ? (u128)cell << 112 : V4_FIRST | ((u128)cell << 16);
+		u128 end = f->v6 ? start | (U128_MAX >> 16) : start | 0xffff;
+
+		struct eg_span one, *span = f->v6 ? &one : &f->index[cell];
+
+		rc = cell_bounds(f, s, &i, start, end, span);
+		if (!rc && f->v6) { /* this cell's tables now, and its bounds no more */
+			rc = v6_cell(f->o, f->w, cell, span, f->wide);
+			f->n = 0;
+		}
+	}
+	return rc;
+}
+
+/* The IPv4 tables, bounds four to a value (the unused slots of the last one zero). */
+static int index_v4(struct eg_world *w)
+{
+	/* At most a bound per segment and one per cell a segment runs into. */
+	size_t most = w->segs.n4 + 65536;
+	struct family f = {.v6 = 0, .index = w->v4_index, .add = add_v4, .w = w};
+
+	w->v4_bounds = calloc(EG_V4_BOUND4S(most), sizeof(*w->v4_bounds));
+	if (!w->v4_bounds || family_build(&f, &w->segs))
+		return -1;
+	w->n_v4_bounds = f.n;
+	for (size_t k = f.n; k % 4; k++) {
+		w->v4_bounds[k / 4].start[k % 4] = 0;
+		w->v4_bounds[k / 4].class_id[k % 4] = 0;
+	}
+	if (f.n + 4 <= most) { /* give back the room the inline cells left */
+		void *fit = realloc(w->v4_bounds, (EG_V4_BOUND4S(f.n) ? EG_V4_BOUND4S(f.n) : 1) *
+							  sizeof(*w->v4_bounds));
+
+		if (fit)
+			w->v4_bounds = fit;
+	}
+	return 0;
+}
+
+int eg_world_index(struct eg_world *w)
 {
 	struct v6_out o = {
 		.coarse = {(void **)&w->v6_bounds, &w->n_v6_bounds, 0, sizeof(*w->v6_bounds)},
@@ -154,24 +287,12 @@ int eg_world_v6_compact(struct eg_world *w, const struct eg_span *wide_index,
 		.fine = {(void **)&w->v6_fine_bounds, &w->n_v6_fine_bounds, 0,
 			 sizeof(*w->v6_fine_bounds)},
 	};
-	uint32_t cell;
+	struct family f = {.v6 = 1, .add = add_v6, .w = w, .o = &o};
+	int rc;
 
-	for (cell = 0; cell < 65536; cell++) {
-		const struct eg_span *s = &wide_index[cell];
-		struct eg_v6_bound single = {.start_hi = (uint64_t)cell << 48,
-					     .class_id = s->first};
-		size_t first = *o.coarse.n;
-		int rc = s->count == 1 ? cell_compact(&o, &single, 1)
-				       : cell_compact(&o, wide + s->first, s->count);
-
-		if (rc)
-			return -1;
-		w->v6_index[cell] =
-			(struct eg_span){(uint32_t)first, (uint32_t)(*o.coarse.n - first)};
-		if (w->v6_index[cell].count == 1) { /* one value: inline, no bound */
-			w->v6_index[cell].first = w->v6_bounds[first].value;
-			w->n_v6_bounds--;
-		}
-	}
-	return 0;
+	if (!w->segs.n)
+		return 0; /* nothing known anywhere: no tables */
+	rc = index_v4(w) || family_build(&f, &w->segs) ? -1 : 0;
+	free(f.wide);
+	return rc;
 }

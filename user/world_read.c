@@ -14,57 +14,34 @@
 typedef unsigned __int128 u128;
 #define U128_MAX (~(u128)0)
 
-/* The segment around a, from the segments or, once trimmed, from their starts. */
+/* The segment around a. */
 static int segment_around(const struct eg_world *w, u128 a, u128 *first, u128 *last)
 {
-	size_t lo = 0, hi = w->n_starts;
+	size_t i;
 
-	if (w->n_segments) {
-		const struct eg_segment *seg =
-			&w->segments[eg_segment_find(w->segments, w->n_segments, a)];
-
-		*first = seg->first;
-		*last = seg->last;
-		return 0;
-	}
-	if (!w->n_starts)
+	if (!w->segs.n)
 		return -1;
-	while (hi - lo > 1) { /* the last start <= a; starts[0] is 0 */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w->starts[mid] <= a)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*first = w->starts[lo];
-	*last = lo + 1 < w->n_starts ? w->starts[lo + 1] - 1 : U128_MAX;
+	i = eg_world_segment_find(w, a);
+	*first = eg_runs_start(&w->segs, i);
+	*last = eg_runs_last(&w->segs, i);
 	return 0;
 }
 
 /* Segment k->i into k. */
 static void walk_load(struct eg_world_walk *k)
 {
-	const struct eg_world *w = k->w;
-	uint8_t addr[16];
+	struct eg_segment seg = eg_world_segment(k->w, k->i);
 
-	if (w->n_segments) {
-		k->first = w->segments[k->i].first;
-		k->last = w->segments[k->i].last;
-		k->class_id = w->segments[k->i].class_id;
-		return;
-	}
-	k->first = w->starts[k->i];
-	k->last = k->i + 1 < k->n ? w->starts[k->i + 1] - 1 : U128_MAX;
-	eg_u128_to_addr(k->first, addr);
-	k->class_id = eg_world_classify(w, addr);
+	k->first = seg.first;
+	k->last = seg.last;
+	k->class_id = seg.class_id;
 }
 
 void eg_world_walk_start(struct eg_world_walk *k, const struct eg_world *w)
 {
 	*k = (struct eg_world_walk){.w = w, .last = U128_MAX};
 	if (w)
-		k->n = w->n_segments ? w->n_segments : w->n_starts;
+		k->n = w->segs.n;
 	if (k->n)
 		walk_load(k);
 }
@@ -120,4 +97,32 @@ uint64_t eg_world_kernel_bytes(const struct eg_world *w)
 	       array_bytes(w->n_v6_bounds, sizeof(struct eg_v6_coarse_bound)) +
 	       array_bytes(w->n_v6_fine_spans, sizeof(struct eg_span)) +
 	       array_bytes(w->n_v6_fine_bounds, sizeof(struct eg_v6_fine_bound));
+}
+
+size_t eg_world_segment_find(const struct eg_world *w, u128 a)
+{
+	return eg_runs_find(&w->segs, a);
+}
+
+int eg_world_add_segment(struct eg_world *w, u128 first, uint32_t class_id)
+{
+	int rc = eg_runs_push(&w->segs, first, class_id);
+
+	w->n_segments = w->segs.n;
+	return rc;
+}
+
+struct eg_segment eg_world_segment(const struct eg_world *w, size_t i)
+{
+	struct eg_segment seg = {.first = eg_runs_start(&w->segs, i),
+				 .last = eg_runs_last(&w->segs, i)};
+	uint8_t addr[16];
+
+	if (w->segs.val) {
+		seg.class_id = w->segs.val[i];
+	} else {
+		eg_u128_to_addr(seg.first, addr);
+		seg.class_id = eg_world_classify(w, addr);
+	}
+	return seg;
 }

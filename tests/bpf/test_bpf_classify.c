@@ -90,7 +90,7 @@ static void check_at(u128 a)
 	const struct eg_world *w = &bundle.world;
 
 	wrong += kernel_class(a, (uint16_t)(1 + checked % 60000)) !=
-		 w->segments[eg_segment_find(w->segments, w->n_segments, a)].class_id;
+		 eg_world_segment(w, eg_world_segment_find(w, a)).class_id;
 	checked++;
 }
 

@@ -556,6 +556,106 @@ static void test_stream_too_large(void)
 	ASSERT_EQ(err.code, EFBIG, "code");
 }
 
+/* The bytes of a big range file: BOM, header, CRLF, names, no newline at the end. */
+static char *big_csv(size_t *len)
+{
+	size_t cap = 3u << 20, n = 0;
+	char *text = malloc(cap);
+
+	if (!text)
+		return NULL;
+	n += (size_t)snprintf(text + n, cap - n, "\xef\xbb\xbfstart,end,asn,org\r\n");
+	for (unsigned i = 0; n < (5u << 19); i++)
+		n += (size_t)snprintf(
+			text + n, cap - n, "10.%u.%u.0,10.%u.%u.255,%u,\"Org %u, Inc.\"\r\n",
+			i / 256 % 256, i % 256, i / 256 % 256, i % 256, 64500 + i % 7, i % 7);
+	n += (size_t)snprintf(text + n, cap - n, "2001:db8::,2001:db8::ff,64999,Last");
+	*len = n;
+	return text;
+}
+
+/* A file over a MiB is parsed as it is read: the same dataset as from memory, digest included. */
+static void test_csv_streamed_in_pieces(void)
+{
+	struct eg_dataset file, mem;
+	struct eg_error err = {0};
+	char digest[EG_SHA256_HEXLEN];
+	const char *path = fixture("big.csv");
+	size_t len = 0;
+	char *text = big_csv(&len);
+	FILE *f = fopen(path, "w");
+
+	ASSERT_TRUE(text && f && fwrite(text, 1, len, f) == len && fclose(f) == 0, "written");
+	ASSERT_EQ(eg_dataset_load(path, EG_DATA_ASN, &file, &err), 0, err.msg);
+	ASSERT_EQ(eg_dataset_load_mem(text, len, EG_DATA_ASN, path, &mem, &err), 0, err.msg);
+	ASSERT_OK(eg_sha256_hex(text, len, digest), "digest");
+	EXPECT_STREQ(file.sha256, digest, "the digest of the file's bytes");
+	EXPECT_EQ(file.ranges.n, mem.ranges.n, "ranges");
+	EXPECT_TRUE(file.ranges.n == mem.ranges.n &&
+			    memcmp(file.ranges.v, mem.ranges.v,
+				   mem.ranges.n * sizeof(*mem.ranges.v)) == 0,
+		    "the very ranges");
+	EXPECT_EQ(file.n_records, mem.n_records, "rows: the header is none");
+	EXPECT_EQ(file.n_names, mem.n_names, "names");
+	EXPECT_STREQ(eg_dataset_asn_name(&file, 64503), "Org 3, Inc.", "a name");
+	EXPECT_STREQ(eg_dataset_asn_name(&file, 64999), "Last", "the last line, unterminated");
+	EXPECT_STREQ(file.format, "csv", "format");
+	eg_dataset_free(&file);
+	eg_dataset_free(&mem);
+	/* A NUL byte past the first piece: not text; the message the snapshot reader gives. */
+	text[(1u << 20) + 5] = '\0';
+	f = fopen(path, "w");
+	ASSERT_TRUE(f && fwrite(text, 1, len, f) == len && fclose(f) == 0, "rewritten");
+	EXPECT_EQ(eg_dataset_load(path, EG_DATA_ASN, &file, &err), -1, "refused");
+	EXPECT_CONTAINS(err.msg, "csv: binary data at byte 1048581", "says where");
+	free(text);
+	unlink(path);
+}
+
+static int same_runs(const struct eg_runs *a, const struct eg_runs *b)
+{
+	if (a->n != b->n || a->n4 != b->n4 || a->n6 != b->n6 || a->below4 != b->below4)
+		return 0;
+	return (!a->n4 || memcmp(a->s4, b->s4, a->n4 * sizeof(*a->s4)) == 0) &&
+	       (!a->n6 || memcmp(a->s6, b->s6, a->n6 * sizeof(*a->s6)) == 0) &&
+	       (!a->n || memcmp(a->val, b->val, a->n * sizeof(*a->val)) == 0);
+}
+
+/* A MaxMind DB walked straight into runs: the runs of its ranges, for every layout of tree. */
+static void test_mmdb_straight_to_runs(void)
+{
+	static const struct {
+		const char *file;
+		enum eg_data_kind kind;
+	} cases[] = {
+		{"geolite2-country.mmdb", EG_DATA_COUNTRY}, /* IPv6 tree, IPv4 at ::/96 */
+		{"geolite2-asn.mmdb", EG_DATA_ASN},	     {"dbip-country.mmdb", EG_DATA_COUNTRY},
+		{"dbip-country-ipv4.mmdb", EG_DATA_COUNTRY}, /* an IPv4 tree */
+		{"data/dbip-country.mmdb", EG_DATA_COUNTRY}, /* the real one, when fetched */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *path = i + 1 < sizeof(cases) / sizeof(cases[0]) ? fixture(cases[i].file)
+									    : cases[i].file;
+		struct eg_dataset ranges, runs;
+		struct eg_error err = {0};
+
+		if (access(path, R_OK) != 0 && i + 1 == sizeof(cases) / sizeof(cases[0]))
+			break;
+		ASSERT_EQ(eg_dataset_load(path, cases[i].kind, &ranges, &err), 0, err.msg);
+		ASSERT_EQ(eg_dataset_load_compact(&path, 1, cases[i].kind, &runs, &err), 0,
+			  err.msg);
+		ASSERT_OK(eg_dataset_compact(&ranges), "compacted");
+		EXPECT_TRUE(runs.ranges.n == 0 && runs.runs.n > 1, cases[i].file);
+		EXPECT_TRUE(same_runs(&ranges.runs, &runs.runs), cases[i].file);
+		EXPECT_EQ(runs.n_records, ranges.n_records, "records");
+		EXPECT_EQ(runs.n_names, ranges.n_names, "names");
+		EXPECT_STREQ(runs.sha256, ranges.sha256, "digest");
+		eg_dataset_free(&ranges);
+		eg_dataset_free(&runs);
+	}
+}
+
 /* ---- broken inputs ---- */
 
 static void test_bad_inputs(void)
@@ -1066,6 +1166,8 @@ int main(void)
 	RUN_TEST(test_gzip_bomb_refused);
 	RUN_TEST(test_gzip_bomb_bounded_memory);
 	RUN_TEST(test_stream_too_large);
+	RUN_TEST(test_csv_streamed_in_pieces);
+	RUN_TEST(test_mmdb_straight_to_runs);
 	RUN_TEST(test_bad_inputs);
 	RUN_TEST(test_overlap_resolved);
 	RUN_TEST(test_load_files);

@@ -89,8 +89,8 @@ static int agree_boundaries(struct pair *p, const struct eg_bundle *b)
 	size_t i;
 
 	for (i = 0; b->have_world && i < b->world.n_segments; i++)
-		if (!agree_around(p, b->world.segments[i].first) ||
-		    !agree_around(p, b->world.segments[i].last))
+		if (!agree_around(p, eg_world_segment(&b->world, i).first) ||
+		    !agree_around(p, eg_world_segment(&b->world, i).last))
 			return 0;
 	for (i = 0; i < rs->n_entries; i++) {
 		unsigned plen = rs->entries[i].key.prefixlen - 32;

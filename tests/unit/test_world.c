@@ -119,12 +119,13 @@ static void test_dxr_matches_segments(void)
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo + 1) / 2;
 
-			if (b.world.segments[mid].first <= a)
+			if (eg_world_segment(&b.world, mid).first <= a)
 				lo = mid;
 			else
 				hi = mid - 1;
 		}
-		ASSERT_EQ(eg_world_classify(&b.world, addr), b.world.segments[lo].class_id,
+		ASSERT_EQ(eg_world_classify(&b.world, addr),
+			  eg_world_segment(&b.world, lo).class_id,
 			  "DXR class equals the segment's");
 	}
 	eg_bundle_free(&b);

@@ -51,7 +51,7 @@ static const struct {
 
 static uint32_t segment_class(const struct eg_world *w, u128 a)
 {
-	return w->segments[eg_segment_find(w->segments, w->n_segments, a)].class_id;
+	return eg_world_segment(w, eg_world_segment_find(w, a)).class_id;
 }
 
 /*
@@ -65,7 +65,7 @@ static size_t mismatches(const struct eg_world *w, size_t *checked)
 	int k;
 
 	for (i = 0; i < w->n_segments; i++) {
-		const struct eg_segment *s = &w->segments[i];
+		const struct eg_segment seg = eg_world_segment(w, i), *s = &seg;
 		u128 next48 = (s->first | below48) + 1;
 		u128 at[5] = {s->first - 1, s->first, s->first + 1, s->last,
 			      next48 && next48 <= s->last ? next48 : s->last};
@@ -84,16 +84,11 @@ static size_t mismatches(const struct eg_world *w, size_t *checked)
 static void test_made_up_cuts(void)
 {
 	struct eg_world *w = calloc(1, sizeof(*w));
-	size_t cap = 0, checked = 0, i;
+	size_t checked = 0, i;
 
 	ASSERT_TRUE(w != NULL, "world");
-	for (i = 0; i < N_STARTS; i++) {
-		u128 last = i + 1 < N_STARTS ? starts[i + 1].start - 1 : ~(u128)0;
-
-		ASSERT_OK(eg_segment_push(&w->segments, &w->n_segments, &cap, starts[i].start, last,
-					  starts[i].class_id),
-			  "segment");
-	}
+	for (i = 0; i < N_STARTS; i++)
+		ASSERT_OK(eg_world_add_segment(w, starts[i].start, starts[i].class_id), "segment");
 	ASSERT_OK(eg_world_index(w), "tables built");
 	/* ::/48 too: the IPv4-mapped /96 takes no bounds, the range after it starts at ::1:0:0:0.
 	 */

@@ -9,8 +9,21 @@ void eg_dataset_free(struct eg_dataset *ds)
 	free(ds->format);
 	free(ds->description);
 	eg_range_list_free(&ds->ranges);
+	eg_runs_free(&ds->runs);
 	eg_names_array_free(ds->names, ds->n_names);
 	memset(ds, 0, sizeof(*ds));
+}
+
+int eg_dataset_compact(struct eg_dataset *ds)
+{
+	if (!ds->ranges.v)
+		return 0; /* compacted before, or nothing */
+	if (eg_runs_from_ranges(&ds->runs, &ds->ranges)) {
+		eg_runs_free(&ds->runs);
+		return -1;
+	}
+	eg_range_list_free(&ds->ranges);
+	return 0;
 }
 
 const char *eg_dataset_asn_name(const struct eg_dataset *ds, uint32_t asn)

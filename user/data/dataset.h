@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "names.h"
 #include "range.h"
+#include "runs.h"
 
 /* Where a dataset's build_epoch comes from, best first. */
 enum eg_age_source {
@@ -24,6 +25,8 @@ struct eg_dataset {
 	enum eg_age_source age_source;
 	char sha256[65];	     /* hex digest of the file as stored (the dataset version) */
 	struct eg_range_list ranges; /* sorted by first, non-overlapping */
+	struct eg_runs runs;	     /* instead, once compacted: value 0 where no range is */
+	int runs_ok;		     /* set by the loader: a reader may fill runs, not ranges */
 	struct eg_asn_name *names;   /* sorted by asn */
 	size_t n_names;
 	size_t n_records; /* data records (mmdb) or lines (text) read */
@@ -38,6 +41,11 @@ struct eg_dataset {
 };
 
 void eg_dataset_free(struct eg_dataset *ds);
+/*
+ * The ranges as runs (a quarter of the memory), the range list freed: what
+ * building the world reads. 0, or -1 when out of memory (ds unchanged).
+ */
+int eg_dataset_compact(struct eg_dataset *ds);
 /* "build date", "manifest", "file mtime" */
 const char *eg_age_source_name(enum eg_age_source source);
 /* Organisation of an AS, or NULL. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "datasrc.h"
 #include "file.h"
 #include "format.h"
@@ -72,9 +73,13 @@ static const struct eg_format *find_format(const uint8_t *buf, size_t len, char 
 	return NULL;
 }
 
-/* Content (already inflated) into ranges; *format is set to what it was. fd: sealed_fd's. */
-static int read_content(const uint8_t *buf, size_t len, int fd, const char *name, int gzipped,
-			struct eg_dataset *ds, const char **format, struct eg_error *err)
+/*
+ * Content (already inflated) into ranges; *format is set to what it was. snap
+ * (NULL: none) is the sealed snapshot buf is, for a reader that maps it itself.
+ */
+static int read_content(const uint8_t *buf, size_t len, struct eg_snapshot *snap, const char *name,
+			int gzipped, struct eg_dataset *ds, const char **format,
+			struct eg_error *err)
 {
 	const struct eg_format *f;
 	char why[400];
@@ -90,16 +95,39 @@ static int read_content(const uint8_t *buf, size_t len, int fd, const char *name
 		return eg_fail(err, EINVAL, "%s: a %s file gives no %s data", name, f->name,
 			       eg_kind_noun(ds->kind));
 	*format = f->name;
-	if (fd >= 0 && f->read_sealed)
-		return f->read_sealed(buf, len, fd, name, ds, err);
+	if (snap && snap->fd >= 0 && f->read_sealed) {
+		/* The reader maps the memfd itself and closes it: the pages go with its mapping. */
+		int fd = snap->fd;
+
+		munmap((void *)snap->data, snap->len);
+		snap->data = NULL;
+		snap->fd = -1;
+		return f->read_sealed(len, fd, name, ds, err);
+	}
 	return f->read(buf, len, name, ds, format, err);
 }
 
-/* eg_dataset_load_mem; sealed_fd, when >= 0, is a sealed memfd holding exactly buf[0..len). */
-static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data_kind kind,
-			const char *name, struct eg_dataset *ds, struct eg_error *err)
+int eg_dataset_finish(struct eg_dataset *out, int rc, const char *name, const char *format,
+		      int gzipped, struct eg_error *err)
 {
-	struct eg_dataset out = {.kind = kind};
+	if (rc == 0 && out->ranges.n == 0 && out->runs.n == 0)
+		rc = eg_fail(err, EINVAL,
+			     "%s: no %s ranges in it (%zu records, %zu without a value)", name,
+			     eg_kind_noun(out->kind), out->n_records, out->n_skipped);
+	if (rc == 0 && eg_range_list_resolve(&out->ranges, out->kind, &out->n_conflicts,
+					     out->conflict, sizeof(out->conflict)))
+		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
+	if (rc == 0 && set_strings(out, name, format, gzipped))
+		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
+	return rc ? -1 : 0;
+}
+
+/* eg_dataset_load_mem; snap (NULL: none) is the sealed snapshot buf[0..len) is. */
+static int load_content(const void *buf, size_t len, struct eg_snapshot *snap,
+			enum eg_data_kind kind, int runs_ok, const char *name,
+			struct eg_dataset *ds, struct eg_error *err)
+{
+	struct eg_dataset out = {.kind = kind, .runs_ok = runs_ok};
 	uint8_t *inflated = NULL;
 	size_t inflated_len = 0;
 	const char *format = "";
@@ -117,18 +145,12 @@ static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data
 	    eg_gunzip(buf, len, eg_dataset_max_bytes, name, &inflated, &inflated_len, err))
 		return -1;
 	rc = read_content(gzipped ? inflated : buf, gzipped ? inflated_len : len,
-			  gzipped ? -1 : sealed_fd, name, gzipped, &out, &format, err);
+			  gzipped ? NULL : snap, name, gzipped, &out, &format, err);
 	free(inflated);
-	if (rc == 0 && out.ranges.n == 0)
-		rc = eg_fail(err, EINVAL,
-			     "%s: no %s ranges in it (%zu records, %zu without a value)", name,
-			     eg_kind_noun(kind), out.n_records, out.n_skipped);
-	if (rc == 0 && eg_range_list_resolve(&out.ranges, kind, &out.n_conflicts, out.conflict,
-					     sizeof(out.conflict)))
-		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
-	if (rc == 0 && set_strings(&out, name, format, gzipped))
-		rc = eg_fail(err, ENOMEM, "%s: out of memory", name);
-	eg_phase_end(&ph, "dataset parse %s: %zu ranges", name, out.ranges.n);
+	rc = eg_dataset_finish(&out, rc, name, format, gzipped, err);
+	eg_phase_end(&ph, "dataset parse %s: %zu %s", name,
+		     out.ranges.n ? out.ranges.n : out.runs.n,
+		     out.ranges.n || !out.runs.n ? "ranges" : "runs");
 	if (rc) {
 		eg_dataset_free(&out);
 		return -1;
@@ -140,7 +162,7 @@ static int load_content(const void *buf, size_t len, int sealed_fd, enum eg_data
 int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, const char *name,
 			struct eg_dataset *ds, struct eg_error *err)
 {
-	return load_content(buf, len, -1, kind, name, ds, err);
+	return load_content(buf, len, NULL, kind, 0, name, ds, err);
 }
 
 /*
@@ -168,29 +190,50 @@ static int date_from_manifest(const char *path, struct eg_dataset *ds, struct eg
 	return 0;
 }
 
-int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset *ds,
-		    struct eg_error *err)
+/* The file as one snapshot that nobody can change: the digest and the parse see the same bytes. */
+static int load_snapshot(const char *path, enum eg_data_kind kind, int runs_ok,
+			 struct eg_dataset *ds, uint64_t *mtime, struct eg_error *err)
 {
 	const struct eg_file_rules rules = {.max_bytes = eg_dataset_max_bytes, .what = "a dataset"};
 	struct eg_snapshot file;
 	struct eg_phase ph;
 	int rc;
 
-	memset(ds, 0, sizeof(*ds));
-	ds->kind = kind;
-	/* One snapshot that nobody can change: the digest and the parse see the same bytes. */
 	eg_phase_begin(&ph);
 	if (eg_file_snapshot(path, &rules, &file, err))
 		return -1;
 	eg_phase_end(&ph, "dataset read %s: %zu bytes", path, file.len);
-	rc = load_content(file.data, file.len, file.fd, kind, path, ds, err);
+	rc = load_content(file.data, file.len, file.fd >= 0 ? &file : NULL, kind, runs_ok, path, ds,
+			  err);
+	*mtime = file.mtime;
+	eg_snapshot_release(&file);
+	return rc;
+}
+
+int eg_dataset_load(const char *path, enum eg_data_kind kind, struct eg_dataset *ds,
+		    struct eg_error *err)
+{
+	return eg_dataset_load_as(path, kind, 0, ds, err);
+}
+
+int eg_dataset_load_as(const char *path, enum eg_data_kind kind, int runs_ok, struct eg_dataset *ds,
+		       struct eg_error *err)
+{
+	uint64_t mtime = 0;
+	int rc;
+
+	memset(ds, 0, sizeof(*ds));
+	ds->kind = kind;
+	/* A plain range file is parsed as it is read; anything else from a snapshot. */
+	rc = eg_dataset_stream(path, ds, &mtime, err);
+	if (rc == 1)
+		rc = load_snapshot(path, kind, runs_ok, ds, &mtime, err);
 	if (rc == 0 && date_from_manifest(path, ds, err))
 		rc = -1;
 	if (rc == 0 && !ds->build_epoch) {
-		ds->build_epoch = file.mtime;
+		ds->build_epoch = mtime;
 		ds->age_source = EG_AGE_MTIME;
 	}
-	eg_snapshot_release(&file);
 	if (rc)
 		eg_dataset_free(ds);
 	return rc;

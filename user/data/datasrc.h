@@ -52,4 +52,31 @@ int eg_dataset_load_mem(const void *buf, size_t len, enum eg_data_kind kind, con
 int eg_dataset_load_files(const char *const *paths, size_t n, enum eg_data_kind kind,
 			  struct eg_dataset *ds, struct eg_error *err);
 
+/*
+ * eg_dataset_load_files for a caller that reads runs, not ranges (the world):
+ * the dataset comes back compacted (eg_dataset_compact), and a single
+ * MaxMind DB file is walked straight into runs, never into a range list.
+ */
+int eg_dataset_load_compact(const char *const *paths, size_t n, enum eg_data_kind kind,
+			    struct eg_dataset *ds, struct eg_error *err);
+
+/* For the readers (datasrc.c, datasrc_stream.c, datasrc_merge.c). */
+/* eg_dataset_load; runs_ok: a reader that can may fill ds->runs instead of ds->ranges. */
+int eg_dataset_load_as(const char *path, enum eg_data_kind kind, int runs_ok, struct eg_dataset *ds,
+		       struct eg_error *err);
+/*
+ * What every load does after its reader (rc: the reader's): refuse a dataset
+ * without ranges, resolve overlaps, set path, format and description. 0 or -1.
+ */
+int eg_dataset_finish(struct eg_dataset *out, int rc, const char *name, const char *format,
+		      int gzipped, struct eg_error *err);
+/*
+ * A plain CSV or TSV range file (no gzip, no other format's marks) parsed
+ * and digested piece by piece as it is read, never whole in memory: the
+ * digest is of the very bytes parsed. 1 when path is not such a file (read
+ * it from a snapshot then); *mtime is the file's.
+ */
+int eg_dataset_stream(const char *path, struct eg_dataset *ds, uint64_t *mtime,
+		      struct eg_error *err);
+
 #endif

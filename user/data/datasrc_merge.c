@@ -179,3 +179,16 @@ out:
 		*ds = all;
 	return rc;
 }
+
+int eg_dataset_load_compact(const char *const *paths, size_t n, enum eg_data_kind kind,
+			    struct eg_dataset *ds, struct eg_error *err)
+{
+	int rc = n == 1 ? eg_dataset_load_as(paths[0], kind, 1, ds, err)
+			: eg_dataset_load_files(paths, n, kind, ds, err);
+
+	if (rc == 0 && eg_dataset_compact(ds)) {
+		eg_dataset_free(ds);
+		return eg_fail(err, ENOMEM, "%s: out of memory", paths[0]);
+	}
+	return rc;
+}

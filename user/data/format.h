@@ -31,15 +31,28 @@ struct eg_format {
 		    const char **format, struct eg_error *err);
 	/*
 	 * Optional, for a reader that needs a file (libmaxminddb opens paths):
-	 * the same, given fd, a sealed memfd holding exactly buf[0..len), so it
-	 * need not copy the content into one of its own.
+	 * the same from fd, a sealed memfd holding exactly the len bytes probed,
+	 * so it need not copy the content into one of its own. The reader owns
+	 * fd (closes it), so the content's memory goes when its mapping does.
 	 */
-	int (*read_sealed)(const uint8_t *buf, size_t len, int fd, const char *name,
-			   struct eg_dataset *ds, struct eg_error *err);
+	int (*read_sealed)(size_t len, int fd, const char *name, struct eg_dataset *ds,
+			   struct eg_error *err);
 };
 
 extern const struct eg_format eg_format_mmdb; /* mmdb.c */
 extern const struct eg_format eg_format_text; /* text.c: CSV and TSV range files */
+/*
+ * The text reader fed as a file is read (datasrc_stream.c), so a big range
+ * file needs no copy of itself in memory. feed parses buf's complete lines
+ * (all of it when at_end) and says how many bytes it used (the rest starts
+ * the next feed), or -1 on a bad line (err says which); end frees the
+ * stream, taking the AS names into the dataset when ok, and sets *format.
+ */
+struct eg_text_stream;
+struct eg_text_stream *eg_text_stream_new(const char *name, struct eg_dataset *ds, size_t size_hint,
+					  struct eg_error *err);
+long eg_text_stream_feed(struct eg_text_stream *s, const char *buf, size_t len, int at_end);
+int eg_text_stream_end(struct eg_text_stream *s, int ok, const char **format);
 /* Providers' published range files (cloud_json.c and one file each). */
 extern const struct eg_format eg_format_aws;	/* ranges_aws.c: AWS ip-ranges.json */
 extern const struct eg_format eg_format_google; /* ranges_google.c: cloud.json, goog.json */

@@ -40,6 +40,9 @@ struct walker {
 	int has_v4;		      /* an IPv6 tree holds something at ::/96 */
 	struct eg_mmdb_values values; /* the data records' values and AS names */
 	uint64_t visits, max_visits;
+	/* ds->runs_ok: the two lists' ranges go straight into runs instead (a third the size). */
+	struct eg_run_sink native, mapped;
+	int ip6; /* an IPv6 tree (kept past MMDB_close) */
 };
 
 static const uint8_t mapped_first[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0};
@@ -73,6 +76,15 @@ static int is_zero(const uint8_t *p, size_t n)
 	return 1;
 }
 
+/* A range into list (ds->ranges or w->v4), or into the runs that stand for it. */
+static int put(struct walker *w, struct eg_range_list *list, const uint8_t first[16],
+	       const uint8_t last[16], uint32_t value)
+{
+	if (!w->ds->runs_ok)
+		return eg_range_list_add(list, first, last, value);
+	return eg_run_sink_add(list == &w->v4 ? &w->mapped : &w->native, first, last, value);
+}
+
 /* A native IPv6 range; the mapped IPv4 space is left to the ::/96 subtree when there is one. */
 static int add_v6(struct walker *w, const uint8_t first[16], const uint8_t last[16], uint32_t value)
 {
@@ -83,15 +95,15 @@ static int add_v6(struct walker *w, const uint8_t first[16], const uint8_t last[
 	uint8_t cut[16];
 
 	if (!w->has_v4 || hi < mlo || lo > mhi)
-		return eg_range_list_add(l, first, last, value);
+		return put(w, l, first, last, value);
 	if (lo < mlo) {
 		eg_u128_to_addr(mlo - 1, cut);
-		if (eg_range_list_add(l, first, cut, value))
+		if (put(w, l, first, cut, value))
 			return -1;
 	}
 	if (hi > mhi) {
 		eg_u128_to_addr(mhi + 1, cut);
-		if (eg_range_list_add(l, cut, last, value))
+		if (put(w, l, cut, last, value))
 			return -1;
 	}
 	return 0;
@@ -117,12 +129,12 @@ static int emit_data(struct walker *w, const struct walk_item *it, struct eg_err
 	memcpy(first, it->addr, 16);
 	prefix_last(it->addr, it->depth, last);
 	if (w->db.metadata.ip_version == 4)
-		rc = eg_range_list_add(&w->ds->ranges, first, last, value);
+		rc = put(w, &w->ds->ranges, first, last, value);
 	else if (it->depth >= 96 && is_zero(first, 12)) { /* inside ::/96: IPv4 */
 		first[10] = first[11] = last[10] = last[11] = 0xff;
-		rc = eg_range_list_add(&w->v4, first, last, value);
+		rc = put(w, &w->v4, first, last, value);
 	} else if (is_zero(first, 16) && it->depth < 96) /* covers ::/96: all of IPv4 too */
-		rc = eg_range_list_add(&w->v4, mapped_first, mapped_last, value) ||
+		rc = put(w, &w->v4, mapped_first, mapped_last, value) ||
 		     add_v6(w, first, last, value);
 	else
 		rc = add_v6(w, first, last, value);
@@ -258,10 +270,34 @@ static int find_ipv4_subtree(struct walker *w, struct eg_error *err)
 	return 0;
 }
 
-/* ds->ranges (native) and w->v4 (all inside ::ffff:0:0/96) are each sorted: merge them. */
+/*
+ * ds->ranges (native) and w->v4 (all inside ::ffff:0:0/96) are each sorted:
+ * merge them, the shorter into the longer (both have room), so the copy
+ * that lives until the other list is freed is the shorter one.
+ */
 static int merge_v4(struct walker *w, struct eg_error *err)
 {
-	return eg_range_list_merge(&w->ds->ranges, &w->v4) ? oom(w, err) : 0;
+	struct eg_range_list *into = &w->ds->ranges, *from = &w->v4, swap;
+
+	if (from->n > into->n && from->cap >= from->n + into->n) {
+		swap = *into;
+		*into = *from;
+		*from = swap;
+	}
+	return eg_range_list_merge(into, from) ? oom(w, err) : 0;
+}
+
+/* The runs mode's merge: the mapped IPv4 runs spliced into the native ones. */
+static int merge_runs(struct walker *w, struct eg_error *err)
+{
+	if (eg_run_sink_close(&w->native) || eg_run_sink_close(&w->mapped))
+		return oom(w, err);
+	if (!w->has_v4 || !w->ip6) { /* all in one list */
+		w->ds->runs = w->native.r;
+		w->native.r = (struct eg_runs){0};
+		return 0;
+	}
+	return eg_runs_splice_v4(&w->ds->runs, &w->native.r, &w->mapped.r) ? oom(w, err) : 0;
 }
 
 static int no_values_error(struct walker *w, struct eg_error *err)
@@ -333,12 +369,13 @@ static int read_db(struct walker *w, struct eg_error *err)
 	if (!w->ds->description)
 		return oom(w, err);
 	/* A tree of node_count nodes has node_count + 1 records: at most that many ranges. */
-	eg_range_list_reserve(&w->ds->ranges, (size_t)md->node_count + 1);
+	if (!w->ds->runs_ok)
+		eg_range_list_reserve(&w->ds->ranges, (size_t)md->node_count + 1);
 	if (find_ipv4_subtree(w, err))
 		return -1;
-	if (w->has_v4)
+	if (w->has_v4 && !w->ds->runs_ok)
 		eg_range_list_reserve(&w->v4, (size_t)md->node_count + 1);
-	if (walk(w, err) || merge_v4(w, err))
+	if (walk(w, err))
 		return -1;
 	if (w->ds->n_records == w->ds->n_skipped)
 		return no_values_error(w, err);
@@ -353,9 +390,14 @@ static int read_opened(struct walker *w, struct eg_error *err)
 
 	w->values = (struct eg_mmdb_values){.db = &w->db, .name = w->name, .ds = w->ds};
 	rc = read_db(w, err);
-	MMDB_close(&w->db);
+	w->ip6 = w->db.metadata.ip_version == 6;
+	MMDB_close(&w->db); /* the database's memory goes before the halves are merged */
 	eg_mmdb_values_free(&w->values);
+	if (rc == 0)
+		rc = w->ds->runs_ok ? merge_runs(w, err) : merge_v4(w, err);
 	eg_range_list_free(&w->v4);
+	eg_runs_free(&w->native.r);
+	eg_runs_free(&w->mapped.r);
 	return rc;
 }
 
@@ -368,14 +410,15 @@ static int mmdb_read(const uint8_t *buf, size_t len, const char *name, struct eg
 	return open_db(&w, buf, len, err) ? -1 : read_opened(&w, err);
 }
 
-static int mmdb_read_sealed(const uint8_t *buf, size_t len, int fd, const char *name,
-			    struct eg_dataset *ds, struct eg_error *err)
+static int mmdb_read_sealed(size_t len, int fd, const char *name, struct eg_dataset *ds,
+			    struct eg_error *err)
 {
 	struct walker w = {.name = name, .ds = ds};
+	int rc = open_fd(&w, fd, err);
 
-	(void)buf;
 	(void)len;
-	return open_fd(&w, fd, err) ? -1 : read_opened(&w, err);
+	close(fd); /* the mapping keeps the content, and only the mapping */
+	return rc ? -1 : read_opened(&w, err);
 }
 
 /* The MaxMind DB metadata marker, where the format puts it (the last 128 KiB). */

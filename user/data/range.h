@@ -40,8 +40,12 @@ int eg_range_list_add(struct eg_range_list *l, const uint8_t first[16], const ui
  * address space). Only a hint: without the memory it grows as it goes.
  */
 void eg_range_list_reserve(struct eg_range_list *l, size_t n);
-/* Merge the sorted list side into the sorted list l (in place from the back). -1: no memory. */
-int eg_range_list_merge(struct eg_range_list *l, const struct eg_range_list *side);
+/*
+ * Merge the sorted list side into the sorted list l (in place from the back),
+ * freeing side as it is consumed (so the two are never whole twice over).
+ * -1 when out of memory (both unchanged).
+ */
+int eg_range_list_merge(struct eg_range_list *l, struct eg_range_list *side);
 /* Append all of more. 0, or -1 when out of memory. */
 int eg_range_list_append(struct eg_range_list *l, const struct eg_range_list *more);
 void eg_range_list_free(struct eg_range_list *l);

@@ -123,7 +123,20 @@ static int sweep_cluster(struct sweep *s, const struct eg_range *v, size_t n,
 	return sweep_until(s, ~(unsigned __int128)0);
 }
 
-int eg_range_list_merge(struct eg_range_list *l, const struct eg_range_list *side)
+/* Consumed from the back by a merge: side's tail given back a MiB at a time. */
+#define GIVE_BACK ((1u << 20) / sizeof(struct eg_range))
+
+static void give_back(struct eg_range_list *side, size_t keep)
+{
+	struct eg_range *v = realloc(side->v, (keep ? keep : 1) * sizeof(*v));
+
+	if (!v)
+		return; /* kept whole: only the peak is higher */
+	side->v = v;
+	side->cap = keep;
+}
+
+int eg_range_list_merge(struct eg_range_list *l, struct eg_range_list *side)
 {
 	size_t i = l->n, j = side->n, out = l->n + side->n;
 
@@ -141,7 +154,10 @@ int eg_range_list_merge(struct eg_range_list *l, const struct eg_range_list *sid
 			l->v[--out] = l->v[--i];
 		else
 			l->v[--out] = side->v[--j];
+		if (side->cap - j >= GIVE_BACK)
+			give_back(side, j);
 	}
+	eg_range_list_free(side);
 	return 0;
 }
 

@@ -328,32 +328,69 @@ static int one_line(struct text_reader *r, const char *p, size_t len)
 	return data_row(r);
 }
 
-static int text_read(const uint8_t *buf, size_t len, const char *name, struct eg_dataset *ds,
-		     const char **format, struct eg_error *err)
+struct eg_text_stream {
+	struct text_reader r;
+	int started; /* past the byte order mark's place */
+};
+
+struct eg_text_stream *eg_text_stream_new(const char *name, struct eg_dataset *ds, size_t size_hint,
+					  struct eg_error *err)
 {
-	struct text_reader r = {.name = name, .ds = ds, .err = err};
-	const char *p = (const char *)buf, *end = p + len;
-	int rc = 0;
+	struct eg_text_stream *s = calloc(1, sizeof(*s));
 
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte order mark */
-		p += 3;
+	if (!s) {
+		eg_fail(err, ENOMEM, "%s: out of memory", name);
+		return NULL;
+	}
+	s->r = (struct text_reader){.name = name, .ds = ds, .err = err};
 	/* A row takes at least 8 bytes ("::,::,1\n"): room for all of them, never copied. */
-	eg_range_list_reserve(&ds->ranges, len / 8 + 1);
+	eg_range_list_reserve(&ds->ranges, size_hint / 8 + 1);
+	return s;
+}
 
-	while (p < end && rc == 0) {
+long eg_text_stream_feed(struct eg_text_stream *s, const char *buf, size_t len, int at_end)
+{
+	const char *p = buf, *end = buf + len;
+
+	if (!s->started && (len >= 3 || at_end)) {
+		s->started = 1;
+		if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte order mark */
+			p += 3;
+	}
+	while (s->started && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t line_len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		r.line++;
-		rc = one_line(&r, p, line_len);
+		if (!nl && !at_end)
+			break; /* the rest of the line comes with the next bytes */
+		s->r.line++;
+		if (one_line(&s->r, p, line_len))
+			return -1;
 		p += line_len + 1;
 	}
-	*format = r.delim == '\t' ? "tsv" : "csv";
-	free(r.scratch);
-	if (rc == 0)
-		eg_names_finish(&r.names, &ds->names, &ds->n_names);
-	eg_names_free(&r.names);
-	return rc;
+	return p > end ? (long)len : (long)(p - buf);
+}
+
+int eg_text_stream_end(struct eg_text_stream *s, int ok, const char **format)
+{
+	*format = s->r.delim == '\t' ? "tsv" : "csv";
+	free(s->r.scratch);
+	if (ok)
+		eg_names_finish(&s->r.names, &s->r.ds->names, &s->r.ds->n_names);
+	eg_names_free(&s->r.names);
+	free(s);
+	return ok ? 0 : -1;
+}
+
+static int text_read(const uint8_t *buf, size_t len, const char *name, struct eg_dataset *ds,
+		     const char **format, struct eg_error *err)
+{
+	struct eg_text_stream *s = eg_text_stream_new(name, ds, len, err);
+
+	if (!s)
+		return -1;
+	return eg_text_stream_end(s, eg_text_stream_feed(s, (const char *)buf, len, 1) >= 0,
+				  format);
 }
 
 /* Text has no NUL byte. */
