@@ -18,7 +18,11 @@ struct eg_dtset {
 	struct eg_dt_head heads[EG_DT_MAX_TABLES];
 	struct eg_span *v4_index, *v6_index; /* n_tables x EG_DT_CELLS */
 	size_t n_tables;
-	struct eg_dxr_bounds bounds;
+	struct eg_dt_line *v4_lines; /* the IPv4 cells' ranges (EG_DT_LEAF, _TREE, _BITMAP) */
+	size_t n_v4_lines, cap_v4_lines;
+	size_t v4_open_line, v4_open_free; /* leaves and key runs share lines: the one with room */
+	uint32_t narrow_ids; /* decision ids below it fit a line's 16 bits (tests lower it) */
+	struct eg_dxr_bounds bounds;	  /* v4: EG_DT_WIDE cells only */
 	struct eg_dt_decision *decisions; /* [EG_DT_NONE] is unused */
 	size_t n_decisions, cap_decisions;
 	struct eg_intern *intern;
