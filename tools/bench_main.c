@@ -16,7 +16,8 @@
  *
  * BENCH_QUICK=1: the rounds only (no deny loop, sweep or daemon);
  * BENCH_ROUNDS=N: N rounds (1 to 7) instead of 7; BENCH_HOT=1: the loops to
- * one allowed address only.
+ * one allowed address only; BENCH_SCALE_ONLY=1: the CIDR-only size sweep only
+ * (BENCH_SCALE_SIZES=10,1000000: those sizes).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -275,6 +276,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (getenv("BENCH_PROFILE"))
 		return profile_tcp(atoi(getenv("BENCH_PROFILE")));
+	if (getenv("BENCH_SCALE_ONLY"))
+		return bench_progs_enable() || bench_scale(&env, argv[3]) ? 1 : 0;
 	if (getenv("BENCH_HOT")) /* the hot loops only */
 		rounds = 0;
 	else if (getenv("BENCH_ROUNDS"))
