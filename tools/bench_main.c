@@ -279,8 +279,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (getenv("BENCH_PROFILE"))
 		return profile_tcp(atoi(getenv("BENCH_PROFILE")));
-	if (getenv("BENCH_SCALE_ONLY"))
+	if (getenv("BENCH_SCALE_ONLY")) {
+		print_loads();
 		return bench_progs_enable() || bench_scale(&env, argv[3]) ? 1 : 0;
+	}
 	if (getenv("BENCH_HOT")) /* the hot loops only */
 		rounds = 0;
 	else if (getenv("BENCH_ROUNDS"))
