@@ -203,15 +203,17 @@ static __always_inline __u32 eg_dt_tree(EG_TABLES_T t, __u32 slot, __u32 n, __u1
 			  k + 1 < leaves ? EG_DT_SLOTS : n - k * EG_DT_SLOTS, lo);
 }
 
-/* A bitmap: the /24's bit picks one of two decisions. */
-static __always_inline __u32 eg_dt_bitmap(EG_TABLES_T t, __u32 index, __u16 lo)
+/* A bitmap (half a line): the /24's bit picks one of the two decisions in the count. */
+static __always_inline __u32 eg_dt_bitmap(EG_TABLES_T t, __u32 half, __u32 count, __u16 lo)
 {
-	const struct eg_dt_line *line = eg_tbl_dt_v4_line(t, index);
+	const struct eg_dt_line *line = eg_tbl_dt_v4_line(t, half / 2);
 	__u32 b = lo >> 8;
 
 	if (!line)
 		return EG_DT_NONE;
-	return line->id2[(line->bits[(b >> 6) & 3] >> (b & 63)) & 1];
+	if ((line->bits[((half & 1) * 4 + (b >> 6)) & 7] >> (b & 63)) & 1)
+		return count & EG_DT_BITMAP_ID;
+	return (count >> 14) & EG_DT_BITMAP_ID;
 }
 
 /* The decision of an IPv4 cell in whichever form it has (EG_DT_* in tables.h). */
@@ -229,7 +231,7 @@ static __always_inline __u32 eg_dt_v4_cell(EG_TABLES_T t, const struct eg_span *
 	if (form == EG_DT_TREE)
 		return eg_dt_tree(t, span->first, n, lo);
 	if (form == EG_DT_BITMAP)
-		return eg_dt_bitmap(t, span->first, lo);
+		return eg_dt_bitmap(t, span->first, span->count, lo);
 	if (form == EG_DT_WIDE) {
 		wide.first = span->first;
 		wide.count = n;

@@ -129,8 +129,9 @@ _Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
  *     of each of the cell's ceil(n / 16) leaf lines, and in its first two id
  *     fields the index of the first leaf line (low, high 16 bits); the
  *     leaves are full lines of 16 ranges but the last;
- *   EG_DT_BITMAP: line `first` is a bitmap of the cell's 256 /24s choosing
- *     between two decisions (a cell whose ranges all start on a /24);
+ *   EG_DT_BITMAP | a << 14 | b: half `first` % 2 of line `first` / 2 is a
+ *     bitmap of the cell's 256 /24s choosing between decisions a and b
+ *     (below 2^14: a cell whose ranges all start on a /24, two decisions);
  *   EG_DT_WIDE | n: n struct eg_v4_bound from index `first` of
  *     EG_MAP_DT_V4_BOUNDS (a cell the others cannot hold: a decision id past
  *     16 bits, or more than 256 ranges in more than two decisions).
@@ -152,8 +153,9 @@ _Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
 #define EG_DT_TREE	  0x20000000u
 #define EG_DT_BITMAP	  0x30000000u
 #define EG_DT_WIDE	  0x40000000u
-#define EG_DT_SLOTS	  16u  /* ranges a line holds */
-#define EG_DT_TREE_MAX	  256u /* ranges a tree cell holds: its key run fits one line */
+#define EG_DT_SLOTS	  16u	  /* ranges a line holds */
+#define EG_DT_TREE_MAX	  256u	  /* ranges a tree cell holds: its key run fits one line */
+#define EG_DT_BITMAP_ID	  0x3fffu /* a bitmap's decisions: 14 bits each, in its count */
 
 /* EG_MAP_DT_V4_LINES value: one cache line. */
 struct eg_dt_line {
@@ -163,11 +165,7 @@ struct eg_dt_line {
 						     address */
 			__u16 id[EG_DT_SLOTS];	  /* host order: its decision id */
 		};
-		struct {
-			__u64 bits[4]; /* bit b: which of id2 the /24 b of the cell takes */
-			__u32 id2[2];
-			__u32 pad[6];
-		};
+		__u64 bits[8]; /* two bitmaps: bit b of one, the decision of the cell's /24 b */
 	};
 };
 _Static_assert(sizeof(struct eg_dt_line) == 64, "eg_dt_line ABI");

@@ -93,12 +93,12 @@ static int tree(struct eg_dtset *set, struct eg_span *span, const struct eg_v4_b
 	return 0;
 }
 
-/* Every range on a /24 boundary and at most two decisions: the other one in *other. */
+/* Every range on a /24 boundary and at most two decisions of 14 bits: the other in *other. */
 static int bitmap_fits(const struct eg_v4_bound *b, size_t n, uint32_t *other)
 {
 	*other = b[0].class_id;
 	for (size_t i = 0; i < n; i++) {
-		if (b[i].start & 0xff)
+		if ((b[i].start & 0xff) || b[i].class_id > EG_DT_BITMAP_ID)
 			return 0;
 		if (b[i].class_id != b[0].class_id) {
 			if (*other != b[0].class_id && b[i].class_id != *other)
@@ -109,24 +109,40 @@ static int bitmap_fits(const struct eg_v4_bound *b, size_t n, uint32_t *other)
 	return 1;
 }
 
+/* Half a line: the second half of the last bitmap's line when free, else a new line. */
+static size_t half_take(struct eg_dtset *set)
+{
+	size_t line;
+
+	if (set->v4_half_line) {
+		line = set->v4_half_line - 1;
+		set->v4_half_line = 0;
+		return line * 2 + 1;
+	}
+	line = lines_add(set, 1);
+	if (line == SIZE_MAX)
+		return SIZE_MAX;
+	set->v4_half_line = line + 1;
+	return line * 2;
+}
+
 static int bitmap(struct eg_dtset *set, struct eg_span *span, const struct eg_v4_bound *b, size_t n,
 		  uint32_t other)
 {
-	size_t line = lines_add(set, 1), i = 0;
-	struct eg_dt_line *l;
+	size_t half = half_take(set), i = 0;
+	__u64 *bits;
 
-	if (line == SIZE_MAX || line > UINT32_MAX)
+	if (half == SIZE_MAX || half > UINT32_MAX)
 		return -1;
-	l = &set->v4_lines[line];
-	l->id2[0] = b[0].class_id;
-	l->id2[1] = other;
+	bits = &set->v4_lines[half / 2].bits[(half % 2) * 4];
 	for (unsigned s24 = 0; s24 < 256; s24++) {
 		while (i + 1 < n && b[i + 1].start <= s24 << 8)
 			i++;
 		if (b[i].class_id == other && other != b[0].class_id)
-			l->bits[s24 / 64] |= 1ull << (s24 % 64);
+			bits[s24 / 64] |= 1ull << (s24 % 64);
 	}
-	*span = (struct eg_span){.first = (uint32_t)line, .count = EG_DT_BITMAP};
+	*span = (struct eg_span){.first = (uint32_t)half,
+				 .count = EG_DT_BITMAP | b[0].class_id << 14 | other};
 	return 0;
 }
 

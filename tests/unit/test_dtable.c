@@ -333,7 +333,7 @@ static void test_dense_forms(void)
 	check_dense(2, forms);
 	EXPECT_EQ(forms[EG_DT_LEAF >> 28] + forms[EG_DT_TREE >> 28], 0, "no line holds a wide id");
 	EXPECT_GE(forms[EG_DT_WIDE >> 28], 32, "their cells keep 8-byte bounds");
-	EXPECT_GE(forms[EG_DT_BITMAP >> 28], 16, "bitmaps hold 32-bit ids");
+	EXPECT_GE(forms[EG_DT_BITMAP >> 28], 16, "bitmaps keep their 14-bit ids in the cell");
 }
 
 int main(void)
