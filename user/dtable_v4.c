@@ -161,7 +161,9 @@ static int cell_pack(struct eg_dtset *set, struct eg_span *span, size_t *kept)
 	size_t n = span->count;
 	uint32_t other;
 
-	if (n > EG_DT_SLOTS && bitmap_fits(b, n, &other))
+	/* Past 8 ranges a bitmap (32 bytes) is smaller than a leaf (4 bytes a range), and never
+	 * searched. */
+	if (n > EG_DT_SLOTS / 2 && bitmap_fits(b, n, &other))
 		return bitmap(set, span, b, n, other);
 	if (all_narrow(set, b, n) && n <= EG_DT_SLOTS)
 		return leaf(set, span, b, n);
