@@ -131,7 +131,8 @@ _Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
  *     leaves are full lines of 16 ranges but the last;
  *   EG_DT_BITMAP | a << 14 | b: half `first` % 2 of line `first` / 2 is a
  *     bitmap of the cell's 256 /24s choosing between decisions a and b
- *     (below 2^14: a cell whose ranges all start on a /24, two decisions);
+ *     (below 2^14: a cell of 4 or more ranges all starting on a /24, two
+ *     decisions);
  *   EG_DT_WIDE | n: n struct eg_v4_bound from index `first` of
  *     EG_MAP_DT_V4_BOUNDS (a cell the others cannot hold: a decision id past
  *     16 bits, or more than 256 ranges in more than two decisions).

@@ -161,9 +161,8 @@ static int cell_pack(struct eg_dtset *set, struct eg_span *span, size_t *kept)
 	size_t n = span->count;
 	uint32_t other;
 
-	/* Past 8 ranges a bitmap (32 bytes) is smaller than a leaf (4 bytes a range), and never
-	 * searched. */
-	if (n > EG_DT_SLOTS / 2 && bitmap_fits(b, n, &other))
+	/* From 4 ranges on, a bitmap (32 bytes, no search) takes no more than 8-byte bounds. */
+	if (n > 3 && bitmap_fits(b, n, &other))
 		return bitmap(set, span, b, n, other);
 	if (all_narrow(set, b, n) && n <= EG_DT_SLOTS)
 		return leaf(set, span, b, n);
