@@ -134,8 +134,8 @@ _Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
  *     (below 2^14: a cell of 4 or more ranges all starting on a /24, two
  *     decisions);
  *   EG_DT_WIDE | n: n struct eg_v4_bound from index `first` of
- *     EG_MAP_DT_V4_BOUNDS (a cell the others cannot hold: a decision id past
- *     16 bits, or more than 256 ranges in more than two decisions).
+ *     EG_MAP_DT_V4_BOUNDS (a cell the others cannot hold: no bitmap, and a
+ *     decision id past 16 bits or more than 256 ranges).
  * Table t of a slot: EG_DT_TABLE(slot, stale); the stale variant is there
  * only when the policy sets max_data_age.
  */
@@ -162,8 +162,7 @@ _Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
 struct eg_dt_line {
 	union {
 		struct {
-			__u16 start[EG_DT_SLOTS]; /* host order: low 16 bits of a range's first
-						     address */
+			__u16 start[EG_DT_SLOTS]; /* host order: a range's first address, low 16 */
 			__u16 id[EG_DT_SLOTS];	  /* host order: its decision id */
 		};
 		__u64 bits[8]; /* two bitmaps: bit b of one, the decision of the cell's /24 b */
