@@ -93,12 +93,17 @@ static int tree(struct eg_dtset *set, struct eg_span *span, const struct eg_v4_b
 	return 0;
 }
 
-/* Every range on a /24 boundary and at most two decisions of 14 bits: the other in *other. */
-static int bitmap_fits(const struct eg_v4_bound *b, size_t n, uint32_t *other)
+/*
+ * Every range on a /24 boundary and at most two decisions of 14 bits (and
+ * below narrow_ids, which tests lower): the other decision in *other.
+ */
+static int bitmap_fits(const struct eg_dtset *set, const struct eg_v4_bound *b, size_t n,
+		       uint32_t *other)
 {
 	*other = b[0].class_id;
 	for (size_t i = 0; i < n; i++) {
-		if ((b[i].start & 0xff) || b[i].class_id > EG_DT_BITMAP_ID)
+		if ((b[i].start & 0xff) || b[i].class_id > EG_DT_BITMAP_ID ||
+		    b[i].class_id >= set->narrow_ids)
 			return 0;
 		if (b[i].class_id != b[0].class_id) {
 			if (*other != b[0].class_id && b[i].class_id != *other)
@@ -162,7 +167,7 @@ static int cell_pack(struct eg_dtset *set, struct eg_span *span, size_t *kept)
 	uint32_t other;
 
 	/* From 4 ranges on, a bitmap (32 bytes, no search) takes no more than 8-byte bounds. */
-	if (n > 3 && bitmap_fits(b, n, &other))
+	if (n > 3 && bitmap_fits(set, b, n, &other))
 		return bitmap(set, span, b, n, other);
 	if (all_narrow(set, b, n) && n <= EG_DT_SLOTS)
 		return leaf(set, span, b, n);
