@@ -32,6 +32,7 @@ EG_TBL_LOOKUP(eg_tbl_v6_fine_bound, struct eg_v6_fine_bound, EG_MAP_V6_FINE_BOUN
 EG_TBL_LOOKUP(eg_tbl_class, struct eg_class, EG_MAP_CLASSES)
 EG_TBL_LOOKUP(eg_tbl_dt_head, struct eg_dt_head, EG_MAP_DT_HEADS)
 EG_TBL_LOOKUP(eg_tbl_dt_v4_span, struct eg_span, EG_MAP_DT_V4_INDEX)
+EG_TBL_LOOKUP(eg_tbl_dt_v4_line, struct eg_dt_line, EG_MAP_DT_V4_LINES)
 EG_TBL_LOOKUP(eg_tbl_dt_v4_bound, struct eg_v4_bound, EG_MAP_DT_V4_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_dt_v6_span, struct eg_span, EG_MAP_DT_V6_INDEX)
 EG_TBL_LOOKUP(eg_tbl_dt_v6_bound, struct eg_v6_bound, EG_MAP_DT_V6_BOUNDS)

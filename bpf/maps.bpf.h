@@ -121,6 +121,7 @@ struct {
 		__type(value, value_type);                                                         \
 	} name SEC(".maps")
 EG_DT_ARRAY(EG_MAP_DT_V4_INDEX, struct eg_span);
+EG_DT_ARRAY(EG_MAP_DT_V4_LINES, struct eg_dt_line);
 EG_DT_ARRAY(EG_MAP_DT_V4_BOUNDS, struct eg_v4_bound);
 EG_DT_ARRAY(EG_MAP_DT_V6_INDEX, struct eg_span);
 EG_DT_ARRAY(EG_MAP_DT_V6_BOUNDS, struct eg_v6_bound);

@@ -19,6 +19,7 @@
  * EG_MAP_DT_* in exfilguard.h) are read through
  *   const struct eg_dt_head     *eg_tbl_dt_head(EG_TABLES_T t, __u32 table);
  *   const struct eg_span        *eg_tbl_dt_v4_span(EG_TABLES_T t, __u32 cell);
+ *   const struct eg_dt_line     *eg_tbl_dt_v4_line(EG_TABLES_T t, __u32 index);
  *   const struct eg_v4_bound    *eg_tbl_dt_v4_bound(EG_TABLES_T t, __u32 index);
  *   const struct eg_span        *eg_tbl_dt_v6_span(EG_TABLES_T t, __u32 cell);
  *   const struct eg_v6_bound    *eg_tbl_dt_v6_bound(EG_TABLES_T t, __u32 index);
@@ -156,6 +157,90 @@ static __always_inline __u32 eg_v4_of_mapped(const __u8 addr[16])
 }
 
 /*
+ * The slot of the last of the n (1..16) ranges from slot s0 of a line that
+ * starts at or below lo, counted from s0. The range at s0 starts at or
+ * below lo (a cell's first range starts where the cell does).
+ */
+static __always_inline __u32 eg_dt_run_search(const struct eg_dt_line *line, __u32 s0, __u32 n,
+					      __u16 lo)
+{
+	__u32 first = 0, last = n - 1, i;
+
+	for (i = 0; i < 5 && first < last; i++) {
+		__u32 mid = first + (last - first + 1) / 2;
+
+		if (line->start[(s0 + mid) & (EG_DT_SLOTS - 1)] <= lo)
+			first = mid;
+		else
+			last = mid - 1;
+	}
+	return first;
+}
+
+/* A leaf: the n ranges from slot `slot` (line slot / 16) hold the decision. */
+static __always_inline __u32 eg_dt_leaf(EG_TABLES_T t, __u32 slot, __u32 n, __u16 lo)
+{
+	const struct eg_dt_line *line = eg_tbl_dt_v4_line(t, slot / EG_DT_SLOTS);
+	__u32 s0 = slot % EG_DT_SLOTS;
+
+	if (!line || n < 1 || n > EG_DT_SLOTS)
+		return EG_DT_NONE;
+	return line->id[(s0 + eg_dt_run_search(line, s0, n, lo)) & (EG_DT_SLOTS - 1)];
+}
+
+/* A tree: its key run picks the leaf line, which holds the decision. */
+static __always_inline __u32 eg_dt_tree(EG_TABLES_T t, __u32 slot, __u32 n, __u16 lo)
+{
+	const struct eg_dt_line *keys = eg_tbl_dt_v4_line(t, slot / EG_DT_SLOTS);
+	__u32 s0 = slot % EG_DT_SLOTS, leaves = (n + EG_DT_SLOTS - 1) / EG_DT_SLOTS, k, base;
+
+	if (!keys || leaves < 2 || leaves > EG_DT_SLOTS)
+		return EG_DT_NONE;
+	k = eg_dt_run_search(keys, s0, leaves, lo);
+	base = keys->id[s0 & (EG_DT_SLOTS - 1)] | (__u32)keys->id[(s0 + 1) & (EG_DT_SLOTS - 1)]
+							  << 16;
+	return eg_dt_leaf(t, (base + k) * EG_DT_SLOTS,
+			  k + 1 < leaves ? EG_DT_SLOTS : n - k * EG_DT_SLOTS, lo);
+}
+
+/* A bitmap (half a line): the /24's bit picks one of the two decisions in the count. */
+static __always_inline __u32 eg_dt_bitmap(EG_TABLES_T t, __u32 half, __u32 count, __u16 lo)
+{
+	const struct eg_dt_line *line = eg_tbl_dt_v4_line(t, half / 2);
+	__u32 b = lo >> 8;
+
+	if (!line)
+		return EG_DT_NONE;
+	if ((line->bits[((half & 1) * 4 + (b >> 6)) & 7] >> (b & 63)) & 1)
+		return count & EG_DT_BITMAP_ID;
+	return (count >> 14) & EG_DT_BITMAP_ID;
+}
+
+/* The decision of an IPv4 cell in whichever form it has (EG_DT_* in tables.h). */
+static __always_inline __u32 eg_dt_v4_cell(EG_TABLES_T t, const struct eg_span *span, __u16 lo)
+{
+	struct eg_span wide;
+	__u32 form, n;
+
+	if (!span)
+		return EG_DT_NONE;
+	form = EG_DT_FORM(span->count);
+	n = EG_DT_N(span->count);
+	if (form == EG_DT_LEAF)
+		return eg_dt_leaf(t, span->first, n, lo);
+	if (form == EG_DT_TREE)
+		return eg_dt_tree(t, span->first, n, lo);
+	if (form == EG_DT_BITMAP)
+		return eg_dt_bitmap(t, span->first, span->count, lo);
+	if (form == EG_DT_WIDE) {
+		wide.first = span->first;
+		wide.count = n;
+		return eg_span_search(t, EG_BOUNDS_DT_V4, &wide, 0, lo);
+	}
+	return span->count == 1 ? span->first : EG_DT_NONE;
+}
+
+/*
  * Decision id of an address in decision table `table` (EG_DT_TABLE); the
  * stale variant falls back to the fresh one when it was not compiled.
  * EG_DT_NONE when the table is not loaded.
@@ -172,8 +257,7 @@ static __always_inline __u32 eg_dt_find(EG_TABLES_T t, __u32 table, const __u8 a
 		return EG_DT_NONE;
 	if (eg_is_v4mapped(addr)) {
 		ip = eg_v4_of_mapped(addr);
-		return eg_cell_value(t, EG_BOUNDS_DT_V4,
-				     eg_tbl_dt_v4_span(t, head->cells + (ip >> 16)), 0, (__u16)ip);
+		return eg_dt_v4_cell(t, eg_tbl_dt_v4_span(t, head->cells + (ip >> 16)), (__u16)ip);
 	}
 	hi = eg_be64_at(addr);
 	lo = eg_be64_at(addr + 8);

@@ -35,7 +35,7 @@ struct eg_span {
 };
 _Static_assert(sizeof(struct eg_span) == 8, "eg_span ABI");
 
-/* An IPv4 range start in its /16: how the decision tables store theirs. */
+/* An IPv4 range start in its /16: the decision tables' EG_DT_WIDE cells keep theirs so. */
 struct eg_v4_bound {
 	__u16 start; /* host order: low 16 bits of the first address of the range */
 	__u16 pad;
@@ -118,17 +118,57 @@ _Static_assert(sizeof(struct eg_selector_key) == 12, "eg_selector_key ABI");
  * classification into ranges of the address space whose values are
  * decisions (rule, match kind, action, verdict), in the DXR form above. A
  * hook reads one first-level cell; a cell holding one decision (count 1)
- * carries its id inline in `first`, other cells are searched like the
- * classification (struct eg_v4_bound / eg_v6_bound, class_id = decision id).
+ * carries its id inline in `first`. An IPv6 cell of several is searched
+ * like the classification (struct eg_v6_bound, class_id = decision id). An
+ * IPv4 cell of several says in the top bits of its count how its ranges are
+ * kept in 64-byte lines (struct eg_dt_line: one cache line each), so that a
+ * lookup reads one line, or two in a cell of more than 16 ranges:
+ *   EG_DT_LEAF | n (n <= 16): the n ranges in slots first % 16 .. of line
+ *     first / 16 (a line holds several small cells);
+ *   EG_DT_TREE | n (n <= 256): slots from `first` hold a key run, the start
+ *     of each of the cell's ceil(n / 16) leaf lines, and in its first two id
+ *     fields the index of the first leaf line (low, high 16 bits); the
+ *     leaves are full lines of 16 ranges but the last;
+ *   EG_DT_BITMAP | a << 14 | b: half `first` % 2 of line `first` / 2 is a
+ *     bitmap of the cell's 256 /24s choosing between decisions a and b
+ *     (below 2^14: a cell of 4 or more ranges all starting on a /24, two
+ *     decisions);
+ *   EG_DT_WIDE | n: n struct eg_v4_bound from index `first` of
+ *     EG_MAP_DT_V4_BOUNDS (a cell the others cannot hold: no bitmap, and a
+ *     decision id past 16 bits or more than 256 ranges).
  * Table t of a slot: EG_DT_TABLE(slot, stale); the stale variant is there
  * only when the policy sets max_data_age.
  */
 #define EG_MAP_DT_HEADS	    eg_dt_heads	    /* array[EG_DT_MAX_TABLES]: struct eg_dt_head */
 #define EG_MAP_DT_V4_INDEX  eg_dt_v4_index  /* array[tables x 65536]: struct eg_span */
-#define EG_MAP_DT_V4_BOUNDS eg_dt_v4_bounds /* array: struct eg_v4_bound */
+#define EG_MAP_DT_V4_LINES  eg_dt_v4_lines  /* array: struct eg_dt_line */
+#define EG_MAP_DT_V4_BOUNDS eg_dt_v4_bounds /* array: struct eg_v4_bound (EG_DT_WIDE cells) */
 #define EG_MAP_DT_V6_INDEX  eg_dt_v6_index  /* array[tables x 65536]: struct eg_span */
 #define EG_MAP_DT_V6_BOUNDS eg_dt_v6_bounds /* array: struct eg_v6_bound */
 #define EG_MAP_DT_DECISIONS eg_dt_decisions /* array: decision id -> struct eg_dt_decision */
+
+/* An IPv4 decision-table cell's form, in the top 4 bits of its count (0: count 1, inline). */
+#define EG_DT_FORM(count) ((count)&0xf0000000u)
+#define EG_DT_N(count)	  ((count)&0x0fffffffu)
+#define EG_DT_LEAF	  0x10000000u
+#define EG_DT_TREE	  0x20000000u
+#define EG_DT_BITMAP	  0x30000000u
+#define EG_DT_WIDE	  0x40000000u
+#define EG_DT_SLOTS	  16u	  /* ranges a line holds */
+#define EG_DT_TREE_MAX	  256u	  /* ranges a tree cell holds: its key run fits one line */
+#define EG_DT_BITMAP_ID	  0x3fffu /* a bitmap's decisions: 14 bits each, in its count */
+
+/* EG_MAP_DT_V4_LINES value: one cache line. */
+struct eg_dt_line {
+	union {
+		struct {
+			__u16 start[EG_DT_SLOTS]; /* host order: a range's first address, low 16 */
+			__u16 id[EG_DT_SLOTS];	  /* host order: its decision id */
+		};
+		__u64 bits[8]; /* two bitmaps: bit b of one, the decision of the cell's /24 b */
+	};
+};
+_Static_assert(sizeof(struct eg_dt_line) == 64, "eg_dt_line ABI");
 
 #define EG_DT_MAX_TABLES	 (2 * EG_MAX_POLICIES)
 #define EG_DT_TABLE(slot, stale) ((slot)*2u + ((stale) ? 1u : 0u))

@@ -18,7 +18,8 @@
  * BENCH_ROUNDS=N: N rounds (1 to 7) instead of 7; BENCH_HOT=1: the loops to
  * one allowed address only; BENCH_WORK=0,1: only these workloads in the
  * rounds (enum bench_work: 0 UDP connect, 1 sendto, 2 TCP connect+close,
- * 3 bulk TCP, 4 the denied mix).
+ * 3 bulk TCP, 4 the denied mix); BENCH_SCALE_ONLY=1: the CIDR-only size
+ * sweep only (BENCH_SCALE_SIZES=10,1000000: those sizes).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -113,6 +114,9 @@ static int run_rounds(void)
 
 			if (bench_variant_attach(&variants[v], &env))
 				return -1;
+			/* Untimed: the variant's tables back in the caches the previous one used.
+			 */
+			bench_run(&env, W_UDP_CONNECT);
 			for (w = 0; w < W_COUNT; w++)
 				if (works & (1u << w))
 					figures[v][w][r] = bench_run_progs(&variants[v], &env,
@@ -304,6 +308,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (getenv("BENCH_PROFILE"))
 		return profile_tcp(atoi(getenv("BENCH_PROFILE")));
+	if (getenv("BENCH_SCALE_ONLY")) {
+		print_loads();
+		return bench_progs_enable() || bench_scale(&env, argv[3]) ? 1 : 0;
+	}
 	if (getenv("BENCH_HOT")) /* the hot loops only */
 		rounds = 0;
 	else if (getenv("BENCH_ROUNDS"))

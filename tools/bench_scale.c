@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include "bench.h"
 
-#define SCALE_ROUNDS 3
+#define SCALE_ROUNDS 5
 
 static int public_24(uint32_t net)
 {
@@ -24,7 +24,10 @@ static int public_24(uint32_t net)
 	return o && o != 10 && o != 127 && o < 224 && (net >> 17) != (0xc612u >> 1);
 }
 
-/* n distinct random public /24s (an odd multiplier permutes 2^24), marked in seen. */
+/*
+ * n distinct random public /24s (an odd multiplier permutes 2^24), marked in
+ * seen: the first n of one sequence, so a smaller size's are a larger one's.
+ */
 static int write_prefixes(const char *path, size_t n, uint8_t *seen)
 {
 	FILE *f = fopen(path, "w");
@@ -46,6 +49,7 @@ static int write_prefixes(const char *path, size_t n, uint8_t *seen)
 	return fclose(f);
 }
 
+/* Random public destinations outside every policy's prefixes (seen: the largest's, a superset). */
 static void allowed_of(uint32_t *dst, const uint8_t *seen)
 {
 	uint64_t seed = 99;
@@ -59,58 +63,104 @@ static void allowed_of(uint32_t *dst, const uint8_t *seen)
 	}
 }
 
-static int scale_one(const struct bench_env *e, const char *dir, size_t n, uint32_t *dst)
+struct scale_size {
+	size_t n;
+	struct bench_variant v;
+	double extra[SCALE_ROUNDS], prog_ns[SCALE_ROUNDS];
+};
+
+/* BENCH_SCALE_SIZES=10,1000000: those sizes instead of 10, 10k, 100k and 1M. */
+static size_t scale_sizes(struct scale_size *sz, size_t max)
 {
-	static uint8_t seen[1 << 21];
-	struct bench_variant v = {.kind = V_EG};
-	double extra[SCALE_ROUNDS], prog_ns = 0;
-	char path[PATH_MAX];
-	struct bench_stats s;
-	int r;
+	static const size_t def[] = {10, 10000, 100000, 1000000};
+	const char *env = getenv("BENCH_SCALE_SIZES");
+	size_t n = 0;
 
-	memset(seen, 0, sizeof(seen));
-	snprintf(path, sizeof(path), "%s/cidr-%zu.yaml", dir, n);
-	if (write_prefixes(path, n, seen) || bench_variant_load(&v, e, path))
-		return -1;
-	allowed_of(dst, seen);
-	for (r = 0; r < SCALE_ROUNDS; r++) {
-		double none = bench_connect_list(e, dst, BENCH_CONNECTS), with;
-		struct bench_prog_sample p0, p1;
-
-		if (bench_variant_attach(&v, e))
-			return -1;
-		bench_progs_read(&v.progs, &p0);
-		with = bench_connect_list(e, dst, BENCH_CONNECTS);
-		bench_progs_read(&v.progs, &p1);
-		bench_variant_detach(&v, e);
-		bench_progs_delta(&p1, &p0);
-		prog_ns += bench_progs_ns(&p1) / BENCH_CONNECTS / SCALE_ROUNDS;
-		extra[r] = with - none;
+	if (!env) {
+		for (; n < sizeof(def) / sizeof(def[0]) && n < max; n++)
+			sz[n].n = def[n];
+		return n;
 	}
-	s = bench_stats_of(extra, SCALE_ROUNDS);
-	printf("  %8zu prefixes: load %6.2f s, kernel %6.1f MiB (memlock), connect() %+6.0f ns "
-	       "(%+.0f..%+.0f), programs %.0f ns per connect (mean of the rounds)\n",
-	       n, v.load_s, (double)v.kernel_bytes / (1 << 20), s.median, s.min, s.max, prog_ns);
-	fflush(stdout);
-	bench_variant_free(&v, e);
+	while (n < max && *env) {
+		char *end;
+
+		sz[n].n = strtoul(env, &end, 10);
+		if (end == env || !sz[n].n)
+			break;
+		n++;
+		env = *end ? end + 1 : end;
+	}
+	return n;
+}
+
+/* One round of one size: no guard, then the guard attached, on the same destinations. */
+static int scale_round(const struct bench_env *e, struct scale_size *s, const uint32_t *dst, int r)
+{
+	double none = bench_connect_list(e, dst, BENCH_CONNECTS), with;
+	struct bench_prog_sample p0, p1;
+
+	if (bench_variant_attach(&s->v, e))
+		return -1;
+	bench_connect_list(e, dst,
+			   BENCH_CONNECTS); /* untimed: the tables in the caches as in use */
+	bench_progs_read(&s->v.progs, &p0);
+	with = bench_connect_list(e, dst, BENCH_CONNECTS);
+	bench_progs_read(&s->v.progs, &p1);
+	bench_variant_detach(&s->v, e);
+	bench_progs_delta(&p1, &p0);
+	s->prog_ns[r] = bench_progs_ns(&p1) / BENCH_CONNECTS;
+	s->extra[r] = with - none;
 	return 0;
 }
 
+static void scale_print(struct scale_size *s, double first_ns)
+{
+	struct bench_stats c = bench_stats_of(s->extra, SCALE_ROUNDS);
+	struct bench_stats p = bench_stats_of(s->prog_ns, SCALE_ROUNDS);
+
+	printf("  %8zu prefixes: load %6.2f s, kernel %6.1f MiB (memlock), connect() %+6.0f ns "
+	       "(%+.0f..%+.0f), programs %.0f ns per connect (%.0f..%.0f), %.2fx the first\n",
+	       s->n, s->v.load_s, (double)s->v.kernel_bytes / (1 << 20), c.median, c.min, c.max,
+	       p.median, p.min, p.max, p.median / first_ns);
+}
+
+/*
+ * Every size's guard is loaded first; then each round measures every size in
+ * turn (the order rotating), so the sizes are compared side by side on the
+ * same destinations (allowed under every size).
+ */
 int bench_scale(const struct bench_env *e, const char *dir)
 {
-	static const size_t sizes[] = {10, 10000, 100000, 1000000};
+	static uint8_t seen[1 << 21];
+	static struct scale_size sz[8]; /* large: each holds a bundle and a guard */
+	size_t n = scale_sizes(sz, 8), i;
 	uint32_t *dst = calloc(BENCH_CONNECTS, sizeof(uint32_t));
-	size_t i;
+	char path[PATH_MAX];
+	int r, rc = dst && n ? 0 : -1;
 
 	printf("CIDR-only policies of random public /24s (policy data only; nothing is sent to "
-	       "them): load to enforcing, kernel memory, UDP connect() cost over no guard, "
-	       "median (min..max) of %d paired rounds on %d allowed random destinations:\n",
+	       "them): load to enforcing, kernel memory, UDP connect() cost over no guard and the "
+	       "programs' own time, median (min..max) of %d interleaved paired rounds on %d "
+	       "random destinations allowed under every size:\n",
 	       SCALE_ROUNDS, BENCH_CONNECTS);
-	for (i = 0; dst && i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		if (scale_one(e, dir, sizes[i], dst))
-			return -1;
+	for (i = 0; !rc && i < n; i++) {
+		sz[i].v.kind = V_EG;
+		snprintf(path, sizeof(path), "%s/cidr-%zu.yaml", dir, sz[i].n);
+		rc = write_prefixes(path, sz[i].n, seen) || bench_variant_load(&sz[i].v, e, path);
+	}
+	if (!rc)
+		allowed_of(dst, seen);
+	for (r = 0; !rc && r < SCALE_ROUNDS; r++)
+		for (i = 0; !rc && i < n; i++)
+			rc = scale_round(e, &sz[(i + (size_t)r) % n], dst, r);
+	for (i = 0; !rc && i < n; i++)
+		scale_print(&sz[i], bench_stats_of(sz[0].prog_ns, SCALE_ROUNDS).median);
+	for (i = 0; i < n; i++)
+		if (sz[i].v.kind == V_EG && sz[i].v.g.skel)
+			bench_variant_free(&sz[i].v, e);
+	fflush(stdout);
 	free(dst);
-	return dst ? 0 : -1;
+	return rc;
 }
 
 /* Start `exe run` on cg; its pid once it wrote READY, or -1. */

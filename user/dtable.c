@@ -173,6 +173,8 @@ static int set_init(struct eg_dtset *set)
 {
 	static const struct eg_decision none = {.rule = 0xffff, .action = 0xff};
 
+	if (!set->narrow_ids)
+		set->narrow_ids = 0x10000; /* a line's id fields: 16 bits */
 	if (set->intern)
 		return 0;
 	set->intern = calloc(1, sizeof(*set->intern));
@@ -185,7 +187,7 @@ int eg_dtset_add(struct eg_dtset *set, const struct eg_tables *ref, uint32_t slo
 {
 	uint32_t table = EG_DT_TABLE(slot, ref->stale);
 	struct eg_segment *segs = NULL;
-	size_t n = 0, cells = set->n_tables * EG_DT_CELLS;
+	size_t n = 0, cells = set->n_tables * EG_DT_CELLS, bounds_from = set->bounds.n_v4;
 	int rc;
 
 	if (table >= EG_DT_MAX_TABLES || set->heads[table].loaded)
@@ -194,7 +196,8 @@ int eg_dtset_add(struct eg_dtset *set, const struct eg_tables *ref, uint32_t slo
 		free(segs);
 		return eg_fail(err, ENOMEM, "out of memory compiling the decision tables");
 	}
-	rc = eg_dxr_build(segs, n, set->v4_index + cells, set->v6_index + cells, &set->bounds, 1);
+	rc = eg_dxr_build(segs, n, set->v4_index + cells, set->v6_index + cells, &set->bounds, 1) ||
+	     eg_dt_v4_pack(set, set->v4_index + cells, bounds_from);
 	free(segs);
 	if (rc)
 		return eg_fail(err, ENOMEM, "out of memory compiling the decision tables");
@@ -241,6 +244,7 @@ void eg_dtset_free(struct eg_dtset *set)
 {
 	free(set->v4_index);
 	free(set->v6_index);
+	free(set->v4_lines);
 	free(set->bounds.v4);
 	free(set->bounds.v6);
 	free(set->decisions);
@@ -253,6 +257,7 @@ void eg_dtset_free(struct eg_dtset *set)
 uint64_t eg_dtset_kernel_bytes(const struct eg_dtset *set)
 {
 	return sizeof(set->heads) + 2ull * set->n_tables * EG_DT_CELLS * sizeof(struct eg_span) +
+	       set->n_v4_lines * sizeof(struct eg_dt_line) +
 	       set->bounds.n_v4 * sizeof(struct eg_v4_bound) +
 	       set->bounds.n_v6 * sizeof(struct eg_v6_bound) +
 	       set->n_decisions * sizeof(struct eg_dt_decision);

@@ -32,6 +32,11 @@ int eg_dtset_add(struct eg_dtset *set, const struct eg_tables *ref, uint32_t slo
 int eg_dtset_build(struct eg_dtset *set, const struct eg_bundle *b, uint32_t node_slot,
 		   struct eg_error *err);
 void eg_dtset_free(struct eg_dtset *set);
+/*
+ * The IPv4 cells of the table just built (index: its 65536 cells; its bounds
+ * from bounds_from on) into lines (dtable_v4.c). -1 when out of memory.
+ */
+int eg_dt_v4_pack(struct eg_dtset *set, struct eg_span *index, size_t bounds_from);
 /* Kernel memory the tables take (array maps: entries x value size). */
 uint64_t eg_dtset_kernel_bytes(const struct eg_dtset *set);
 

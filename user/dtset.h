@@ -18,7 +18,12 @@ struct eg_dtset {
 	struct eg_dt_head heads[EG_DT_MAX_TABLES];
 	struct eg_span *v4_index, *v6_index; /* n_tables x EG_DT_CELLS */
 	size_t n_tables;
-	struct eg_dxr_bounds bounds;
+	struct eg_dt_line *v4_lines; /* the IPv4 cells' ranges (EG_DT_LEAF, _TREE, _BITMAP) */
+	size_t n_v4_lines, cap_v4_lines;
+	size_t v4_open_line, v4_open_free; /* leaves and key runs share lines: the one with room */
+	size_t v4_half_line; /* bitmaps take half a line: 0 or 1 + the one half free */
+	uint32_t narrow_ids; /* ids below it fit a line (16 bits; bitmaps 14): tests lower it */
+	struct eg_dxr_bounds bounds;	  /* v4: EG_DT_WIDE cells only */
 	struct eg_dt_decision *decisions; /* [EG_DT_NONE] is unused */
 	size_t n_decisions, cap_decisions;
 	struct eg_intern *intern;

@@ -85,6 +85,7 @@ static int size_table_maps(struct eg_guard *g, const struct eg_world *w, const s
 		{g->skel->maps.EG_MAP_V6_FINE_BOUNDS, w ? w->n_v6_fine_bounds : 0},
 		{g->skel->maps.EG_MAP_DT_V4_INDEX, dt ? dt->n_tables * EG_DT_CELLS : 0},
 		{g->skel->maps.EG_MAP_DT_V6_INDEX, dt ? dt->n_tables * EG_DT_CELLS : 0},
+		{g->skel->maps.EG_MAP_DT_V4_LINES, dt ? dt->n_v4_lines : 0},
 		{g->skel->maps.EG_MAP_DT_V4_BOUNDS, dt ? dt->bounds.n_v4 : 0},
 		{g->skel->maps.EG_MAP_DT_V6_BOUNDS, dt ? dt->bounds.n_v6 : 0},
 		{g->skel->maps.EG_MAP_DT_DECISIONS, dt ? dt->n_decisions : 0},
@@ -275,6 +276,8 @@ int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct
 	const struct table_fill tables[] = {
 		{g->skel->maps.EG_MAP_DT_V4_INDEX, dt->v4_index, sizeof(*dt->v4_index), cells},
 		{g->skel->maps.EG_MAP_DT_V6_INDEX, dt->v6_index, sizeof(*dt->v6_index), cells},
+		{g->skel->maps.EG_MAP_DT_V4_LINES, dt->v4_lines, sizeof(*dt->v4_lines),
+		 dt->n_v4_lines},
 		{g->skel->maps.EG_MAP_DT_V4_BOUNDS, dt->bounds.v4, sizeof(*dt->bounds.v4),
 		 dt->bounds.n_v4},
 		{g->skel->maps.EG_MAP_DT_V6_BOUNDS, dt->bounds.v6, sizeof(*dt->bounds.v6),

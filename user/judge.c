@@ -78,6 +78,11 @@ static inline const struct eg_span *eg_tbl_dt_v4_span(const struct eg_tables *t,
 	return t->dt && i < t->dt->n_tables * EG_DT_CELLS ? &t->dt->v4_index[i] : NULL;
 }
 
+static inline const struct eg_dt_line *eg_tbl_dt_v4_line(const struct eg_tables *t, uint32_t i)
+{
+	return t->dt && i < t->dt->n_v4_lines ? &t->dt->v4_lines[i] : NULL;
+}
+
 static inline const struct eg_v4_bound *eg_tbl_dt_v4_bound(const struct eg_tables *t, uint32_t i)
 {
 	return t->dt && i < t->dt->bounds.n_v4 ? &t->dt->bounds.v4[i] : NULL;

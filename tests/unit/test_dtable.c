@@ -222,6 +222,120 @@ static void test_real_world(void)
 		check_policy(data, policies[i], i == 3 || i == 6);
 }
 
+/* Append a.b.c.d/plen to the list in buf (at *len). */
+static void cidr_add(char *buf, size_t *len, uint32_t a, unsigned plen)
+{
+	*len += (size_t)sprintf(buf + *len, "%s%u.%u.%u.%u/%u", buf[*len - 1] == '[' ? "" : ", ",
+				a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, plen);
+}
+
+/*
+ * Dense IPv4 cells, one group per form of maps/tables.h: 20.0/12 thick with
+ * random /24s of one rule (bitmaps), 30.0/12 with 8-120 random /28s per /16
+ * and /32 holes (trees), 31.0/12 with 1-7 /28s per /16 (leaves), 32.7/16
+ * with 200 /30s (more than a tree holds: wide), 40.0/12 with /24s of two
+ * actions (three decisions: not a bitmap).
+ */
+static char *dense_policy(void)
+{
+	char *b = malloc(1 << 20);
+	size_t len = 0;
+	unsigned seed = 7;
+	uint32_t i, k;
+
+/* Distinct pseudo-random values below 2^bits for distinct i (an odd multiplier permutes). */
+#define PICK(i, bits) (((uint32_t)(i)*0x9e3779b1u) & ((1u << (bits)) - 1))
+
+	len += (size_t)sprintf(b, "rules:\n  - action: deny\n    cidr: [");
+	for (i = 0; i < 3000; i++)
+		cidr_add(b, &len, (20u << 24) | PICK(i, 12) << 8, 24);
+	for (i = 0; i < 16; i++)
+		for (k = 8 + (uint32_t)rand_r(&seed) % 113; k > 0; k--)
+			cidr_add(b, &len, (30u << 24) | i << 16 | PICK(k, 12) << 4, 28);
+	for (i = 0; i < 16; i++)
+		for (k = 1 + (uint32_t)rand_r(&seed) % 7; k > 0; k--)
+			cidr_add(b, &len, (31u << 24) | i << 16 | PICK(k + i, 12) << 4, 28);
+	for (i = 0; i < 200; i++)
+		cidr_add(b, &len, (32u << 24) | 7u << 16 | PICK(i, 14) << 2, 30);
+	for (i = 0; i < 800; i++)
+		cidr_add(b, &len, (40u << 24) | PICK(i, 12) << 8, 24);
+	len += (size_t)sprintf(b + len, "]\n  - action: allow\n    cidr: [");
+	for (i = 0; i < 300; i++)
+		cidr_add(b, &len, (30u << 24) | PICK(i, 20), 32);
+	len += (size_t)sprintf(b + len, "]\n  - action: audit\n    cidr: [");
+	for (i = 800; i < 1600; i++)
+		cidr_add(b, &len, (40u << 24) | PICK(i, 12) << 8, 24);
+	sprintf(b + len, "]\n");
+#undef PICK
+	return b;
+}
+
+/* 200k random addresses in the dense /8s. */
+static int agree_dense(struct pair *p)
+{
+	static const uint32_t eights[] = {20, 30, 31, 32, 40};
+	unsigned seed = 11;
+
+	for (int i = 0; i < 200000; i++) {
+		uint32_t a = eights[i % 5] << 24 | ((uint32_t)rand_r(&seed) & 0xfffffu);
+
+		if (!agree(p, ((u128)0xffff << 32) | a))
+			return 0;
+	}
+	return 1;
+}
+
+/* Cells of each form in table 0 (the node's). */
+static void count_forms(const struct eg_dtset *set, unsigned forms[5])
+{
+	memset(forms, 0, 5 * sizeof(*forms));
+	for (uint32_t c = 0; c < EG_DT_CELLS; c++)
+		forms[EG_DT_FORM(set->v4_index[c].count) >> 28]++;
+}
+
+/* The dense policy compiled with narrow_ids (0: the default), checked everywhere. */
+static void check_dense(uint32_t narrow_ids, unsigned forms[5])
+{
+	char *body = dense_policy();
+	struct eg_bundle b;
+	struct eg_dtset set;
+	struct eg_error err = {0};
+	struct pair p = {0};
+
+	ASSERT_EQ(load("", body, &b), 0, "policy loads");
+	free(body);
+	memset(&set, 0, sizeof(set));
+	set.narrow_ids = narrow_ids;
+	p.ref = (struct eg_tables){.rs = &b.rules, .fail_closed = b.policy.fail_closed};
+	ASSERT_EQ(eg_dtset_add(&set, &p.ref, EG_SLOT_NODE, &err), 0, err.msg);
+	p.dt = p.ref;
+	p.dt.dt = &set;
+	count_forms(&set, forms);
+	EXPECT_TRUE(agree_boundaries(&p, &b), "tables agree on every boundary +-1");
+	EXPECT_TRUE(agree_dense(&p), "tables agree on 200k addresses in the dense /8s");
+	EXPECT_TRUE(eg_dtset_kernel_bytes(&set) > 0, "tables hold something");
+	eg_dtset_free(&set);
+	eg_bundle_free(&b);
+}
+
+static void test_dense_forms(void)
+{
+	unsigned forms[5];
+
+	check_dense(0, forms);
+	printf("  cells: %u leaf, %u tree, %u bitmap, %u wide\n", forms[1], forms[2], forms[3],
+	       forms[4]);
+	EXPECT_GE(forms[EG_DT_LEAF >> 28], 16, "leaves");
+	EXPECT_GE(forms[EG_DT_TREE >> 28], 16, "trees");
+	EXPECT_GE(forms[EG_DT_BITMAP >> 28], 16, "bitmaps");
+	EXPECT_GE(forms[EG_DT_WIDE >> 28], 1, "a wide cell (past a tree's 256 ranges)");
+	/* Decision ids too wide for a line: narrow_ids 2 makes nearly every id one. */
+	check_dense(2, forms);
+	EXPECT_EQ(forms[EG_DT_LEAF >> 28] + forms[EG_DT_TREE >> 28], 0, "no line holds a wide id");
+	EXPECT_GE(forms[EG_DT_WIDE >> 28], 32, "their cells keep 8-byte bounds");
+	EXPECT_EQ(forms[EG_DT_BITMAP >> 28], 0, "nor a bitmap (its ids: 14 bits, in the cell)");
+}
+
 int main(void)
 {
 	char cmd[512];
@@ -233,6 +347,7 @@ int main(void)
 	if (fixtures_generate(fixtures))
 		return 1;
 	RUN_TEST(test_no_world);
+	RUN_TEST(test_dense_forms);
 	RUN_TEST(test_fixture_world);
 	RUN_TEST(test_real_world);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", fixtures);

@@ -112,12 +112,15 @@ static void check_same_tables(const struct eg_dtset *a, const struct eg_dtset *b
 	size_t cells = a->n_tables * EG_DT_CELLS;
 
 	ASSERT_EQ(a->n_tables, b->n_tables, "as many tables");
+	ASSERT_EQ(a->n_v4_lines, b->n_v4_lines, "as many IPv4 lines");
 	ASSERT_EQ(a->bounds.n_v4, b->bounds.n_v4, "as many IPv4 bounds");
 	ASSERT_EQ(a->bounds.n_v6, b->bounds.n_v6, "as many IPv6 bounds");
 	ASSERT_EQ(a->n_decisions, b->n_decisions, "as many decisions");
 	EXPECT_OK(memcmp(a->heads, b->heads, sizeof(a->heads)), "heads");
 	EXPECT_OK(memcmp(a->v4_index, b->v4_index, cells * sizeof(*a->v4_index)), "IPv4 index");
 	EXPECT_OK(memcmp(a->v6_index, b->v6_index, cells * sizeof(*a->v6_index)), "IPv6 index");
+	EXPECT_OK(memcmp(a->v4_lines, b->v4_lines, a->n_v4_lines * sizeof(*a->v4_lines)),
+		  "IPv4 lines");
 	EXPECT_OK(memcmp(a->bounds.v4, b->bounds.v4, a->bounds.n_v4 * sizeof(*a->bounds.v4)),
 		  "IPv4 bounds");
 	EXPECT_OK(memcmp(a->bounds.v6, b->bounds.v6, a->bounds.n_v6 * sizeof(*a->bounds.v6)),
