@@ -131,8 +131,16 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, struct upload *u
 	if (!g->skel)
 		return NULL;
 	eg_nf_prepare(g->skel->obj);
+	/*
+	 * Side by side only at a start: with a generation in force (a reload
+	 * or an adoption: it has counters to carry) nothing waits for this
+	 * load but the pod's memory limit does, and each object holds its own
+	 * parse of the kernel's BTF while it loads (~7 MiB, in another malloc
+	 * arena on the second thread): one after the other, the second reuses
+	 * the first's.
+	 */
 	if (size_table_maps(g, u->world, u->dt) || eg_guard_carry_into(g, carry) ||
-	    eg_guard_objects_load(g, upload_tables, u)) {
+	    eg_guard_objects_load(g, !carry || carry->counters_fd < 0, upload_tables, u)) {
 		int e = errno;
 
 		exfilguard_bpf__destroy(g->nf_skel);

@@ -51,12 +51,13 @@ int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct
 		  const struct eg_carry *carry, struct eg_error *err);
 /*
  * Create g->skel's maps (opened, sized and carried) and load its programs:
- * the cgroup hooks' on a second thread while this one loads the netfilter
- * hooks' (and sendmsg6's) into g->nf_skel, which shares every map, then runs after(arg)
- * (filling the maps) if that worked (guard_load.c). -1 with errno on a
- * failed load (the caller destroys both).
+ * the cgroup hooks' (on a second thread if side_by_side, else first) and
+ * the netfilter hooks' (and sendmsg6's) into g->nf_skel, which shares
+ * every map, then run after(arg) (filling the maps) if that worked
+ * (guard_load.c). -1 with errno on a failed load (the caller destroys both).
  */
-int eg_guard_objects_load(struct eg_guard *g, void (*after)(void *arg), void *arg);
+int eg_guard_objects_load(struct eg_guard *g, int side_by_side, void (*after)(void *arg),
+			  void *arg);
 /* Count on in carry's maps where they have the same shape (guard_carry.c); NULL: none. */
 int eg_guard_carry_into(struct eg_guard *g, const struct eg_carry *carry);
 /* The maps of a running guard, to carry on (not new fds). */

@@ -173,7 +173,7 @@ static void load_half(void *arg)
 		h->after(h->arg);
 }
 
-int eg_guard_objects_load(struct eg_guard *g, void (*after)(void *arg), void *arg)
+int eg_guard_objects_load(struct eg_guard *g, int side_by_side, void (*after)(void *arg), void *arg)
 {
 	struct half *halves = calloc(2, sizeof(*halves));
 	int err = 0;
@@ -194,8 +194,10 @@ int eg_guard_objects_load(struct eg_guard *g, void (*after)(void *arg), void *ar
 	choose_programs(&halves[1], 0);
 	if (create_maps(g->skel->obj, g->nf_skel->obj))
 		err = errno;
-	else
+	else if (side_by_side)
 		eg_parallel_run(load_half, halves, 2, sizeof(*halves));
+	else
+		load_half(&halves[1]), load_half(&halves[0]);
 	err = err ? err : halves[0].err ? halves[0].err : halves[1].err;
 	free(halves);
 	errno = err;
