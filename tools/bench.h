@@ -25,6 +25,8 @@ unsigned long long bench_memlock(int fd);
 long bench_status_kib(int pid, const char *field);
 /* Run a shell command (formatted); nonzero when it failed. */
 int bench_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Remove dir's entries prefix<PID> whose process is gone (see bench_util.c). */
+void bench_sweep_stale(const char *dir, const char *prefix, const char *remove, int by_name);
 struct bench_stats {
 	double median, min, max;
 };

@@ -68,6 +68,11 @@ static int make_cgroup(char out[PATH_MAX])
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return -1;
 	}
+	/* Earlier runs killed before their cleanup: their cgroups, namespaces and pins. */
+	bench_sweep_stale(mount, "exfilguard-bench-", "rmdir %s", 0);
+	bench_sweep_stale("/run/netns", "egbench-c-", "ip netns del %s 2>/dev/null", 1);
+	bench_sweep_stale("/run/netns", "egbench-s-", "ip netns del %s 2>/dev/null", 1);
+	bench_sweep_stale("/sys/fs/bpf", "egbench-", "rm -rf %s", 0);
 	snprintf(out, PATH_MAX, "%s/exfilguard-bench-%d", mount, (int)getpid());
 	if (mkdir(out, 0700)) {
 		fprintf(stderr, "bench: %s: %s\n", out, strerror(errno));

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* make bench: clocks, kernel and process memory probes, statistics, shell. */
+#include <dirent.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,4 +151,32 @@ long long bench_memcg_leave(struct bench_memcg *m)
 	kmem = field_of(path, "");
 	rmdir(m->dir);
 	return kmem;
+}
+
+/*
+ * What a run that did not reach its cleanup (killed, crashed) left: every
+ * entry of dir named prefix + the PID of a process that no longer exists is
+ * removed by the command remove (a format with one %s: the entry's path, or
+ * its name for "ip netns del"). atexit covers the runs that end normally.
+ */
+void bench_sweep_stale(const char *dir, const char *prefix, const char *remove, int by_name)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		pid = strtol(e->d_name + strlen(prefix), &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		bench_sh(remove, by_name ? e->d_name : path);
+	}
+	if (d)
+		closedir(d);
 }
