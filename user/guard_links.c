@@ -25,11 +25,6 @@ struct bpf_program *eg_guard_hook_prog(const struct eg_guard *g, unsigned hook)
 	return prog;
 }
 
-static struct bpf_program *hook_prog(struct eg_guard *g, int hook)
-{
-	return eg_guard_hook_prog(g, (unsigned)hook);
-}
-
 /* The object holding the netfilter hooks' programs (guard_load.c). */
 static struct bpf_object *nf_obj(const struct eg_guard *g)
 {
@@ -56,7 +51,8 @@ int eg_guard_attach(struct eg_guard *g, const char *cgroup_dir, struct eg_error 
 		return eg_fail(err, errno, "%s: cannot open cgroup: %s", cgroup_dir,
 			       strerror(errno));
 	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++) {
-		struct bpf_link *link = bpf_program__attach_cgroup(hook_prog(g, hook), cg_fd);
+		struct bpf_link *link =
+			bpf_program__attach_cgroup(eg_guard_hook_prog(g, (unsigned)hook), cg_fd);
 
 		if (!link) {
 			eg_fail(err, errno, "%s: cannot attach %s: %s", cgroup_dir,
@@ -164,7 +160,7 @@ static void takeover_rollback(struct eg_guard *fresh, struct eg_guard *old, int 
 		struct bpf_link *link = *hook_link(fresh, hook);
 
 		if (old) {
-			bpf_link__update_program(link, hook_prog(old, hook));
+			bpf_link__update_program(link, eg_guard_hook_prog(old, (unsigned)hook));
 			*hook_link(old, hook) = link;
 		} else {
 			bpf_link__disconnect(link);
@@ -200,7 +196,7 @@ int eg_guard_takeover(struct eg_guard *fresh, struct eg_guard *old, const char *
 			takeover_rollback(fresh, old, hook);
 			return -1;
 		}
-		if (bpf_link__update_program(link, hook_prog(fresh, hook))) {
+		if (bpf_link__update_program(link, eg_guard_hook_prog(fresh, (unsigned)hook))) {
 			int e = errno;
 
 			if (!old) {
