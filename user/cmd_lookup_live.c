@@ -15,14 +15,12 @@
 static json_object *verdict_totals(int counters_fd)
 {
 	json_object *obj = json_object_new_object();
+	struct eg_counters c;
 
-	for (unsigned v = 0; v < EG_VERDICT_COUNT; v++) {
-		uint64_t sum = 0;
-
-		for (unsigned hook = 0; hook < EG_HOOK_COUNT; hook++)
-			sum += eg_counter_sum(counters_fd, EG_CTR_HOOK(hook, v));
-		json_object_object_add(obj, eg_verdict_name(v), json_object_new_uint64(sum));
-	}
+	eg_counters_read(counters_fd, &c);
+	for (unsigned v = 0; v < EG_VERDICT_COUNT; v++)
+		json_object_object_add(obj, eg_verdict_name(v),
+				       json_object_new_uint64(eg_counters_verdict(&c, v)));
 	return obj;
 }
 

@@ -27,30 +27,33 @@ static const char status_help[] =
 	"per-hook counters of allowed, denied and audited destinations, and events lost\n"
 	"because the ring buffer was full. Exit 0 when a guard is pinned, 3 when none is.\n";
 
-/* One counter under name (0 when the map cannot be read: eg_counter_sum says so). */
-static void add_counter(json_object *obj, const char *name, int fd, uint32_t slot)
+/* One counter under name (0 when the map cannot be read: eg_counters_read says so). */
+static void add_counter(json_object *obj, const char *name, const struct eg_counters *c,
+			uint32_t slot)
 {
-	json_object_object_add(obj, name, json_object_new_uint64(eg_counter_sum(fd, slot)));
+	json_object_object_add(obj, name, json_object_new_uint64(c->v[slot]));
 }
 
 static json_object *counters_json(const char *pin_dir)
 {
 	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_COUNTERS));
 	json_object *obj = json_object_new_object(), *hooks = json_object_new_object();
+	struct eg_counters c;
 	unsigned hook, v;
 
+	eg_counters_read(fd, &c);
 	for (hook = 0; hook < EG_HOOK_CGROUP_COUNT; hook++) {
 		json_object *h = json_object_new_object();
 
 		for (v = 0; v < EG_VERDICT_COUNT; v++)
-			add_counter(h, eg_verdict_name(v), fd, EG_CTR_HOOK(hook, v));
+			add_counter(h, eg_verdict_name(v), &c, EG_CTR_HOOK(hook, v));
 		json_object_object_add(hooks, eg_hook_name(hook), h);
 	}
 	json_object_object_add(obj, "hooks", hooks);
-	add_counter(obj, "events_lost", fd, EG_CTR_EVENTS_DROPPED);
-	add_counter(obj, "egress_cached", fd, EG_CTR_EGRESS_CACHED);
-	add_counter(obj, "self_test_refused", fd, EG_CTR_SELFTEST);
-	add_counter(obj, "egress_lookups", fd, EG_CTR_EGRESS_LOOKUPS);
+	add_counter(obj, "events_lost", &c, EG_CTR_EVENTS_DROPPED);
+	add_counter(obj, "egress_cached", &c, EG_CTR_EGRESS_CACHED);
+	add_counter(obj, "self_test_refused", &c, EG_CTR_SELFTEST);
+	add_counter(obj, "egress_lookups", &c, EG_CTR_EGRESS_LOOKUPS);
 	if (fd >= 0)
 		close(fd);
 	return obj;

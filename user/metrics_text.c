@@ -65,7 +65,9 @@ void eg_tallies_print(FILE *f, const char *name, const char *dim, const struct e
 static void kernel_counters(FILE *f, const struct eg_metrics *s)
 {
 	int fd = eg_pinned_map_fd(s->pin_dir, EG_STR(EG_MAP_COUNTERS));
+	struct eg_counters c;
 
+	eg_counters_read(fd, &c);
 	help(f, "exfilguard_verdicts_total", "counter",
 	     "Destinations judged, by hook, mode in force and verdict.");
 	for (unsigned hook = 0; fd >= 0 && hook < EG_HOOK_COUNT; hook++)
@@ -74,20 +76,19 @@ static void kernel_counters(FILE *f, const struct eg_metrics *s)
 				"exfilguard_verdicts_total{hook=\"%s\",mode=\"%s\",verdict=\"%s\"} "
 				"%llu\n",
 				eg_hook_name(hook), s->mode, eg_verdict_name(v),
-				(unsigned long long)eg_counter_sum(fd, EG_CTR_HOOK(hook, v)));
+				(unsigned long long)c.v[EG_CTR_HOOK(hook, v)]);
 	help(f, "exfilguard_events_lost_total", "counter",
 	     "Events the kernel could not report (ring buffer full).");
 	fprintf(f, "exfilguard_events_lost_total %llu\n",
-		(unsigned long long)(eg_counter_sum(fd, EG_CTR_EVENTS_DROPPED)));
+		(unsigned long long)c.v[EG_CTR_EVENTS_DROPPED]);
 	help(f, "exfilguard_events_folded_total", "counter",
 	     "Repeated denies and audits folded into one line with a count (not lines of their "
 	     "own).");
-	fprintf(f, "exfilguard_events_folded_total %llu\n",
-		(unsigned long long)(eg_counter_sum(fd, EG_CTR_FOLDED)));
+	fprintf(f, "exfilguard_events_folded_total %llu\n", (unsigned long long)c.v[EG_CTR_FOLDED]);
 	help(f, "exfilguard_bytes_overflow_total", "counter",
 	     "Packets not counted by volume: the byte map was full.");
 	fprintf(f, "exfilguard_bytes_overflow_total %llu\n",
-		(unsigned long long)(eg_counter_sum(fd, EG_CTR_ACCT_OVERFLOW)));
+		(unsigned long long)c.v[EG_CTR_ACCT_OVERFLOW]);
 	if (fd >= 0)
 		close(fd);
 }

@@ -150,18 +150,36 @@ static int counters_layout_ok(int fd)
 	       info.value_size == sizeof(struct eg_counter_row) && info.max_entries == EG_CTR_ROWS;
 }
 
-uint64_t eg_counter_sum(int counters_fd, uint32_t slot)
+int eg_counters_read(int counters_fd, struct eg_counters *out)
 {
 	struct eg_counter_row row;
-	uint64_t sum = 0;
-	uint32_t i;
+	uint32_t i, slot;
 
-	if (slot >= EG_CTR_COUNT || !counters_layout_ok(counters_fd))
-		return 0;
+	memset(out, 0, sizeof(*out));
+	if (!counters_layout_ok(counters_fd))
+		return -1;
 	for (i = 0; i < EG_CTR_ROWS; i++)
 		if (bpf_map_lookup_elem(counters_fd, &i, &row) == 0)
-			sum += row.v[slot];
+			for (slot = 0; slot < EG_CTR_COUNT; slot++)
+				out->v[slot] += row.v[slot];
+	return 0;
+}
+
+uint64_t eg_counters_verdict(const struct eg_counters *c, unsigned verdict)
+{
+	uint64_t sum = 0;
+
+	for (unsigned hook = 0; hook < EG_HOOK_COUNT; hook++)
+		sum += c->v[EG_CTR_HOOK(hook, verdict)];
 	return sum;
+}
+
+uint64_t eg_counter_sum(int counters_fd, uint32_t slot)
+{
+	struct eg_counters c;
+
+	eg_counters_read(counters_fd, &c);
+	return slot < EG_CTR_COUNT ? c.v[slot] : 0;
 }
 
 int eg_pinned_link_fd(const char *pin_dir, unsigned hook)

@@ -10,11 +10,11 @@
 static void read_verdicts(struct eg_top_model *m, const char *pin_dir)
 {
 	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_COUNTERS));
+	struct eg_counters c;
 
-	memset(m->verdicts, 0, sizeof(m->verdicts));
-	for (unsigned v = 0; fd >= 0 && v < EG_VERDICT_COUNT; v++)
-		for (unsigned hook = 0; hook < EG_HOOK_COUNT; hook++)
-			m->verdicts[v] += eg_counter_sum(fd, EG_CTR_HOOK(hook, v));
+	eg_counters_read(fd, &c);
+	for (unsigned v = 0; v < EG_VERDICT_COUNT; v++)
+		m->verdicts[v] = eg_counters_verdict(&c, v);
 	if (fd >= 0)
 		close(fd);
 }
