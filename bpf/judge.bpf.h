@@ -30,13 +30,38 @@ EG_TBL_LOOKUP(eg_tbl_v6_bound, struct eg_v6_coarse_bound, EG_MAP_V6_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_v6_fine_span, struct eg_span, EG_MAP_V6_FINE_INDEX)
 EG_TBL_LOOKUP(eg_tbl_v6_fine_bound, struct eg_v6_fine_bound, EG_MAP_V6_FINE_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_class, struct eg_class, EG_MAP_CLASSES)
-EG_TBL_LOOKUP(eg_tbl_dt_head, struct eg_dt_head, EG_MAP_DT_HEADS)
 EG_TBL_LOOKUP(eg_tbl_dt_v4_span, struct eg_span, EG_MAP_DT_V4_INDEX)
 EG_TBL_LOOKUP(eg_tbl_dt_v4_line, struct eg_dt_line, EG_MAP_DT_V4_LINES)
 EG_TBL_LOOKUP(eg_tbl_dt_v4_bound, struct eg_v4_bound, EG_MAP_DT_V4_BOUNDS)
 EG_TBL_LOOKUP(eg_tbl_dt_v6_span, struct eg_span, EG_MAP_DT_V6_INDEX)
 EG_TBL_LOOKUP(eg_tbl_dt_v6_bound, struct eg_v6_bound, EG_MAP_DT_V6_BOUNDS)
-EG_TBL_LOOKUP(eg_tbl_dt_decision, struct eg_dt_decision, EG_MAP_DT_DECISIONS)
+
+/*
+ * The decision-table heads and decisions: t is the config, whose copies
+ * serve the node-wide policy without touching two more map pages (see
+ * struct eg_config); a scope's policy reads the maps. NULL t: the maps.
+ */
+static __always_inline const struct eg_dt_head *eg_tbl_dt_head(const void *t, __u32 table)
+{
+	const struct eg_config *cfg = t;
+
+	if (cfg && table >> 1 == cfg->policy)
+		return &cfg->node_heads[table & 1];
+	return bpf_map_lookup_elem(&EG_MAP_DT_HEADS, &table);
+}
+
+static __always_inline const struct eg_dt_decision *eg_tbl_dt_decision(const void *t, __u32 id)
+{
+	const struct eg_config *cfg = t;
+
+	if (cfg && id < cfg->n_decisions && id < EG_CFG_DECISIONS) {
+		/* Masked where clang cannot drop it: it indexes with a copy of id the verifier
+		 * saw no bound on, and would drop a plain mask as redundant. */
+		asm volatile("%0 &= %1" : "+r"(id) : "i"(EG_CFG_DECISIONS - 1));
+		return &cfg->decisions[id];
+	}
+	return bpf_map_lookup_elem(&EG_MAP_DT_DECISIONS, &id);
+}
 
 /*
  * The classification and the decision-table lookup as global functions (see
@@ -48,9 +73,10 @@ struct eg_addr16 {
 	__u8 b[16];
 };
 __u32 eg_classify_once(const struct eg_addr16 *addr);
-__u32 eg_dt_find_once(const struct eg_addr16 *addr, __u32 table);
-#define EG_CLASSIFY(t, addr)	   eg_classify_once((const struct eg_addr16 *)(addr))
-#define EG_DT_FIND(t, table, addr) eg_dt_find_once((const struct eg_addr16 *)(addr), (table))
+__u32 eg_dt_find_once(const struct eg_addr16 *addr, const struct eg_config *cfg, __u32 table);
+#define EG_CLASSIFY(t, addr) eg_classify_once((const struct eg_addr16 *)(addr))
+#define EG_DT_FIND(t, table, addr)                                                                 \
+	eg_dt_find_once((const struct eg_addr16 *)(addr), (const struct eg_config *)(t), (table))
 #define EG_DT_ONLY
 #define EG_JUDGE_ONE eg_dt_judge_one
 /* Its NAT64 prefix loops split the verifier's state at every byte: checked once, not per path. */
@@ -80,9 +106,10 @@ __attribute__((noinline)) __u32 eg_embedded_v4_once(const struct eg_addr16 *addr
 	return addr && v4 ? eg_embedded_v4(addr->b, nat64 ? nat64->p : NULL, v4->b) : EG_EMBED_NONE;
 }
 
-__attribute__((noinline)) __u32 eg_dt_find_once(const struct eg_addr16 *addr, __u32 table)
+__attribute__((noinline)) __u32 eg_dt_find_once(const struct eg_addr16 *addr,
+						const struct eg_config *cfg, __u32 table)
 {
-	return addr ? eg_dt_find(NULL, table, addr->b) : EG_DT_NONE;
+	return addr ? eg_dt_find(cfg, table, addr->b) : EG_DT_NONE;
 }
 
 /* Socket types (linux/net.h), which the BPF programs compare against. */
@@ -157,14 +184,19 @@ static __always_inline int eg_data_stale(const struct eg_config *cfg)
 	return cfg && cfg->stale_after_ns && bpf_ktime_get_boot_ns() > cfg->stale_after_ns;
 }
 
-/* Decide for dest under the policy in slot (see eg_judge_tables for class_id). */
+/*
+ * Decide for dest under the policy in slot (see eg_judge_tables for
+ * class_id). The node-wide policy's header is the config's copy.
+ */
 static __always_inline void eg_judge(const struct eg_config *cfg, __u32 slot,
 				     const struct eg_dest *dest, struct eg_decision *d,
 				     __u32 *class_id)
 {
-	struct eg_policy_hdr *pol = bpf_map_lookup_elem(&EG_MAP_POLICY, &slot);
+	const struct eg_policy_hdr *pol = cfg && slot == cfg->policy
+						  ? &cfg->node_hdr
+						  : bpf_map_lookup_elem(&EG_MAP_POLICY, &slot);
 
-	eg_judge_tables(NULL, pol, slot, dest->addr, cfg ? cfg->nat64 : NULL, cfg ? cfg->flags : 0,
+	eg_judge_tables(cfg, pol, slot, dest->addr, cfg ? cfg->nat64 : NULL, cfg ? cfg->flags : 0,
 			eg_data_stale(cfg), d, class_id);
 }
 

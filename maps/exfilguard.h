@@ -215,19 +215,6 @@ struct eg_nat64_prefix {
 _Static_assert(sizeof(struct eg_nat64_prefix) == 16, "eg_nat64_prefix ABI");
 #define EG_MAX_NAT64_PREFIXES 8
 
-/* EG_MAP_CONFIG value. */
-struct eg_config {
-	__u32 policy;	  /* host order: id of the policy in force (EG_MAP_POLICY index) */
-	__u32 generation; /* host order: bumped on every change; invalidates socket caches */
-	__u32 data_gen;	  /* host order: which classification data is loaded (0: none) */
-	__u32 scoped;	  /* host order: non-zero when EG_MAP_SCOPES has entries */
-	__u32 flags;	  /* host order: EG_CFG_* */
-	__u32 pad;
-	__u64 stale_after_ns; /* host order, boot-time clock: data counts as stale after; 0 never */
-	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* the policy's nat64_prefixes */
-};
-_Static_assert(sizeof(struct eg_config) == 32 + 16 * EG_MAX_NAT64_PREFIXES, "eg_config ABI");
-
 /*
  * on_failure: closed. With no policy loaded, everything is denied; with stale
  * data, everything a CIDR rule does not allow is denied. Open (the default):
@@ -325,6 +312,39 @@ struct eg_info {
 _Static_assert(sizeof(struct eg_info) == 32 + 3 * EG_PATH_LEN + EG_DATASET_LEN, "eg_info ABI");
 
 #include "tables.h"
+
+/* Decisions the config carries a copy of (ids below it): a policy seldom compiles to more. */
+#define EG_CFG_DECISIONS 64 /* a power of two: the kernel masks ids with it */
+
+/* EG_MAP_CONFIG value. */
+struct eg_config {
+	__u32 policy;	  /* host order: id of the policy in force (EG_MAP_POLICY index) */
+	__u32 generation; /* host order: bumped on every change; invalidates socket caches */
+	__u32 data_gen;	  /* host order: which classification data is loaded (0: none) */
+	__u32 scoped;	  /* host order: non-zero when EG_MAP_SCOPES has entries */
+	__u32 flags;	  /* host order: EG_CFG_* */
+	__u32 pad;
+	__u64 stale_after_ns; /* host order, boot-time clock: data counts as stale after; 0 never */
+	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* the policy's nat64_prefixes */
+	/*
+	 * Copies of what the node-wide policy's lookups read elsewhere: its
+	 * EG_MAP_POLICY header, its two EG_MAP_DT_HEADS entries (fresh and stale
+	 * data) and the first decisions of EG_MAP_DT_DECISIONS, written with
+	 * the rest of the config by the switch (eg_guard_apply). Where the TLB
+	 * starts empty at each syscall (page-table isolation without PCID, as on
+	 * the PVM guests we measure on), every further map page a hook touches
+	 * costs a page walk, ~25 ns: an allowed connect now reads this page, its
+	 * decision-table cell and its counter row. Scopes' policies use the maps.
+	 */
+	struct eg_policy_hdr node_hdr;
+	struct eg_dt_head node_heads[2]; /* EG_DT_TABLE(policy, 0) and EG_DT_TABLE(policy, 1) */
+	__u32 n_decisions;		 /* host order: how many of decisions[] are copied */
+	__u32 pad2;
+	struct eg_dt_decision decisions[EG_CFG_DECISIONS]; /* [EG_DT_NONE] unused, as in the map */
+};
+_Static_assert(sizeof(struct eg_config) ==
+		       32 + 16 * EG_MAX_NAT64_PREFIXES + 32 + 8 * EG_CFG_DECISIONS,
+	       "eg_config ABI");
 
 /*
  * EG_MAP_WORKLOADS: an address of a guarded workload's own network namespace

@@ -356,6 +356,34 @@ int eg_guard_scopes_fd(const struct eg_guard *g)
 	return bpf_map__fd(g->skel->maps.EG_MAP_SCOPES);
 }
 
+/*
+ * The config's copies for the node-wide policy (see struct eg_config): read
+ * back from the maps eg_guard_set_decisions filled, so that the copy and the
+ * maps cannot disagree.
+ */
+static int copy_node_tables(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_config *cfg,
+			    struct eg_error *err)
+{
+	int heads_fd = map_fd(g, g->skel->maps.EG_MAP_DT_HEADS);
+	int decisions_fd = map_fd(g, g->skel->maps.EG_MAP_DT_DECISIONS);
+	uint32_t n = bpf_map__max_entries(g->skel->maps.EG_MAP_DT_DECISIONS), i;
+
+	cfg->node_hdr = rs->hdr;
+	for (i = 0; i < 2; i++) {
+		uint32_t table = EG_DT_TABLE(cfg->policy, i);
+
+		if (bpf_map_lookup_elem(heads_fd, &table, &cfg->node_heads[i]))
+			return eg_fail(err, errno, "cannot read decision table %u's head: %s",
+				       table, strerror(errno));
+	}
+	cfg->n_decisions = n < EG_CFG_DECISIONS ? n : EG_CFG_DECISIONS;
+	for (i = 0; i < cfg->n_decisions; i++)
+		if (bpf_map_lookup_elem(decisions_fd, &i, &cfg->decisions[i]))
+			return eg_fail(err, errno, "cannot read decision %u: %s", i,
+				       strerror(errno));
+	return 0;
+}
+
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
 {
 	int policy_fd = map_fd(g, g->skel->maps.EG_MAP_POLICY);
@@ -379,6 +407,8 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 	cfg.flags = g->flags;
 	cfg.stale_after_ns = g->stale_after_ns;
 	memcpy(cfg.nat64, g->nat64, sizeof(cfg.nat64));
+	if (copy_node_tables(g, rs, &cfg, err))
+		return -1;
 	if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY))
 		return eg_fail(err, errno, "cannot switch to the new policy: %s", strerror(errno));
 	g->generation = cfg.generation;
