@@ -5,6 +5,10 @@
  * policy `check` accepts) and enforce. The first 65,536 prefixes deny every
  * even address of 198.18.0.0/15; the rest deny even addresses of 10.0.0.0/8,
  * which nothing contacts. UDP connects send nothing.
+ *
+ * And a policy of more decisions than the config carries copies of
+ * (EG_CFG_DECISIONS): decisions past the copies come from their map, and
+ * the copies the kernel reads equal the maps they were taken from.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,10 +17,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include "../lib/check.h"
 #include "../lib/guard.h"
 #include "../lib/testenv.h"
 #include "../lib/workload.h"
+#include "pins.h"
 
 static struct guard guard;
 
@@ -77,6 +83,88 @@ static void test_1m_prefixes(void)
 	check_big(1000000, "big1m", 0);
 }
 
+/* n rules, each its own decision: rule i denies 198.18.i.0/24 (audits it when i is odd). */
+static int write_many_rules_policy(size_t n, char out[PATH_MAX])
+{
+	FILE *f;
+	size_t i;
+
+	testenv_path("many.yaml", out);
+	f = fopen(out, "w");
+	if (!f)
+		return -1;
+	fputs("rules:\n", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "  - action: %s\n    cidr: [198.18.%zu.0/24]\n",
+			i % 2 ? "audit" : "deny", i);
+	return fclose(f);
+}
+
+/* The config's copies against the maps they were taken from. */
+static void check_config_copies(void)
+{
+	int heads = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_DT_HEADS));
+	int decisions = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_DT_DECISIONS));
+	struct eg_config cfg;
+	struct eg_dt_head head;
+	struct eg_dt_decision dd;
+	uint32_t i, table;
+
+	ASSERT_EQ(eg_pinned_read0(testenv.pin_dir, EG_STR(EG_MAP_CONFIG), &cfg), 0, "config read");
+	ASSERT_TRUE(heads >= 0 && decisions >= 0, "decision-table maps pinned");
+	EXPECT_EQ(cfg.n_decisions, EG_CFG_DECISIONS, "the config copies its full share");
+	EXPECT_EQ(cfg.node_hdr.loaded, 1, "node policy header copied");
+	for (i = 0; i < 2; i++) {
+		table = EG_DT_TABLE(cfg.policy, i);
+		ASSERT_EQ(bpf_map_lookup_elem(heads, &table, &head), 0, "head read");
+		EXPECT_EQ(memcmp(&head, &cfg.node_heads[i], sizeof(head)), 0,
+			  "head copy equals the map");
+	}
+	for (i = 0; i < cfg.n_decisions; i++) {
+		ASSERT_EQ(bpf_map_lookup_elem(decisions, &i, &dd), 0, "decision read");
+		EXPECT_EQ(memcmp(&dd, &cfg.decisions[i], sizeof(dd)), 0,
+			  "decision copy equals the map");
+	}
+	close(heads);
+	close(decisions);
+}
+
+/* The id of the first decision rule decides with; 0 (EG_DT_NONE) when there is none. */
+static uint32_t decision_of_rule(uint16_t rule)
+{
+	int fd = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_DT_DECISIONS));
+	struct eg_dt_decision dd;
+	uint32_t id, found = EG_DT_NONE;
+
+	for (id = 1; fd >= 0 && !found && bpf_map_lookup_elem(fd, &id, &dd) == 0; id++)
+		if (dd.rule == rule)
+			found = id;
+	if (fd >= 0)
+		close(fd);
+	return found;
+}
+
+static void test_more_decisions_than_copied(void)
+{
+	char policy[PATH_MAX];
+
+	ASSERT_OK(write_many_rules_policy(100, policy), "policy written");
+	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "many"), 0, "guard started");
+	check_config_copies();
+	EXPECT_TRUE(decision_of_rule(98) >= EG_CFG_DECISIONS, "rule 98's decision is not copied");
+	EXPECT_EQ(workload_udp_verdict(testenv.cg_guarded, "198.18.0.1", 9), 0,
+		  "rule 0 (a copied decision) denies");
+	EXPECT_EQ(workload_udp_verdict(testenv.cg_guarded, "198.18.98.1", 9), 0,
+		  "rule 98 (a decision past the copies) denies");
+	EXPECT_TRUE(workload_udp_verdict(testenv.cg_guarded, "198.18.99.1", 9) != 0,
+		    "rule 99 audits: allowed");
+	EXPECT_TRUE(workload_udp_verdict(testenv.cg_guarded, "198.18.200.1", 9) != 0,
+		    "no rule: allowed");
+	EXPECT_EQ(testenv_counter(EG_CTR_HOOK(EG_HOOK_CONNECT4, EG_VERDICT_AUDIT)), 1,
+		  "the audit past the copies counted as an audit");
+	EXPECT_EQ(testenv_guard_finish(&guard, check_failed), 0, "guard stopped cleanly");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -85,6 +173,8 @@ int main(void)
 	RUN_TEST(test_65536_prefixes);
 	testenv_guard_reset();
 	RUN_TEST(test_1m_prefixes);
+	testenv_guard_reset();
+	RUN_TEST(test_more_decisions_than_copied);
 	testenv_guard_reset();
 	return check_summary();
 }
