@@ -80,9 +80,18 @@ $(BUILD)/bench_floor.bpf.o: tools/bench_floor.bpf.c | $(SETUP)
 $(BUILD)/bench_floor.skel.h: $(BUILD)/bench_floor.bpf.o
 	$(BPFTOOL) gen skeleton $< name bench_floor_bpf > $@.tmp && mv $@.tmp $@
 
+# The bench's page probe: what one more map page costs a hook (not part of exfilguard).
+$(BUILD)/bench_pages.bpf.o: tools/bench_pages.bpf.c | $(SETUP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench_pages.skel.h: $(BUILD)/bench_pages.bpf.o
+	$(BPFTOOL) gen skeleton $< name bench_pages_bpf > $@.tmp && mv $@.tmp $@
+
 # Generated headers must exist before the first compile; after it, the .d
 # files say which objects include them.
 $(BUILD)/obj/tools/bench_variants.o: | $(BUILD)/bench_floor.skel.h
+$(BUILD)/obj/tools/bench_pages.o: | $(BUILD)/bench_pages.skel.h
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/exfilguard.skel.h $(BUILD)/exfilguard_maps.skel.h $(SETUP)
 	@mkdir -p $(@D)

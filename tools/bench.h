@@ -163,6 +163,8 @@ double bench_run_progs(const struct bench_variant *v, const struct bench_env *e,
 
 /* ---- bench_scale.c ---- */
 int bench_scale(const struct bench_env *e, const char *dir);
+/* The page probe (bench_pages.c): what one more map page costs a connect4 program. */
+int bench_pages(const struct bench_env *e);
 int bench_daemon_memory(const char *exe, const char *policy, const char *cg);
 
 #endif

@@ -19,7 +19,8 @@
  * one allowed address only; BENCH_WORK=0,1: only these workloads in the
  * rounds (enum bench_work: 0 UDP connect, 1 sendto, 2 TCP connect+close,
  * 3 bulk TCP, 4 the denied mix); BENCH_SCALE_ONLY=1: the CIDR-only size
- * sweep only (BENCH_SCALE_SIZES=10,1000000: those sizes).
+ * sweep only (BENCH_SCALE_SIZES=10,1000000: those sizes). After the hot
+ * loops, the page probe (bench_pages.c): what one more map page costs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -343,6 +344,7 @@ int main(int argc, char **argv)
 	printf("(nftables never sees UDP connect(): it sends nothing, netfilter runs on "
 	       "packets)\n");
 	hot_loops();
+	bench_pages(&env);
 	if (getenv("BENCH_QUICK"))
 		return 0;
 	printf("tight deny loop, UDP connect() to one denied address, %d calls:\n",
