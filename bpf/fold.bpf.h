@@ -13,14 +13,17 @@
 #include "maps.bpf.h"
 #include "../maps/decide.h"
 
-/* One more in counter slot (see struct eg_counter_row): this CPU's row, an atomic add. */
+/*
+ * One more in counter slot (see struct eg_counter_row): this CPU's row, an
+ * atomic add, in the page of the config the hook read (struct eg_hot).
+ */
 static __always_inline void eg_count(__u32 slot)
 {
-	__u32 row = bpf_get_smp_processor_id() % EG_CTR_ROWS;
-	struct eg_counter_row *r = bpf_map_lookup_elem(&EG_MAP_COUNTERS, &row);
+	__u32 zero = 0, row = bpf_get_smp_processor_id() % EG_CTR_ROWS;
+	struct eg_hot *hot = bpf_map_lookup_elem(&EG_MAP_HOT, &zero);
 
-	if (r)
-		__sync_fetch_and_add(&r->v[slot & (EG_CTR_SLOTS - 1)], 1);
+	if (hot)
+		__sync_fetch_and_add(&hot->rows[row].v[slot & (EG_CTR_SLOTS - 1)], 1);
 }
 
 /* The fold key of a report; pid is the current tgid (also in kernel context: only a key). */

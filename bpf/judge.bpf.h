@@ -138,11 +138,19 @@ struct eg_dest {
 
 #include "packet.bpf.h"
 
+/*
+ * This generation's config: its slot of EG_MAP_HOT is 1 when EG_MAP_SLOT has
+ * a second entry. The verifier inlines that lookup with the map's size as an
+ * immediate, so the slot costs no memory access.
+ */
 static __always_inline struct eg_config *eg_config_get(void)
 {
-	__u32 zero = 0;
+	__u32 zero = 0, one = 1;
+	struct eg_hot *hot = bpf_map_lookup_elem(&EG_MAP_HOT, &zero);
 
-	return bpf_map_lookup_elem(&EG_MAP_CONFIG, &zero);
+	if (!hot)
+		return NULL;
+	return &hot->cfg[bpf_map_lookup_elem(&EG_MAP_SLOT, &one) ? 1 : 0];
 }
 
 /*

@@ -16,17 +16,19 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct eg_config);
-} EG_MAP_CONFIG SEC(".maps");
+	__type(value, struct eg_hot);
+} EG_MAP_HOT SEC(".maps");
 
+/* Never read or written: userspace sizes it (1 or 2) to the generation's config slot + 1. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EG_CTR_ROWS);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct eg_counter_row);
-} EG_MAP_COUNTERS SEC(".maps");
+	__type(value, __u32);
+} EG_MAP_SLOT SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -17,13 +17,13 @@
 #include <linux/types.h>
 
 /* Map names as they appear in the object and under the pin directory. */
-#define EG_MAP_RULES	 eg_rules     /* LPM trie: (policy, prefix) -> rule */
-#define EG_MAP_POLICY	 eg_policy    /* array: policy id -> policy header */
-#define EG_MAP_CONFIG	 eg_config    /* array[1]: what is in force */
-#define EG_MAP_COUNTERS	 eg_counters  /* array: struct eg_counter_row per CPU (mod rows) */
-#define EG_MAP_EVENTS	 eg_events    /* ring buffer of struct eg_event */
-#define EG_MAP_SKSTATE	 eg_skstate   /* socket storage: per-socket verdict cache */
-#define EG_MAP_INFO	 eg_info      /* array[1]: daemon metadata for status */
+#define EG_MAP_RULES	 eg_rules   /* LPM trie: (policy, prefix) -> rule */
+#define EG_MAP_POLICY	 eg_policy  /* array: policy id -> policy header */
+#define EG_MAP_HOT	 eg_hot	    /* array[1], mappable: struct eg_hot (configs, counters) */
+#define EG_MAP_SLOT	 eg_slot    /* array of 1 or 2: its size is the generation's cfg slot + 1 */
+#define EG_MAP_EVENTS	 eg_events  /* ring buffer of struct eg_event */
+#define EG_MAP_SKSTATE	 eg_skstate /* socket storage: per-socket verdict cache */
+#define EG_MAP_INFO	 eg_info    /* array[1]: daemon metadata for status */
 #define EG_MAP_SELECTORS eg_selectors /* hash: (policy, selector, value) -> rule */
 #define EG_MAP_SCOPES	 eg_scopes    /* hash: cgroup id -> policy slot of its scope */
 #define EG_MAP_CLASSES	 eg_classes   /* array: class id -> struct eg_class */
@@ -129,7 +129,7 @@ enum eg_match {
 enum eg_hook { EG_HOOK_LIST(EG_HOOK_ENUM_) EG_HOOK_COUNT };
 #undef EG_HOOK_ENUM_
 
-/* Counter slots of EG_MAP_COUNTERS: per hook allowed/denied/audited, then totals. */
+/* Counter slots of EG_MAP_HOT's rows: per hook allowed/denied/audited, then totals. */
 #define EG_CTR_HOOK(hook, verdict) ((hook)*EG_VERDICT_COUNT + (verdict))
 enum eg_counter {
 	EG_CTR_EVENTS_DROPPED = EG_HOOK_COUNT * EG_VERDICT_COUNT, /* ring buffer full: event lost */
@@ -142,14 +142,13 @@ enum eg_counter {
 };
 
 /*
- * EG_MAP_COUNTERS value: all the counters of one row; a counter is the sum
- * of its column over the rows. CPU n adds to row n % EG_CTR_ROWS by atomic
- * adds (rows are shared only past EG_CTR_ROWS CPUs), so each CPU writes
- * cache lines of its own. A plain array (16 KiB, kmalloc'd), not a per-CPU
- * one: on the project VM (a PVM guest, page-table isolation on) the add to a
- * per-CPU map's value cost every hook run ~70 ns by the programs' own run
- * time, more than the decision (an allowed UDP connect: 353 -> 278 ns per
- * run), where the atomic add to this row costs a few ns.
+ * All the counters of one row of EG_MAP_HOT; a counter is the sum of its
+ * column over the rows. CPU n adds to row n % EG_CTR_ROWS by atomic adds
+ * (rows are shared only past EG_CTR_ROWS CPUs), so each CPU writes cache
+ * lines of its own. A plain array, not a per-CPU one: on the project VM (a PVM guest, page-table
+ * isolation on) the add to a per-CPU map's value cost every hook run ~70 ns by the programs' own
+ * run time, more than the decision (an allowed UDP connect: 353 -> 278 ns per run), where the
+ * atomic add to this row costs a few ns.
  */
 #define EG_CTR_ROWS  32
 #define EG_CTR_SLOTS 64 /* a power of two: the hooks index by slot & (EG_CTR_SLOTS - 1) */
@@ -214,17 +213,6 @@ struct eg_nat64_prefix {
 };
 _Static_assert(sizeof(struct eg_nat64_prefix) == 16, "eg_nat64_prefix ABI");
 #define EG_MAX_NAT64_PREFIXES 8
-
-/*
- * on_failure: closed. With no policy loaded, everything is denied; with stale
- * data, everything a CIDR rule does not allow is denied. Open (the default):
- * no policy allows everything; stale data is not used for verdicts.
- */
-#define EG_CFG_FAIL_CLOSED 1u
-/* raw_sockets: allow. Else header-including raw sockets (IP_HDRINCL, IPPROTO_RAW) are refused. */
-#define EG_CFG_RAW_ALLOW 2u
-/* accounting: all. Else only denied and audited destinations are counted by volume. */
-#define EG_CFG_ACCT_ALL 4u
 
 /*
  * EG_MAP_SKSTATE value: what the socket hooks last allowed for a socket, so
@@ -313,38 +301,7 @@ _Static_assert(sizeof(struct eg_info) == 32 + 3 * EG_PATH_LEN + EG_DATASET_LEN, 
 
 #include "tables.h"
 
-/* Decisions the config carries a copy of (ids below it): a policy seldom compiles to more. */
-#define EG_CFG_DECISIONS 64 /* a power of two: the kernel masks ids with it */
-
-/* EG_MAP_CONFIG value. */
-struct eg_config {
-	__u32 policy;	  /* host order: id of the policy in force (EG_MAP_POLICY index) */
-	__u32 generation; /* host order: bumped on every change; invalidates socket caches */
-	__u32 data_gen;	  /* host order: which classification data is loaded (0: none) */
-	__u32 scoped;	  /* host order: non-zero when EG_MAP_SCOPES has entries */
-	__u32 flags;	  /* host order: EG_CFG_* */
-	__u32 pad;
-	__u64 stale_after_ns; /* host order, boot-time clock: data counts as stale after; 0 never */
-	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* the policy's nat64_prefixes */
-	/*
-	 * Copies of what the node-wide policy's lookups read elsewhere: its
-	 * EG_MAP_POLICY header, its two EG_MAP_DT_HEADS entries (fresh and stale
-	 * data) and the first decisions of EG_MAP_DT_DECISIONS, written with
-	 * the rest of the config by the switch (eg_guard_apply). Where the TLB
-	 * starts empty at each syscall (page-table isolation without PCID, as on
-	 * the PVM guests we measure on), every further map page a hook touches
-	 * costs a page walk, ~25 ns: an allowed connect now reads this page, its
-	 * decision-table cell and its counter row. Scopes' policies use the maps.
-	 */
-	struct eg_policy_hdr node_hdr;
-	struct eg_dt_head node_heads[2]; /* EG_DT_TABLE(policy, 0) and EG_DT_TABLE(policy, 1) */
-	__u32 n_decisions;		 /* host order: how many of decisions[] are copied */
-	__u32 pad2;
-	struct eg_dt_decision decisions[EG_CFG_DECISIONS]; /* [EG_DT_NONE] unused, as in the map */
-};
-_Static_assert(sizeof(struct eg_config) ==
-		       32 + 16 * EG_MAX_NAT64_PREFIXES + 32 + 8 * EG_CFG_DECISIONS,
-	       "eg_config ABI");
+#include "hot.h"
 
 /*
  * EG_MAP_WORKLOADS: an address of a guarded workload's own network namespace

@@ -12,12 +12,12 @@
 #include "pins.h"
 
 /* The guard's verdicts over every hook, from its counters. */
-static json_object *verdict_totals(int counters_fd)
+static json_object *verdict_totals(int hot_fd)
 {
 	json_object *obj = json_object_new_object();
 	struct eg_counters c;
 
-	eg_counters_read(counters_fd, &c);
+	eg_counters_read(hot_fd, &c);
 	for (unsigned v = 0; v < EG_VERDICT_COUNT; v++)
 		json_object_object_add(obj, eg_verdict_name(v),
 				       json_object_new_uint64(eg_counters_verdict(&c, v)));
@@ -60,12 +60,12 @@ static void print_text(json_object *all, json_object *verdicts)
 int eg_lookup_live(struct eg_cli *cli, const struct eg_lookup_target *targets, size_t n)
 {
 	int dns_fd = eg_pinned_map_fd(cli->pin_dir, EG_STR(EG_MAP_DNS));
-	int counters_fd = eg_pinned_map_fd(cli->pin_dir, EG_STR(EG_MAP_COUNTERS));
+	int hot_fd = eg_pinned_map_fd(cli->pin_dir, EG_STR(EG_MAP_HOT));
 	json_object *top = json_object_new_object(), *all = json_object_new_array(), *verdicts;
 	uint64_t now = eg_dns_now_boot_ns();
 	struct eg_error err = {0};
 
-	if (dns_fd < 0 || counters_fd < 0) {
+	if (dns_fd < 0 || hot_fd < 0) {
 		eg_fail(&err, errno, "--live: no running guard pinned at %s: %s", cli->pin_dir,
 			strerror(errno));
 		json_object_put(top);
@@ -77,9 +77,9 @@ int eg_lookup_live(struct eg_cli *cli, const struct eg_lookup_target *targets, s
 	}
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(all, target_json(&targets[i], dns_fd, now));
-	verdicts = verdict_totals(counters_fd);
+	verdicts = verdict_totals(hot_fd);
 	close(dns_fd);
-	close(counters_fd);
+	close(hot_fd);
 	if (!cli->json)
 		print_text(all, verdicts);
 	json_object_object_add(top, "addresses", all);

@@ -36,7 +36,7 @@ static void add_counter(json_object *obj, const char *name, const struct eg_coun
 
 static json_object *counters_json(const char *pin_dir)
 {
-	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_COUNTERS));
+	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_HOT));
 	json_object *obj = json_object_new_object(), *hooks = json_object_new_object();
 	struct eg_counters c;
 	unsigned hook, v;

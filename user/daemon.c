@@ -121,7 +121,7 @@ static int create_pins(struct eg_daemon *d, struct eg_error *err)
 /* The first generation; when adopting a pinned guard, it counts on in its counters. */
 static int build_first(struct eg_daemon *d, int adopt, struct eg_error *err)
 {
-	struct eg_carry carry = {-1, -1, -1};
+	struct eg_carry carry = {-1, -1, -1, 0};
 	int rc;
 
 	if (adopt)

@@ -65,13 +65,13 @@ static void set_failure_policy(struct eg_bundle *b, struct eg_guard *g)
 }
 
 int eg_generation_build(struct eg_generation *gen, struct eg_target *t,
-			const struct eg_carry *counters_fd, struct eg_error *err)
+			const struct eg_carry *carry, struct eg_error *err)
 {
 	struct eg_bundle *b = &gen->b;
 	struct eg_guard *g = &gen->guard;
 	const struct eg_world *world = b->have_world ? &b->world : NULL;
 
-	if (eg_guard_load_bundle(g, b, counters_fd, err))
+	if (eg_guard_load_bundle(g, b, carry, err))
 		return -1;
 	set_failure_policy(b, g);
 	if (load_scopes(t, b, g, err) || eg_guard_apply(g, &b->rules, err) ||

@@ -30,11 +30,11 @@ struct eg_generation {
 /*
  * Load the object for gen->b (loaded by the caller) and fill it: data,
  * scopes and the cgroups in them, rules, info; everything but attaching.
- * counters_fd: the counters of the generation in force, to count on in
+ * carry: the counters (and config slots) of the generation in force, to count on in
  * (NULL: none). On failure the guard is destroyed, the bundle left to the caller.
  */
 int eg_generation_build(struct eg_generation *gen, struct eg_target *t,
-			const struct eg_carry *counters_fd, struct eg_error *err);
+			const struct eg_carry *carry, struct eg_error *err);
 
 /* Destroy the guard (detaching and unpinning what it holds) and free the bundle. */
 void eg_generation_drop(struct eg_generation *gen);

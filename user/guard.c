@@ -139,7 +139,8 @@ static struct exfilguard_bpf *open_and_load(struct eg_guard *g, struct upload *u
 	 * the first's.
 	 */
 	if (size_table_maps(g, u->world, u->dt) || eg_guard_carry_into(g, carry) ||
-	    eg_guard_objects_load(g, !carry || carry->counters_fd < 0, upload_tables, u)) {
+	    eg_guard_objects_load(g, !carry || carry->hot_fd < 0, upload_tables, u) ||
+	    eg_guard_map_hot(g)) {
 		int e = errno;
 
 		exfilguard_bpf__destroy(g->nf_skel);
@@ -369,7 +370,7 @@ uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot)
 
 int eg_guard_counters_fd(const struct eg_guard *g)
 {
-	return bpf_map__fd(g->skel->maps.EG_MAP_COUNTERS);
+	return bpf_map__fd(g->skel->maps.EG_MAP_HOT);
 }
 
 int eg_guard_folds_fd(const struct eg_guard *g)

@@ -33,19 +33,23 @@ struct eg_guard {
 	uint64_t stale_after_ns; /* boot-time clock; 0: never */
 	struct eg_nf_links nf;	 /* the netfilter hooks' links (user/nflinks.c) */
 	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* for the config */
+	uint32_t cfg_slot;  /* this generation's config in EG_MAP_HOT (struct eg_hot) */
+	struct eg_hot *hot; /* EG_MAP_HOT mapped: configs are written through it */
 };
 
 /*
  * Open and load the embedded object, its classification maps sized for
  * world (NULL: no classification data) and its decision-table maps for dt,
  * and fill both (eg_guard_set_world, eg_guard_set_decisions) while the
- * programs are verified; explains missing privileges or BPF support. carry: the counters, byte and
+ * programs are verified; explains missing privileges or BPF support. carry: the hot (configs
+ * and counters), byte and
  * name maps of the generation in force (a reload's, or the pinned ones when
  * adopting), which the new one counts on in when they have the same shape;
  * NULL to start from zero.
  */
 struct eg_carry {
-	int counters_fd, bytes_fd, dns_fd; /* -1: none */
+	int hot_fd, bytes_fd, dns_fd; /* -1: none */
+	uint32_t cfg_slot;	      /* the config slot of the generation in force (hot_fd's) */
 };
 int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct eg_dtset *dt,
 		  const struct eg_carry *carry, struct eg_error *err);
@@ -58,8 +62,14 @@ int eg_guard_load(struct eg_guard *g, const struct eg_world *world, const struct
  */
 int eg_guard_objects_load(struct eg_guard *g, int side_by_side, void (*after)(void *arg),
 			  void *arg);
-/* Count on in carry's maps where they have the same shape (guard_carry.c); NULL: none. */
+/*
+ * Count on in carry's maps where they have the same shape (guard_carry.c),
+ * and take the config slot that carry's generation does not use; NULL: none.
+ */
 int eg_guard_carry_into(struct eg_guard *g, const struct eg_carry *carry);
+/* EG_MAP_HOT mapped into g->hot after the load; unmapped. */
+int eg_guard_map_hot(struct eg_guard *g);
+void eg_guard_unmap_hot(struct eg_guard *g);
 /* The maps of a running guard, to carry on (not new fds). */
 void eg_guard_carry(const struct eg_guard *g, struct eg_carry *out);
 /* The maps pinned under pin_dir (new fds, or -1), and closing them. */
@@ -137,7 +147,7 @@ int eg_guard_pin(struct eg_guard *g, const char *pin_dir, struct eg_error *err);
 /* File descriptor of the event ring buffer. */
 int eg_guard_events_fd(const struct eg_guard *g);
 
-/* A guard's counters map (not a new fd). */
+/* A guard's counters: its EG_MAP_HOT (not a new fd). */
 int eg_guard_counters_fd(const struct eg_guard *g);
 /* The fold map (EG_MAP_FOLDS, user/fold.h). */
 int eg_guard_folds_fd(const struct eg_guard *g);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * What the hooks read to decide, besides the tables: the policy headers
- * (the node-wide one and the scopes'), and the config entry whose one write
- * switches a new generation to its policy.
+ * (the node-wide one and the scopes'), and the generation's config in its
+ * slot of EG_MAP_HOT (struct eg_hot).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,19 +28,19 @@ int eg_guard_apply_scope(struct eg_guard *g, const struct eg_ruleset *rs, uint32
 	return 0;
 }
 
+/*
+ * The config in force, written in place through the mapping (the hooks are
+ * adding to the counters beside it): scoped first, then a new generation
+ * number, so that sockets judged under the old assignment are judged again.
+ */
 int eg_guard_set_scope_cgroups(struct eg_guard *g, struct eg_error *err)
 {
-	struct eg_config cfg;
-	uint32_t zero = 0;
-	int fd = map_fd(g, g->skel->maps.EG_MAP_CONFIG);
+	struct eg_config *cfg = g->hot ? &g->hot->cfg[g->cfg_slot] : NULL;
 
-	/* A new generation number: sockets judged under the old assignment are judged again. */
-	if (bpf_map_lookup_elem(fd, &zero, &cfg))
-		return eg_fail(err, errno, "cannot read the config: %s", strerror(errno));
-	cfg.generation = ++g->generation;
-	cfg.scoped = g->scoped;
-	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY))
-		return eg_fail(err, errno, "cannot update the config: %s", strerror(errno));
+	if (!cfg)
+		return eg_fail(err, EINVAL, "internal: the config is not mapped");
+	__atomic_store_n(&cfg->scoped, g->scoped, __ATOMIC_RELEASE);
+	__atomic_store_n(&cfg->generation, ++g->generation, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -80,8 +80,7 @@ static int copy_node_tables(struct eg_guard *g, const struct eg_ruleset *rs, str
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
 {
 	int policy_fd = map_fd(g, g->skel->maps.EG_MAP_POLICY);
-	int config_fd = map_fd(g, g->skel->maps.EG_MAP_CONFIG);
-	uint32_t id = EG_SLOT_NODE, zero = 0;
+	uint32_t id = EG_SLOT_NODE;
 	struct eg_config cfg;
 
 	if (rs->n_entries && ntohl(rs->entries[0].key.policy) != id)
@@ -91,7 +90,7 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 	if (bpf_map_update_elem(policy_fd, &id, &rs->hdr, BPF_ANY))
 		return eg_fail(err, errno, "cannot store the policy header: %s", strerror(errno));
 
-	/* The switch: one write of the config entry. */
+	/* This generation's config, in its slot: no program reads that slot until the takeover. */
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.policy = id;
 	cfg.generation = g->generation + 1;
@@ -102,8 +101,9 @@ int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_er
 	memcpy(cfg.nat64, g->nat64, sizeof(cfg.nat64));
 	if (copy_node_tables(g, rs, &cfg, err))
 		return -1;
-	if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY))
-		return eg_fail(err, errno, "cannot switch to the new policy: %s", strerror(errno));
+	if (!g->hot)
+		return eg_fail(err, EINVAL, "internal: the config is not mapped");
+	memcpy(&g->hot->cfg[g->cfg_slot], &cfg, sizeof(cfg));
 	g->generation = cfg.generation;
 	return 0;
 }

@@ -242,6 +242,7 @@ void eg_guard_destroy(struct eg_guard *g)
 {
 	if (g->pin_dir[0])
 		eg_pins_remove(g->pin_dir, NULL, NULL);
+	eg_guard_unmap_hot(g);
 	if (g->skel)
 		exfilguard_bpf__destroy(g->skel); /* closes links: detaches */
 	eg_nf_close(&g->nf);

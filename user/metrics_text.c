@@ -61,10 +61,10 @@ void eg_tallies_print(FILE *f, const char *name, const char *dim, const struct e
 	tally_series(f, name, dim, "other", t->other);
 }
 
-/* Verdicts per hook from EG_MAP_COUNTERS, and the kernel's own counters. */
+/* Verdicts per hook from EG_MAP_HOT's counters, and the kernel's own counters. */
 static void kernel_counters(FILE *f, const struct eg_metrics *s)
 {
-	int fd = eg_pinned_map_fd(s->pin_dir, EG_STR(EG_MAP_COUNTERS));
+	int fd = eg_pinned_map_fd(s->pin_dir, EG_STR(EG_MAP_HOT));
 	struct eg_counters c;
 
 	eg_counters_read(fd, &c);

@@ -134,34 +134,69 @@ int eg_pinned_info(const char *pin_dir, struct eg_info *info)
 	return eg_pinned_read0(pin_dir, EG_STR(EG_MAP_INFO), info);
 }
 
-int eg_pinned_config(const char *pin_dir, struct eg_config *cfg)
+uint32_t eg_pinned_cfg_slot(const char *pin_dir)
 {
-	return eg_pinned_read0(pin_dir, EG_STR(EG_MAP_CONFIG), cfg);
+	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_SLOT));
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	int ok;
+
+	memset(&info, 0, sizeof(info));
+	ok = fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok && info.max_entries == 2 ? 1 : 0;
 }
 
-/* Is fd a counters map of this binary's layout (a pin of an older one reads as 0)? */
-static int counters_layout_ok(int fd)
+/* Is fd an EG_MAP_HOT of this binary's layout (a pin of an older one reads as 0)? */
+static int hot_layout_ok(int fd)
 {
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
 	return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == BPF_MAP_TYPE_ARRAY &&
-	       info.value_size == sizeof(struct eg_counter_row) && info.max_entries == EG_CTR_ROWS;
+	       info.value_size == sizeof(struct eg_hot) && info.max_entries == 1;
 }
 
-int eg_counters_read(int counters_fd, struct eg_counters *out)
+/* EG_MAP_HOT's value, into a new allocation; NULL when fd is not one of this layout. */
+static struct eg_hot *hot_read(int fd)
 {
-	struct eg_counter_row row;
+	struct eg_hot *hot = malloc(sizeof(*hot));
+	uint32_t zero = 0;
+
+	if (hot && hot_layout_ok(fd) && bpf_map_lookup_elem(fd, &zero, hot) == 0)
+		return hot;
+	free(hot);
+	return NULL;
+}
+
+int eg_pinned_config(const char *pin_dir, struct eg_config *cfg)
+{
+	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_HOT));
+	struct eg_hot *hot = fd >= 0 ? hot_read(fd) : NULL;
+
+	if (fd >= 0)
+		close(fd);
+	if (!hot)
+		return -1;
+	*cfg = hot->cfg[eg_pinned_cfg_slot(pin_dir)];
+	free(hot);
+	return 0;
+}
+
+int eg_counters_read(int hot_fd, struct eg_counters *out)
+{
+	struct eg_hot *hot = hot_read(hot_fd);
 	uint32_t i, slot;
 
 	memset(out, 0, sizeof(*out));
-	if (!counters_layout_ok(counters_fd))
+	if (!hot)
 		return -1;
 	for (i = 0; i < EG_CTR_ROWS; i++)
-		if (bpf_map_lookup_elem(counters_fd, &i, &row) == 0)
-			for (slot = 0; slot < EG_CTR_COUNT; slot++)
-				out->v[slot] += row.v[slot];
+		for (slot = 0; slot < EG_CTR_COUNT; slot++)
+			out->v[slot] += hot->rows[i].v[slot];
+	free(hot);
 	return 0;
 }
 
@@ -174,11 +209,11 @@ uint64_t eg_counters_verdict(const struct eg_counters *c, unsigned verdict)
 	return sum;
 }
 
-uint64_t eg_counter_sum(int counters_fd, uint32_t slot)
+uint64_t eg_counter_sum(int hot_fd, uint32_t slot)
 {
 	struct eg_counters c;
 
-	eg_counters_read(counters_fd, &c);
+	eg_counters_read(hot_fd, &c);
 	return slot < EG_CTR_COUNT ? c.v[slot] : 0;
 }
 

@@ -49,18 +49,21 @@ int eg_pinned_read0(const char *pin_dir, const char *name, void *value);
 /* The info record and the config of the guard pinned under pin_dir; -1 when none is. */
 int eg_pinned_info(const char *pin_dir, struct eg_info *info);
 int eg_pinned_config(const char *pin_dir, struct eg_config *cfg);
+/* The config slot of EG_MAP_HOT the pinned generation reads (EG_MAP_SLOT's size - 1); 0: none. */
+uint32_t eg_pinned_cfg_slot(const char *pin_dir);
 /*
- * The counters map's slots, each summed over its per-CPU rows, read once;
- * all 0 and -1 when it cannot be read or is not of this binary's layout.
+ * The counters of an EG_MAP_HOT (hot_fd), each slot summed over the per-CPU
+ * rows, read once; all 0 and -1 when it cannot be read or is not of this
+ * binary's layout.
  */
 struct eg_counters {
 	uint64_t v[EG_CTR_COUNT];
 };
-int eg_counters_read(int counters_fd, struct eg_counters *out);
+int eg_counters_read(int hot_fd, struct eg_counters *out);
 /* A verdict's total over every hook. */
 uint64_t eg_counters_verdict(const struct eg_counters *c, unsigned verdict);
 /* One slot (eg_counters_read for one); 0 when it cannot be read. */
-uint64_t eg_counter_sum(int counters_fd, uint32_t slot);
+uint64_t eg_counter_sum(int hot_fd, uint32_t slot);
 
 /* A hook's pinned link: a new fd (to inspect), or an opened libbpf link (to update); -1/NULL. */
 int eg_pinned_link_fd(const char *pin_dir, unsigned hook);

@@ -9,7 +9,7 @@
 
 static void read_verdicts(struct eg_top_model *m, const char *pin_dir)
 {
-	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_COUNTERS));
+	int fd = eg_pinned_map_fd(pin_dir, EG_STR(EG_MAP_HOT));
 	struct eg_counters c;
 
 	eg_counters_read(fd, &c);

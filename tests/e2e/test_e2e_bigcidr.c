@@ -110,7 +110,7 @@ static void check_config_copies(void)
 	struct eg_dt_decision dd;
 	uint32_t i, table;
 
-	ASSERT_EQ(eg_pinned_read0(testenv.pin_dir, EG_STR(EG_MAP_CONFIG), &cfg), 0, "config read");
+	ASSERT_EQ(eg_pinned_config(testenv.pin_dir, &cfg), 0, "config read");
 	ASSERT_TRUE(heads >= 0 && decisions >= 0, "decision-table maps pinned");
 	EXPECT_EQ(cfg.n_decisions, EG_CFG_DECISIONS, "the config copies its full share");
 	EXPECT_EQ(cfg.node_hdr.loaded, 1, "node policy header copied");

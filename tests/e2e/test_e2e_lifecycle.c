@@ -28,6 +28,7 @@
 #include "../lib/realdata.h"
 #include "../lib/testenv.h"
 #include "../lib/workload.h"
+#include "pins.h"
 
 #define DENIED	"198.51.100.10" /* denied by both policies */
 #define ALLOWED "198.19.113.10" /* allowed by both policies */
@@ -221,6 +222,8 @@ static void reload_loop(void)
 	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, connect_loop, c), 0, "loop started");
 	ASSERT_EQ(workload_await(&w, &r), 0, "loop running");
 	for (i = 0; i < RELOADS; i++) {
+		uint32_t slot = eg_pinned_cfg_slot(testenv.pin_dir);
+
 		ASSERT_EQ(i % 2 ? write_policy_text(policy_a) : write_policy_b(), 0,
 			  "policy written");
 		rc = cli(-1, "reload", out, sizeof(out));
@@ -229,6 +232,8 @@ static void reload_loop(void)
 		ASSERT_EQ(rc, 0, "reload succeeded");
 		ASSERT_CONTAINS(out,
 				i % 2 ? "dataset none" : "dataset country:", "generation in force");
+		/* Each generation writes its config beside the one in force (struct eg_hot). */
+		ASSERT_EQ(eg_pinned_cfg_slot(testenv.pin_dir), !slot, "the other config slot");
 	}
 	c->stop = 1;
 	workload_await(&w, &r);
@@ -307,6 +312,7 @@ static void crash_adopt_detach(void)
 {
 	char out[4096];
 	long long denied;
+	uint32_t slot;
 
 	kill(guard.pid, SIGKILL);
 	ASSERT_EQ(guard_stop(&guard), 128 + SIGKILL, "the daemon died of SIGKILL");
@@ -316,8 +322,11 @@ static void crash_adopt_detach(void)
 	ASSERT_CONTAINS(out, "gone; hooks stay in force", "status says the daemon is gone");
 	denied = status_counter("connect4", "deny");
 	ASSERT_GE(denied, 1, "the deny with no daemon is counted");
+	slot = eg_pinned_cfg_slot(testenv.pin_dir);
 
 	ASSERT_EQ(testenv_guard_start(&guard, policy, NULL, "adopt"), 0, "a new run started");
+	ASSERT_EQ(eg_pinned_cfg_slot(testenv.pin_dir), !slot,
+		  "the adopter's config: the other slot");
 	expect_backlog(guard.events);
 	ASSERT_GE(status_counter("connect4", "deny"), denied, "the adopting run counts on");
 	ASSERT_EQ(guarded_verdict(DENIED), 0, "enforcing after the adoption");

@@ -309,7 +309,7 @@ int testenv_guard_finish(struct guard *g, int test_failed)
 
 uint64_t testenv_counter(uint32_t slot)
 {
-	int fd = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_COUNTERS));
+	int fd = eg_pinned_map_fd(testenv.pin_dir, EG_STR(EG_MAP_HOT));
 	uint64_t v = fd < 0 ? 0 : eg_counter_sum(fd, slot);
 
 	if (fd >= 0)
