@@ -20,8 +20,10 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "../lib/check.h"
 #include "../lib/client.h"
+#include "../lib/clirun.h"
 #include "../lib/evlog.h"
 #include "../lib/realdata.h"
 #include "../lib/guard.h"
@@ -196,6 +198,40 @@ static void provider_rule(void)
 	ASSERT_EQ(connect_allowed(AF_INET, CN_ADDR), 0, "a CN address of another AS passes");
 }
 
+/* KEY's integer in obj (obj's KEY2 object first when key2 is set); -1 when absent. */
+static long long json_int(json_object *obj, const char *key2, const char *key)
+{
+	json_object *inner = obj, *v = NULL;
+
+	if (key2 && !json_object_object_get_ex(obj, key2, &inner))
+		return -1;
+	return json_object_object_get_ex(inner, key, &v) ? json_object_get_int64(v) : -1;
+}
+
+/* `status` counts the loaded world's ranges as `check` does for the same policy. */
+static void status_counts_ranges(void)
+{
+	char args[PATH_MAX + 32], policy[PATH_MAX];
+	json_object *status = clirun_json("--json status"), *check;
+
+	testenv_path("counts", policy); /* where start() wrote it */
+	snprintf(args, sizeof(args), "--json check %s", policy);
+	check = clirun_json(args);
+	ASSERT_TRUE(status && check, "status and check answered");
+	EXPECT_GE(json_int(check, NULL, "ipv4_ranges"), 8, "the fixture has IPv4 ranges");
+	EXPECT_EQ(json_int(status, "classification", "ipv4_ranges"),
+		  json_int(check, NULL, "ipv4_ranges"), "IPv4 ranges: status as check");
+	EXPECT_EQ(json_int(status, "classification", "ipv6_ranges"),
+		  json_int(check, NULL, "ipv6_ranges"), "IPv6 ranges: status as check");
+	json_object_put(status);
+	json_object_put(check);
+}
+
+static void test_status_counts_ranges(void)
+{
+	with_guard("counts", "  - action: deny\n    country: [CN]\n", status_counts_ranges);
+}
+
 static void test_provider_rule_catches_us_region(void)
 {
 	with_guard("provider", "  - action: deny\n    provider: [alibaba-cloud]\n", provider_rule);
@@ -343,6 +379,7 @@ int main(void)
 	if (check_failed)
 		return check_summary();
 	RUN_TEST(test_country_rule);
+	RUN_TEST(test_status_counts_ranges);
 	RUN_TEST(test_provider_rule_catches_us_region);
 	RUN_TEST(test_jurisdiction_rule);
 	RUN_TEST(test_precedence);
