@@ -142,13 +142,14 @@ enum eg_counter {
 };
 
 /*
- * All the counters of one row of EG_MAP_HOT; a counter is the sum of its
- * column over the rows. CPU n adds to row n % EG_CTR_ROWS by atomic adds
- * (rows are shared only past EG_CTR_ROWS CPUs), so each CPU writes cache
- * lines of its own. A plain array, not a per-CPU one: on the project VM (a PVM guest, page-table
- * isolation on) the add to a per-CPU map's value cost every hook run ~70 ns by the programs' own
- * run time, more than the decision (an allowed UDP connect: 353 -> 278 ns per run), where the
- * atomic add to this row costs a few ns.
+ * All the counters of one row of EG_MAP_HOT (struct eg_hot in hot.h); a
+ * counter is the sum of its column over the rows. CPU n adds to row
+ * n % EG_CTR_ROWS by atomic adds (rows are shared only past EG_CTR_ROWS
+ * CPUs), so each CPU writes cache lines of its own. Rows of a plain array,
+ * not a per-CPU map: on the project VM (a PVM guest, page-table isolation
+ * on) the add to a per-CPU map's value cost every hook run ~70 ns by the
+ * programs' own run time, more than the decision (an allowed UDP connect:
+ * 353 -> 278 ns per run), where the atomic add to a row costs ~10 ns.
  */
 #define EG_CTR_ROWS  32
 #define EG_CTR_SLOTS 64 /* a power of two: the hooks index by slot & (EG_CTR_SLOTS - 1) */
