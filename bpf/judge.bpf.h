@@ -227,13 +227,24 @@ static __always_inline int eg_addr_equal(const __u8 a[16], const __u8 b[16])
  * again, and for the others once they carry data. A TCP socket that has
  * sent no data yet (its handshake; the reset of a connect+close) is judged
  * from the decision tables for about what a cache hit costs, and a
- * connection that never sends data never allocates the storage.
+ * connection that never sends data never allocates the storage. An
+ * unconnected UDP socket keeps none either: sendmsg4/6 judge its every
+ * send, and its packet is judged again at egress from the table cell the
+ * send just read, which costs less than writing the storage at each send
+ * (sendto() to random sinks: 365-375 -> 294-335 ns of programs per send).
  */
 static __always_inline int eg_tcp_before_data(struct bpf_sock *sk)
 {
 	struct bpf_tcp_sock *tp = sk ? bpf_tcp_sock(sk) : NULL;
 
 	return tp && !tp->data_segs_out;
+}
+
+#define EG_SK_ESTABLISHED 1 /* TCP_ESTABLISHED: a connected UDP socket's state too */
+
+static __always_inline int eg_udp_unconnected(const struct bpf_sock *sk)
+{
+	return sk && sk->protocol == EG_IPPROTO_UDP && sk->state != EG_SK_ESTABLISHED;
 }
 
 /*
@@ -332,13 +343,13 @@ static __always_inline int eg_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	 * packet (a TCP one at its first data packet), and one that never sends
 	 * (getaddrinfo's RFC 6724 sort connects UDP sockets to each candidate)
 	 * never allocates the storage. A UDP socket that has it already (a
-	 * reconnect) keeps it up to date; a send carries data at once.
+	 * reconnect, or a send to another address on a connected socket) keeps
+	 * it up to date; an unconnected one has none (eg_tcp_before_data).
 	 */
 	if (eg_acct_wanted(cfg, d.verdict))
 		eg_skstate_remember(ctx->sk, cfg, &dest, &d, class_id, 1);
 	else if (dest.proto != EG_IPPROTO_TCP)
-		eg_skstate_remember(ctx->sk, cfg, &dest, &d, class_id,
-				    hook == EG_HOOK_SENDMSG4 || hook == EG_HOOK_SENDMSG6);
+		eg_skstate_remember(ctx->sk, cfg, &dest, &d, class_id, 0);
 	return 1;
 }
 
@@ -384,7 +395,7 @@ static __always_inline int eg_skb_egress(struct __sk_buff *skb)
 	eg_acct_judged(cfg, skb, &dest, &d, class_id);
 	if (d.verdict == EG_VERDICT_DENY)
 		return 0;
-	if (eg_acct_wanted(cfg, d.verdict) || !eg_tcp_before_data(sk))
+	if (eg_acct_wanted(cfg, d.verdict) || (!eg_tcp_before_data(sk) && !eg_udp_unconnected(sk)))
 		eg_skstate_remember(sk, cfg, &dest, &d, class_id, 1);
 	return 1;
 }

@@ -533,6 +533,54 @@ static void test_udp_connected_cached_from_first_packet(void)
 	run_guarded(NULL, __func__, udp_connected_cached_from_first_packet);
 }
 
+static void udp_unconnected_client(void *arg)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(UDP_PORT)};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), sent = 0, i;
+
+	(void)arg;
+	inet_pton(AF_INET, EXCEPTION4, &a.sin_addr);
+	for (i = 0; fd >= 0 && i < 3; i++)
+		sent += sendto(fd, "hello", 5, 0, (struct sockaddr *)&a, sizeof(a)) == 5;
+	workload_report(sent, errno);
+	workload_pause();
+}
+
+/*
+ * An unconnected UDP socket keeps no socket cache: sendmsg4 judges each
+ * send, and the egress program judges each datagram again from the tables.
+ */
+static void udp_unconnected_judged_each_packet(void)
+{
+	uint64_t lookups = testenv_counter(EG_CTR_EGRESS_LOOKUPS);
+	uint64_t cached = testenv_counter(EG_CTR_EGRESS_CACHED);
+	uint64_t sends = testenv_counter(EG_CTR_HOOK(EG_HOOK_SENDMSG4, EG_VERDICT_ALLOW));
+	uint64_t before = testhost_count(TESTHOST_UDP_DGRAMS, EXCEPTION4);
+	struct workload_report r;
+	struct workload w;
+
+	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, udp_unconnected_client, NULL), 0,
+		  "workload started");
+	ASSERT_EQ(workload_await(&w, &r), 0, "sends reported");
+	ASSERT_EQ(r.ret, 3, "datagrams sent");
+	ASSERT_EQ(testhost_wait_count(TESTHOST_UDP_DGRAMS, EXCEPTION4, before + 3,
+				      ARRIVAL_TIMEOUT_MS) -
+			  before,
+		  3, "datagrams that arrived");
+	ASSERT_EQ(testenv_counter(EG_CTR_HOOK(EG_HOOK_SENDMSG4, EG_VERDICT_ALLOW)) - sends, 3,
+		  "each send allowed by sendmsg4");
+	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 3,
+		  "each datagram judged at egress");
+	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_CACHED) - cached, 0, "none from a socket cache");
+	workload_end(&w);
+	expect_no_event_for(EXCEPTION4, "unconnected UDP to the allow exception");
+}
+
+static void test_udp_unconnected_judged_each_packet(void)
+{
+	run_guarded(NULL, __func__, udp_unconnected_judged_each_packet);
+}
+
 /*
  * A workload connected before the guard starts, stepping on the parent's word:
  * connect; send "before"; send "after"; abort the connection (RST, so no
@@ -651,6 +699,7 @@ int main(void)
 	RUN_TEST(test_tcp_allow_exception);
 	RUN_TEST(test_udp_unconnected_denied);
 	RUN_TEST(test_udp_connected_cached_from_first_packet);
+	RUN_TEST(test_udp_unconnected_judged_each_packet);
 	RUN_TEST(test_tcp_fastopen_denied);
 	RUN_TEST(test_icmp_denied_at_egress);
 	RUN_TEST(test_outside_cgroup_unguarded);
