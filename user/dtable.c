@@ -18,8 +18,6 @@
 
 typedef unsigned __int128 u128;
 
-#define U128_MAX (~(u128)0)
-
 /* Where rule prefixes start and where they end + 1, sorted and unique. */
 struct cuts {
 	u128 *v;
@@ -43,10 +41,10 @@ static int rule_cuts(const struct eg_ruleset *rs, u128 canary, struct cuts *c)
 	for (i = 0; i < rs->n_entries; i++) {
 		unsigned plen = rs->entries[i].key.prefixlen - 32;
 		u128 first = eg_u128_from_addr(rs->entries[i].key.addr);
-		u128 last = plen == 128 ? first : first | (U128_MAX >> plen);
+		u128 last = plen == 128 ? first : first | (EG_U128_MAX >> plen);
 
 		c->v[n++] = first;
-		if (last != U128_MAX)
+		if (last != EG_U128_MAX)
 			c->v[n++] = last + 1;
 	}
 	c->v[n++] = canary;
@@ -145,7 +143,7 @@ static int compile_segments(struct eg_dtset *set, const struct eg_tables *ref,
 			rc = -1;
 			break;
 		}
-		if (end == U128_MAX)
+		if (end == EG_U128_MAX)
 			break;
 		p = end + 1;
 	}

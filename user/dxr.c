@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Segments to the DXR index and bounds (dxr.h). */
 #include <stdlib.h>
+#include "addr.h"
 #include "dxr.h"
 #include "prefault.h"
 
 typedef unsigned __int128 u128;
-
-#define U128_MAX (~(u128)0)
-#define V4_FIRST (((u128)0xffff) << 32) /* ::ffff:0.0.0.0 */
-#define V4_LAST	 (V4_FIRST | 0xffffffffu)
 
 static int reserve(void **arr, size_t *cap, size_t need, size_t size)
 {
@@ -81,13 +78,13 @@ static int bound_add(struct eg_dxr_bounds *b, int v6, u128 s, uint32_t id)
 static int build_family(const struct eg_segment *segs, size_t n, int v6, struct eg_span *index,
 			struct eg_dxr_bounds *b, int inline_single)
 {
-	size_t i = v6 ? 0 : eg_segment_find(segs, n, V4_FIRST);
+	size_t i = v6 ? 0 : eg_segment_find(segs, n, EG_U128_V4_FIRST);
 	size_t *count = v6 ? &b->n_v6 : &b->n_v4;
 	uint32_t cell;
 
 	for (cell = 0; cell < 65536; cell++) {
-		u128 start = v6 ? (u128)cell << 112 : V4_FIRST | ((u128)cell << 16);
-		u128 end = v6 ? start | (U128_MAX >> 16) : start | 0xffff;
+		u128 start = v6 ? (u128)cell << 112 : EG_U128_V4_FIRST | ((u128)cell << 16);
+		u128 end = v6 ? start | (EG_U128_MAX >> 16) : start | 0xffff;
 		uint32_t last_id = 0;
 
 		while (segs[i].last < start)
@@ -98,10 +95,10 @@ static int build_family(const struct eg_segment *segs, size_t n, int v6, struct 
 
 			/* IPv4-mapped addresses have the IPv4 tables: the mapped /96 takes no
 			 * bounds. */
-			if (v6 && s >= V4_FIRST && s <= V4_LAST) {
-				if (segs[i].last <= V4_LAST)
+			if (v6 && s >= EG_U128_V4_FIRST && s <= EG_U128_V4_LAST) {
+				if (segs[i].last <= EG_U128_V4_LAST)
 					continue;
-				s = V4_LAST + 1;
+				s = EG_U128_V4_LAST + 1;
 			}
 			if (bound_add(b, v6, s, segs[i].class_id))
 				return -1;

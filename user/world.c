@@ -19,8 +19,6 @@
 
 typedef unsigned __int128 u128;
 
-#define U128_MAX (~(u128)0)
-
 /* A walk over one input's runs (NULL or none: nothing known anywhere). */
 struct cursor {
 	const struct eg_runs *r;
@@ -31,7 +29,7 @@ struct cursor {
 static uint32_t cursor_at(struct cursor *c, u128 p, u128 *run_last)
 {
 	if (!c->r || !c->r->n) {
-		*run_last = U128_MAX;
+		*run_last = EG_U128_MAX;
 		return 0;
 	}
 	while (c->i + 1 < c->r->n && eg_runs_start(c->r, c->i + 1) <= p)
@@ -233,7 +231,7 @@ static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_tabl
 	struct class_table hi_classes = {0};
 	struct part parts[2] = {
 		{.s = *s, .first = 0, .last = SPLIT - 1, .t = t},
-		{.s = *s, .first = SPLIT, .last = U128_MAX, .t = &hi_classes},
+		{.s = *s, .first = SPLIT, .last = EG_U128_MAX, .t = &hi_classes},
 	};
 	int rc;
 

@@ -149,10 +149,6 @@ static int v6_cell(struct v6_out *o, struct eg_world *w, uint32_t cell, const st
 	return 0;
 }
 
-#define U128_MAX (~(u128)0)
-#define V4_FIRST (((u128)0xffff) << 32) /* ::ffff:0.0.0.0 */
-#define V4_LAST	 (V4_FIRST | 0xffffffffu)
-
 /* Where one family's bounds go, and its 65536 cells. */
 struct family {
 	int v6;
@@ -196,11 +192,11 @@ static int add_v6(struct family *f, u128 start, uint32_t class_id)
 /* Where segment i's bound goes in the IPv6 tables; 0 when it takes none (inside the mapped /96). */
 static int v6_start(const struct eg_runs *s, size_t i, u128 *at)
 {
-	if (*at < V4_FIRST || *at > V4_LAST)
+	if (*at < EG_U128_V4_FIRST || *at > EG_U128_V4_LAST)
 		return 1;
-	if (eg_runs_last(s, i) <= V4_LAST)
+	if (eg_runs_last(s, i) <= EG_U128_V4_LAST)
 		return 0; /* IPv4-mapped addresses have the IPv4 tables */
-	*at = V4_LAST + 1;
+	*at = EG_U128_V4_LAST + 1;
 	return 1;
 }
 
@@ -235,12 +231,12 @@ static int cell_bounds(struct family *f, const struct eg_runs *s, size_t *i, u12
 
 static int family_build(struct family *f, const struct eg_runs *s)
 {
-	size_t i = f->v6 ? 0 : eg_world_segment_find(f->w, V4_FIRST);
+	size_t i = f->v6 ? 0 : eg_world_segment_find(f->w, EG_U128_V4_FIRST);
 	int rc = 0;
 
 	for (uint32_t cell = 0; cell < 65536 && !rc; cell++) {
-		u128 start = f->v6 ? (u128)cell << 112 : V4_FIRST | ((u128)cell << 16);
-		u128 end = f->v6 ? start | (U128_MAX >> 16) : start | 0xffff;
+		u128 start = f->v6 ? (u128)cell << 112 : EG_U128_V4_FIRST | ((u128)cell << 16);
+		u128 end = f->v6 ? start | (EG_U128_MAX >> 16) : start | 0xffff;
 
 		struct eg_span one, *span = f->v6 ? &one : &f->index[cell];
 

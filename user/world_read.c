@@ -12,7 +12,6 @@
 #include "world.h"
 
 typedef unsigned __int128 u128;
-#define U128_MAX (~(u128)0)
 
 /* The segment around a. */
 static int segment_around(const struct eg_world *w, u128 a, u128 *first, u128 *last)
@@ -39,7 +38,7 @@ static void walk_load(struct eg_world_walk *k)
 
 void eg_world_walk_start(struct eg_world_walk *k, const struct eg_world *w)
 {
-	*k = (struct eg_world_walk){.w = w, .last = U128_MAX};
+	*k = (struct eg_world_walk){.w = w, .last = EG_U128_MAX};
 	if (w)
 		k->n = w->segs.n;
 	if (k->n)
@@ -72,12 +71,12 @@ void eg_world_prefix(const struct eg_world *w, const uint8_t addr[16], char *buf
 		return;
 	}
 	for (plen = eg_addr_is_v4mapped(addr) ? 96 : 0; plen < 128; plen++) {
-		u128 host = U128_MAX >> plen;
+		u128 host = EG_U128_MAX >> plen;
 
 		if ((a & ~host) >= first && (a | host) <= last)
 			break;
 	}
-	eg_u128_to_addr(plen == 128 ? a : a & ~(U128_MAX >> plen), cidr.addr);
+	eg_u128_to_addr(plen == 128 ? a : a & ~(EG_U128_MAX >> plen), cidr.addr);
 	cidr.family = eg_addr_is_v4mapped(addr) ? AF_INET : AF_INET6;
 	cidr.plen = (uint8_t)(cidr.family == AF_INET ? plen - 96 : plen);
 	eg_cidr_format(&cidr, buf, len);

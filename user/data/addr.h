@@ -37,6 +37,11 @@ void eg_cidr_format(const struct eg_cidr *cidr, char *buf, size_t len);
 /* Does addr fall inside cidr? */
 int eg_cidr_contains(const struct eg_cidr *cidr, const uint8_t addr[16]);
 
+/* The 16-byte form as a number: its last value, and the IPv4-mapped block ::ffff:0:0/96. */
+#define EG_U128_MAX	 (~(unsigned __int128)0)
+#define EG_U128_V4_FIRST (((unsigned __int128)0xffff) << 32) /* ::ffff:0.0.0.0 */
+#define EG_U128_V4_LAST	 (EG_U128_V4_FIRST | 0xffffffffu)    /* ::ffff:255.255.255.255 */
+
 /* The 16-byte form (big-endian) as a number, for range arithmetic. */
 static inline unsigned __int128 eg_u128_from_addr(const uint8_t a[16])
 {

@@ -12,10 +12,6 @@
 
 typedef unsigned __int128 u128;
 
-#define U128_MAX (~(u128)0)
-#define V4_FIRST (((u128)0xffff) << 32) /* ::ffff:0.0.0.0 */
-#define V4_LAST	 (V4_FIRST | 0xffffffffu)
-
 /* Room for want elements of size; only the pages written become memory. */
 static int reserve(void **arr, size_t *cap, size_t want, size_t size)
 {
@@ -47,7 +43,7 @@ int eg_runs_reserve(struct eg_runs *s, size_t n4, size_t n6)
 
 int eg_runs_push(struct eg_runs *s, u128 first, uint32_t value)
 {
-	int v4 = first >= V4_FIRST && first <= V4_LAST;
+	int v4 = first >= EG_U128_V4_FIRST && first <= EG_U128_V4_LAST;
 
 	if (s->n && s->val[s->n - 1] == value)
 		return 0; /* the last run goes on */
@@ -56,7 +52,7 @@ int eg_runs_push(struct eg_runs *s, u128 first, uint32_t value)
 	if (v4) {
 		s->s4[s->n4++] = (uint32_t)first;
 	} else {
-		s->below4 += first < V4_FIRST;
+		s->below4 += first < EG_U128_V4_FIRST;
 		s->s6[s->n6++] = first;
 	}
 	s->val[s->n++] = value;
@@ -112,13 +108,13 @@ u128 eg_runs_start(const struct eg_runs *s, size_t i)
 	if (i < s->below4)
 		return s->s6[i];
 	if (i < s->below4 + s->n4)
-		return V4_FIRST | s->s4[i - s->below4];
+		return EG_U128_V4_FIRST | s->s4[i - s->below4];
 	return s->s6[i - s->n4];
 }
 
 u128 eg_runs_last(const struct eg_runs *s, size_t i)
 {
-	return i + 1 < s->n ? eg_runs_start(s, i + 1) - 1 : U128_MAX;
+	return i + 1 < s->n ? eg_runs_start(s, i + 1) - 1 : EG_U128_MAX;
 }
 
 size_t eg_runs_find(const struct eg_runs *s, u128 a)
@@ -144,7 +140,7 @@ static size_t count_v4(const struct eg_range_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		u128 first = eg_u128_from_addr(l->v[i].first);
 
-		n += first >= V4_FIRST && first <= V4_LAST;
+		n += first >= EG_U128_V4_FIRST && first <= EG_U128_V4_LAST;
 	}
 	return n;
 }
@@ -204,9 +200,10 @@ int eg_runs_splice_v4(struct eg_runs *out, struct eg_runs *v6, struct eg_runs *v
 
 	*out = (struct eg_runs){0};
 	eg_runs_reserve(out, v4->n4 + 1, v6->n6 + 2);
-	rc = copy_runs(out, v6, 0, V4_FIRST - 1) || copy_runs(out, v4, V4_FIRST, V4_LAST);
+	rc = copy_runs(out, v6, 0, EG_U128_V4_FIRST - 1) ||
+	     copy_runs(out, v4, EG_U128_V4_FIRST, EG_U128_V4_LAST);
 	eg_runs_free(v4); /* before the bigger half is copied */
-	rc = rc || copy_runs(out, v6, V4_LAST + 1, U128_MAX);
+	rc = rc || copy_runs(out, v6, EG_U128_V4_LAST + 1, EG_U128_MAX);
 	eg_runs_free(v6);
 	if (rc)
 		eg_runs_free(out);
