@@ -10,24 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dtable.h"
+#include "prefault.h"
 
 /* n more zeroed lines at the end; the index of the first, or SIZE_MAX. */
 static size_t lines_add(struct eg_dtset *set, size_t n)
 {
 	size_t first = set->n_v4_lines;
 
-	if (first + n > set->cap_v4_lines) {
-		size_t cap = set->cap_v4_lines ? set->cap_v4_lines * 2 : 4096;
-		struct eg_dt_line *grown;
-
-		while (cap < first + n)
-			cap *= 2;
-		grown = realloc(set->v4_lines, cap * sizeof(*grown));
-		if (!grown)
-			return SIZE_MAX;
-		set->v4_lines = grown;
-		set->cap_v4_lines = cap;
-	}
+	if (eg_array_reserve((void **)&set->v4_lines, &set->cap_v4_lines, first + n,
+			     sizeof(*set->v4_lines), 4096))
+		return SIZE_MAX;
 	memset(set->v4_lines + first, 0, n * sizeof(*set->v4_lines));
 	set->n_v4_lines += n;
 	return first;

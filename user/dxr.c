@@ -9,21 +9,7 @@ typedef unsigned __int128 u128;
 
 static int reserve(void **arr, size_t *cap, size_t need, size_t size)
 {
-	void *grown;
-	size_t ncap;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 65536;
-	while (ncap < need)
-		ncap *= 2;
-	grown = realloc(*arr, ncap * size);
-	if (!grown)
-		return -1;
-	eg_advise_huge((char *)grown + *cap * size, (ncap - *cap) * size);
-	*arr = grown;
-	*cap = ncap;
-	return 0;
+	return eg_array_reserve(arr, cap, need, size, 65536);
 }
 
 void eg_segment_reserve(struct eg_segment **segs, size_t *cap, size_t n)

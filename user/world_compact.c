@@ -8,6 +8,7 @@
  * fine span of their own.
  */
 #include <stdlib.h>
+#include "prefault.h"
 #include "world.h"
 
 typedef unsigned __int128 u128;
@@ -27,15 +28,8 @@ struct grow {
 /* Room for one more element; its address, or NULL when out of memory. */
 static void *grow_one(struct grow *g)
 {
-	if (*g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : GROW_INITIAL;
-		void *v = realloc(*g->v, cap * g->size);
-
-		if (!v)
-			return NULL;
-		*g->v = v;
-		g->cap = cap;
-	}
+	if (eg_array_reserve(g->v, &g->cap, *g->n + 1, g->size, GROW_INITIAL))
+		return NULL;
 	return (char *)*g->v + (*g->n)++ * g->size;
 }
 
@@ -174,15 +168,8 @@ static int add_v4(struct family *f, u128 start, uint32_t class_id)
 
 static int add_v6(struct family *f, u128 start, uint32_t class_id)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : GROW_INITIAL;
-		struct eg_v6_bound *grown = realloc(f->wide, cap * sizeof(*grown));
-
-		if (!grown)
-			return -1;
-		f->wide = grown;
-		f->cap = cap;
-	}
+	if (eg_array_reserve((void **)&f->wide, &f->cap, f->n + 1, sizeof(*f->wide), GROW_INITIAL))
+		return -1;
 	f->wide[f->n++] = (struct eg_v6_bound){.start_hi = (uint64_t)(start >> 64),
 					       .start_lo = (uint64_t)start,
 					       .class_id = class_id};

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 
 /* The whole pages inside [p, p + len). */
@@ -33,6 +34,33 @@ static inline void eg_advise_huge(void *p, size_t len)
 
 	if (len >= EG_HUGE_MIN && eg_page_interior(p, len, &start, &end))
 		madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
+/*
+ * Room for need elements of size in the growable array *arr holding *cap:
+ * at least twice the room it had and at least first_cap, the new part
+ * advised for huge pages (eg_advise_huge). 0, or -1 when out of memory
+ * (the array unchanged).
+ */
+static inline int eg_array_reserve(void **arr, size_t *cap, size_t need, size_t size,
+				   size_t first_cap)
+{
+	size_t want = need;
+	void *grown;
+
+	if (need <= *cap)
+		return 0;
+	if (want < 2 * *cap)
+		want = 2 * *cap;
+	if (want < first_cap)
+		want = first_cap;
+	grown = realloc(*arr, want * size);
+	if (!grown)
+		return -1;
+	eg_advise_huge((char *)grown + *cap * size, (want - *cap) * size);
+	*arr = grown;
+	*cap = want;
+	return 0;
 }
 
 /*

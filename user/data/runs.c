@@ -15,21 +15,7 @@ typedef unsigned __int128 u128;
 /* Room for want elements of size; only the pages written become memory. */
 static int reserve(void **arr, size_t *cap, size_t want, size_t size)
 {
-	void *grown;
-
-	if (want <= *cap)
-		return 0;
-	if (want < 2 * *cap)
-		want = 2 * *cap;
-	if (want < 4096)
-		want = 4096;
-	grown = realloc(*arr, want * size);
-	if (!grown)
-		return -1;
-	eg_advise_huge((char *)grown + *cap * size, (want - *cap) * size);
-	*arr = grown;
-	*cap = want;
-	return 0;
+	return eg_array_reserve(arr, cap, want, size, 4096);
 }
 
 int eg_runs_reserve(struct eg_runs *s, size_t n4, size_t n6)
