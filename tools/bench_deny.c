@@ -63,7 +63,7 @@ int bench_deny_from(const struct eg_bundle *b, struct bench_deny *d)
 	int open = 0;
 
 	memset(d, 0, sizeof(*d));
-	for (i = 0; i < b->world.n_segments; i++) {
+	for (i = 0; i < b->world.segs.n; i++) {
 		const struct eg_segment seg = eg_world_segment(&b->world, i), *s = &seg;
 		struct eg_decision dec;
 		uint8_t a[16];

@@ -142,7 +142,7 @@ static int load_data(struct eg_bundle *b, struct eg_bundle *in_force, struct eg_
 			   b->have_asn ? &b->asn : NULL, b->have_ranges ? &b->ranges : NULL,
 			   &b->catalog, err))
 		return -1;
-	eg_phase_end(&ph, "world build: %zu segments, %zu classes", b->world.n_segments,
+	eg_phase_end(&ph, "world build: %zu segments, %zu classes", b->world.segs.n,
 		     b->world.n_classes);
 	/* The country and ASN runs went once swept; AS names, versions and ages stay. */
 	b->have_world = 1;

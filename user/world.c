@@ -242,7 +242,6 @@ static int sweep_segments(struct eg_world *w, struct sweep *s, struct class_tabl
 	eg_parallel_run(sweep_part, parts, 2, sizeof(parts[0]));
 	rc = parts[0].rc || parts[1].rc || join_parts(&parts[0], &parts[1]) ? -1 : 0;
 	w->segs = parts[0].segs;
-	w->n_segments = w->segs.n;
 	eg_runs_free(&parts[1].segs);
 	eg_intern_free(&hi_classes.in);
 	free(hi_classes.classes);

@@ -32,9 +32,8 @@ struct eg_world {
 	size_t n_v6_fine_bounds;
 	/* The segments: the whole space in order, no gaps, neighbours of different classes
 	 * (their values: class ids, freed by eg_world_trim). */
-	struct eg_runs segs;
-	size_t n_segments; /* segs.n */
-	char dataset[80];  /* short version of the data: hashes of the inputs */
+	struct eg_runs segs; /* segs.n of them */
+	char dataset[80];    /* short version of the data: hashes of the inputs */
 };
 
 /*

@@ -105,10 +105,7 @@ size_t eg_world_segment_find(const struct eg_world *w, u128 a)
 
 int eg_world_add_segment(struct eg_world *w, u128 first, uint32_t class_id)
 {
-	int rc = eg_runs_push(&w->segs, first, class_id);
-
-	w->n_segments = w->segs.n;
-	return rc;
+	return eg_runs_push(&w->segs, first, class_id);
 }
 
 struct eg_segment eg_world_segment(const struct eg_world *w, size_t i)

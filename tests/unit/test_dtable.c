@@ -88,7 +88,7 @@ static int agree_boundaries(struct pair *p, const struct eg_bundle *b)
 	const struct eg_ruleset *rs = p->ref.rs;
 	size_t i;
 
-	for (i = 0; b->have_world && i < b->world.n_segments; i++)
+	for (i = 0; b->have_world && i < b->world.segs.n; i++)
 		if (!agree_around(p, eg_world_segment(&b->world, i).first) ||
 		    !agree_around(p, eg_world_segment(&b->world, i).last))
 			return 0;

@@ -86,7 +86,7 @@ static uint16_t country_of(const struct eg_bundle *b, const char *text)
 /* The walk over w (trimmed) against the segments it had before: all of them, in order. */
 static void check_walk(struct eg_world *w)
 {
-	size_t n = w->n_segments, i, bad = 0;
+	size_t n = w->segs.n, i, bad = 0;
 	struct eg_segment *segs = malloc(n * sizeof(*segs));
 	struct eg_world_walk k;
 

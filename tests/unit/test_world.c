@@ -99,7 +99,7 @@ static void test_dxr_matches_segments(void)
 	for (i = 0; i < 200000; i++) {
 		uint8_t addr[16] = {0};
 		unsigned __int128 a;
-		size_t lo = 0, hi = b.world.n_segments - 1;
+		size_t lo = 0, hi = b.world.segs.n - 1;
 		int k;
 
 		if (i & 1) { /* IPv4, biased towards the fixture ranges */

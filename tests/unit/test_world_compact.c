@@ -64,7 +64,7 @@ static size_t mismatches(const struct eg_world *w, size_t *checked)
 	size_t bad = 0, i;
 	int k;
 
-	for (i = 0; i < w->n_segments; i++) {
+	for (i = 0; i < w->segs.n; i++) {
 		const struct eg_segment seg = eg_world_segment(w, i), *s = &seg;
 		u128 next48 = (s->first | below48) + 1;
 		u128 at[5] = {s->first - 1, s->first, s->first + 1, s->last,
