@@ -14,18 +14,6 @@ static void to_hex(const unsigned char *digest, unsigned int n, char hex[EG_SHA2
 	hex[2 * n] = '\0';
 }
 
-int eg_sha256_hex(const void *data, size_t len, char hex[EG_SHA256_HEXLEN])
-{
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	hex[0] = '\0';
-	if (!EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL) || n * 2 + 1 != EG_SHA256_HEXLEN)
-		return -1;
-	to_hex(digest, n, hex);
-	return 0;
-}
-
 struct eg_sha256 {
 	EVP_MD_CTX *ctx;
 	int failed;
@@ -69,4 +57,16 @@ int eg_sha256_end(struct eg_sha256 *h, char hex[EG_SHA256_HEXLEN])
 	EVP_MD_CTX_free(h->ctx);
 	free(h);
 	return rc;
+}
+
+int eg_sha256_hex(const void *data, size_t len, char hex[EG_SHA256_HEXLEN])
+{
+	struct eg_sha256 *h = eg_sha256_begin();
+
+	if (!h) {
+		hex[0] = '\0';
+		return -1;
+	}
+	eg_sha256_update(h, data, len); /* a failure is remembered: end reports it */
+	return eg_sha256_end(h, hex);
 }
