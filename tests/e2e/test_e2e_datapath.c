@@ -495,6 +495,39 @@ static void udp_connected_client(void *arg)
 	workload_pause();
 }
 
+/* The egress counters and the datagrams EXCEPTION4 received, before a workload sends to it. */
+struct egress_seen {
+	uint64_t lookups, cached, arrived;
+};
+
+static struct egress_seen egress_seen_now(void)
+{
+	return (struct egress_seen){testenv_counter(EG_CTR_EGRESS_LOOKUPS),
+				    testenv_counter(EG_CTR_EGRESS_CACHED),
+				    testhost_count(TESTHOST_UDP_DGRAMS, EXCEPTION4)};
+}
+
+/*
+ * w's report of its 3 datagrams to EXCEPTION4, their arrival, and how many
+ * of them egress judged from the tables and passed by the socket cache since.
+ */
+static void expect_three_datagrams(struct workload *w, const struct egress_seen *since,
+				   uint64_t judged, uint64_t cached)
+{
+	struct workload_report r;
+
+	ASSERT_EQ(workload_await(w, &r), 0, "sends reported");
+	ASSERT_EQ(r.ret, 3, "datagrams sent");
+	ASSERT_EQ(testhost_wait_count(TESTHOST_UDP_DGRAMS, EXCEPTION4, since->arrived + 3,
+				      ARRIVAL_TIMEOUT_MS) -
+			  since->arrived,
+		  3, "datagrams that arrived");
+	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_LOOKUPS) - since->lookups, judged,
+		  "datagrams judged at egress from the tables");
+	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_CACHED) - since->cached, cached,
+		  "datagrams passed by the socket cache");
+}
+
 /*
  * An allowed UDP connect() (here to the /32 allow exception) allocates no socket storage: the
  * egress program judges the socket's first datagram from the tables (one lookup) and makes the
@@ -502,9 +535,7 @@ static void udp_connected_client(void *arg)
  */
 static void udp_connected_cached_from_first_packet(void)
 {
-	uint64_t lookups = testenv_counter(EG_CTR_EGRESS_LOOKUPS);
-	uint64_t cached = testenv_counter(EG_CTR_EGRESS_CACHED);
-	uint64_t before = testhost_count(TESTHOST_UDP_DGRAMS, EXCEPTION4);
+	struct egress_seen since = egress_seen_now();
 	struct workload_report r;
 	struct workload w;
 
@@ -512,18 +543,10 @@ static void udp_connected_cached_from_first_packet(void)
 		  "workload started");
 	ASSERT_EQ(workload_await(&w, &r), 0, "connect reported");
 	ASSERT_EQ(r.ret, 0, "UDP connect to " EXCEPTION4);
-	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 0, "connect: no packet judged");
+	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_LOOKUPS) - since.lookups, 0,
+		  "connect: no packet judged");
 	ASSERT_EQ(workload_resume(&w), 0, "resume: send");
-	ASSERT_EQ(workload_await(&w, &r), 0, "sends reported");
-	ASSERT_EQ(r.ret, 3, "datagrams sent");
-	ASSERT_EQ(testhost_wait_count(TESTHOST_UDP_DGRAMS, EXCEPTION4, before + 3,
-				      ARRIVAL_TIMEOUT_MS) -
-			  before,
-		  3, "datagrams that arrived");
-	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 1,
-		  "the first datagram judged at egress");
-	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_CACHED) - cached, 2,
-		  "the other two passed by the socket cache");
+	expect_three_datagrams(&w, &since, 1, 2); /* the first judged, the other two cached */
 	workload_end(&w);
 	expect_no_event_for(EXCEPTION4, "connected UDP to the allow exception");
 }
@@ -552,26 +575,15 @@ static void udp_unconnected_client(void *arg)
  */
 static void udp_unconnected_judged_each_packet(void)
 {
-	uint64_t lookups = testenv_counter(EG_CTR_EGRESS_LOOKUPS);
-	uint64_t cached = testenv_counter(EG_CTR_EGRESS_CACHED);
+	struct egress_seen since = egress_seen_now();
 	uint64_t sends = testenv_counter(EG_CTR_HOOK(EG_HOOK_SENDMSG4, EG_VERDICT_ALLOW));
-	uint64_t before = testhost_count(TESTHOST_UDP_DGRAMS, EXCEPTION4);
-	struct workload_report r;
 	struct workload w;
 
 	ASSERT_EQ(workload_start(&w, testenv.cg_guarded, udp_unconnected_client, NULL), 0,
 		  "workload started");
-	ASSERT_EQ(workload_await(&w, &r), 0, "sends reported");
-	ASSERT_EQ(r.ret, 3, "datagrams sent");
-	ASSERT_EQ(testhost_wait_count(TESTHOST_UDP_DGRAMS, EXCEPTION4, before + 3,
-				      ARRIVAL_TIMEOUT_MS) -
-			  before,
-		  3, "datagrams that arrived");
+	expect_three_datagrams(&w, &since, 3, 0); /* each judged, none cached */
 	ASSERT_EQ(testenv_counter(EG_CTR_HOOK(EG_HOOK_SENDMSG4, EG_VERDICT_ALLOW)) - sends, 3,
 		  "each send allowed by sendmsg4");
-	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_LOOKUPS) - lookups, 3,
-		  "each datagram judged at egress");
-	ASSERT_EQ(testenv_counter(EG_CTR_EGRESS_CACHED) - cached, 0, "none from a socket cache");
 	workload_end(&w);
 	expect_no_event_for(EXCEPTION4, "unconnected UDP to the allow exception");
 }
