@@ -63,6 +63,14 @@ static __always_inline const struct eg_dt_decision *eg_tbl_dt_decision(const voi
 	return bpf_map_lookup_elem(&EG_MAP_DT_DECISIONS, &id);
 }
 
+/* The node policy's summary is the config's; a scope's policy has none in the kernel. */
+static __always_inline const struct eg_dt_summary *eg_tbl_dt_summary(const void *t, __u32 table)
+{
+	const struct eg_config *cfg = t;
+
+	return cfg && table >> 1 == cfg->policy ? &cfg->node_summary : NULL;
+}
+
 /*
  * The classification and the decision-table lookup as global functions (see
  * EG_CLASSIFY and EG_DT_FIND in maps/classify.h): the verifier checks each

@@ -24,7 +24,9 @@
  *   const struct eg_span        *eg_tbl_dt_v6_span(EG_TABLES_T t, __u32 cell);
  *   const struct eg_v6_bound    *eg_tbl_dt_v6_bound(EG_TABLES_T t, __u32 index);
  *   const struct eg_dt_decision *eg_tbl_dt_decision(EG_TABLES_T t, __u32 id);
- * and EG_JUDGE_ONE chooses which of the two judges a single address.
+ *   const struct eg_dt_summary  *eg_tbl_dt_summary(EG_TABLES_T t, __u32 table);
+ * (the summary may be NULL: the lookup then reads the cell) and EG_JUDGE_ONE chooses which of the
+ * two judges a single address.
  */
 #ifndef EXFILGUARD_CLASSIFY_H
 #define EXFILGUARD_CLASSIFY_H
@@ -166,6 +168,7 @@ static __always_inline __u32 eg_v4_of_mapped(const __u8 addr[16])
 static __always_inline __u32 eg_dt_find(EG_TABLES_T t, __u32 table, const __u8 addr[16])
 {
 	const struct eg_dt_head *head = eg_tbl_dt_head(t, table);
+	const struct eg_dt_summary *summary;
 	__u64 hi, lo;
 	__u32 ip;
 
@@ -175,6 +178,9 @@ static __always_inline __u32 eg_dt_find(EG_TABLES_T t, __u32 table, const __u8 a
 		return EG_DT_NONE;
 	if (eg_is_v4mapped(addr)) {
 		ip = eg_v4_of_mapped(addr);
+		summary = eg_tbl_dt_summary(t, table);
+		if (eg_dt_summary_marks(summary, ip))
+			return summary->id;
 		return eg_dt_v4_cell(t, eg_tbl_dt_v4_span(t, head->cells + (ip >> 16)), (__u16)ip);
 	}
 	hi = eg_be64_at(addr);

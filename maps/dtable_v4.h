@@ -67,6 +67,17 @@ static __always_inline __u32 eg_dt_bitmap(EG_TABLES_T t, __u32 half, __u32 count
 	return (count >> 14) & EG_DT_BITMAP_ID;
 }
 
+/* Whether the summary (NULL: none) marks ip's /12 block: its decision is then summary->id. */
+static __always_inline int eg_dt_summary_marks(const struct eg_dt_summary *summary, __u32 ip)
+{
+	__u32 block = ip >> EG_DT_SUMMARY_SHIFT;
+
+	if (!summary || summary->id == EG_DT_NONE)
+		return 0;
+	return (summary->blocks[(block / 64) & (EG_DT_SUMMARY_BLOCKS / 64 - 1)] >> (block % 64)) &
+	       1;
+}
+
 /* The decision of an IPv4 cell in whichever form it has (EG_DT_* in tables.h). */
 static __always_inline __u32 eg_dt_v4_cell(EG_TABLES_T t, const struct eg_span *span, __u16 lo)
 {

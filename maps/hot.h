@@ -41,16 +41,23 @@ struct eg_config {
 	 * starts empty at each syscall (page-table isolation without PCID, as on
 	 * the PVM guests we measure on), every further map page a hook touches
 	 * costs a page walk, ~25 ns: an allowed connect now reads this page, its
-	 * decision-table cell and its counter row. Scopes' policies use the maps.
+	 * counter row and, outside the summary's blocks (below), its
+	 * decision-table cell. Scopes' policies use the maps.
 	 */
 	struct eg_policy_hdr node_hdr;
 	struct eg_dt_head node_heads[2]; /* EG_DT_TABLE(policy, 0) and EG_DT_TABLE(policy, 1) */
 	__u32 n_decisions;		 /* host order: how many of decisions[] are copied */
 	__u32 pad2;
 	struct eg_dt_decision decisions[EG_CFG_DECISIONS]; /* [EG_DT_NONE] unused, as in the map */
+	/*
+	 * The node policy's summary, from its tables' cells: a destination in a
+	 * marked /12 (three in four random public IPv4 addresses under a
+	 * CN-deny policy) is decided here, without the cell's page.
+	 */
+	struct eg_dt_summary node_summary;
 };
 _Static_assert(sizeof(struct eg_config) ==
-		       32 + 16 * EG_MAX_NAT64_PREFIXES + 32 + 8 * EG_CFG_DECISIONS,
+		       32 + 16 * EG_MAX_NAT64_PREFIXES + 32 + 8 * EG_CFG_DECISIONS + 520,
 	       "eg_config ABI");
 
 /*

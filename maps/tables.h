@@ -175,6 +175,25 @@ _Static_assert(sizeof(struct eg_dt_line) == 64, "eg_dt_line ABI");
 #define EG_DT_CELLS		 65536u /* first-level cells per table and family */
 #define EG_DT_NONE		 0u	/* decision id 0: no decision (never stored in a table) */
 
+/*
+ * A policy's IPv4 summary: the /12 blocks (ip >> EG_DT_SUMMARY_SHIFT) in
+ * which every address has decision `id` in each of the policy's tables
+ * (fresh and stale data), `id` being the decision most blocks have whole. A
+ * lookup in a marked block reads no cell. The kernel keeps the node policy's
+ * in its config (struct eg_config), so that an allowed connect to most of
+ * the address space reads the config's page only (see struct eg_config).
+ * Built from the tables' cells (user/dtable_v4.c eg_dt_summarize).
+ */
+#define EG_DT_SUMMARY_SHIFT  20u
+#define EG_DT_SUMMARY_BLOCKS 4096u
+struct eg_dt_summary {
+	__u32 id; /* host order: the marked blocks' decision; EG_DT_NONE when none is marked */
+	__u32 pad;
+	__u64 blocks[EG_DT_SUMMARY_BLOCKS /
+		     64]; /* host order: bit b % 64 of word b / 64: block b */
+};
+_Static_assert(sizeof(struct eg_dt_summary) == 520, "eg_dt_summary ABI");
+
 struct eg_dt_head {
 	__u32 loaded; /* host order: 1 when the table is filled */
 	__u32 cells;  /* host order: index of the table's first cell in both index maps */

@@ -180,6 +180,23 @@ static int set_init(struct eg_dtset *set)
 	return !set->intern || decision_id(set, &none) != EG_DT_NONE ? -1 : 0;
 }
 
+/* The slot's summary, of the tables it has so far (its stale one comes after the fresh one). */
+static int summarize_slot(struct eg_dtset *set, uint32_t slot)
+{
+	const struct eg_dt_head *fresh = &set->heads[EG_DT_TABLE(slot, 0)];
+	const struct eg_dt_head *stale = &set->heads[EG_DT_TABLE(slot, 1)];
+
+	if (!set->summaries)
+		set->summaries = calloc(EG_MAX_POLICIES, sizeof(*set->summaries));
+	if (!set->summaries)
+		return -1;
+	if (!fresh->loaded) /* a stale table alone: no summary (the lookup reads its cells) */
+		return 0;
+	return eg_dt_summarize(set->v4_index + fresh->cells,
+			       stale->loaded ? set->v4_index + stale->cells : NULL,
+			       set->n_decisions, &set->summaries[slot]);
+}
+
 int eg_dtset_add(struct eg_dtset *set, const struct eg_tables *ref, uint32_t slot,
 		 struct eg_error *err)
 {
@@ -202,6 +219,8 @@ int eg_dtset_add(struct eg_dtset *set, const struct eg_tables *ref, uint32_t slo
 	set->heads[table] = (struct eg_dt_head){.loaded = 1, .cells = (uint32_t)cells};
 	set->n_tables++;
 	set->n_ranges += n;
+	if (summarize_slot(set, slot))
+		return eg_fail(err, ENOMEM, "out of memory compiling the decision tables");
 	return 0;
 }
 
@@ -246,6 +265,7 @@ void eg_dtset_free(struct eg_dtset *set)
 	free(set->bounds.v4);
 	free(set->bounds.v6);
 	free(set->decisions);
+	free(set->summaries);
 	if (set->intern)
 		eg_intern_free(set->intern);
 	free(set->intern);

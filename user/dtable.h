@@ -37,6 +37,15 @@ void eg_dtset_free(struct eg_dtset *set);
  * from bounds_from on) into lines (dtable_v4.c). -1 when out of memory.
  */
 int eg_dt_v4_pack(struct eg_dtset *set, struct eg_span *index, size_t bounds_from);
+/*
+ * The summary (struct eg_dt_summary) of a slot's IPv4 cells: fresh's
+ * EG_DT_CELLS, and stale's (NULL: none) where the policy has a stale
+ * table; decision ids are below n_decisions. -1 when out of memory.
+ */
+int eg_dt_summarize(const struct eg_span *fresh, const struct eg_span *stale, size_t n_decisions,
+		    struct eg_dt_summary *out);
+/* How many blocks a summary marks (NULL: 0). */
+unsigned eg_dt_summary_marked(const struct eg_dt_summary *s);
 /* Kernel memory the tables take (array maps: entries x value size). */
 uint64_t eg_dtset_kernel_bytes(const struct eg_dtset *set);
 

@@ -181,3 +181,55 @@ int eg_dt_v4_pack(struct eg_dtset *set, struct eg_span *index, size_t bounds_fro
 	set->bounds.n_v4 = kept;
 	return 0;
 }
+
+/* The decision every address of a /12 block has in these cells, or EG_DT_NONE. */
+static uint32_t block_decision(const struct eg_span *cells, uint32_t block)
+{
+	const uint32_t per_block = EG_DT_CELLS / EG_DT_SUMMARY_BLOCKS;
+	const struct eg_span *c = cells + block * per_block;
+	uint32_t i;
+
+	for (i = 0; i < per_block; i++)
+		if (c[i].count != 1 || c[i].first != c[0].first) /* not inline, or another */
+			return EG_DT_NONE;
+	return c[0].first;
+}
+
+int eg_dt_summarize(const struct eg_span *fresh, const struct eg_span *stale, size_t n_decisions,
+		    struct eg_dt_summary *out)
+{
+	uint32_t *whole = calloc(EG_DT_SUMMARY_BLOCKS, sizeof(*whole));
+	size_t *blocks_of = calloc(n_decisions ? n_decisions : 1, sizeof(*blocks_of));
+	uint32_t b;
+
+	memset(out, 0, sizeof(*out));
+	if (!whole || !blocks_of) {
+		free(whole);
+		free(blocks_of);
+		return -1;
+	}
+	for (b = 0; b < EG_DT_SUMMARY_BLOCKS; b++) {
+		uint32_t id = block_decision(fresh, b);
+
+		if (stale && block_decision(stale, b) != id)
+			id = EG_DT_NONE;
+		whole[b] = id < n_decisions ? id : EG_DT_NONE;
+		if (whole[b] != EG_DT_NONE && ++blocks_of[whole[b]] > blocks_of[out->id])
+			out->id = whole[b];
+	}
+	for (b = 0; b < EG_DT_SUMMARY_BLOCKS && out->id != EG_DT_NONE; b++)
+		if (whole[b] == out->id)
+			out->blocks[b / 64] |= 1ull << (b % 64);
+	free(whole);
+	free(blocks_of);
+	return 0;
+}
+
+unsigned eg_dt_summary_marked(const struct eg_dt_summary *s)
+{
+	unsigned n = 0, i;
+
+	for (i = 0; s && s->id != EG_DT_NONE && i < EG_DT_SUMMARY_BLOCKS / 64; i++)
+		n += (unsigned)__builtin_popcountll(s->blocks[i]);
+	return n;
+}

@@ -24,6 +24,7 @@ struct eg_dtset {
 	size_t v4_half_line; /* bitmaps take half a line: 0 or 1 + the one half free */
 	uint32_t narrow_ids; /* ids below it fit a line (16 bits; bitmaps 14): tests lower it */
 	struct eg_dxr_bounds bounds;	  /* v4: EG_DT_WIDE cells only */
+	struct eg_dt_summary *summaries;  /* per slot (EG_MAX_POLICIES), of its loaded tables */
 	struct eg_dt_decision *decisions; /* [EG_DT_NONE] is unused */
 	size_t n_decisions, cap_decisions;
 	struct eg_intern *intern;

@@ -312,8 +312,12 @@ int eg_guard_load_bundle(struct eg_guard *g, const struct eg_bundle *b,
 	eg_phase_begin(&ph);
 	if (eg_dtset_build(&dt, b, EG_SLOT_NODE, err))
 		return -1;
-	eg_phase_end(&ph, "decision tables compile: %zu tables, %zu ranges, %zu decisions",
-		     dt.n_tables, dt.n_ranges, dt.n_decisions);
+	eg_phase_end(&ph,
+		     "decision tables compile: %zu tables, %zu ranges, %zu decisions; %u of %u "
+		     "IPv4 /12 blocks summarized",
+		     dt.n_tables, dt.n_ranges, dt.n_decisions,
+		     eg_dt_summary_marked(dt.summaries ? &dt.summaries[EG_SLOT_NODE] : NULL),
+		     EG_DT_SUMMARY_BLOCKS);
 	rc = eg_guard_load(g, world, &dt, carry, err);
 	eg_dtset_free(&dt); /* the kernel holds the tables now */
 	return rc;

@@ -104,6 +104,14 @@ static inline const struct eg_dt_decision *eg_tbl_dt_decision(const struct eg_ta
 	return t->dt && id < t->dt->n_decisions ? &t->dt->decisions[id] : NULL;
 }
 
+static inline const struct eg_dt_summary *eg_tbl_dt_summary(const struct eg_tables *t,
+							    uint32_t table)
+{
+	return t->dt && t->dt->summaries && table / 2 < EG_MAX_POLICIES
+		       ? &t->dt->summaries[table / 2]
+		       : NULL;
+}
+
 /* A class the caller already knows (compiling the tables walks the classification's segments). */
 static inline uint32_t eg_user_classify(const struct eg_tables *t, const uint8_t addr[16]);
 #define EG_CLASSIFY eg_user_classify

@@ -20,6 +20,7 @@
 #include <linux/ip.h>
 #include <linux/udp.h>
 #include "bundle.h"
+#include "dtable.h"
 #include "check.h"
 #include "exfilguard.skel.h"
 #include "guard.h"
@@ -156,11 +157,55 @@ static void test_verdicts(void)
 	EXPECT_EQ(wrong, 0, "the kernel's verdict is the reference's");
 }
 
+/*
+ * The config's summary (maps/tables.h struct eg_dt_summary, read back from
+ * the index map) is the one userspace builds from the same tables; the
+ * kernel judges the marked blocks from it (a wrong id there changes the
+ * verdict), and as the reference does across the whole IPv4 space.
+ */
+static void test_summary(void)
+{
+	struct eg_dt_summary *live = &guard.hot->cfg[guard.cfg_slot].node_summary;
+	const uint32_t open_ip = 0x01020304u; /* 1.2.3.4: no rule near */
+	struct eg_error err = {0};
+	struct eg_dtset set;
+	size_t wrong = 0, marked = 0, i;
+	uint32_t deny_id, allow_id;
+	unsigned seed = 9;
+
+	ASSERT_OK(eg_dtset_build(&set, &bundle, EG_SLOT_NODE, &err), err.msg);
+	EXPECT_TRUE(!memcmp(live, &set.summaries[EG_SLOT_NODE], sizeof(*live)),
+		    "the config's summary is the tables' own");
+	for (deny_id = 1; deny_id + 1 < set.n_decisions; deny_id++) /* the deny rule's decision */
+		if (set.decisions[deny_id].verdict == EG_VERDICT_DENY)
+			break;
+	EXPECT_EQ(set.decisions[deny_id].verdict, EG_VERDICT_DENY, "a deny decision");
+	eg_dtset_free(&set);
+	for (i = 0; i < 20000; i++) {
+		uint32_t a = (uint32_t)rand_r(&seed) << 16 ^ (uint32_t)rand_r(&seed);
+
+		wrong += kernel_passes(a) != reference_passes(a);
+		marked += (live->blocks[(a >> 20) / 64] >> ((a >> 20) % 64)) & 1;
+	}
+	printf("  20000 random IPv4 destinations, %zu in marked blocks, %zu differ\n", marked,
+	       wrong);
+	EXPECT_GE(marked, 15000, "most blocks are marked");
+	EXPECT_EQ(wrong, 0, "the kernel's verdict is the reference's");
+	allow_id = live->id;
+	EXPECT_EQ(kernel_passes(open_ip), 1, "a marked block passes");
+	live->id = deny_id;
+	EXPECT_EQ(kernel_passes(open_ip), 0, "the kernel takes a marked block's decision from it");
+	live->id = allow_id;
+	EXPECT_EQ(kernel_passes(open_ip), 1, "and passes again with its own");
+}
+
 int main(void)
 {
 	RUN_TEST(test_load);
-	if (guard.skel)
+	if (guard.skel) {
 		RUN_TEST(test_verdicts);
+		RUN_TEST(test_summary);
+	}
 	eg_guard_destroy(&guard);
 	eg_bundle_free(&bundle);
 	return check_summary();

@@ -7,6 +7,7 @@
  * CIDR-only, country, provider, jurisdiction, mixed, scope and stale
  * policies, on the fixture world and on the real datasets in data/.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +337,91 @@ static void test_dense_forms(void)
 	EXPECT_EQ(forms[EG_DT_BITMAP >> 28], 0, "nor a bitmap (its ids: 14 bits, in the cell)");
 }
 
+/* Whether the summary marks ip's /12 (read independently of maps/dtable_v4.h). */
+static int marked(const struct eg_dt_summary *s, uint32_t ip)
+{
+	return s->id != EG_DT_NONE && (s->blocks[(ip >> 20) / 64] >> ((ip >> 20) % 64)) & 1;
+}
+
+static uint8_t verdict_at(const struct eg_tables *t, uint32_t ip)
+{
+	struct eg_decision d;
+	uint32_t class_id;
+	uint8_t addr[16];
+
+	eg_addr_from_v4(addr, htonl(ip));
+	eg_judge_user(t, addr, &d, &class_id);
+	return d.verdict;
+}
+
+/* The node policy's tables and summary for data and body; NULL on failure. */
+static struct eg_dt_summary *summary_of(const char *data, const char *body, struct eg_bundle *b,
+					struct eg_dtset *set)
+{
+	struct eg_error err = {0};
+
+	memset(set, 0, sizeof(*set));
+	if (load(data, body, b) || eg_dtset_build(set, b, EG_SLOT_NODE, &err) || !set->summaries) {
+		fprintf(stderr, "  cannot build the tables: %s\n", err.msg);
+		return NULL;
+	}
+	return &set->summaries[EG_SLOT_NODE];
+}
+
+/*
+ * The /12 blocks the summary marks: whole blocks of the commonest decision
+ * only, none where either table (fresh, stale) differs; and a lookup in a
+ * marked block answers from the summary, not the cells.
+ */
+static void test_summary(void)
+{
+	static const char body[] =
+		"rules:\n  - action: deny\n    cidr: [16.0.0.0/12, 48.1.2.0/24]\n"
+		"  - action: allow\n    cidr: [198.51.100.9]\n";
+	const uint32_t open_ip = 0x01020304u, deny12 = 0x10000000u, deny24 = 0x30010200u,
+		       hole = 0xc6336409u; /* 1.2.3.4, 16.0.0.0, 48.1.2.0, 198.51.100.9 */
+	struct eg_bundle b;
+	struct eg_dtset set;
+	struct eg_dt_summary *s = summary_of("", body, &b, &set);
+	struct eg_tables t = {.rs = &b.rules, .dt = &set};
+	uint32_t allow_id, deny_id;
+	unsigned n = 0;
+
+	ASSERT_OK_PTR(s, "the tables build");
+	allow_id = s->id;
+	deny_id = set.v4_index[deny12 >> 16].first;
+
+	for (uint32_t k = 0; k < EG_DT_SUMMARY_BLOCKS; k++)
+		n += marked(s, k << 20);
+	printf("  %u of %u /12 blocks marked\n", n, EG_DT_SUMMARY_BLOCKS);
+	EXPECT_GE(n, EG_DT_SUMMARY_BLOCKS - 8, "nearly every block is the default's");
+	EXPECT_TRUE(allow_id < set.n_decisions && set.decisions[allow_id].rule == EG_RULE_DEFAULT,
+		    "the commonest decision is the default");
+	EXPECT_TRUE(marked(s, open_ip), "an open block is marked");
+	EXPECT_TRUE(!marked(s, deny12), "a whole block of another decision is not");
+	EXPECT_TRUE(!marked(s, deny24), "nor a block with a hole of another decision");
+	EXPECT_TRUE(!marked(s, hole), "nor the allow rule's");
+	EXPECT_EQ(verdict_at(&t, open_ip), EG_VERDICT_ALLOW, "the open block allowed");
+	s->id = deny_id; /* the lookup must take the marked block's decision from the summary */
+	EXPECT_EQ(verdict_at(&t, open_ip), EG_VERDICT_DENY,
+		  "a marked block's decision is the summary's");
+	EXPECT_EQ(verdict_at(&t, deny24 + 256), EG_VERDICT_ALLOW,
+		  "an unmarked block's is its cell's");
+	eg_dtset_free(&set);
+	eg_bundle_free(&b);
+
+	/* Stale data closed: the stale table denies what the fresh one allows: nothing in common.
+	 */
+	s = summary_of("data:\n  country: geolite2-country.mmdb\n  asn: asn.csv\n",
+		       "on_failure: closed\nmax_data_age: 1s\nrules: []\n", &b, &set);
+	ASSERT_OK_PTR(s, "the tables build");
+	EXPECT_EQ(set.n_tables, 2, "a fresh and a stale table");
+	EXPECT_EQ(s->id, EG_DT_NONE, "no block decides the same in both");
+	EXPECT_TRUE(!marked(s, open_ip), "so none is marked");
+	eg_dtset_free(&set);
+	eg_bundle_free(&b);
+}
+
 int main(void)
 {
 	char cmd[512];
@@ -348,6 +434,7 @@ int main(void)
 		return 1;
 	RUN_TEST(test_no_world);
 	RUN_TEST(test_dense_forms);
+	RUN_TEST(test_summary);
 	RUN_TEST(test_fixture_world);
 	RUN_TEST(test_real_world);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", fixtures);
