@@ -189,8 +189,8 @@ _Static_assert(sizeof(struct eg_dt_line) == 64, "eg_dt_line ABI");
 struct eg_dt_summary {
 	__u32 id; /* host order: the marked blocks' decision; EG_DT_NONE when none is marked */
 	__u32 pad;
-	__u64 blocks[EG_DT_SUMMARY_BLOCKS /
-		     64]; /* host order: bit b % 64 of word b / 64: block b */
+	/* host order: bit b % 64 of word b / 64 marks block b */
+	__u64 blocks[EG_DT_SUMMARY_BLOCKS / 64];
 };
 _Static_assert(sizeof(struct eg_dt_summary) == 520, "eg_dt_summary ABI");
 
