@@ -25,6 +25,7 @@
 #include "exfilguard.skel.h"
 #include "guard.h"
 #include "judge.h"
+#include "realdata.h"
 
 static struct eg_bundle bundle;
 static struct eg_guard guard;
@@ -70,8 +71,8 @@ static void write_policy(FILE *f)
 	fprintf(f, "]\n");
 }
 
-/* The egress program's verdict on a UDP packet to a (host order): 1 pass, 0 drop, -1 error. */
-static int kernel_passes(uint32_t a)
+/* g's egress program's verdict on a UDP packet to a (host order): 1 pass, 0 drop, -1 error. */
+static int passes_under(struct eg_guard *g, uint32_t a)
 {
 	struct {
 		unsigned char pad[2];
@@ -94,9 +95,14 @@ static int kernel_passes(uint32_t a)
 	udp->source = htons(40000);
 	udp->dest = htons(9);
 	udp->len = htons(sizeof(*udp));
-	if (bpf_prog_test_run_opts(bpf_program__fd(guard.skel->progs.EG_PROG(egress)), &opts))
+	if (bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.EG_PROG(egress)), &opts))
 		return -1;
 	return (int)opts.retval;
+}
+
+static int kernel_passes(uint32_t a)
+{
+	return passes_under(&guard, a);
 }
 
 static int reference_passes(uint32_t a)
@@ -199,12 +205,73 @@ static void test_summary(void)
 	EXPECT_EQ(kernel_passes(open_ip), 1, "and passes again with its own");
 }
 
+/*
+ * A policy on the fixture world, with and without a stale-data table: the
+ * config's summary, read back from both tables' cells in the kernel's index
+ * map (the stale one's after the fresh one's), is userspace's; with stale
+ * data closed the two tables share no block, so nothing is marked, and the
+ * fresh table still decides.
+ */
+static void check_world_summary(const char *fixtures, const char *age, int want_marks)
+{
+	char path[] = "/tmp/eg-test-bpf-dtable-world-XXXXXX", text[1024];
+	struct eg_error err = {0};
+	struct eg_bundle b;
+	struct eg_dtset set;
+	struct eg_guard g = {0};
+	const struct eg_dt_summary *live;
+	int fd = mkstemp(path);
+
+	snprintf(text, sizeof(text),
+		 "%son_failure: closed\ndata:\n  country: %s/geolite2-country.mmdb\n  asn: "
+		 "[%s/asn.csv]\nrules:\n  - action: deny\n    country: [CN]\n",
+		 age, fixtures, fixtures);
+	ASSERT_TRUE(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text),
+		    "policy written");
+	close(fd);
+	ASSERT_OK(eg_bundle_load(path, -1, &b, &err), err.msg);
+	unlink(path);
+	ASSERT_OK(eg_dtset_build(&set, &b, EG_SLOT_NODE, &err), err.msg);
+	if (eg_guard_load_bundle(&g, &b, NULL, &err) || eg_guard_apply(&g, &b.rules, &err)) {
+		EXPECT_TRUE(0, err.msg);
+	} else {
+		live = &g.hot->cfg[g.cfg_slot].node_summary;
+		printf("  %s: %zu tables, %u blocks marked\n",
+		       age[0] ? "stale table" : "fresh only", set.n_tables,
+		       eg_dt_summary_marked(live));
+		EXPECT_EQ(set.n_tables, age[0] ? 2 : 1, "tables compiled");
+		EXPECT_TRUE(!memcmp(live, &set.summaries[EG_SLOT_NODE], sizeof(*live)),
+			    "the config's summary is the tables' own");
+		EXPECT_EQ(eg_dt_summary_marked(live) > 0, want_marks, "blocks marked or not");
+		EXPECT_EQ(passes_under(&g, 0x01020304u), 1, "fresh data: 1.2.3.4 passes");
+	}
+	eg_guard_destroy(&g);
+	eg_dtset_free(&set);
+	eg_bundle_free(&b);
+}
+
+static void test_summary_stale(void)
+{
+	char fixtures[] = "/tmp/eg-test-bpf-dtable-fx-XXXXXX", cmd[128];
+
+	ASSERT_OK_PTR(mkdtemp(fixtures), "fixture directory");
+	if (fixtures_generate(fixtures) == 0) {
+		check_world_summary(fixtures, "", 1);
+		check_world_summary(fixtures, "max_data_age: 1000d\n", 0);
+	} else {
+		EXPECT_TRUE(0, "fixtures generated");
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", fixtures);
+	EXPECT_EQ(system(cmd), 0, "fixtures removed");
+}
+
 int main(void)
 {
 	RUN_TEST(test_load);
 	if (guard.skel) {
 		RUN_TEST(test_verdicts);
 		RUN_TEST(test_summary);
+		RUN_TEST(test_summary_stale);
 	}
 	eg_guard_destroy(&guard);
 	eg_bundle_free(&bundle);
