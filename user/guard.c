@@ -296,6 +296,10 @@ int eg_guard_set_decisions(struct eg_guard *g, const struct eg_dtset *dt, struct
 		{g->skel->maps.EG_MAP_DT_HEADS, dt->heads, sizeof(dt->heads[0]), EG_DT_MAX_TABLES},
 	};
 
+	/* Built from the very cells these maps get (dtable.c): it cannot disagree with them. */
+	memset(&g->node_summary, 0, sizeof(g->node_summary));
+	if (dt->summaries)
+		g->node_summary = dt->summaries[EG_SLOT_NODE];
 	return fill_tables(tables, sizeof(tables) / sizeof(tables[0]), err);
 }
 

@@ -35,6 +35,8 @@ struct eg_guard {
 	struct eg_nat64_prefix nat64[EG_MAX_NAT64_PREFIXES]; /* for the config */
 	uint32_t cfg_slot;  /* this generation's config in EG_MAP_HOT (struct eg_hot) */
 	struct eg_hot *hot; /* EG_MAP_HOT mapped: configs are written through it */
+	/* The node policy's summary of the tables eg_guard_set_decisions filled, for the config. */
+	struct eg_dt_summary node_summary;
 };
 
 /*

@@ -6,12 +6,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "exfilguard.skel.h"
-#include "dtable.h"
 #include "guard.h"
 
 static int map_fd(const struct eg_guard *g, const struct bpf_map *map)
@@ -52,55 +50,9 @@ int eg_guard_scopes_fd(const struct eg_guard *g)
 }
 
 /*
- * A table's EG_DT_CELLS IPv4 cells from the index map, in batches. A batch
- * starts after the key it is given (none: at key 0) and returns its last.
- */
-static int read_v4_cells(struct eg_guard *g, const struct eg_dt_head *head, struct eg_span *cells,
-			 uint32_t *keys)
-{
-	int fd = map_fd(g, g->skel->maps.EG_MAP_DT_V4_INDEX);
-	uint32_t prev = head->cells - 1, done, n;
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-
-	for (done = 0; done < EG_DT_CELLS; done += n) {
-		n = EG_DT_CELLS - done;
-		if (bpf_map_lookup_batch(fd, done || head->cells ? &prev : NULL, &prev, keys,
-					 cells + done, &n, &opts) &&
-		    errno != ENOENT)
-			return -1;
-		if (!n)
-			break;
-	}
-	if (done < EG_DT_CELLS)
-		errno = EIO;
-	return done == EG_DT_CELLS ? 0 : -1;
-}
-
-/* The node policy's summary, from its tables' cells as the maps hold them. */
-static int summarize_node(struct eg_guard *g, struct eg_config *cfg, uint32_t n_decisions)
-{
-	struct eg_span *cells = calloc(2 * EG_DT_CELLS, sizeof(*cells));
-	uint32_t *keys = calloc(EG_DT_CELLS, sizeof(*keys));
-	const struct eg_dt_head *fresh = &cfg->node_heads[0], *stale = &cfg->node_heads[1];
-	int rc = -1;
-
-	if (!cells || !keys)
-		errno = ENOMEM;
-	else if (!fresh->loaded)
-		rc = 0; /* no table: no summary */
-	else if (!read_v4_cells(g, fresh, cells, keys) &&
-		 (!stale->loaded || !read_v4_cells(g, stale, cells + EG_DT_CELLS, keys)))
-		rc = eg_dt_summarize(cells, stale->loaded ? cells + EG_DT_CELLS : NULL, n_decisions,
-				     &cfg->node_summary);
-	free(cells);
-	free(keys);
-	return rc;
-}
-
-/*
  * The config's copies for the node-wide policy (see struct eg_config): read
  * back from the maps eg_guard_set_decisions filled, so that the copy and the
- * maps cannot disagree.
+ * maps cannot disagree; and the summary it kept of the cells it filled them with.
  */
 static int copy_node_tables(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_config *cfg,
 			    struct eg_error *err)
@@ -122,9 +74,7 @@ static int copy_node_tables(struct eg_guard *g, const struct eg_ruleset *rs, str
 		if (bpf_map_lookup_elem(decisions_fd, &i, &cfg->decisions[i]))
 			return eg_fail(err, errno, "cannot read decision %u: %s", i,
 				       strerror(errno));
-	if (summarize_node(g, cfg, n))
-		return eg_fail(err, errno, "cannot summarize the node policy's table: %s",
-			       strerror(errno));
+	cfg->node_summary = g->node_summary;
 	return 0;
 }
 

@@ -164,8 +164,9 @@ static void test_verdicts(void)
 }
 
 /*
- * The config's summary (maps/tables.h struct eg_dt_summary, read back from
- * the index map) is the one userspace builds from the same tables; the
+ * The config's summary (maps/tables.h struct eg_dt_summary, kept by the
+ * loader from the cells it filled the index map with) is the one userspace
+ * builds from the same policy; the
  * kernel judges the marked blocks from it (a wrong id there changes the
  * verdict), and as the reference does across the whole IPv4 space.
  */
@@ -207,8 +208,8 @@ static void test_summary(void)
 
 /*
  * A policy on the fixture world, with and without a stale-data table: the
- * config's summary, read back from both tables' cells in the kernel's index
- * map (the stale one's after the fresh one's), is userspace's; with stale
+ * config's summary is userspace's for the same policy, over both tables'
+ * cells (the stale one's after the fresh one's in the index map); with stale
  * data closed the two tables share no block, so nothing is marked, and the
  * fresh table still decides.
  */
