@@ -6,7 +6,9 @@
  * socket's eg_skstate with the class and verdict, so the cached egress path
  * counts without judging again; a packet judged at egress is counted as
  * judged. In audit mode this is the data that would have left; a denied
- * packet counts as attempted. Included by judge.bpf.h after the helpers it uses.
+ * packet counts as attempted. A socket hook's denied connect or send is the
+ * daemon's to count (eg_report_deny, user/attempts.h). Included by
+ * judge.bpf.h after the helpers it uses.
  */
 #ifndef EXFILGUARD_ACCT_BPF_H
 #define EXFILGUARD_ACCT_BPF_H

@@ -282,10 +282,11 @@ static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struc
  * What a socket hook does for a destination it does not simply allow:
  * count the attempt (denied, audited, or any with accounting: all) and
  * report a deny or audit. The socket's cgroup is read here only: allowed
- * traffic without accounting never pays for it. A deny or audit is
- * reported first: the class its report carries (a repeat's: its fold
- * entry's, no classification) is what is accounted, and *class_id keeps it
- * for the socket's mark.
+ * traffic without accounting never pays for it. A deny is left to the
+ * daemon to classify and count (eg_report_deny). An audit is reported
+ * first: the class its report carries (a repeat's: its fold entry's, no
+ * classification) is what is accounted, and *class_id keeps it for the
+ * socket's mark.
  */
 static __always_inline void eg_sock_addr_account(struct bpf_sock_addr *ctx,
 						 const struct eg_config *cfg,
@@ -296,6 +297,11 @@ static __always_inline void eg_sock_addr_account(struct bpf_sock_addr *ctx,
 
 	if (d->verdict == EG_VERDICT_ALLOW) {
 		eg_acct_attempt(cfg, dest, d, *class_id, cgroup_id);
+		return;
+	}
+	if (d->verdict == EG_VERDICT_DENY) {
+		eg_report_deny(cfg, dest, d, *class_id, cgroup_id,
+			       (__u32)bpf_get_current_uid_gid());
 		return;
 	}
 	*class_id = eg_report_class(cfg, dest, d, *class_id, cgroup_id,

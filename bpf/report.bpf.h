@@ -2,7 +2,8 @@
 /*
  * Reporting a deny or audit: the event (who sent what where, under which
  * rule), folded per window (fold.bpf.h) and accounted by volume (acct.bpf.h)
- * under the class it carries, which only a window's first report computes.
+ * under the class it carries, which only a window's first report computes
+ * (a socket hook's deny: the daemon, eg_report_deny).
  * Included by judge.bpf.h after the helpers it uses (eg_dest, the classifier).
  */
 #ifndef EXFILGUARD_REPORT_BPF_H
@@ -99,6 +100,29 @@ static __always_inline __u32 eg_fold_class(const struct eg_fold *e, const struct
 }
 
 /*
+ * File a report in its window's fold entry. A repeat only bumps the entry:
+ * NULL, with the entry in *other. The window's first gets a new entry,
+ * returned for the caller to fill in and send. NULL with *other NULL: the
+ * map took no entry (counted lost by total).
+ */
+static __always_inline struct eg_fold *eg_report_entry(struct eg_fold_key *key,
+						       const struct eg_dest *dest,
+						       const struct eg_decision *d, __u64 cgroup_id,
+						       __u64 now, struct eg_fold **other)
+{
+	struct eg_fold *e;
+
+	eg_fold_key_for(key, dest->addr, dest->port, dest->proto, dest->hook, d, cgroup_id, now);
+	e = bpf_map_lookup_elem(&EG_MAP_FOLDS, key);
+	if (e) {
+		eg_fold_add(e, now);
+		*other = e;
+		return NULL;
+	}
+	return eg_fold_first(key, now, other);
+}
+
+/*
  * Report a deny or audit: a repeat within the fold window only bumps its
  * entry (nothing else is computed for it); the window's first is an event,
  * classified once. Returns the destination's class, for the caller's
@@ -113,18 +137,42 @@ static __always_inline __u32 eg_report_class(const struct eg_config *cfg,
 	struct eg_fold_key key;
 	struct eg_fold *e, *other;
 
-	eg_fold_key_for(&key, dest->addr, dest->port, dest->proto, dest->hook, d, cgroup_id, now);
-	e = bpf_map_lookup_elem(&EG_MAP_FOLDS, &key);
-	if (e) {
-		eg_fold_add(e, now);
-		return eg_fold_class(e, dest, d, class_id);
-	}
-	e = eg_fold_first(&key, now, &other);
+	e = eg_report_entry(&key, dest, d, cgroup_id, now, &other);
 	if (!e)
 		return eg_fold_class(other, dest, d, class_id);
 	eg_event_fill(&e->ev, cfg, dest, d, class_id, cgroup_id, uid, now);
 	eg_fold_send(&key, e);
 	return e->ev.class_id;
+}
+
+/*
+ * Report a socket hook's deny and count the attempt, leaving both the
+ * classification and the count to the daemon (EG_EVF_TALLY): it classifies
+ * the event's address and adds the entry's reports to EG_MAP_BYTES. A
+ * refused call so reads no classification page and writes no per-class
+ * count: a new destination's refusal cost ~0.7 us less (BENCHMARKS.md).
+ * Only a report the fold map took no entry for, which reaches the daemon
+ * nowhere, is classified and counted here. (Audits are not left to the
+ * daemon: their sockets' later packets count under the class at once.)
+ */
+static __always_inline void eg_report_deny(const struct eg_config *cfg, const struct eg_dest *dest,
+					   const struct eg_decision *d, __u32 class_id,
+					   __u64 cgroup_id, __u32 uid)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct eg_fold_key key;
+	struct eg_fold *e, *other;
+
+	e = eg_report_entry(&key, dest, d, cgroup_id, now, &other);
+	if (!e) {
+		if (!other)
+			eg_acct_add(cgroup_id, eg_acct_class(dest->addr, d, class_id), d->verdict,
+				    0, dest->addr);
+		return;
+	}
+	eg_event_fill(&e->ev, cfg, dest, d, 0, cgroup_id, uid, now);
+	e->ev.flags |= EG_EVF_TALLY;
+	eg_fold_send(&key, e);
 }
 
 /* Report a deny or audit (see eg_report_class). */

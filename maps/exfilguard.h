@@ -284,6 +284,14 @@ _Static_assert(sizeof(struct eg_event) == 120, "eg_event ABI");
 /* egress: the current task is not in the socket's cgroup (a softirq on top of another task,
  * or a socket passed in): no pid, tid or comm */
 #define EG_EVF_FOREIGN 4u
+/*
+ * A socket hook's deny, left to the daemon to classify and count: class_id
+ * is 0, and neither this report nor those folded into its entry are in
+ * EG_MAP_BYTES. The daemon classifies the address that decided (daddr, or
+ * daddr_v4 with EG_EVF_BY_V4) and adds the attempts (user/attempts.c). Keeps
+ * the classification's cold pages and a per-class count off a refused call.
+ */
+#define EG_EVF_TALLY 8u
 
 /* EG_MAP_INFO value: who runs the guard, for `exfilguard status`. */
 struct eg_info {

@@ -15,7 +15,11 @@
  * EG_MAP_BYTES: exfiltration volume, bytes and packets the egress program saw
  * per (workload cgroup, destination class, verdict). Keyed by the class's
  * content, not its id: ids are per dataset load and a reload may renumber
- * them, while the counts carry over reloads.
+ * them, while the counts carry over reloads. A socket hook's denied attempts
+ * are the daemon's to count (EG_EVF_TALLY): it writes them under keys of
+ * their own (source EG_ACCT_BY_DAEMON, counts in CPU 0's value), which the
+ * programs never write, and readers add them to the kernel's row
+ * (user/stats.c).
  */
 #define EG_MAP_BYTES eg_bytes /* per-CPU hash: struct eg_acct_key -> struct eg_acct */
 #define EG_MAX_ACCT  16384
@@ -23,9 +27,12 @@ struct eg_acct_key {
 	__u64 cgroup_id;     /* host order: the sending socket's cgroup */
 	struct eg_class cls; /* the destination's classification (zero: unknown) */
 	__u8 verdict;	     /* enum eg_verdict */
-	__u8 pad[3];
+	__u8 source;	     /* EG_ACCT_BY_KERNEL or EG_ACCT_BY_DAEMON */
+	__u8 pad[2];
 };
 _Static_assert(sizeof(struct eg_acct_key) == 24, "eg_acct_key ABI");
+#define EG_ACCT_BY_KERNEL 0
+#define EG_ACCT_BY_DAEMON 1
 
 struct eg_acct {
 	__u64 bytes;	     /* host order: IP packet lengths, headers included */

@@ -95,13 +95,15 @@ static void set_event_sources(struct eg_daemon *d)
 }
 
 /*
- * Take over the hooks pinned by a daemon that died, and keep the ring its
- * programs recorded into meanwhile: *backlog_fd (-1 when it cannot be read).
+ * Take over the hooks pinned by a daemon that died, and keep the ring and
+ * the fold map its programs recorded into meanwhile: backlog[0] and [1] (-1
+ * when one cannot be read).
  */
-static int adopt_pinned(struct eg_daemon *d, int *backlog_fd, struct eg_error *err)
+static int adopt_pinned(struct eg_daemon *d, int backlog[2], struct eg_error *err)
 {
-	/* Before its pin is replaced: */
-	*backlog_fd = eg_pinned_map_fd(d->pin_dir, EG_STR(EG_MAP_EVENTS));
+	/* Before their pins are replaced: */
+	backlog[0] = eg_pinned_map_fd(d->pin_dir, EG_STR(EG_MAP_EVENTS));
+	backlog[1] = eg_pinned_map_fd(d->pin_dir, EG_STR(EG_MAP_FOLDS));
 	if (eg_guard_takeover(&d->gen.guard, NULL, d->pin_dir, err))
 		return -1;
 	fprintf(stderr,
@@ -135,7 +137,7 @@ static int build_first(struct eg_daemon *d, int adopt, struct eg_error *err)
 static int start(struct eg_daemon *d, struct eg_error *err)
 {
 	struct eg_target *t = &d->t;
-	int adopt, backlog_fd = -1;
+	int adopt, backlog[2] = {-1, -1};
 
 	/* Everything the policy needs is loaded and checked before the kernel is touched. */
 	if (eg_bundle_load(t->policy_path, t->mode, &d->gen.b, err))
@@ -145,23 +147,28 @@ static int start(struct eg_daemon *d, struct eg_error *err)
 	    eg_cgroup_id_of(t->cg_dir, &t->cg_id, err) || eg_bpffs_ensure(d->pin_dir, err) ||
 	    check_pinned(d, &adopt, err))
 		return -1;
+	if (eg_attempts_init(&d->attempts))
+		return eg_fail(err, ENOMEM, "cannot count denied attempts: out of memory");
 	if (eg_sinks_open_from_options(&d->sinks, d->o->events_path, d->o->outputs, d->o->n_outputs,
 				       &d->gen.b.policy.outputs, err) ||
 	    eg_metrics_open(&d->metrics, d->o->metrics, d->gen.b.policy.metrics,
 			    d->o->metrics_token, d->pin_dir, &d->sinks, err) ||
 	    build_first(d, adopt, err))
 		return -1;
-	if (adopt ? adopt_pinned(d, &backlog_fd, err)
+	if (adopt ? adopt_pinned(d, backlog, err)
 		  : eg_guard_attach(&d->gen.guard, t->cg_dir, err) || create_pins(d, err) ||
 			    eg_guard_pin(&d->gen.guard, d->pin_dir, err)) {
-		if (backlog_fd >= 0)
-			close(backlog_fd);
+		for (int i = 0; i < 2; i++)
+			if (backlog[i] >= 0)
+				close(backlog[i]);
 		return -1;
 	}
 	eg_event_ctx_init(&d->events, d->o->format, &d->sinks, t->mount);
 	set_event_sources(d);
-	if (backlog_fd >= 0)
-		eg_daemon_read_backlog(d, backlog_fd);
+	if (backlog[0] >= 0)
+		eg_daemon_read_backlog(d, backlog[0], backlog[1]);
+	else if (backlog[1] >= 0)
+		close(backlog[1]);
 	return eg_selftest(t->cg_dir, t->cg_rel, err);
 }
 
@@ -174,6 +181,7 @@ static void stop(struct eg_daemon *d, int persist)
 	else
 		eg_guard_destroy(&d->gen.guard);
 	eg_bundle_free(&d->gen.b);
+	eg_attempts_free(&d->attempts);
 	/* A stalled output is given up after a second, so it cannot keep the daemon from exiting.
 	 */
 	eg_sinks_close(&d->sinks, EG_SINK_STOP_WAIT_MS);

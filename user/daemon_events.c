@@ -41,22 +41,54 @@ static void report_lost(struct eg_guard *g, struct eg_event_ctx *ev, struct lost
 	t->seen = total;
 }
 
-/* Write one ring record out; 1 when it was an event to report. */
-static int report_record(struct eg_event_ctx *ctx, const void *data, size_t size)
+/*
+ * n reports of ev, when the kernel left them to the daemon to classify and
+ * count: by the classification in force (also for the backlog's, whose
+ * lines name no class: it goes by the address, not by an id of the data
+ * that judged them).
+ */
+static void count_attempts(struct eg_daemon *d, struct eg_event *ev, uint64_t n)
 {
-	const struct eg_event *ev = data;
+	eg_attempts_classify(d->events.world, ev);
+	eg_attempts_add(&d->attempts, eg_guard_bytes_fd(&d->gen.guard), d->events.world, ev, n);
+}
+
+/*
+ * Write one ring record out, classified and counted first when the kernel
+ * left that to the daemon (attempts.h); 1 when it was an event to report.
+ */
+static int report_record(struct eg_daemon *d, struct eg_event_ctx *ctx, const void *data,
+			 size_t size)
+{
+	struct eg_event ev;
 
 	/* The self-test's own refusals prove the hooks work; they are not events. */
-	if (size < sizeof(struct eg_event) || ev->rule == EG_RULE_CANARY)
+	if (size < sizeof(ev))
 		return 0;
-	eg_event_emit(ctx, ev);
+	memcpy(&ev, data, sizeof(ev));
+	if (ev.rule == EG_RULE_CANARY)
+		return 0;
+	count_attempts(d, &ev, 1);
+	eg_event_emit(ctx, &ev);
 	return 1;
+}
+
+/* A fold entry's lines: its folded and lost reports, counted like its event. */
+static void emit_fold_of(struct eg_daemon *d, struct eg_event_ctx *ctx, const struct eg_fold *f)
+{
+	struct eg_fold copy = *f;
+
+	if (f->ev.rule == EG_RULE_CANARY) /* the self-test's refusals are not events */
+		return;
+	count_attempts(d, &copy.ev, copy.count + copy.lost);
+	eg_event_emit_fold(ctx, &copy);
 }
 
 static void emit_fold(void *arg, const struct eg_fold *f)
 {
-	if (f->ev.rule != EG_RULE_CANARY) /* the self-test's refusals are not events */
-		eg_event_emit_fold(arg, f);
+	struct eg_daemon *d = arg;
+
+	emit_fold_of(d, &d->events, f);
 }
 
 /*
@@ -72,8 +104,8 @@ static void flush_folds(struct eg_daemon *d, int all)
 	if (!all && now - d->folds_flushed_at < FOLD_FLUSH_NS)
 		return;
 	d->folds_flushed_at = now;
-	if (eg_fold_flush(eg_guard_folds_fd(&d->gen.guard), now, all, &d->folds, emit_fold,
-			  &d->events, &pending)) {
+	if (eg_fold_flush(eg_guard_folds_fd(&d->gen.guard), now, all, &d->folds, emit_fold, d,
+			  &pending)) {
 		fprintf(stderr, "exfilguard run: reading the fold map: %s\n", strerror(errno));
 		return;
 	}
@@ -86,7 +118,7 @@ static int on_ring_event(void *ctx, void *data, size_t size)
 {
 	struct eg_daemon *d = ctx;
 
-	report_record(&d->events, data, size);
+	report_record(d, &d->events, data, size);
 	/* Negative: libbpf stops reading, this event counted as read. */
 	return --d->batch_left ? 0 : -EAGAIN;
 }
@@ -114,6 +146,7 @@ static void read_all_events(struct eg_daemon *d, struct ring_buffer *rb)
 }
 
 struct backlog {
+	struct eg_daemon *d;
 	struct eg_event_ctx ctx;
 	size_t n;
 };
@@ -122,27 +155,52 @@ static int on_backlog_event(void *arg, void *data, size_t size)
 {
 	struct backlog *b = arg;
 
-	b->n += (size_t)report_record(&b->ctx, data, size);
+	b->n += (size_t)report_record(b->d, &b->ctx, data, size);
 	return 0;
 }
 
-void eg_daemon_read_backlog(struct eg_daemon *d, int fd)
+static void emit_backlog_fold(void *arg, const struct eg_fold *f)
+{
+	struct backlog *b = arg;
+
+	emit_fold_of(b->d, &b->ctx, f);
+	b->n += f->ev.rule != EG_RULE_CANARY;
+}
+
+/* The ring's events, then every entry of the fold map: the repeats folded meanwhile. */
+static void read_backlog_from(struct backlog *b, int ring_fd, int folds_fd)
+{
+	struct ring_buffer *rb = ring_buffer__new(ring_fd, on_backlog_event, b, NULL);
+	struct eg_fold_tally unused = {0};
+	uint64_t pending;
+
+	if (!rb) {
+		fprintf(stderr,
+			"exfilguard run: cannot read the events recorded while no daemon ran: %s\n",
+			strerror(errno));
+		return;
+	}
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	if (folds_fd >= 0 &&
+	    eg_fold_flush(folds_fd, eg_fold_now(), 1, &unused, emit_backlog_fold, b, &pending))
+		fprintf(stderr,
+			"exfilguard run: cannot read the repeats folded while no daemon ran: %s\n",
+			strerror(errno));
+}
+
+void eg_daemon_read_backlog(struct eg_daemon *d, int ring_fd, int folds_fd)
 {
 	struct backlog *b = calloc(1, sizeof(*b));
-	struct ring_buffer *rb = NULL;
 
 	if (b) {
 		eg_event_ctx_init(&b->ctx, d->o->format, &d->sinks, d->t.mount);
 		b->ctx.backlog = 1;
-		rb = ring_buffer__new(fd, on_backlog_event, b, NULL);
-	}
-	if (rb) {
-		ring_buffer__consume(rb);
-		ring_buffer__free(rb);
+		b->d = d;
+		read_backlog_from(b, ring_fd, folds_fd);
 	} else {
-		fprintf(stderr,
-			"exfilguard run: cannot read the events recorded while no daemon ran: %s\n",
-			strerror(errno));
+		fprintf(stderr, "exfilguard run: cannot read the events recorded while no daemon "
+				"ran: out of memory\n");
 	}
 	if (b && b->n)
 		fprintf(stderr,
@@ -150,7 +208,9 @@ void eg_daemon_read_backlog(struct eg_daemon *d, int fd)
 			"(marked \"backlog\")\n",
 			b->n, eg_plural(b->n));
 	free(b);
-	close(fd);
+	close(ring_fd);
+	if (folds_fd >= 0)
+		close(folds_fd);
 }
 
 static struct ring_buffer *open_ring(struct eg_daemon *d)

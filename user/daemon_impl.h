@@ -9,6 +9,7 @@
 #include "generation.h"
 #include "notify.h"
 #include "policy_watch.h"
+#include "attempts.h"
 
 struct eg_run_opts; /* daemon.h */
 
@@ -23,6 +24,7 @@ struct eg_daemon {
 	uint32_t reload_seq;   /* of the reload under way */
 	unsigned batch_left;   /* events still to read in this batch */
 	struct eg_fold_tally folds;
+	struct eg_attempts attempts;	     /* the denies the kernel left to the daemon to count */
 	uint64_t folds_flushed_at;	     /* boot clock of the last walk of the fold map */
 	struct eg_metrics *metrics;	     /* --metrics: NULL when not served */
 	struct eg_notify notify;	     /* the service manager (sd_notify) */
@@ -41,8 +43,11 @@ extern volatile sig_atomic_t eg_daemon_stop_requested, eg_daemon_reload_requeste
 int eg_daemon_take_next(struct eg_daemon *d, struct eg_generation *next);
 void eg_daemon_switch_to(struct eg_daemon *d, struct eg_generation *next);
 
-/* Report what a pinned guard's ring holds (recorded while no daemon ran). Takes fd. */
-void eg_daemon_read_backlog(struct eg_daemon *d, int fd);
+/*
+ * Report what a pinned guard's ring and fold map hold (recorded while no
+ * daemon ran). Takes both fds (folds_fd may be -1).
+ */
+void eg_daemon_read_backlog(struct eg_daemon *d, int ring_fd, int folds_fd);
 /* Stream events, new cgroups and reloads until a stop is requested. */
 void eg_daemon_stream(struct eg_daemon *d);
 

@@ -385,3 +385,8 @@ int eg_guard_folds_fd(const struct eg_guard *g)
 {
 	return bpf_map__fd(g->skel->maps.EG_MAP_FOLDS);
 }
+
+int eg_guard_bytes_fd(const struct eg_guard *g)
+{
+	return bpf_map__fd(g->skel->maps.EG_MAP_BYTES);
+}

@@ -45,6 +45,50 @@ static int row_sum(int fd, struct eg_stat_row *row, struct eg_acct *vals, int nc
 	return 0;
 }
 
+static int by_key(const void *a, const void *b)
+{
+	const struct eg_stat_row *x = a, *y = b;
+
+	return memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
+static int addr_known(const uint8_t addr[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(addr, zero, sizeof(zero)) != 0;
+}
+
+/*
+ * The daemon's rows (EG_ACCT_BY_DAEMON: the denies it classified and
+ * counted, user/attempts.h) added to the kernel's row of the same workload,
+ * class and verdict: one row each, whoever counted.
+ */
+static void merge_sources(struct eg_stats *s)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		s->rows[i].key.source = EG_ACCT_BY_KERNEL;
+	if (s->n)
+		qsort(s->rows, s->n, sizeof(*s->rows), by_key);
+	for (size_t i = 0; i < s->n; i++) {
+		struct eg_stat_row *into = kept ? &s->rows[kept - 1] : NULL;
+		const struct eg_stat_row *r = &s->rows[i];
+
+		if (!into || memcmp(&into->key, &r->key, sizeof(r->key))) {
+			s->rows[kept++] = *r;
+			continue;
+		}
+		into->bytes += r->bytes;
+		into->packets += r->packets;
+		into->attempts += r->attempts;
+		if (!addr_known(into->last_daddr))
+			memcpy(into->last_daddr, r->last_daddr, sizeof(r->last_daddr));
+	}
+	s->n = kept;
+}
+
 int eg_stats_read_fd(int fd, struct eg_stats *out, struct eg_error *err)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -65,6 +109,7 @@ int eg_stats_read_fd(int fd, struct eg_stats *out, struct eg_error *err)
 		}
 	}
 	free(vals);
+	merge_sources(out);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Exfiltration volume as the kernel counted it (EG_MAP_BYTES, bpf/acct.bpf.h):
+ * Exfiltration volume as the kernel counted it (EG_MAP_BYTES, bpf/acct.bpf.h),
+ * with the denied attempts the daemon counted for it (user/attempts.h):
  * read from a running guard's pinned map, summed over CPUs, and saved to or
  * subtracted from a snapshot file (for `stats --since`).
  */
@@ -23,7 +24,10 @@ struct eg_stats {
 	size_t n;
 };
 
-/* Every entry of a byte map (fd), summed over CPUs. */
+/*
+ * Every entry of a byte map (fd), summed over CPUs, the daemon's rows added
+ * to the kernel's (key.source is EG_ACCT_BY_KERNEL in every row read).
+ */
 int eg_stats_read_fd(int bytes_fd, struct eg_stats *out, struct eg_error *err);
 /* The same from the guard pinned under pin_dir. */
 int eg_stats_read_pinned(const char *pin_dir, struct eg_stats *out, struct eg_error *err);

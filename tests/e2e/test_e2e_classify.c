@@ -183,6 +183,36 @@ static void test_country_rule(void)
 	with_guard("country", "  - action: deny\n    country: [CN]\n", country_rule);
 }
 
+/*
+ * Denied attempts `stats` counts for the guarded workload under a class
+ * (country, provider, AS): the daemon's count of the denies the kernel left
+ * to it (user/attempts.h), made before it writes their event.
+ */
+static long long denied_attempts_of(const char *country, const char *provider, long long asn)
+{
+	json_object *stats = clirun_json("stats --json"), *rows;
+	long long sum = 0;
+
+	if (!stats || !json_object_object_get_ex(stats, "rows", &rows)) {
+		json_object_put(stats);
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *r = json_object_array_get_idx(rows, i);
+
+		if (strcmp(ev_str(r, "verdict") ? ev_str(r, "verdict") : "", "deny") ||
+		    strcmp(ev_str(r, "workload") ? ev_str(r, "workload") : "",
+			   testenv.guarded_rel) ||
+		    !ev_str(r, "country") || strcmp(ev_str(r, "country"), country) ||
+		    !ev_str(r, "provider") || strcmp(ev_str(r, "provider"), provider) ||
+		    ev_int(r, "asn") != asn)
+			continue;
+		sum += ev_int(r, "attempts");
+	}
+	json_object_put(stats);
+	return sum;
+}
+
 static void provider_rule(void)
 {
 	struct class_expect x = {ALIBABA_US, "provider",	"US",  "alibaba-cloud",
@@ -195,6 +225,8 @@ static void provider_rule(void)
 	expect_event(pid, &x);
 	ASSERT_EQ(connect_refused(AF_INET6, ALIBABA_US6, &pid), 0, "Alibaba (US) IPv6 refused");
 	expect_event(pid, &x6);
+	ASSERT_EQ(denied_attempts_of("US", "alibaba-cloud", 45102), 2,
+		  "stats: both refusals counted under their class (US, alibaba-cloud, AS45102)");
 	ASSERT_EQ(connect_allowed(AF_INET, CN_ADDR), 0, "a CN address of another AS passes");
 }
 

@@ -29,6 +29,7 @@
 #include "../lib/testenv.h"
 #include "../lib/workload.h"
 #include "pins.h"
+#include "stats.h"
 
 #define DENIED	"198.51.100.10" /* denied by both policies */
 #define ALLOWED "198.19.113.10" /* allowed by both policies */
@@ -79,6 +80,47 @@ static int udp_connect_verdict(const char *addr)
 static void probe(void *arg)
 {
 	workload_report(udp_connect_verdict(arg), 0);
+}
+
+/* Five refused connects from one process (port 54): one event, the rest folded. */
+#define REPEATS 5
+static void probe_repeated(void *arg)
+{
+	int refused = 0;
+
+	for (int i = 0; i < REPEATS; i++)
+		refused += udp_connect_port_verdict(arg, 54) == 0;
+	workload_report(refused, 0);
+}
+
+/* Denied attempts `stats` counts for the guarded workload; -1 when unreadable. */
+static long long denied_attempts(void)
+{
+	struct eg_error err = {0};
+	struct eg_stats s = {0};
+	long long sum = 0;
+	struct stat st;
+
+	if (stat(testenv.cg_guarded, &st) || eg_stats_read_pinned(testenv.pin_dir, &s, &err))
+		return -1;
+	for (size_t i = 0; i < s.n; i++)
+		if (s.rows[i].key.cgroup_id == (uint64_t)st.st_ino &&
+		    s.rows[i].key.verdict == EG_VERDICT_DENY)
+			sum += (long long)s.rows[i].attempts;
+	eg_stats_free(&s);
+	return sum;
+}
+
+static int repeated_refusals(const char *addr)
+{
+	struct workload_report r = {0};
+	struct workload w;
+
+	if (workload_start(&w, testenv.cg_guarded, probe_repeated, (void *)addr) ||
+	    workload_await(&w, &r))
+		return -2;
+	workload_end(&w);
+	return r.ret;
 }
 
 static int guarded_verdict(const char *addr)
@@ -318,6 +360,8 @@ static void crash_adopt_detach(void)
 	ASSERT_EQ(guard_stop(&guard), 128 + SIGKILL, "the daemon died of SIGKILL");
 	ASSERT_TRUE(!testenv_pins_gone(), "the pins outlive the daemon");
 	ASSERT_EQ(guarded_verdict(DENIED), 0, "still enforcing with no daemon");
+	ASSERT_EQ(repeated_refusals(DENIED), REPEATS,
+		  "five more refusals from one process, folded");
 	ASSERT_EQ(cli(-1, "status", out, sizeof(out)), 0, "status of an orphaned guard");
 	ASSERT_CONTAINS(out, "gone; hooks stay in force", "status says the daemon is gone");
 	denied = status_counter("connect4", "deny");
@@ -328,6 +372,9 @@ static void crash_adopt_detach(void)
 	ASSERT_EQ(eg_pinned_cfg_slot(testenv.pin_dir), !slot,
 		  "the adopter's config: the other slot");
 	expect_backlog(guard.events);
+	/* Counted by the adopter from the dead daemon's ring and fold map (user/attempts.h). */
+	ASSERT_EQ(denied_attempts(), 1 + REPEATS,
+		  "stats: every refusal while no daemon ran, the folded repeats too");
 	ASSERT_GE(status_counter("connect4", "deny"), denied, "the adopting run counts on");
 	ASSERT_EQ(guarded_verdict(DENIED), 0, "enforcing after the adoption");
 	ASSERT_EQ(guarded_verdict(ALLOWED), 1, "allowing after the adoption");

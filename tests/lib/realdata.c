@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "bundle.h"
 #include "realdata.h"
 
 int realdata_section(char *out, size_t len)
@@ -40,4 +41,25 @@ int testfile_write(const char *path, const char *text)
 		return -1;
 	fputs(text, f);
 	return fclose(f);
+}
+
+int testbundle_load(const char *dir, const char *data_text, const char *body_text,
+		    struct eg_bundle *b)
+{
+	char path[PATH_MAX];
+	struct eg_error err = {0};
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%s%s", data_text, body_text);
+	if (fclose(f))
+		return -1;
+	if (eg_bundle_load(path, -1, b, &err)) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return -1;
+	}
+	return 0;
 }

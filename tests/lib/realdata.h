@@ -24,4 +24,12 @@ int fixtures_generate(const char *dir);
 /* Write text to path (created or truncated); 0, or -1. */
 int testfile_write(const char *path, const char *text);
 
+struct eg_bundle;
+/*
+ * The policy data_text + body_text, written to dir/policy.yaml, loaded as a
+ * bundle (its relative data paths are dir's); 0, or -1 with the error printed.
+ */
+int testbundle_load(const char *dir, const char *data_text, const char *body_text,
+		    struct eg_bundle *b);
+
 #endif /* EXFILGUARD_TEST_REALDATA_H */

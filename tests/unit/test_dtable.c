@@ -25,21 +25,7 @@ static char fixtures[] = "/tmp/eg-test-dtable-XXXXXX";
 
 static int load(const char *data, const char *body, struct eg_bundle *b)
 {
-	char path[256];
-	struct eg_error err = {0};
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/policy.yaml", fixtures);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "%s%s", data, body);
-	fclose(f);
-	if (eg_bundle_load(path, -1, b, &err)) {
-		fprintf(stderr, "  %s\n", err.msg);
-		return -1;
-	}
-	return 0;
+	return testbundle_load(fixtures, data, body, b);
 }
 
 struct pair {

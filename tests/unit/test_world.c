@@ -20,21 +20,7 @@ static char fixtures[] = "/tmp/eg-test-world-XXXXXX";
 
 static int load(const char *text, struct eg_bundle *b)
 {
-	char path[256];
-	struct eg_error err = {0};
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/policy.yaml", fixtures);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	fclose(f);
-	if (eg_bundle_load(path, -1, b, &err)) {
-		fprintf(stderr, "  %s\n", err.msg);
-		return -1;
-	}
-	return 0;
+	return testbundle_load(fixtures, "", text, b);
 }
 
 static const struct eg_class *class_of(const struct eg_bundle *b, const char *text)
