@@ -148,6 +148,7 @@ struct bench_variant {
 	double load_s;			    /* policy file to enforcing */
 	long long kernel_bytes, kmem_bytes; /* memlock; memory cgroup kmem */
 	unsigned long long delivered;	    /* events read from the ring buffer */
+	unsigned long long drain_cpu_ns;    /* the draining threads' CPU time */
 	void *drain;
 	struct bench_progs progs; /* the programs attached, for their statistics */
 };

@@ -249,6 +249,23 @@ static int hot_loops(void)
 	return 0;
 }
 
+/*
+ * The events' other side, off the callers' CPU time: the thread that drains
+ * the ring does what the daemon does besides writing lines (reads each
+ * event, classifies and counts a deny the kernel left to it).
+ */
+static void print_drains(void)
+{
+	printf("event drain (the daemon's reading, classifying and counting of the rounds' "
+	       "events), CPU per event:\n");
+	for (int v = VN_CIDR; v < VN_NFT; v++)
+		printf("  %-38s %.0f ns over %llu events\n", variants[v].name,
+		       variants[v].delivered
+			       ? (double)variants[v].drain_cpu_ns / (double)variants[v].delivered
+			       : 0.0,
+		       variants[v].delivered);
+}
+
 static void print_loads(void)
 {
 	int v;
@@ -343,6 +360,7 @@ int main(int argc, char **argv)
 		}
 	printf("(nftables never sees UDP connect(): it sends nothing, netfilter runs on "
 	       "packets)\n");
+	print_drains();
 	hot_loops();
 	bench_pages(&env);
 	if (getenv("BENCH_QUICK"))

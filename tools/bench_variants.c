@@ -3,8 +3,8 @@
  * make bench: what is attached for a run. Nothing; the floor (trivial
  * programs on the same hooks); exfilguard (a policy loaded into a guard,
  * attached to the bench cgroup, its events drained by a thread as the
- * daemon would); or nftables (an inet output chain in the client netns
- * matching the CN sets, which stay loaded between runs).
+ * daemon would, its denies classified and counted too); or nftables (an inet output chain in the
+ * client netns matching the CN sets, which stay loaded between runs).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <time.h>
+#include "attempts.h"
 #include "bench.h"
 #include "bench_floor.skel.h"
 #include "exfilguard.skel.h"
@@ -26,14 +28,23 @@ struct drain {
 	pthread_t thread;
 	atomic_int stop;
 	atomic_ullong events;
+	/* What the daemon does with each event besides writing it: its denies counted. */
+	struct eg_attempts attempts;
+	const struct eg_world *world;
+	int bytes_fd;
+	unsigned long long cpu_ns; /* the thread's CPU time, when it ends */
 };
 
 static int count_event(void *ctx, void *data, size_t size)
 {
 	struct drain *d = ctx;
+	struct eg_event ev;
 
-	(void)data;
-	(void)size;
+	if (size >= sizeof(ev)) {
+		memcpy(&ev, data, sizeof(ev));
+		eg_attempts_classify(d->world, &ev);
+		eg_attempts_add(&d->attempts, d->bytes_fd, d->world, &ev, 1);
+	}
 	atomic_fetch_add(&d->events, 1);
 	return 0;
 }
@@ -41,10 +52,16 @@ static int count_event(void *ctx, void *data, size_t size)
 static void *drain_loop(void *arg)
 {
 	struct drain *d = arg;
+	struct timespec ts;
 
-	while (!atomic_load(&d->stop))
+	while (!atomic_load(&d->stop)) {
 		ring_buffer__poll(d->rb, 50);
+		eg_attempts_write(&d->attempts, d->bytes_fd);
+	}
 	ring_buffer__consume(d->rb);
+	eg_attempts_write(&d->attempts, d->bytes_fd);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	d->cpu_ns = (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 	return NULL;
 }
 
@@ -165,9 +182,13 @@ static int start_drain(struct bench_variant *v)
 
 	if (!d)
 		return -1;
+	d->world = v->b.have_world ? &v->b.world : NULL;
+	d->bytes_fd = eg_guard_bytes_fd(&v->g);
 	d->rb = ring_buffer__new(eg_guard_events_fd(&v->g), count_event, d, NULL);
-	if (!d->rb || pthread_create(&d->thread, NULL, drain_loop, d)) {
+	if (eg_attempts_init(&d->attempts) || !d->rb ||
+	    pthread_create(&d->thread, NULL, drain_loop, d)) {
 		ring_buffer__free(d->rb);
+		eg_attempts_free(&d->attempts);
 		free(d);
 		return -1;
 	}
@@ -184,7 +205,9 @@ static void stop_drain(struct bench_variant *v)
 	atomic_store(&d->stop, 1);
 	pthread_join(d->thread, NULL);
 	v->delivered += atomic_load(&d->events);
+	v->drain_cpu_ns += d->cpu_ns;
 	ring_buffer__free(d->rb);
+	eg_attempts_free(&d->attempts);
 	free(d);
 	v->drain = NULL;
 }

@@ -15,13 +15,16 @@ int eg_attempts_init(struct eg_attempts *t)
 	if (t->ncpu <= 0)
 		return -1;
 	t->vals = calloc((size_t)t->ncpu, sizeof(*t->vals));
-	return t->vals ? 0 : -1;
+	t->rows = calloc(EG_ATTEMPTS_SLOTS, sizeof(*t->rows));
+	return t->vals && t->rows ? 0 : -1;
 }
 
 void eg_attempts_free(struct eg_attempts *t)
 {
 	free(t->vals);
+	free(t->rows);
 	t->vals = NULL;
+	t->rows = NULL;
 }
 
 /* The address whose rules decided, as the kernel's eg_decided_addr has it. */
@@ -73,22 +76,74 @@ static int unwritten(struct eg_attempts *t, uint64_t n, const char *why)
 	return -1;
 }
 
+/* FNV-1a over the key's bytes. */
+static unsigned slot_of(const struct eg_acct_key *key)
+{
+	const uint8_t *p = (const uint8_t *)key;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < sizeof(*key); i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % EG_ATTEMPTS_SLOTS;
+}
+
+/* key's row, taken if it was free (the table is never full: see eg_attempts_add). */
+static struct eg_attempt_row *row_for(struct eg_attempts *t, const struct eg_acct_key *key)
+{
+	for (unsigned i = slot_of(key);; i = (i + 1) % EG_ATTEMPTS_SLOTS) {
+		struct eg_attempt_row *r = &t->rows[i];
+
+		if (r->key.source != EG_ACCT_BY_DAEMON) {
+			r->key = *key;
+			t->used++;
+			return r;
+		}
+		if (memcmp(&r->key, key, sizeof(*key)) == 0)
+			return r;
+	}
+}
+
 int eg_attempts_add(struct eg_attempts *t, int bytes_fd, const struct eg_world *world,
 		    const struct eg_event *ev, uint64_t n)
 {
 	struct eg_acct_key key;
+	struct eg_attempt_row *r;
 
 	if (!(ev->flags & EG_EVF_TALLY) || !n)
 		return 0;
-	if (!t->vals || bytes_fd < 0)
-		return unwritten(t, n, "no volume map");
+	if (!t->rows)
+		return unwritten(t, n, "out of memory");
 	row_key(world, ev, &key);
-	/* Only this daemon writes its keys: the read-modify-write races with nobody. */
-	if (bpf_map_lookup_elem(bytes_fd, &key, t->vals))
+	r = row_for(t, &key);
+	r->n += n;
+	memcpy(r->last_daddr, ev->daddr, 16);
+	return t->used >= EG_ATTEMPTS_SLOTS / 4 * 3 ? eg_attempts_write(t, bytes_fd) : 0;
+}
+
+/* Add a row's attempts to its map entry; only this daemon writes its keys: no race. */
+static int write_row(struct eg_attempts *t, int bytes_fd, const struct eg_attempt_row *r)
+{
+	if (bytes_fd < 0)
+		return unwritten(t, r->n, "no volume map");
+	if (bpf_map_lookup_elem(bytes_fd, &r->key, t->vals))
 		memset(t->vals, 0, (size_t)t->ncpu * sizeof(*t->vals));
-	t->vals[0].attempts += n;
-	memcpy(t->vals[0].last_daddr, ev->daddr, 16);
-	if (bpf_map_update_elem(bytes_fd, &key, t->vals, BPF_ANY))
-		return unwritten(t, n, strerror(errno));
+	t->vals[0].attempts += r->n;
+	memcpy(t->vals[0].last_daddr, r->last_daddr, 16);
+	if (bpf_map_update_elem(bytes_fd, &r->key, t->vals, BPF_ANY))
+		return unwritten(t, r->n, strerror(errno));
 	return 0;
+}
+
+int eg_attempts_write(struct eg_attempts *t, int bytes_fd)
+{
+	int rc = 0;
+
+	if (!t->rows || !t->used)
+		return 0;
+	for (unsigned i = 0; i < EG_ATTEMPTS_SLOTS; i++)
+		if (t->rows[i].key.source == EG_ACCT_BY_DAEMON)
+			rc |= write_row(t, bytes_fd, &t->rows[i]);
+	memset(t->rows, 0, EG_ATTEMPTS_SLOTS * sizeof(*t->rows));
+	t->used = 0;
+	return rc;
 }

@@ -9,6 +9,11 @@
  * is read, its folded and lost reports (count + lost) when the entry is
  * written out. Reports in an entry the LRU evicted before that are counted
  * by the fold map's "fold_evicted" lost line, not by class.
+ *
+ * Counts are gathered per row in memory and written to the map once per
+ * pass of the event loop (eg_attempts_write): two map calls per row and
+ * pass, not per event (8 us of the daemon's CPU per event when it wrote
+ * each, BENCHMARKS.md).
  */
 #ifndef EXFILGUARD_ATTEMPTS_H
 #define EXFILGUARD_ATTEMPTS_H
@@ -17,11 +22,22 @@
 #include "world.h"
 #include "../maps/exfilguard.h"
 
+/* Rows gathered before a write; a table three quarters full is written out at once. */
+#define EG_ATTEMPTS_SLOTS 4096u
+
+struct eg_attempt_row {
+	struct eg_acct_key key; /* source EG_ACCT_BY_DAEMON (0: a free row) */
+	uint64_t n;
+	uint8_t last_daddr[16];
+};
+
 struct eg_attempts {
-	int ncpu;	      /* possible CPUs: a per-CPU value's slots */
-	struct eg_acct *vals; /* one value per CPU, for the read-modify-write */
-	uint64_t unwritten;   /* attempts the map had no room for (or a write failed) */
-	int warned;	      /* unwritten reported on stderr once */
+	int ncpu;		     /* possible CPUs: a per-CPU value's slots */
+	struct eg_acct *vals;	     /* one value per CPU, for the read-modify-write */
+	struct eg_attempt_row *rows; /* EG_ATTEMPTS_SLOTS, open addressing by key */
+	unsigned used;		     /* rows taken */
+	uint64_t unwritten;	     /* attempts the map had no room for (or a write failed) */
+	int warned;		     /* unwritten reported on stderr once */
 };
 
 int eg_attempts_init(struct eg_attempts *t);
@@ -31,11 +47,14 @@ void eg_attempts_free(struct eg_attempts *t);
 void eg_attempts_classify(const struct eg_world *world, struct eg_event *ev);
 
 /*
- * Add n attempts of ev (classified by eg_attempts_classify) to the byte map
- * bytes_fd; nothing for an event the kernel counted itself. 0, or -1 when
- * they could not be written (counted in unwritten).
+ * Gather n attempts of ev (classified by eg_attempts_classify) for the byte
+ * map bytes_fd; nothing for an event the kernel counted itself. 0, or -1
+ * when an early write failed (counted in unwritten).
  */
 int eg_attempts_add(struct eg_attempts *t, int bytes_fd, const struct eg_world *world,
 		    const struct eg_event *ev, uint64_t n);
+
+/* Write what was gathered to bytes_fd; 0, or -1 when some could not be (counted in unwritten). */
+int eg_attempts_write(struct eg_attempts *t, int bytes_fd);
 
 #endif

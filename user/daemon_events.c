@@ -53,6 +53,12 @@ static void count_attempts(struct eg_daemon *d, struct eg_event *ev, uint64_t n)
 	eg_attempts_add(&d->attempts, eg_guard_bytes_fd(&d->gen.guard), d->events.world, ev, n);
 }
 
+/* What count_attempts gathered, into the map: once per pass of the loop. */
+static void write_attempts(struct eg_daemon *d)
+{
+	eg_attempts_write(&d->attempts, eg_guard_bytes_fd(&d->gen.guard));
+}
+
 /*
  * Write one ring record out, classified and counted first when the kernel
  * left that to the daemon (attempts.h); 1 when it was an event to report.
@@ -187,6 +193,7 @@ static void read_backlog_from(struct backlog *b, int ring_fd, int folds_fd)
 		fprintf(stderr,
 			"exfilguard run: cannot read the repeats folded while no daemon ran: %s\n",
 			strerror(errno));
+	write_attempts(b->d);
 }
 
 void eg_daemon_read_backlog(struct eg_daemon *d, int ring_fd, int folds_fd)
@@ -232,6 +239,7 @@ static void reload(struct eg_daemon *d, struct ring_buffer **rb)
 	/* The old programs are off the hooks: drain what they reported, then switch over. */
 	read_all_events(d, *rb);
 	flush_folds(d, 1);
+	write_attempts(d);
 	ring_buffer__free(*rb);
 	eg_daemon_switch_to(d, &next);
 	*rb = open_ring(d);
@@ -293,6 +301,7 @@ static void loop(struct eg_daemon *d, int ep, struct ring_buffer **rb, struct lo
 		eg_workloads_refresh(&d->gen.guard, d->t.cg_dir);
 		read_events(d, *rb);
 		flush_folds(d, 0);
+		write_attempts(d);
 		report_lost(&d->gen.guard, &d->events, lost);
 		if (eg_daemon_reopen_requested) {
 			eg_daemon_reopen_requested = 0;
@@ -328,6 +337,7 @@ void eg_daemon_stream(struct eg_daemon *d)
 	if (rb) {
 		read_all_events(d, rb);
 		flush_folds(d, 1);
+		write_attempts(d);
 		report_lost(&d->gen.guard, &d->events, &lost);
 		ring_buffer__free(rb);
 	}

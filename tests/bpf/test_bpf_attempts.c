@@ -6,7 +6,9 @@
  * fixture world, counted under its class in a real per-CPU hash map of the
  * byte map's layout, under the daemon's own key; and `stats` (user/stats.c)
  * reads the kernel's and the daemon's rows of one workload, class and
- * verdict as one row. Needs root (it creates a BPF map); nothing is loaded.
+ * verdict as one row. Counts are gathered and written once per pass, or at
+ * once when the table is three quarters full. Needs root (it creates a BPF
+ * map); nothing is loaded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +84,8 @@ static void test_environment(void)
 	ncpu = libbpf_num_possible_cpus();
 	ASSERT_GE(ncpu, 1, "possible CPUs");
 	map_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_HASH, "eg_test_bytes",
-				sizeof(struct eg_acct_key), sizeof(struct eg_acct), 64, NULL);
+				sizeof(struct eg_acct_key), sizeof(struct eg_acct), EG_MAX_ACCT,
+				NULL);
 	ASSERT_GE(map_fd, 0, "a per-CPU hash map of the byte map's layout");
 }
 
@@ -126,16 +129,46 @@ static void test_counted_under_the_daemons_key(void)
 	daemon_key_of(&ev, &key);
 	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 1), 0, "the event's report");
 	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 9), 0, "its folded reports");
+	ASSERT_EQ(map_attempts(&key), -1, "gathered, not written yet");
+	ASSERT_EQ(eg_attempts_write(&t, map_fd), 0, "written");
 	ASSERT_EQ(map_attempts(&key), 10, "10 attempts under (workload, CN/AS4134, deny, daemon)");
+	ASSERT_EQ(eg_attempts_write(&t, map_fd), 0, "written again: nothing new");
+	ASSERT_EQ(map_attempts(&key), 10, "still 10");
 
 	kernel_counted.flags = 0;
 	kernel_counted.class_id = ev.class_id;
 	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &kernel_counted, 5), 0,
 		  "an event the kernel counted");
+	ASSERT_EQ(eg_attempts_write(&t, map_fd), 0, "written");
 	ASSERT_EQ(map_attempts(&key), 10, "is not counted again");
 
-	ASSERT_EQ(eg_attempts_add(&t, -1, &bundle.world, &ev, 3), -1, "no map: refused");
+	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 3), 0, "3 more");
+	ASSERT_EQ(eg_attempts_write(&t, -1), -1, "no map: refused");
 	ASSERT_EQ(t.unwritten, 3, "and counted as unwritten");
+	eg_attempts_free(&t);
+}
+
+/* A table three quarters full is written out without waiting for the pass's end. */
+static void test_full_table_written_early(void)
+{
+	unsigned n = EG_ATTEMPTS_SLOTS / 4 * 3;
+	struct eg_event ev = cn_deny();
+	struct eg_attempts t;
+	struct eg_acct_key first;
+
+	ASSERT_EQ(eg_attempts_init(&t), 0, "init");
+	eg_attempts_classify(&bundle.world, &ev);
+	for (unsigned i = 0; i < n; i++) {
+		ev.cgroup_id = CGROUP + 1 + i; /* a row each */
+		if (i == 0)
+			daemon_key_of(&ev, &first);
+		ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 1), 0, "gathered");
+		if (i == n - 2)
+			ASSERT_EQ(map_attempts(&first), -1, "one row short of the limit: not yet");
+	}
+	ASSERT_EQ(t.used, 0, "at the limit: written and emptied");
+	ASSERT_EQ(map_attempts(&first), 1, "the first row is in the map");
+	ASSERT_EQ(t.unwritten, 0, "nothing unwritten");
 	eg_attempts_free(&t);
 }
 
@@ -182,6 +215,7 @@ int main(void)
 	RUN_TEST(test_environment);
 	RUN_TEST(test_classified_from_the_decided_address);
 	RUN_TEST(test_counted_under_the_daemons_key);
+	RUN_TEST(test_full_table_written_early);
 	RUN_TEST(test_stats_adds_both_sources);
 	if (map_fd >= 0)
 		close(map_fd);
