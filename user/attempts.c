@@ -14,17 +14,27 @@ int eg_attempts_init(struct eg_attempts *t)
 	t->ncpu = libbpf_num_possible_cpus();
 	if (t->ncpu <= 0)
 		return -1;
-	t->vals = calloc((size_t)t->ncpu, sizeof(*t->vals));
 	t->rows = calloc(EG_ATTEMPTS_SLOTS, sizeof(*t->rows));
-	return t->vals && t->rows ? 0 : -1;
+	t->dirty = calloc(EG_ATTEMPTS_SLOTS, sizeof(*t->dirty));
+	t->keys = calloc(EG_ATTEMPTS_BATCH, sizeof(*t->keys));
+	t->vals = calloc((size_t)EG_ATTEMPTS_BATCH * (size_t)t->ncpu, sizeof(*t->vals));
+	return t->rows && t->dirty && t->keys && t->vals ? 0 : -1;
 }
 
 void eg_attempts_free(struct eg_attempts *t)
 {
-	free(t->vals);
 	free(t->rows);
-	t->vals = NULL;
-	t->rows = NULL;
+	free(t->dirty);
+	free(t->keys);
+	free(t->vals);
+	memset(t, 0, sizeof(*t));
+}
+
+void eg_attempts_forget(struct eg_attempts *t)
+{
+	if (t->rows)
+		memset(t->rows, 0, EG_ATTEMPTS_SLOTS * sizeof(*t->rows));
+	t->used = t->n_dirty = 0;
 }
 
 /* The address whose rules decided, as the kernel's eg_decided_addr has it. */
@@ -64,13 +74,14 @@ static void row_key(const struct eg_world *world, const struct eg_event *ev,
 		key->cls = *cls;
 }
 
-static int unwritten(struct eg_attempts *t, uint64_t n, const char *why)
+/* A write the map refused; the rows stay to be written at the next pass. */
+static int refused(struct eg_attempts *t, const char *why)
 {
-	t->unwritten += n;
+	t->refused++;
 	if (!t->warned)
 		fprintf(stderr,
 			"exfilguard run: denied attempts could not be added to the volume "
-			"counts (%s); they are in the events only\n",
+			"counts yet (%s); they are in the events, and tried again\n",
 			why);
 	t->warned = 1;
 	return -1;
@@ -87,19 +98,36 @@ static unsigned slot_of(const struct eg_acct_key *key)
 	return h % EG_ATTEMPTS_SLOTS;
 }
 
-/* key's row, taken if it was free (the table is never full: see eg_attempts_add). */
-static struct eg_attempt_row *row_for(struct eg_attempts *t, const struct eg_acct_key *key)
+/* The key's total in the map (a dead daemon's counts, or those of a table forgotten). */
+static uint64_t map_total(struct eg_attempts *t, int bytes_fd, const struct eg_acct_key *key)
+{
+	uint64_t total = 0;
+
+	if (bytes_fd < 0 || bpf_map_lookup_elem(bytes_fd, key, t->vals))
+		return 0;
+	for (int i = 0; i < t->ncpu; i++)
+		total += t->vals[i].attempts;
+	return total;
+}
+
+/* key's row, taken and read from the map if it is new (the table is never full). */
+static struct eg_attempt_row *row_for(struct eg_attempts *t, int bytes_fd,
+				      const struct eg_acct_key *key)
 {
 	for (unsigned i = slot_of(key);; i = (i + 1) % EG_ATTEMPTS_SLOTS) {
 		struct eg_attempt_row *r = &t->rows[i];
 
 		if (r->key.source != EG_ACCT_BY_DAEMON) {
 			r->key = *key;
+			r->total = map_total(t, bytes_fd, key);
 			t->used++;
-			return r;
+		} else if (memcmp(&r->key, key, sizeof(*key))) {
+			continue;
 		}
-		if (memcmp(&r->key, key, sizeof(*key)) == 0)
-			return r;
+		if (!r->dirty)
+			t->dirty[t->n_dirty++] = i;
+		r->dirty = 1;
+		return r;
 	}
 }
 
@@ -108,42 +136,83 @@ int eg_attempts_add(struct eg_attempts *t, int bytes_fd, const struct eg_world *
 {
 	struct eg_acct_key key;
 	struct eg_attempt_row *r;
+	int rc = 0;
 
 	if (!(ev->flags & EG_EVF_TALLY) || !n)
 		return 0;
 	if (!t->rows)
-		return unwritten(t, n, "out of memory");
+		return refused(t, "out of memory");
+	if (t->used >= EG_ATTEMPTS_SLOTS / 4 * 3) { /* never with one map's keys: the map is full */
+		rc = eg_attempts_write(t, bytes_fd);
+		eg_attempts_forget(t);
+	}
 	row_key(world, ev, &key);
-	r = row_for(t, &key);
-	r->n += n;
+	r = row_for(t, bytes_fd, &key);
+	r->total += n;
 	memcpy(r->last_daddr, ev->daddr, 16);
-	return t->used >= EG_ATTEMPTS_SLOTS / 4 * 3 ? eg_attempts_write(t, bytes_fd) : 0;
+	return rc;
 }
 
-/* Add a row's attempts to its map entry; only this daemon writes its keys: no race. */
-static int write_row(struct eg_attempts *t, int bytes_fd, const struct eg_attempt_row *r)
+/* A row's value into the batch at slot b: its total, on CPU 0's value. */
+static void batch_put(struct eg_attempts *t, unsigned b, const struct eg_attempt_row *r)
 {
-	if (bytes_fd < 0)
-		return unwritten(t, r->n, "no volume map");
-	if (bpf_map_lookup_elem(bytes_fd, &r->key, t->vals))
-		memset(t->vals, 0, (size_t)t->ncpu * sizeof(*t->vals));
-	t->vals[0].attempts += r->n;
-	memcpy(t->vals[0].last_daddr, r->last_daddr, 16);
-	if (bpf_map_update_elem(bytes_fd, &r->key, t->vals, BPF_ANY))
-		return unwritten(t, r->n, strerror(errno));
-	return 0;
+	struct eg_acct *v = &t->vals[(size_t)b * (size_t)t->ncpu];
+
+	memset(v, 0, (size_t)t->ncpu * sizeof(*v));
+	v->attempts = r->total;
+	memcpy(v->last_daddr, r->last_daddr, 16);
+	t->keys[b] = r->key;
+}
+
+static struct eg_acct *batch_val(struct eg_attempts *t, unsigned b)
+{
+	return &t->vals[(size_t)b * (size_t)t->ncpu];
+}
+
+/*
+ * Write the dirty rows from..from+n (n <= EG_ATTEMPTS_BATCH) in one batch;
+ * those the map refuses are kept at the front of the dirty list, from *kept.
+ */
+static int write_chunk(struct eg_attempts *t, int bytes_fd, unsigned from, unsigned n,
+		       unsigned *kept)
+{
+	__u32 done = n;
+	int why = 0;
+
+	for (unsigned b = 0; b < n; b++)
+		batch_put(t, b, &t->rows[t->dirty[from + b]]);
+	if (bpf_map_update_batch(bytes_fd, t->keys, t->vals, &done, NULL) == 0)
+		done = n;
+	/* What the batch did not write, one by one: a full map refuses new keys only. */
+	for (unsigned b = 0; b < n; b++) {
+		unsigned i = t->dirty[from + b];
+
+		if (b >= done && bpf_map_update_elem(bytes_fd, &t->keys[b], batch_val(t, b), 0)) {
+			why = errno;
+			t->dirty[(*kept)++] = i; /* *kept <= from + b: compacted in place */
+			continue;
+		}
+		t->rows[i].dirty = 0;
+	}
+	return why;
 }
 
 int eg_attempts_write(struct eg_attempts *t, int bytes_fd)
 {
-	int rc = 0;
+	unsigned n = t->n_dirty, kept = 0;
+	int why = 0;
 
-	if (!t->rows || !t->used)
+	if (!n)
 		return 0;
-	for (unsigned i = 0; i < EG_ATTEMPTS_SLOTS; i++)
-		if (t->rows[i].key.source == EG_ACCT_BY_DAEMON)
-			rc |= write_row(t, bytes_fd, &t->rows[i]);
-	memset(t->rows, 0, EG_ATTEMPTS_SLOTS * sizeof(*t->rows));
-	t->used = 0;
-	return rc;
+	if (bytes_fd < 0)
+		return refused(t, "no volume map");
+	for (unsigned from = 0; from < n; from += EG_ATTEMPTS_BATCH) {
+		int rc = write_chunk(t, bytes_fd, from,
+				     n - from < EG_ATTEMPTS_BATCH ? n - from : EG_ATTEMPTS_BATCH,
+				     &kept);
+
+		why = rc ? rc : why;
+	}
+	t->n_dirty = kept; /* the refused, tried again at the next write */
+	return kept ? refused(t, strerror(why)) : 0;
 }

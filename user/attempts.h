@@ -10,10 +10,10 @@
  * written out. Reports in an entry the LRU evicted before that are counted
  * by the fold map's "fold_evicted" lost line, not by class.
  *
- * Counts are gathered per row in memory and written to the map once per
- * pass of the event loop (eg_attempts_write): two map calls per row and
- * pass, not per event (8 us of the daemon's CPU per event when it wrote
- * each, BENCHMARKS.md).
+ * Only the daemon writes its keys, so it keeps their totals: a key is read
+ * from the map once (it may carry a dead daemon's counts), and the rows that
+ * changed are written with one batched update per pass of the event loop
+ * (eg_attempts_write), not two map calls per event (BENCHMARKS.md).
  */
 #ifndef EXFILGUARD_ATTEMPTS_H
 #define EXFILGUARD_ATTEMPTS_H
@@ -22,39 +22,47 @@
 #include "world.h"
 #include "../maps/exfilguard.h"
 
-/* Rows gathered before a write; a table three quarters full is written out at once. */
-#define EG_ATTEMPTS_SLOTS 4096u
+/* Rows kept: twice the byte map's keys. A table 3/4 full is written and forgotten. */
+#define EG_ATTEMPTS_SLOTS (2u * EG_MAX_ACCT)
+/* Rows per batched update (its values take EG_ATTEMPTS_BATCH x CPUs x 40 bytes). */
+#define EG_ATTEMPTS_BATCH 256u
 
 struct eg_attempt_row {
 	struct eg_acct_key key; /* source EG_ACCT_BY_DAEMON (0: a free row) */
-	uint64_t n;
+	uint64_t total;		/* the key's attempts, as written or to be written */
 	uint8_t last_daddr[16];
+	uint8_t dirty; /* changed since the last write */
 };
 
 struct eg_attempts {
 	int ncpu;		     /* possible CPUs: a per-CPU value's slots */
-	struct eg_acct *vals;	     /* one value per CPU, for the read-modify-write */
 	struct eg_attempt_row *rows; /* EG_ATTEMPTS_SLOTS, open addressing by key */
 	unsigned used;		     /* rows taken */
-	uint64_t unwritten;	     /* attempts the map had no room for (or a write failed) */
-	int warned;		     /* unwritten reported on stderr once */
+	unsigned *dirty;	     /* the changed rows' indexes, n_dirty of them */
+	unsigned n_dirty;
+	struct eg_acct_key *keys; /* a batch: EG_ATTEMPTS_BATCH keys, ncpu values per key */
+	struct eg_acct *vals;
+	uint64_t refused; /* writes the map refused (full map: the rows are tried again) */
+	int warned;	  /* refused reported on stderr once */
 };
 
 int eg_attempts_init(struct eg_attempts *t);
 void eg_attempts_free(struct eg_attempts *t);
+/* Forget the totals (the byte map may be another one now): read again at first use. */
+void eg_attempts_forget(struct eg_attempts *t);
 
 /* An event left to the daemon: its class_id, from world (0 when unknown or no world). */
 void eg_attempts_classify(const struct eg_world *world, struct eg_event *ev);
 
 /*
- * Gather n attempts of ev (classified by eg_attempts_classify) for the byte
- * map bytes_fd; nothing for an event the kernel counted itself. 0, or -1
- * when an early write failed (counted in unwritten).
+ * Count n attempts of ev (classified by eg_attempts_classify) for the byte
+ * map bytes_fd (read once per new key); nothing for an event the kernel
+ * counted itself. 0, or -1 when a write it made first was refused.
  */
 int eg_attempts_add(struct eg_attempts *t, int bytes_fd, const struct eg_world *world,
 		    const struct eg_event *ev, uint64_t n);
 
-/* Write what was gathered to bytes_fd; 0, or -1 when some could not be (counted in unwritten). */
+/* Write the changed rows to bytes_fd; 0, or -1 when the map refused some (kept for the next). */
 int eg_attempts_write(struct eg_attempts *t, int bytes_fd);
 
 #endif

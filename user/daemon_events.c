@@ -242,6 +242,7 @@ static void reload(struct eg_daemon *d, struct ring_buffer **rb)
 	write_attempts(d);
 	ring_buffer__free(*rb);
 	eg_daemon_switch_to(d, &next);
+	eg_attempts_forget(&d->attempts); /* the new generation's map: carried, but read anew */
 	*rb = open_ring(d);
 }
 

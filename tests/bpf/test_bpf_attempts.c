@@ -6,9 +6,9 @@
  * fixture world, counted under its class in a real per-CPU hash map of the
  * byte map's layout, under the daemon's own key; and `stats` (user/stats.c)
  * reads the kernel's and the daemon's rows of one workload, class and
- * verdict as one row. Counts are gathered and written once per pass, or at
- * once when the table is three quarters full. Needs root (it creates a BPF
- * map); nothing is loaded.
+ * verdict as one row. Rows are written in a batch per pass, a key's count
+ * read from the map once. Needs root (it creates BPF maps); nothing is
+ * loaded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,7 +129,7 @@ static void test_counted_under_the_daemons_key(void)
 	daemon_key_of(&ev, &key);
 	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 1), 0, "the event's report");
 	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 9), 0, "its folded reports");
-	ASSERT_EQ(map_attempts(&key), -1, "gathered, not written yet");
+	ASSERT_EQ(map_attempts(&key), -1, "counted, not written yet");
 	ASSERT_EQ(eg_attempts_write(&t, map_fd), 0, "written");
 	ASSERT_EQ(map_attempts(&key), 10, "10 attempts under (workload, CN/AS4134, deny, daemon)");
 	ASSERT_EQ(eg_attempts_write(&t, map_fd), 0, "written again: nothing new");
@@ -144,32 +144,49 @@ static void test_counted_under_the_daemons_key(void)
 
 	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 3), 0, "3 more");
 	ASSERT_EQ(eg_attempts_write(&t, -1), -1, "no map: refused");
-	ASSERT_EQ(t.unwritten, 3, "and counted as unwritten");
+	ASSERT_EQ(t.refused, 1, "and counted");
+	ASSERT_EQ(eg_attempts_write(&t, map_fd), 0, "written at the next pass");
+	ASSERT_EQ(map_attempts(&key), 13, "13");
+	eg_attempts_free(&t);
+
+	/* A new daemon (or a forgotten table) goes on from the map's count: a dead daemon's. */
+	ASSERT_EQ(eg_attempts_init(&t), 0, "a second daemon's");
+	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 2), 0, "2 more");
+	ASSERT_EQ(eg_attempts_write(&t, map_fd), 0, "written");
+	ASSERT_EQ(map_attempts(&key), 15, "counted on from 13");
 	eg_attempts_free(&t);
 }
 
-/* A table three quarters full is written out without waiting for the pass's end. */
-static void test_full_table_written_early(void)
+/* A table three quarters full is written out and forgotten before it takes another row. */
+static void test_full_table_written_and_forgotten(void)
 {
 	unsigned n = EG_ATTEMPTS_SLOTS / 4 * 3;
+	int big = bpf_map_create(BPF_MAP_TYPE_PERCPU_HASH, "eg_test_bytes2",
+				 sizeof(struct eg_acct_key), sizeof(struct eg_acct), 2 * n, NULL);
 	struct eg_event ev = cn_deny();
 	struct eg_attempts t;
 	struct eg_acct_key first;
+	int saved = map_fd;
 
+	ASSERT_GE(big, 0, "a map with room for every row");
 	ASSERT_EQ(eg_attempts_init(&t), 0, "init");
 	eg_attempts_classify(&bundle.world, &ev);
-	for (unsigned i = 0; i < n; i++) {
+	map_fd = big; /* for map_attempts */
+	for (unsigned i = 0; i <= n; i++) {
 		ev.cgroup_id = CGROUP + 1 + i; /* a row each */
 		if (i == 0)
 			daemon_key_of(&ev, &first);
-		ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 1), 0, "gathered");
-		if (i == n - 2)
-			ASSERT_EQ(map_attempts(&first), -1, "one row short of the limit: not yet");
+		if (eg_attempts_add(&t, big, &bundle.world, &ev, 1))
+			break;
+		if (i == n - 1)
+			EXPECT_EQ(map_attempts(&first), -1, "at the limit: not written yet");
 	}
-	ASSERT_EQ(t.used, 0, "at the limit: written and emptied");
-	ASSERT_EQ(map_attempts(&first), 1, "the first row is in the map");
-	ASSERT_EQ(t.unwritten, 0, "nothing unwritten");
+	EXPECT_EQ(t.used, 1, "one row more: the table written and forgotten, then that row");
+	EXPECT_EQ(map_attempts(&first), 1, "the first row is in the map");
+	EXPECT_EQ(t.refused, 0, "nothing refused");
+	map_fd = saved;
 	eg_attempts_free(&t);
+	close(big);
 }
 
 static void test_stats_adds_both_sources(void)
@@ -200,7 +217,7 @@ static void test_stats_adds_both_sources(void)
 			continue;
 		rows++;
 		ASSERT_EQ(s.rows[i].key.source, EG_ACCT_BY_KERNEL, "the row reads as one source");
-		ASSERT_EQ(s.rows[i].attempts, 10 + 5, "the daemon's 10 and the kernel's 5");
+		ASSERT_EQ(s.rows[i].attempts, 15 + 5, "the daemon's 15 and the kernel's 5");
 		ASSERT_EQ(s.rows[i].bytes, 100, "the kernel's bytes");
 		ASSERT_EQ(s.rows[i].packets, 1, "the kernel's packets");
 	}
@@ -215,7 +232,7 @@ int main(void)
 	RUN_TEST(test_environment);
 	RUN_TEST(test_classified_from_the_decided_address);
 	RUN_TEST(test_counted_under_the_daemons_key);
-	RUN_TEST(test_full_table_written_early);
+	RUN_TEST(test_full_table_written_and_forgotten);
 	RUN_TEST(test_stats_adds_both_sources);
 	if (map_fd >= 0)
 		close(map_fd);
