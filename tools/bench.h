@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "bundle.h"
+#include "attempts.h"
 #include "guard.h"
 
 /* ---- bench_util.c ---- */
@@ -149,6 +150,8 @@ struct bench_variant {
 	long long kernel_bytes, kmem_bytes; /* memlock; memory cgroup kmem */
 	unsigned long long delivered;	    /* events read from the ring buffer */
 	unsigned long long drain_cpu_ns;    /* the draining threads' CPU time */
+	struct eg_attempts attempts; /* the drain's counts (user/attempts.h), as the daemon's */
+	int attempts_ready;
 	void *drain;
 	struct bench_progs progs; /* the programs attached, for their statistics */
 };

@@ -29,7 +29,7 @@ struct drain {
 	atomic_int stop;
 	atomic_ullong events;
 	/* What the daemon does with each event besides writing it: its denies counted. */
-	struct eg_attempts attempts;
+	struct eg_attempts *attempts; /* the variant's, kept over its attaches as the daemon's */
 	const struct eg_world *world;
 	int bytes_fd;
 	unsigned long long cpu_ns; /* the thread's CPU time, when it ends */
@@ -43,7 +43,7 @@ static int count_event(void *ctx, void *data, size_t size)
 	if (size >= sizeof(ev)) {
 		memcpy(&ev, data, sizeof(ev));
 		eg_attempts_classify(d->world, &ev);
-		eg_attempts_add(&d->attempts, d->bytes_fd, d->world, &ev, 1);
+		eg_attempts_add(d->attempts, d->bytes_fd, d->world, &ev, 1);
 	}
 	atomic_fetch_add(&d->events, 1);
 	return 0;
@@ -56,10 +56,10 @@ static void *drain_loop(void *arg)
 
 	while (!atomic_load(&d->stop)) {
 		ring_buffer__poll(d->rb, 50);
-		eg_attempts_write(&d->attempts, d->bytes_fd);
+		eg_attempts_write(d->attempts, d->bytes_fd);
 	}
 	ring_buffer__consume(d->rb);
-	eg_attempts_write(&d->attempts, d->bytes_fd);
+	eg_attempts_write(d->attempts, d->bytes_fd);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	d->cpu_ns = (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 	return NULL;
@@ -182,13 +182,14 @@ static int start_drain(struct bench_variant *v)
 
 	if (!d)
 		return -1;
+	if (!v->attempts_ready && eg_attempts_init(&v->attempts) == 0)
+		v->attempts_ready = 1;
+	d->attempts = &v->attempts;
 	d->world = v->b.have_world ? &v->b.world : NULL;
 	d->bytes_fd = eg_guard_bytes_fd(&v->g);
 	d->rb = ring_buffer__new(eg_guard_events_fd(&v->g), count_event, d, NULL);
-	if (eg_attempts_init(&d->attempts) || !d->rb ||
-	    pthread_create(&d->thread, NULL, drain_loop, d)) {
+	if (!v->attempts_ready || !d->rb || pthread_create(&d->thread, NULL, drain_loop, d)) {
 		ring_buffer__free(d->rb);
-		eg_attempts_free(&d->attempts);
 		free(d);
 		return -1;
 	}
@@ -207,7 +208,6 @@ static void stop_drain(struct bench_variant *v)
 	v->delivered += atomic_load(&d->events);
 	v->drain_cpu_ns += d->cpu_ns;
 	ring_buffer__free(d->rb);
-	eg_attempts_free(&d->attempts);
 	free(d);
 	v->drain = NULL;
 }
@@ -268,6 +268,7 @@ void bench_variant_free(struct bench_variant *v, const struct bench_env *e)
 	if (v->kind == V_EG) {
 		eg_guard_destroy(&v->g);
 		eg_bundle_free(&v->b);
+		eg_attempts_free(&v->attempts);
 	} else if (v->kind == V_FLOOR)
 		bench_floor_bpf__destroy(v->floor_skel);
 	else if (v->kind == V_NFT)

@@ -4,29 +4,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "attempts.h"
 
+/* The four arrays' sizes, each a multiple of 8 bytes. */
+static size_t sizes(const struct eg_attempts *t, size_t part[4])
+{
+	part[0] = EG_ATTEMPTS_SLOTS * sizeof(*t->rows);
+	part[1] = EG_ATTEMPTS_SLOTS * sizeof(*t->dirty);
+	part[2] = EG_ATTEMPTS_BATCH * sizeof(*t->keys);
+	part[3] = (size_t)EG_ATTEMPTS_BATCH * (size_t)t->ncpu * sizeof(*t->vals);
+	return part[0] + part[1] + part[2] + part[3];
+}
+
+/*
+ * One mapping for the arrays, not inherited by a child the process forks
+ * (the self-test's; a benchmark's workloads): while a child shares a page,
+ * the first write to it is a copy, a page fault per row at a time when
+ * each event writes another row.
+ */
 int eg_attempts_init(struct eg_attempts *t)
 {
+	size_t part[4], len;
+	uint8_t *p;
+
 	memset(t, 0, sizeof(*t));
 	t->ncpu = libbpf_num_possible_cpus();
 	if (t->ncpu <= 0)
 		return -1;
-	t->rows = calloc(EG_ATTEMPTS_SLOTS, sizeof(*t->rows));
-	t->dirty = calloc(EG_ATTEMPTS_SLOTS, sizeof(*t->dirty));
-	t->keys = calloc(EG_ATTEMPTS_BATCH, sizeof(*t->keys));
-	t->vals = calloc((size_t)EG_ATTEMPTS_BATCH * (size_t)t->ncpu, sizeof(*t->vals));
-	return t->rows && t->dirty && t->keys && t->vals ? 0 : -1;
+	len = sizes(t, part);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	madvise(p, len, MADV_DONTFORK);
+	t->rows = (struct eg_attempt_row *)p;
+	t->dirty = (unsigned *)(p + part[0]);
+	t->keys = (struct eg_acct_key *)(p + part[0] + part[1]);
+	t->vals = (struct eg_acct *)(p + part[0] + part[1] + part[2]);
+	return 0;
 }
 
 void eg_attempts_free(struct eg_attempts *t)
 {
-	free(t->rows);
-	free(t->dirty);
-	free(t->keys);
-	free(t->vals);
+	size_t part[4];
+
+	if (t->rows)
+		munmap(t->rows, sizes(t, part));
 	memset(t, 0, sizeof(*t));
 }
 
