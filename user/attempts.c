@@ -178,20 +178,21 @@ int eg_attempts_add(struct eg_attempts *t, int bytes_fd, const struct eg_world *
 	return rc;
 }
 
-/* A row's value into the batch at slot b: its total, on CPU 0's value. */
+/* The per-CPU value at slot b of the batch. */
+static struct eg_acct *batch_val(struct eg_attempts *t, unsigned b)
+{
+	return &t->vals[(size_t)b * (size_t)t->ncpu];
+}
+
+/* A row into the batch at slot b: its total, as CPU 0's value. */
 static void batch_put(struct eg_attempts *t, unsigned b, const struct eg_attempt_row *r)
 {
-	struct eg_acct *v = &t->vals[(size_t)b * (size_t)t->ncpu];
+	struct eg_acct *v = batch_val(t, b);
 
 	memset(v, 0, (size_t)t->ncpu * sizeof(*v));
 	v->attempts = r->total;
 	memcpy(v->last_daddr, r->last_daddr, 16);
 	t->keys[b] = r->key;
-}
-
-static struct eg_acct *batch_val(struct eg_attempts *t, unsigned b)
-{
-	return &t->vals[(size_t)b * (size_t)t->ncpu];
 }
 
 /*
