@@ -153,7 +153,7 @@ int eg_guard_events_fd(const struct eg_guard *g);
 int eg_guard_counters_fd(const struct eg_guard *g);
 /* The fold map (EG_MAP_FOLDS, user/fold.h). */
 int eg_guard_folds_fd(const struct eg_guard *g);
-/* The volume counts (EG_MAP_BYTES, user/stats.h, user/tally.h). */
+/* The volume counts (EG_MAP_BYTES, user/stats.h, user/attempts.h). */
 int eg_guard_bytes_fd(const struct eg_guard *g);
 /* Sum over CPUs of one of the guard's own counters. */
 uint64_t eg_guard_counter(const struct eg_guard *g, uint32_t slot);
