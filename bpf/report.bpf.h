@@ -150,7 +150,7 @@ static __always_inline __u32 eg_report_class(const struct eg_config *cfg,
  * classification and the count to the daemon (EG_EVF_TALLY): it classifies
  * the event's address and adds the entry's reports to EG_MAP_BYTES. A
  * refused call so reads no classification page and writes no per-class
- * count: a new destination's refusal cost ~0.7 us less (BENCHMARKS.md).
+ * count: a new destination's refusal costs ~0.8 us less (BENCHMARKS.md).
  * Only a report the fold map took no entry for, which reaches the daemon
  * nowhere, is classified and counted here. (Audits are not left to the
  * daemon: their sockets' later packets count under the class at once.)
