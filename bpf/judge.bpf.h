@@ -283,7 +283,8 @@ static __always_inline void eg_skstate_remember(struct bpf_sock *sk, const struc
  * count the attempt (denied, audited, or any with accounting: all) and
  * report a deny or audit. The socket's cgroup is read here only: allowed
  * traffic without accounting never pays for it. A deny is left to the
- * daemon to classify and count (eg_report_deny). An audit is reported
+ * daemon to classify and count (eg_report_deny), unless it cannot
+ * (EG_CFG_KERNEL_COUNTS). An audit, or such a deny, is reported
  * first: the class its report carries (a repeat's: its fold entry's, no
  * classification) is what is accounted, and *class_id keeps it for the
  * socket's mark.
@@ -299,7 +300,7 @@ static __always_inline void eg_sock_addr_account(struct bpf_sock_addr *ctx,
 		eg_acct_attempt(cfg, dest, d, *class_id, cgroup_id);
 		return;
 	}
-	if (d->verdict == EG_VERDICT_DENY) {
+	if (d->verdict == EG_VERDICT_DENY && !(cfg && (cfg->flags & EG_CFG_KERNEL_COUNTS))) {
 		eg_report_deny(cfg, dest, d, *class_id, cgroup_id,
 			       (__u32)bpf_get_current_uid_gid());
 		return;

@@ -19,6 +19,14 @@
 #define EG_CFG_RAW_ALLOW 2u
 /* accounting: all. Else only denied and audited destinations are counted by volume. */
 #define EG_CFG_ACCT_ALL 4u
+/*
+ * Set by the daemon on the config in force when it is about to free its own
+ * lookup tables (a reload that reads new data): a socket hook's deny is then
+ * classified and counted in the kernel, not left to the daemon
+ * (EG_EVF_TALLY), which could no longer classify it. A new generation starts
+ * without it.
+ */
+#define EG_CFG_KERNEL_COUNTS 8u
 
 /* Decisions the config carries a copy of (ids below it): a policy seldom compiles to more. */
 #define EG_CFG_DECISIONS 64 /* a power of two: the kernel masks ids with it */

@@ -42,7 +42,7 @@ static int count_event(void *ctx, void *data, size_t size)
 
 	if (size >= sizeof(ev)) {
 		memcpy(&ev, data, sizeof(ev));
-		eg_attempts_classify(d->world, &ev);
+		eg_attempts_classify(d->world, NULL, &ev);
 		eg_attempts_add(d->attempts, d->bytes_fd, d->world, &ev, 1);
 	}
 	atomic_fetch_add(&d->events, 1);

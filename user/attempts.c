@@ -74,14 +74,30 @@ static void decided_addr(const struct eg_event *ev, uint8_t out[16])
 	}
 }
 
-void eg_attempts_classify(const struct eg_world *world, struct eg_event *ev)
+/* The id in w of a class of cls's content; 0 when w has none (a linear search: rare). */
+static uint32_t same_class(const struct eg_world *w, const struct eg_class *cls)
+{
+	for (size_t i = 1; cls && i < w->n_classes; i++)
+		if (memcmp(&w->classes[i], cls, sizeof(*cls)) == 0)
+			return (uint32_t)i;
+	return 0;
+}
+
+void eg_attempts_classify(const struct eg_world *world, const struct eg_world *fresh,
+			  struct eg_event *ev)
 {
 	uint8_t addr[16];
 
 	if (!(ev->flags & EG_EVF_TALLY))
 		return;
 	decided_addr(ev, addr);
-	ev->class_id = world ? eg_world_classify(world, addr) : 0;
+	if (!world)
+		ev->class_id = 0;
+	else if (!world->shed || !fresh)
+		ev->class_id = eg_world_classify(world, addr);
+	else
+		ev->class_id =
+			same_class(world, eg_world_class(fresh, eg_world_classify(fresh, addr)));
 }
 
 /* The row ev's attempts go to: as the kernel's eg_acct_add keys it, but the daemon's. */

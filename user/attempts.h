@@ -51,8 +51,14 @@ void eg_attempts_free(struct eg_attempts *t);
 /* Forget the totals (the byte map may be another one now): read again at first use. */
 void eg_attempts_forget(struct eg_attempts *t);
 
-/* An event left to the daemon: its class_id, from world (0 when unknown or no world). */
-void eg_attempts_classify(const struct eg_world *world, struct eg_event *ev);
+/*
+ * An event left to the daemon: its class_id in world (0 when unknown or no
+ * world). When world has shed its lookup tables (a reload reading new data),
+ * the class is found in `fresh` (the next generation's; may be NULL) and its
+ * id in world is that of the class of the same content, if world has one.
+ */
+void eg_attempts_classify(const struct eg_world *world, const struct eg_world *fresh,
+			  struct eg_event *ev);
 
 /*
  * Count n attempts of ev (classified by eg_attempts_classify) for the byte

@@ -49,7 +49,7 @@ static void report_lost(struct eg_guard *g, struct eg_event_ctx *ev, struct lost
  */
 static void count_attempts(struct eg_daemon *d, struct eg_event *ev, uint64_t n)
 {
-	eg_attempts_classify(d->events.world, ev);
+	eg_attempts_classify(d->events.world, d->fresh_world, ev);
 	eg_attempts_add(&d->attempts, eg_guard_bytes_fd(&d->gen.guard), d->events.world, ev, n);
 }
 
@@ -226,6 +226,23 @@ static struct ring_buffer *open_ring(struct eg_daemon *d)
 }
 
 /*
+ * Before a reload, which may free the lookup tables the daemon classifies
+ * with (to read new data), the programs in force take the classification
+ * and counting of denies back (EG_CFG_KERNEL_COUNTS), and the events left to
+ * the daemon so far are read while it can still classify them. (The fold
+ * entries stay: written out while the hooks write into them, a report
+ * between the read and the delete would only be counted by total. Those
+ * the drain below writes out are classified with the next generation's
+ * tables, d->fresh_world.)
+ */
+static void hand_counting_to_kernel(struct eg_daemon *d, struct ring_buffer *rb)
+{
+	eg_guard_set_kernel_counts(&d->gen.guard, 1);
+	read_all_events(d, rb);
+	write_attempts(d);
+}
+
+/*
  * SIGHUP: build the next generation beside the one in force and switch to
  * it, or keep the one in force. *rb is the event ring buffer, re-opened on
  * the new guard's map once the old one is drained.
@@ -234,12 +251,19 @@ static void reload(struct eg_daemon *d, struct ring_buffer **rb)
 {
 	struct eg_generation next;
 
-	if (eg_daemon_take_next(d, &next))
+	hand_counting_to_kernel(d, *rb);
+	if (eg_daemon_take_next(d, &next)) {
+		/* Kept: the daemon counts again unless the refused reload freed its tables. */
+		if (!d->gen.b.have_world || !d->gen.b.world.shed)
+			eg_guard_set_kernel_counts(&d->gen.guard, 0);
 		return;
+	}
 	/* The old programs are off the hooks: drain what they reported, then switch over. */
+	d->fresh_world = next.b.have_world ? &next.b.world : NULL;
 	read_all_events(d, *rb);
 	flush_folds(d, 1);
 	write_attempts(d);
+	d->fresh_world = NULL; /* next's bundle moves into d->gen */
 	ring_buffer__free(*rb);
 	eg_daemon_switch_to(d, &next);
 	eg_attempts_forget(&d->attempts); /* the new generation's map: carried, but read anew */

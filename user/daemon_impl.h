@@ -24,7 +24,9 @@ struct eg_daemon {
 	uint32_t reload_seq;   /* of the reload under way */
 	unsigned batch_left;   /* events still to read in this batch */
 	struct eg_fold_tally folds;
-	struct eg_attempts attempts;	     /* the denies the kernel left to the daemon to count */
+	struct eg_attempts attempts;
+	/* During a reload's drain: the next generation's classification (attempts.h), else NULL. */
+	const struct eg_world *fresh_world;  /* the denies the kernel left to the daemon to count */
 	uint64_t folds_flushed_at;	     /* boot clock of the last walk of the fold map */
 	struct eg_metrics *metrics;	     /* --metrics: NULL when not served */
 	struct eg_notify notify;	     /* the service manager (sd_notify) */

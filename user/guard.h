@@ -153,6 +153,12 @@ int eg_guard_events_fd(const struct eg_guard *g);
 int eg_guard_counters_fd(const struct eg_guard *g);
 /* The fold map (EG_MAP_FOLDS, user/fold.h). */
 int eg_guard_folds_fd(const struct eg_guard *g);
+/*
+ * Whether the programs of the generation in force classify and count a
+ * socket hook's deny themselves (EG_CFG_KERNEL_COUNTS) or leave it to the
+ * daemon (user/attempts.h), in the live config.
+ */
+void eg_guard_set_kernel_counts(struct eg_guard *g, int on);
 /* The volume counts (EG_MAP_BYTES, user/stats.h, user/attempts.h). */
 int eg_guard_bytes_fd(const struct eg_guard *g);
 /* Sum over CPUs of one of the guard's own counters. */

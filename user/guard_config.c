@@ -78,6 +78,19 @@ static int copy_node_tables(struct eg_guard *g, const struct eg_ruleset *rs, str
 	return 0;
 }
 
+void eg_guard_set_kernel_counts(struct eg_guard *g, int on)
+{
+	struct eg_config *cfg = g->hot ? &g->hot->cfg[g->cfg_slot] : NULL;
+
+	if (!cfg)
+		return;
+	/* One word the programs read at each call; the rest of the config stays as it is. */
+	if (on)
+		__atomic_or_fetch(&cfg->flags, EG_CFG_KERNEL_COUNTS, __ATOMIC_SEQ_CST);
+	else
+		__atomic_and_fetch(&cfg->flags, ~EG_CFG_KERNEL_COUNTS, __ATOMIC_SEQ_CST);
+}
+
 int eg_guard_apply(struct eg_guard *g, const struct eg_ruleset *rs, struct eg_error *err)
 {
 	int policy_fd = map_fd(g, g->skel->maps.EG_MAP_POLICY);

@@ -360,4 +360,5 @@ void eg_world_shed(struct eg_world *w)
 	w->v4_bounds = NULL;
 	w->v6_bounds = NULL;
 	w->n_v4_bounds = w->n_v6_bounds = 0;
+	w->shed = 1;
 }

@@ -34,6 +34,7 @@ struct eg_world {
 	 * (their values: class ids, freed by eg_world_trim). */
 	struct eg_runs segs; /* segs.n of them */
 	char dataset[80];    /* short version of the data: hashes of the inputs */
+	int shed;	     /* eg_world_shed ran: eg_world_classify no longer answers */
 };
 
 /*

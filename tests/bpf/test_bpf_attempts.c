@@ -95,7 +95,7 @@ static void test_classified_from_the_decided_address(void)
 	const uint8_t v6[16] = {0x00, 0x64, 0xff, 0x9b, [12] = 198, 51, 100, 10};
 	const struct eg_class *cls;
 
-	eg_attempts_classify(&bundle.world, &ev);
+	eg_attempts_classify(&bundle.world, NULL, &ev);
 	cls = eg_world_class(&bundle.world, ev.class_id);
 	ASSERT_TRUE(ev.class_id != 0 && cls != NULL, "198.51.100.10 has a class");
 	ASSERT_EQ(cls ? cls->country : 0, EG_CC('C', 'N'), "country CN");
@@ -106,16 +106,43 @@ static void test_classified_from_the_decided_address(void)
 	memcpy(nat64.daddr_v4, v6 + 12, 4);
 	nat64.embed = EG_EMBED_NAT64;
 	nat64.flags |= EG_EVF_BY_V4;
-	eg_attempts_classify(&bundle.world, &nat64);
+	eg_attempts_classify(&bundle.world, NULL, &nat64);
 	ASSERT_EQ(nat64.class_id, ev.class_id, "NAT64: the embedded IPv4's class");
 	nat64.flags &= (uint8_t)~EG_EVF_BY_V4;
-	eg_attempts_classify(&bundle.world, &nat64);
+	eg_attempts_classify(&bundle.world, NULL, &nat64);
 	ASSERT_TRUE(nat64.class_id != ev.class_id, "not decided by the IPv4: the IPv6's own class");
 
 	ev.flags = 0;
 	ev.class_id = 77;
-	eg_attempts_classify(&bundle.world, &ev);
+	eg_attempts_classify(&bundle.world, NULL, &ev);
 	ASSERT_EQ(ev.class_id, 77, "an event the kernel classified is left as it is");
+}
+
+/*
+ * A world that shed its lookup tables for a reload answers from the next
+ * generation's, with its own id of the class of the same content.
+ */
+static void test_shed_world_classifies_with_the_next(void)
+{
+	struct eg_bundle shed = {0};
+	struct eg_event ev = cn_deny(), fresh = cn_deny();
+	const struct eg_class *cls;
+
+	ASSERT_EQ(testbundle_load(fixtures,
+				  "data:\n  country: geolite2-country.mmdb\n  asn: asn.csv\n",
+				  "rules: []\n", &shed),
+		  0, "a second world of the same data");
+	eg_attempts_classify(&bundle.world, NULL, &fresh);
+	eg_world_shed(&shed.world);
+	eg_attempts_classify(&shed.world, NULL, &ev);
+	EXPECT_EQ(ev.class_id, 0, "shed, alone: 198.51.100.10's cell holds several classes");
+	eg_attempts_classify(&shed.world, &bundle.world, &ev);
+	cls = eg_world_class(&shed.world, ev.class_id);
+	EXPECT_TRUE(ev.class_id != 0 && cls != NULL, "with the next world: a class");
+	EXPECT_EQ(cls ? cls->country : 0, EG_CC('C', 'N'), "country CN");
+	EXPECT_EQ(cls ? cls->asn : 0, 4134, "AS4134");
+	EXPECT_EQ(ev.class_id, fresh.class_id, "the shed world's own id of it");
+	eg_bundle_free(&shed);
 }
 
 static void test_counted_under_the_daemons_key(void)
@@ -125,7 +152,7 @@ static void test_counted_under_the_daemons_key(void)
 	struct eg_acct_key key;
 
 	ASSERT_EQ(eg_attempts_init(&t), 0, "init");
-	eg_attempts_classify(&bundle.world, &ev);
+	eg_attempts_classify(&bundle.world, NULL, &ev);
 	daemon_key_of(&ev, &key);
 	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 1), 0, "the event's report");
 	ASSERT_EQ(eg_attempts_add(&t, map_fd, &bundle.world, &ev, 9), 0, "its folded reports");
@@ -170,7 +197,7 @@ static void test_full_table_written_and_forgotten(void)
 
 	ASSERT_GE(big, 0, "a map with room for every row");
 	ASSERT_EQ(eg_attempts_init(&t), 0, "init");
-	eg_attempts_classify(&bundle.world, &ev);
+	eg_attempts_classify(&bundle.world, NULL, &ev);
 	map_fd = big; /* for map_attempts */
 	for (unsigned i = 0; i <= n; i++) {
 		ev.cgroup_id = CGROUP + 1 + i; /* a row each */
@@ -198,7 +225,7 @@ static void test_stats_adds_both_sources(void)
 	struct eg_stats s = {0};
 	size_t rows = 0;
 
-	eg_attempts_classify(&bundle.world, &ev);
+	eg_attempts_classify(&bundle.world, NULL, &ev);
 	daemon_key_of(&ev, &key);
 	key.source = EG_ACCT_BY_KERNEL; /* the same workload, class and verdict, the kernel's */
 	ASSERT_TRUE(vals != NULL, "memory");
@@ -231,6 +258,7 @@ int main(void)
 
 	RUN_TEST(test_environment);
 	RUN_TEST(test_classified_from_the_decided_address);
+	RUN_TEST(test_shed_world_classifies_with_the_next);
 	RUN_TEST(test_counted_under_the_daemons_key);
 	RUN_TEST(test_full_table_written_and_forgotten);
 	RUN_TEST(test_stats_adds_both_sources);

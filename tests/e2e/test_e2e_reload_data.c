@@ -5,7 +5,9 @@
  * and the daemon's log say so) and enforces as before, also after a reload
  * refused once it had borrowed that data; a rewritten dataset is read anew
  * and takes effect at once; a dataset that no longer loads is refused and
- * the generation in force keeps enforcing, and reloads fine once repaired.
+ * the generation in force keeps enforcing, and reloads fine once repaired;
+ * a deny's event names its country before and after each (also once the
+ * refused reload has freed the daemon's own lookup tables).
  * Verdicts come from UDP connects (nothing is sent) in the guarded cgroup.
  *
  * Needs root, cgroup v2 and a BPF-capable kernel; a missing feature fails.
@@ -18,6 +20,7 @@
 #include <unistd.h>
 #include "../lib/check.h"
 #include "../lib/clirun.h"
+#include "../lib/evlog.h"
 #include "../lib/guard.h"
 #include "../lib/realdata.h"
 #include "../lib/testenv.h"
@@ -123,17 +126,41 @@ static void test_rewritten_data_is_read_and_enforced(void)
 	expect_verdicts(0, 0, "new data reused");
 }
 
+/*
+ * A deny's event names its country: the daemon classifies a socket hook's
+ * deny (user/attempts.h) unless a reload freed its lookup tables, when the
+ * kernel does (EG_CFG_KERNEL_COUNTS). port: one no other check uses.
+ */
+static void expect_deny_names_country(unsigned port, const char *country_code, const char *when)
+{
+	struct evmatch m = {.verdict = "deny", .daddr = LOW, .dport = (int)port};
+	struct evlog got = {0};
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s: " LOW " refused", when);
+	EXPECT_EQ(workload_udp_verdict(testenv.cg_guarded, LOW, port), 0, what);
+	snprintf(what, sizeof(what), "%s: its event", when);
+	ASSERT_EQ(evlog_expect(guard.events, evmatch_pred, &m, 1, &got), 1, what);
+	snprintf(what, sizeof(what), "%s: the event names the country", when);
+	EXPECT_STREQ(ev_str(got.ev[0], "country"), country_code, what);
+	evlog_free(&got);
+}
+
 static void test_broken_data_is_refused(void)
 {
 	char out[4096];
 
+	expect_deny_names_country(5301, "CN", "before the refused reload");
 	ASSERT_OK(testfile_write(country, "not,a dataset\n"), "country data broken");
 	EXPECT_EQ(reload(out, sizeof(out)), 1, "reload refused");
 	expect_verdicts(0, 0, "the generation in force still enforces");
+	/* The refused reload freed the daemon's lookup tables before it read the broken file. */
+	expect_deny_names_country(5302, "CN", "after the refused reload");
 	ASSERT_OK(testfile_write(country, country_v1), "country data repaired");
 	ASSERT_EQ(reload(out, sizeof(out)), 0, "reload done");
 	EXPECT_CONTAINS(out, READ_ANEW, "read anew");
 	expect_verdicts(0, 1, "repaired data");
+	expect_deny_names_country(5303, "CN", "after the repair");
 }
 
 static void test_guard_stops(void)
