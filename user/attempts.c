@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "attempts.h"
+#include "embed.h"
 
 /* The four arrays' sizes, each a multiple of 8 bytes. */
 static size_t sizes(const struct eg_attempts *t, size_t part[4])
@@ -62,18 +63,6 @@ void eg_attempts_forget(struct eg_attempts *t)
 	t->used = t->n_dirty = 0;
 }
 
-/* The address whose rules decided, as the kernel's eg_decided_addr has it. */
-static void decided_addr(const struct eg_event *ev, uint8_t out[16])
-{
-	if (ev->flags & EG_EVF_BY_V4) {
-		memset(out, 0, 10);
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, ev->daddr_v4, 4);
-	} else {
-		memcpy(out, ev->daddr, 16);
-	}
-}
-
 /* The id in w of a class of cls's content; 0 when w has none (a linear search: rare). */
 static uint32_t same_class(const struct eg_world *w, const struct eg_class *cls)
 {
@@ -90,7 +79,7 @@ void eg_attempts_classify(const struct eg_world *world, const struct eg_world *f
 
 	if (!(ev->flags & EG_EVF_TALLY))
 		return;
-	decided_addr(ev, addr);
+	eg_event_decided_addr(ev, addr);
 	if (!world)
 		ev->class_id = 0;
 	else if (!world->shed || !fresh)
