@@ -238,8 +238,7 @@ static struct ring_buffer *open_ring(struct eg_daemon *d)
 static void hand_counting_to_kernel(struct eg_daemon *d, struct ring_buffer *rb)
 {
 	eg_guard_set_kernel_counts(&d->gen.guard, 1);
-	read_all_events(d, rb);
-	write_attempts(d);
+	read_all_events(d, rb); /* counted now; written by the drain below or the next pass */
 }
 
 /*
