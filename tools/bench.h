@@ -151,7 +151,6 @@ struct bench_variant {
 	unsigned long long delivered;	    /* events read from the ring buffer */
 	unsigned long long drain_cpu_ns;    /* the draining threads' CPU time */
 	struct eg_attempts attempts; /* the drain's counts (user/attempts.h), as the daemon's */
-	int attempts_ready;
 	void *drain;
 	struct bench_progs progs; /* the programs attached, for their statistics */
 };

@@ -182,13 +182,13 @@ static int start_drain(struct bench_variant *v)
 
 	if (!d)
 		return -1;
-	if (!v->attempts_ready && eg_attempts_init(&v->attempts) == 0)
-		v->attempts_ready = 1;
+	if (!v->attempts.rows) /* the first attach: kept until bench_variant_free */
+		eg_attempts_init(&v->attempts);
 	d->attempts = &v->attempts;
 	d->world = v->b.have_world ? &v->b.world : NULL;
 	d->bytes_fd = eg_guard_bytes_fd(&v->g);
 	d->rb = ring_buffer__new(eg_guard_events_fd(&v->g), count_event, d, NULL);
-	if (!v->attempts_ready || !d->rb || pthread_create(&d->thread, NULL, drain_loop, d)) {
+	if (!v->attempts.rows || !d->rb || pthread_create(&d->thread, NULL, drain_loop, d)) {
 		ring_buffer__free(d->rb);
 		free(d);
 		return -1;
